@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from touchpoints.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("log/", include("touchpoints.urls")),
+    path("", include("feedback.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,66 @@
+"""Customer-perspective figures, computed only from roll-up sums.
+
+Every rate is a ratio of sums over whatever rows are selected, so a week, a team or the
+whole company is exact: averages are never averaged. Definitions: docs/metrics.md.
+"""
+
+from dataclasses import dataclass, fields
+
+from django.db.models import QuerySet, Sum
+
+from .rollup import COUNTED_COLUMNS
+
+
+def _ratio(part: int, whole: int, scale: float = 100.0) -> float | None:
+    return None if not whole else scale * part / whole
+
+
+@dataclass(frozen=True)
+class Figures:
+    moments: int = 0
+    resolved_on_spot: int = 0
+    staff_good: int = 0
+    staff_bad: int = 0
+    invitations: int = 0
+    answers: int = 0
+    csat_answers: int = 0
+    satisfied: int = 0
+    nps_answers: int = 0
+    promoters: int = 0
+    detractors: int = 0
+    effort_answers: int = 0
+    effort_sum: int = 0
+    low_answers: int = 0
+    gap_staff_good_customer_low: int = 0
+    gap_staff_bad_customer_high: int = 0
+
+    @classmethod
+    def of(cls, rollups: QuerySet) -> "Figures":
+        totals = rollups.aggregate(**{name: Sum(name) for name in COUNTED_COLUMNS})
+        return cls(**{name: totals[name] or 0 for name in COUNTED_COLUMNS})
+
+    @property
+    def csat(self) -> float | None:
+        """Share of 4–5 answers among all 1–5 answers, in %."""
+        return _ratio(self.satisfied, self.csat_answers)
+
+    @property
+    def nps(self) -> float | None:
+        """% promoters (9–10) minus % detractors (0–6)."""
+        return _ratio(self.promoters - self.detractors, self.nps_answers)
+
+    @property
+    def resolved_pct(self) -> float | None:
+        return _ratio(self.resolved_on_spot, self.moments)
+
+    @property
+    def effort(self) -> float | None:
+        """Mean customer effort, 1 (very hard) to 7 (very easy)."""
+        return _ratio(self.effort_sum, self.effort_answers, scale=1.0)
+
+    @property
+    def response_rate(self) -> float | None:
+        return _ratio(self.answers, self.invitations)
+
+
+assert [f.name for f in fields(Figures)] == COUNTED_COLUMNS, "Figures must mirror the roll-up"

@@ -1,0 +1,47 @@
+from django.db import models
+
+from touchpoints.models import Channel, Location, Team, TouchpointType
+
+
+class DailyRollup(models.Model):
+    """Additive counts and sums for one bucket: a location's local day, team, type and channel.
+
+    Only counts and sums live here, so any period, team or location is summed exactly;
+    rates are computed from the sums in `dashboards.metrics`, never stored.
+    """
+
+    local_date = models.DateField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT)
+    touchpoint_type = models.ForeignKey(TouchpointType, on_delete=models.PROTECT)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    moments = models.PositiveIntegerField(default=0)
+    resolved_on_spot = models.PositiveIntegerField(default=0)
+    staff_good = models.PositiveIntegerField(default=0, help_text="Staff said 4–5.")
+    staff_bad = models.PositiveIntegerField(default=0, help_text="Staff said 1–2.")
+    invitations = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    csat_answers = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0, help_text="CSAT 4–5.")
+    nps_answers = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0, help_text="NPS 9–10.")
+    detractors = models.PositiveIntegerField(default=0, help_text="NPS 0–6.")
+    effort_answers = models.PositiveIntegerField(default=0)
+    effort_sum = models.PositiveIntegerField(default=0)
+    low_answers = models.PositiveIntegerField(default=0, help_text="CSAT ≤ 2 or NPS ≤ 6.")
+    gap_staff_good_customer_low = models.PositiveIntegerField(default=0)
+    gap_staff_bad_customer_high = models.PositiveIntegerField(default=0)
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "location", "team", "touchpoint_type", "channel"],
+                name="rollup_bucket_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["location", "local_date"], name="rollup_location_day")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} {self.team_id} {self.touchpoint_type_id}"

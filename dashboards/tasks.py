@@ -1,0 +1,25 @@
+"""Celery entry points; each calls one function in `dashboards.rollup`."""
+
+from datetime import date
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import rollup
+
+RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 8}
+
+
+@shared_task(name="dashboards.roll_up_day", **RETRY)
+def roll_up_day(location_id: int, local_date: str) -> int:
+    return rollup.rebuild_buckets([(location_id, date.fromisoformat(local_date))])
+
+
+@shared_task(name="dashboards.roll_up_dirty_days", **RETRY)
+def roll_up_dirty_days() -> int:
+    return rollup.rebuild_dirty()
+
+
+@shared_task(name="dashboards.reconcile_recent_days", **RETRY)
+def reconcile_recent_days() -> int:
+    return rollup.rebuild_recent(days=7)

@@ -1,0 +1,57 @@
+"""Inviting a customer to rate a moment, and taking their answer."""
+
+from io import BytesIO
+
+import segno
+from django.db import IntegrityError, transaction
+from django.utils.safestring import SafeString, mark_safe
+
+from touchpoints.dirty_days import mark_day_dirty
+from touchpoints.models import Moment
+
+from .models import Answer, Invitation
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+class Expired(Exception):
+    pass
+
+
+def invitation_for(moment: Moment) -> Invitation:
+    """The moment's one invitation, made on first ask."""
+    invitation = Invitation.objects.filter(moment=moment).first()
+    if invitation is not None:
+        return invitation
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(moment=moment)
+            mark_day_dirty(moment.location_id, moment.local_date)
+    except IntegrityError:
+        invitation = Invitation.objects.get(moment=moment)
+    return invitation
+
+
+def qr_svg(url: str) -> SafeString:
+    """An inline SVG QR code for `url`, drawn on the server (no network, no JS)."""
+    buffer = BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title="QR code"
+    )
+    return mark_safe(buffer.getvalue().decode())
+
+
+@transaction.atomic
+def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
+    """Store the customer's answer; one per invitation, never after expiry."""
+    locked = Invitation.objects.select_for_update().select_related("moment").get(pk=invitation.pk)
+    if Answer.objects.filter(invitation=locked).exists():
+        raise AlreadyAnswered
+    if locked.is_expired:
+        raise Expired
+    unsaved.invitation = locked
+    unsaved.save()
+    mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
+    return unsaved

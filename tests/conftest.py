@@ -1,0 +1,115 @@
+"""Factories and fixtures shared by every test: an airline with two airports."""
+
+import os
+import socket
+import uuid
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from config.celery import app as celery_app
+from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "moments-test-pw"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose real service is missing; under CI that is a failure, never a skip."""
+    if IN_CI:
+        pytest.fail(f"CI must exercise the real services: {reason}")
+    pytest.skip(reason)
+
+
+def reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tests run roll-up tasks in-process unless a test starts a real worker."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def postgres():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    if not url or not reachable(url, 6379):
+        skip_or_fail("needs Redis: set REDIS_URL=redis://...")
+    return url
+
+
+def make_user(username: str, role: Role, team: Team | None = None, **extra) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, team=team, **extra)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def org(db):
+    """Two airports in different time zones, a team in each, and three touchpoint types."""
+    arn = Location.objects.create(name="Stockholm Arlanda", code="ARN", timezone="Europe/Stockholm")
+    jfk = Location.objects.create(name="New York JFK", code="JFK", timezone="America/New_York")
+    check_in = JourneyStage.objects.create(name="Check-in", order=1)
+    gate = JourneyStage.objects.create(name="Gate", order=2)
+    return {
+        "arn": arn,
+        "jfk": jfk,
+        "arn_desk": Team.objects.create(name="Check-in desk", location=arn),
+        "jfk_desk": Team.objects.create(name="Check-in desk", location=jfk),
+        "bag_drop": TouchpointType.objects.create(name="Bag drop", stage=check_in, icon="🧳"),
+        "desk": TouchpointType.objects.create(name="Check-in desk", stage=check_in, icon="🛂"),
+        "boarding": TouchpointType.objects.create(name="Boarding", stage=gate, icon="🛫"),
+    }
+
+
+@pytest.fixture
+def agent(org) -> User:
+    return make_user("anna", Role.FRONTLINE, team=org["arn_desk"], first_name="Anna")
+
+
+@pytest.fixture
+def jfk_agent(org) -> User:
+    return make_user("jack", Role.FRONTLINE, team=org["jfk_desk"])
+
+
+@pytest.fixture
+def arn_manager(org) -> User:
+    manager = make_user("maria", Role.MANAGER)
+    manager.managed_locations.add(org["arn"])
+    return manager
+
+
+@pytest.fixture
+def admin_user(org) -> User:
+    return make_user("root", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+def moment_post(touchpoint_type, **overrides) -> dict:
+    """What the log screen posts for one moment."""
+    data = {
+        "uuid": str(uuid.uuid4()),
+        "touchpoint_type": touchpoint_type.pk,
+        "channel": "in_person",
+        "outcome": 4,
+        "resolved_on_spot": "on",
+        "note": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

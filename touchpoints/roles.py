@@ -1,0 +1,29 @@
+"""The three roles as Django groups, with the model permissions each needs."""
+
+from django.contrib.auth.models import Group, Permission
+
+from .models import Role
+
+FRONTLINE_PERMISSIONS = ["touchpoints.add_moment", "touchpoints.view_moment"]
+MANAGER_PERMISSIONS = ["touchpoints.view_moment", "dashboards.view_dailyrollup"]
+# Admins configure the organisation; they get every permission on these apps.
+ADMIN_APPS = ["touchpoints", "feedback", "dashboards"]
+
+
+def _permissions(dotted: list[str]) -> list[Permission]:
+    found = []
+    for name in dotted:
+        app_label, codename = name.split(".")
+        found += Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return found
+
+
+def ensure_role_groups(**kwargs) -> None:
+    frontline, _ = Group.objects.get_or_create(name=Role.FRONTLINE)
+    frontline.permissions.set(_permissions(FRONTLINE_PERMISSIONS))
+    manager, _ = Group.objects.get_or_create(name=Role.MANAGER)
+    manager.permissions.set(_permissions(MANAGER_PERMISSIONS))
+    admin, _ = Group.objects.get_or_create(name=Role.ADMIN)
+    admin.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=[*ADMIN_APPS, "auth"])
+    )
