@@ -57,9 +57,9 @@ ROLLUP_SELECT = """
         COALESCE(SUM(a.effort), 0),                                   -- effort_sum
         SUM(CASE WHEN a.csat <= 2 OR a.nps <= 6 THEN 1 ELSE 0 END),   -- low_answers
         SUM(CASE WHEN m.outcome >= 4 AND (a.csat <= 2 OR a.nps <= 6)
-            THEN 1 ELSE 0 END),                                       -- gap: staff good, customer low
+            THEN 1 ELSE 0 END),                                       -- gap_staff_good_customer_low
         SUM(CASE WHEN m.outcome <= 2 AND a.csat >= 4
-            THEN 1 ELSE 0 END),                                       -- gap: staff bad, customer high
+            THEN 1 ELSE 0 END),                                       -- gap_staff_bad_customer_high
         %s                                                            -- rolled_at
     FROM touchpoints_moment m
     LEFT JOIN feedback_invitation i ON i.moment_id = m.id

@@ -35,7 +35,7 @@ def answer(request, token: str):
         return render(request, "feedback/answer.html", {"state": "answered"})
     if invitation.is_expired:
         return render(request, "feedback/answer.html", {"state": "expired"}, status=410)
-    form = AnswerForm(request.POST or None, **options)
+    form = AnswerForm(request.POST if request.method == "POST" else None, **options)
     if request.method == "POST" and form.is_valid():
         try:
             record_answer(invitation, form.save(commit=False))

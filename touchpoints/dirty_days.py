@@ -34,4 +34,9 @@ def request_rollup(location_id: int, local_date: date) -> None:
     try:
         current_app.signature(ROLL_UP_DAY_TASK, args=(location_id, local_date.isoformat())).delay()
     except Exception:
-        log.warning("Could not queue roll-up of %s %s; beat will pick it up.", location_id, local_date, exc_info=True)
+        log.warning(
+            "Could not queue roll-up of %s %s; beat will pick it up.",
+            location_id,
+            local_date,
+            exc_info=True,
+        )

@@ -14,7 +14,9 @@ class MomentForm(forms.ModelForm):
             "invalid_choice": "That touchpoint type is not available. Choose one of the tiles.",
         },
     )
-    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.IN_PERSON, widget=forms.RadioSelect)
+    channel = forms.ChoiceField(
+        choices=Channel.choices, initial=Channel.IN_PERSON, widget=forms.RadioSelect
+    )
     outcome = forms.TypedChoiceField(
         choices=Outcome.choices,
         coerce=int,

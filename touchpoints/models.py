@@ -43,7 +43,9 @@ class Team(models.Model):
     class Meta:
         ordering = ["location__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["location", "name"], name="team_name_unique_per_location")
+            models.UniqueConstraint(
+                fields=["location", "name"], name="team_name_unique_per_location"
+            )
         ]
 
     def __str__(self) -> str:
