@@ -1,0 +1,28 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# The lock carries hashes, so pip refuses anything that differs from what was locked.
+COPY requirements.lock .
+RUN pip install -r requirements.lock
+
+COPY . .
+
+# settings.py picks hashed, compressed file names only once staticfiles.json exists, so
+# seed an empty manifest for collectstatic to fill. No database is touched here.
+RUN mkdir -p staticfiles data \
+    && echo '{"paths": {}, "version": "1.1"}' > staticfiles/staticfiles.json \
+    && SECRET_KEY=collectstatic-only DATA_DIR=/tmp/build-data \
+        python manage.py collectstatic --noinput \
+    && rm -rf /tmp/build-data \
+    && useradd --system --no-create-home --home-dir /app moments \
+    && chown -R moments:moments staticfiles data
+
+USER moments
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]

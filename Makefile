@@ -1,0 +1,52 @@
+# Two commands to start: `make run` (the app on SQLite with demo data) and `make test`.
+# Everything installs into .venv from the hashed lock files; a stamp file per lock file
+# means pip only runs again when that lock changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check
+PYTEST_ARGS ?=
+
+.PHONY: run test lint worker beat lock
+
+run: $(VENV)/.installed-run
+	DEBUG=1 $(BIN)/python manage.py migrate
+	DEBUG=1 $(BIN)/python manage.py demo_data
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The real stack: set DATABASE_URL and REDIS_URL, then run these beside `make run`.
+# Beat keeps its schedule under data/, which git ignores.
+worker: $(VENV)/.installed-run
+	$(BIN)/celery -A config worker -l info
+
+beat: $(VENV)/.installed-run
+	mkdir -p data
+	$(BIN)/celery -A config beat -l info -s data/celerybeat-schedule
+
+lock: | $(BIN)/python
+	$(BIN)/python -m uv --version >/dev/null 2>&1 || $(PIP_INSTALL) uv
+	$(BIN)/python -m uv pip compile -q pyproject.toml --python-version 3.11 --generate-hashes \
+		-o requirements.lock
+	$(BIN)/python -m uv pip compile -q pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes -o requirements-dev.lock
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-test: requirements-dev.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-dev.lock
+	touch $@
