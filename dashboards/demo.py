@@ -1,0 +1,358 @@
+"""A believable airline to click around in: three airports, their people, and 90 days of moments.
+
+The random generator has a fixed seed, so two loads on the same day show the same figures.
+Rows are bulk-created, which skips `Moment.save()`, so local dates are set here; the roll-up
+is rebuilt at the end exactly as the worker would.
+"""
+
+import random
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from feedback.models import Answer, Invitation
+from touchpoints.models import (
+    Channel,
+    DirtyDay,
+    JourneyStage,
+    Location,
+    Moment,
+    Role,
+    Team,
+    TouchpointType,
+    User,
+)
+
+from .rollup import rebuild_buckets
+
+PASSWORD = "moments-demo"
+SEED = 2026
+BATCH_SIZE = 1000
+URL = "http://127.0.0.1:8000/"
+
+CHECK_IN, GATE, CABIN = "Check-in & bag drop", "Gate & boarding", "Cabin crew"
+ARRIVALS, CONTACT = "Arrivals & baggage", "Customer contact centre"
+
+# code: (name, time zone, size, teams). Size scales every team's daily volume.
+LOCATIONS = {
+    "ARN": (
+        "Stockholm Arlanda",
+        "Europe/Stockholm",
+        1.0,
+        [CHECK_IN, GATE, ARRIVALS, CABIN, CONTACT],
+    ),
+    "CPH": ("Copenhagen", "Europe/Copenhagen", 0.75, [CHECK_IN, GATE, ARRIVALS, CABIN]),
+    "JFK": ("New York JFK", "America/New_York", 0.6, [CHECK_IN, GATE, ARRIVALS]),
+}
+TEAM_DAILY_MOMENTS = {CHECK_IN: 30, GATE: 25, ARRIVALS: 15, CABIN: 10, CONTACT: 35}
+
+# Two people per team, in the order of the location's teams. "agent" is the one to demo with.
+FRONTLINE = {
+    "ARN": [
+        ("agent", "Anna", "Berg"), ("erik", "Erik", "Lindqvist"),
+        ("sofia", "Sofia", "Nilsson"), ("johan", "Johan", "Ek"),
+        ("elin", "Elin", "Holm"), ("oskar", "Oskar", "Lund"),
+        ("maja", "Maja", "Ström"), ("axel", "Axel", "Björk"),
+        ("linnea", "Linnea", "Sandberg"), ("viktor", "Viktor", "Åberg"),
+    ],
+    "CPH": [
+        ("mette", "Mette", "Jensen"), ("rasmus", "Rasmus", "Nielsen"),
+        ("freja", "Freja", "Hansen"), ("mads", "Mads", "Pedersen"),
+        ("ida", "Ida", "Larsen"), ("emil", "Emil", "Sørensen"),
+        ("sofie", "Sofie", "Christensen"), ("magnus", "Magnus", "Rasmussen"),
+    ],
+    "JFK": [
+        ("jasmine", "Jasmine", "Carter"), ("marcus", "Marcus", "Rivera"),
+        ("emily", "Emily", "Chen"), ("tyler", "Tyler", "Brooks"),
+        ("olivia", "Olivia", "Grant"), ("daniel", "Daniel", "Kim"),
+    ],
+}  # fmt: skip
+# username: (first name, last name, managed location codes)
+MANAGERS = {
+    "manager.nordic": ("Ingrid", "Dahl", ["ARN", "CPH"]),
+    "manager.arn": ("Karin", "Sjöberg", ["ARN"]),
+    "manager.cph": ("Henrik", "Møller", ["CPH"]),
+    "manager.jfk": ("Rachel", "Stein", ["JFK"]),
+}
+STAGES = ["Before the trip", "Check-in", "Security", "Gate & boarding", "In flight", "Arrival"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one touchpoint type behaves in the demo."""
+
+    name: str
+    stage: str
+    icon: str
+    team: str  # the team that logs it
+    share: float  # relative volume within that team
+    mood: float  # mean staff outcome, 1–5
+    resolved: float  # share resolved on the spot
+    customer: float = 0.0  # how much worse (or better) customers feel than staff think
+    channel: Channel = Channel.IN_PERSON
+    asks_effort: bool = False
+
+
+KINDS = [
+    Kind("Booking", "Before the trip", "📅", CHECK_IN, 1, 3.9, 0.78, asks_effort=True),
+    Kind("Phone call", "Before the trip", "📞", CONTACT, 3, 3.6, 0.70, -0.2, Channel.PHONE, True),
+    Kind("Chat", "Before the trip", "💬", CONTACT, 2, 3.8, 0.76, 0.0, Channel.CHAT, True),
+    Kind("Check-in desk", "Check-in", "🛂", CHECK_IN, 4, 4.0, 0.82),
+    Kind("Kiosk help", "Check-in", "🖥️", CHECK_IN, 2, 3.7, 0.85),
+    Kind("Bag drop", "Check-in", "🧳", CHECK_IN, 4, 3.9, 0.80),
+    # Staff think security went fine far more often than travellers do.
+    Kind("Security", "Security", "🔍", GATE, 2, 3.4, 0.66, customer=-0.9),
+    Kind("Gate service", "Gate & boarding", "🚪", GATE, 3, 3.8, 0.74),
+    Kind("Boarding", "Gate & boarding", "🛫", GATE, 4, 4.4, 0.85, customer=0.2),
+    Kind("In-flight service", "In flight", "☕", CABIN, 1, 4.4, 0.84, customer=0.2),
+    Kind("Arrival", "Arrival", "🛬", ARRIVALS, 2, 4.0, 0.80),
+    Kind("Baggage claim", "Arrival", "🛄", ARRIVALS, 3, 2.9, 0.62, customer=-0.4),
+    Kind("Lost baggage desk", "Arrival", "🏷️", ARRIVALS, 2, 2.6, 0.58, -0.3, asks_effort=True),
+]
+
+# Relative volume by local hour (opening hours) and by weekday, Monday first.
+AIRPORT_HOURS = {5: 3, 6: 8, 7: 10, 8: 9, 9: 7, 10: 6, 11: 5, 12: 5, 13: 5, 14: 6,
+                 15: 7, 16: 8, 17: 8, 18: 7, 19: 5, 20: 4, 21: 3, 22: 1}  # fmt: skip
+CONTACT_HOURS = {8: 6, 9: 9, 10: 9, 11: 8, 12: 6, 13: 7, 14: 7, 15: 6, 16: 6,
+                 17: 5, 18: 4, 19: 3, 20: 2}  # fmt: skip
+WEEKDAY = [1.1, 0.9, 0.85, 1.0, 1.25, 0.8, 1.05]
+# A stormy day at Copenhagen, so the trend has a visible dip: busier and worse.
+STORM = ("CPH", 23)
+
+INVITED, ANSWERED = 0.4, 0.5
+PRAISE = [
+    "Super friendly and quick, thank you!",
+    "She went out of her way to help us with the kids.",
+    "Smooth and easy, best experience in a long time.",
+    "Very helpful, sorted everything in a minute.",
+    "Great service, felt well taken care of.",
+]
+NEUTRAL = ["It was fine.", "OK, but the queue was long.", "Got what I needed eventually."]
+COMPLAINTS = [
+    "Waited far too long and nobody told us anything.",
+    "Staff seemed stressed and unhelpful.",
+    "I had to explain my problem three times.",
+    "Rude answer when I asked for help.",
+]
+TYPE_COMPLAINTS = {
+    "Baggage claim": "Waited 50 minutes for my suitcase at the belt.",
+    "Lost baggage desk": "My bag is still missing and nobody can tell me where it is.",
+    "Security": "The security queue was chaos and we nearly missed the flight.",
+    "Phone call": "On hold for 40 minutes before anyone answered.",
+}
+
+
+def build_demo(days: int = 90, seed: int = SEED) -> int | None:
+    """Create the demo organisation with `days` of moments; None if it already exists."""
+    if Location.objects.filter(code="ARN").exists():
+        return None
+    rng = random.Random(seed)
+    with transaction.atomic():
+        teams = _create_organisation()
+        types = _create_touchpoint_types()
+        staff = _create_people(teams)
+        pairs = _create_moments(rng, days, staff, types)
+        _create_feedback(rng, pairs)
+        buckets = {(moment.location_id, moment.local_date) for moment, _ in pairs}
+        rebuild_buckets(buckets)
+        DirtyDay.objects.filter(location__code__in=LOCATIONS).delete()
+    return len(pairs)
+
+
+def _create_organisation() -> list[Team]:
+    teams = []
+    for code, (name, tz, _size, team_names) in LOCATIONS.items():
+        location = Location.objects.create(name=name, code=code, timezone=tz)
+        teams += [Team.objects.create(name=team, location=location) for team in team_names]
+    return teams
+
+
+def _create_touchpoint_types() -> dict[str, TouchpointType]:
+    stages = {
+        name: JourneyStage.objects.get_or_create(name=name, defaults={"order": order})[0]
+        for order, name in enumerate(STAGES, start=1)
+    }
+    order_in_stage: defaultdict[str, int] = defaultdict(int)
+    types = {}
+    for kind in KINDS:
+        order_in_stage[kind.stage] += 1
+        types[kind.name] = TouchpointType.objects.create(
+            name=kind.name,
+            stage=stages[kind.stage],
+            order=order_in_stage[kind.stage],
+            icon=kind.icon,
+            asks_effort=kind.asks_effort,
+        )
+    return types
+
+
+def _create_people(teams: list[Team]) -> dict[Team, list[User]]:
+    # One hash for everyone: hashing ~30 passwords at full strength would take seconds.
+    password = make_password(PASSWORD)
+    groups = {role: Group.objects.get(name=role) for role in Role}
+    admin = User.objects.create(
+        username="admin", password=password, first_name="Sam", last_name="Taylor",
+        is_staff=True, is_superuser=True,
+    )  # fmt: skip
+    admin.groups.add(groups[Role.ADMIN])
+    for username, (first, last, codes) in MANAGERS.items():
+        manager = User.objects.create(
+            username=username, password=password, first_name=first, last_name=last
+        )
+        manager.groups.add(groups[Role.MANAGER])
+        manager.managed_locations.set(Location.objects.filter(code__in=codes))
+    staff: dict[Team, list[User]] = {}
+    for code, people in FRONTLINE.items():
+        location_teams = [team for team in teams if team.location.code == code]
+        for index, (username, first, last) in enumerate(people):
+            team = location_teams[index // 2]
+            user = User.objects.create(
+                username=username, password=password, first_name=first, last_name=last, team=team
+            )
+            user.groups.add(groups[Role.FRONTLINE])
+            staff.setdefault(team, []).append(user)
+    return staff
+
+
+def _create_moments(
+    rng: random.Random, days: int, staff: dict[Team, list[User]], types: dict[str, TouchpointType]
+) -> list[tuple[Moment, Kind]]:
+    now = timezone.now()
+    pairs = []
+    for team, members in staff.items():
+        location = team.location
+        today = location.today()
+        for days_ago in range(days - 1, -1, -1):
+            day = today - timedelta(days=days_ago)
+            stormy = (location.code, days_ago) == STORM
+            for _ in range(_volume(rng, team, day, stormy)):
+                moment, kind = _moment(rng, team, members, day, types, stormy)
+                if moment.occurred_at <= now:  # today only up to the present
+                    pairs.append((moment, kind))
+    Moment.objects.bulk_create([moment for moment, _ in pairs], batch_size=BATCH_SIZE)
+    return pairs
+
+
+def _volume(rng: random.Random, team: Team, day: date, stormy: bool) -> int:
+    size = LOCATIONS[team.location.code][2]
+    mean = TEAM_DAILY_MOMENTS[team.name] * size * WEEKDAY[day.weekday()] * (1.5 if stormy else 1)
+    return max(0, round(rng.gauss(mean, mean * 0.12)))
+
+
+def _moment(
+    rng: random.Random,
+    team: Team,
+    members: list[User],
+    day: date,
+    types: dict[str, TouchpointType],
+    stormy: bool,
+) -> tuple[Moment, Kind]:
+    kinds = [kind for kind in KINDS if kind.team == team.name]
+    kind = rng.choices(kinds, weights=[k.share for k in kinds])[0]
+    outcome = _clamp(round(rng.gauss(kind.mood - (0.9 if stormy else 0), 0.9)), 1, 5)
+    occurred_at = _local_time(rng, team, day)
+    moment = Moment(
+        uuid=uuid.uuid4(),
+        staff=rng.choice(members),
+        team=team,
+        location=team.location,
+        touchpoint_type=types[kind.name],
+        channel=kind.channel,
+        outcome=outcome,
+        # A moment that went better than usual for its type was more likely resolved.
+        resolved_on_spot=rng.random() < kind.resolved + 0.06 * (outcome - kind.mood),
+        occurred_at=occurred_at,
+        # bulk_create skips Moment.save(), which would otherwise set this.
+        local_date=team.location.local_date(occurred_at),
+    )
+    return moment, kind
+
+
+def _local_time(rng: random.Random, team: Team, day: date) -> datetime:
+    hours = CONTACT_HOURS if team.name == CONTACT else AIRPORT_HOURS
+    hour = rng.choices(list(hours), weights=list(hours.values()))[0]
+    # Opening hours start after 04:00, so no local time falls in a DST gap.
+    return datetime(
+        day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60),
+        tzinfo=team.location.tz,
+    )  # fmt: skip
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(high, value))
+
+
+def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> None:
+    now = timezone.now()
+    invited = [(m, k) for m, k in pairs if rng.random() < INVITED]
+    invitations = [
+        Invitation(moment=moment, expires_at=moment.occurred_at + timedelta(days=7))
+        for moment, _ in invited
+    ]
+    Invitation.objects.bulk_create(invitations, batch_size=BATCH_SIZE)
+    # auto_now_add stamped them "now"; the invitation went out when the moment happened.
+    Invitation.objects.filter(moment__location__code__in=LOCATIONS).update(
+        created_at=Subquery(Moment.objects.filter(pk=OuterRef("moment_id")).values("occurred_at"))
+    )
+    answers, answered_at = [], []
+    for invitation, (moment, kind) in zip(invitations, invited, strict=True):
+        # Upset customers are a little more likely to answer.
+        if rng.random() < ANSWERED + (0.1 if moment.outcome <= 2 else 0):
+            answers.append(_answer(rng, invitation, moment.outcome, kind))
+            delay = timedelta(minutes=rng.lognormvariate(4.5, 1.3))  # median ~1.5 h
+            answered_at.append(min(moment.occurred_at + delay, now))
+    Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
+    for answer, when in zip(answers, answered_at, strict=True):
+        answer.answered_at = when
+    Answer.objects.bulk_update(answers, ["answered_at"], batch_size=BATCH_SIZE)
+
+
+def _answer(rng: random.Random, invitation: Invitation, outcome: int, kind: Kind) -> Answer:
+    """The customer's verdict follows the staff's feeling, shifted by how the type tends to go."""
+    csat = _clamp(round(rng.gauss(outcome + kind.customer, 0.8)), 1, 5)
+    return Answer(
+        invitation=invitation,
+        csat=csat,
+        nps=_clamp(round(rng.gauss(2 * csat, 1.5)), 0, 10),  # every demo type asks NPS
+        effort=_clamp(round(rng.gauss(1.5 * csat - 0.5, 1.0)), 1, 7) if kind.asks_effort else None,
+        comment=_comment(rng, csat, kind) if rng.random() < 0.35 else "",
+    )
+
+
+def _comment(rng: random.Random, csat: int, kind: Kind) -> str:
+    if csat >= 4:
+        return rng.choice(PRAISE)
+    if csat == 3:
+        return rng.choice(NEUTRAL)
+    if kind.name in TYPE_COMPLAINTS and rng.random() < 0.5:
+        return TYPE_COMPLAINTS[kind.name]
+    return rng.choice(COMPLAINTS)
+
+
+def logins() -> str:
+    """The demo accounts as a small table, for the terminal."""
+    rows = [("Role", "Username", "Password", "Sees")]
+    rows.append(("Admin", "admin", PASSWORD, "/admin/ (configure the organisation)"))
+    for username, (_first, _last, codes) in MANAGERS.items():
+        rows.append(("Manager", username, PASSWORD, f"/dashboard/ ({' + '.join(codes)})"))
+    rows.append(("Frontline", "agent", PASSWORD, "/log/ (log moments, ARN check-in & bag drop)"))
+    table = [
+        f"  {role:<10} {user:<15} {password:<13} {sees}" for role, user, password, sees in rows
+    ]
+    others = [name for people in FRONTLINE.values() for name, *_ in people if name != "agent"]
+    return "\n".join(
+        [
+            f"Open {URL} and log in as one of:",
+            "",
+            *table,
+            "",
+            f"Other frontline users (same password): {', '.join(others)}",
+        ]
+    )

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from dashboards.demo import build_demo, logins
+
+
+class Command(BaseCommand):
+    help = "Load a demo airline with 90 days of moments (once) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=90, help="Days of history (default 90).")
+
+    def handle(self, *args, days: int, **options):
+        created = build_demo(days=days)
+        if created is None:
+            self.stdout.write("The demo organisation is already there; nothing was added.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Created {created} moments over {days} days."))
+        self.stdout.write("")
+        self.stdout.write(logins())
