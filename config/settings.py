@@ -116,19 +116,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# After collectstatic (the Docker image runs it), files get hashed, compressed names so
-# browsers may cache them for a year; before it, WhiteNoise serves them from the apps.
-STATIC_MANIFEST = STATIC_ROOT / "staticfiles.json"
+# In production (the Docker image sets STATIC_HASHED=1 and runs collectstatic) files get
+# hashed, compressed names so browsers may cache them for a year. Without it, WhiteNoise
+# serves them straight from the apps, so tests and `make run` need no collectstatic.
+STATIC_HASHED = env_bool("STATIC_HASHED")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if STATIC_MANIFEST.exists() and not DEBUG
+        if STATIC_HASHED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not STATIC_MANIFEST.exists()
-WHITENOISE_MAX_AGE = 365 * 24 * 3600 if STATIC_MANIFEST.exists() else 60
+WHITENOISE_USE_FINDERS = not STATIC_HASHED
+WHITENOISE_MAX_AGE = 365 * 24 * 3600 if STATIC_HASHED else 60
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

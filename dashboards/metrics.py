@@ -19,8 +19,13 @@ def _ratio(part: int, whole: int, scale: float = 100.0) -> float | None:
 class Figures:
     moments: int = 0
     resolved_on_spot: int = 0
-    staff_good: int = 0
-    staff_bad: int = 0
+    outcome_1: int = 0
+    outcome_2: int = 0
+    outcome_3: int = 0
+    outcome_4: int = 0
+    outcome_5: int = 0
+    timed_moments: int = 0
+    duration_sum: int = 0
     invitations: int = 0
     answers: int = 0
     csat_answers: int = 0
@@ -31,6 +36,9 @@ class Figures:
     effort_answers: int = 0
     effort_sum: int = 0
     low_answers: int = 0
+    recoveries_opened: int = 0
+    recoveries_closed: int = 0
+    recovery_seconds: int = 0
     gap_staff_good_customer_low: int = 0
     gap_staff_bad_customer_high: int = 0
 
@@ -57,6 +65,24 @@ class Figures:
     def effort(self) -> float | None:
         """Mean customer effort, 1 (very hard) to 7 (very easy)."""
         return _ratio(self.effort_sum, self.effort_answers, scale=1.0)
+
+    @property
+    def staff_good(self) -> int:
+        return self.outcome_4 + self.outcome_5
+
+    @property
+    def staff_bad(self) -> int:
+        return self.outcome_1 + self.outcome_2
+
+    @property
+    def recovery_rate(self) -> float | None:
+        """Recoveries closed among low answers, in %."""
+        return _ratio(self.recoveries_closed, self.low_answers)
+
+    @property
+    def hours_to_recover(self) -> float | None:
+        """Mean time from the customer's low answer to the recovery's close."""
+        return _ratio(self.recovery_seconds, self.recoveries_closed, scale=1 / 3600)
 
     @property
     def response_rate(self) -> float | None:

@@ -18,8 +18,14 @@ class DailyRollup(models.Model):
 
     moments = models.PositiveIntegerField(default=0)
     resolved_on_spot = models.PositiveIntegerField(default=0)
-    staff_good = models.PositiveIntegerField(default=0, help_text="Staff said 4–5.")
-    staff_bad = models.PositiveIntegerField(default=0, help_text="Staff said 1–2.")
+    # How the staff member said it went, one count per face.
+    outcome_1 = models.PositiveIntegerField(default=0)
+    outcome_2 = models.PositiveIntegerField(default=0)
+    outcome_3 = models.PositiveIntegerField(default=0)
+    outcome_4 = models.PositiveIntegerField(default=0)
+    outcome_5 = models.PositiveIntegerField(default=0)
+    timed_moments = models.PositiveIntegerField(default=0)
+    duration_sum = models.PositiveBigIntegerField(default=0, help_text="Seconds.")
     invitations = models.PositiveIntegerField(default=0)
     answers = models.PositiveIntegerField(default=0)
     csat_answers = models.PositiveIntegerField(default=0)
@@ -29,7 +35,10 @@ class DailyRollup(models.Model):
     detractors = models.PositiveIntegerField(default=0, help_text="NPS 0–6.")
     effort_answers = models.PositiveIntegerField(default=0)
     effort_sum = models.PositiveIntegerField(default=0)
-    low_answers = models.PositiveIntegerField(default=0, help_text="CSAT ≤ 2 or NPS ≤ 6.")
+    low_answers = models.PositiveIntegerField(default=0, help_text="Below the thresholds.")
+    recoveries_opened = models.PositiveIntegerField(default=0)
+    recoveries_closed = models.PositiveIntegerField(default=0)
+    recovery_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over closed.")
     gap_staff_good_customer_low = models.PositiveIntegerField(default=0)
     gap_staff_bad_customer_high = models.PositiveIntegerField(default=0)
     rolled_at = models.DateTimeField()
@@ -45,3 +54,33 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.local_date} {self.team_id} {self.touchpoint_type_id}"
+
+
+class NeedRollup(models.Model):
+    """Additive counts of what the front line asked management for, by the day it was raised.
+
+    Needs have a kind rather than a touchpoint type (many are raised on their own), so they
+    get a roll-up of their own keyed by (local date, location, team, kind).
+    """
+
+    local_date = models.DateField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=16)
+    raised = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    provided = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    provide_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over provided.")
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_date", "location", "team", "kind"], name="need_rollup_bucket_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["location", "local_date"], name="need_rollup_location_day")]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} {self.team_id} {self.kind}"

@@ -22,8 +22,13 @@ BATCH_SIZE = 500
 COUNTED_COLUMNS = [
     "moments",
     "resolved_on_spot",
-    "staff_good",
-    "staff_bad",
+    "outcome_1",
+    "outcome_2",
+    "outcome_3",
+    "outcome_4",
+    "outcome_5",
+    "timed_moments",
+    "duration_sum",
     "invitations",
     "answers",
     "csat_answers",
@@ -34,18 +39,26 @@ COUNTED_COLUMNS = [
     "effort_answers",
     "effort_sum",
     "low_answers",
+    "recoveries_opened",
+    "recoveries_closed",
+    "recovery_seconds",
     "gap_staff_good_customer_low",
     "gap_staff_bad_customer_high",
 ]
 
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
-# a = the customer's answer (NULL when there is none; CASE then counts 0).
+# a = the customer's answer, r = its recovery (NULL when there is none: CASE counts 0).
 ROLLUP_SELECT = """
     SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
         COUNT(*),                                                     -- moments
         SUM(CASE WHEN m.resolved_on_spot THEN 1 ELSE 0 END),          -- resolved_on_spot
-        SUM(CASE WHEN m.outcome >= 4 THEN 1 ELSE 0 END),              -- staff_good
-        SUM(CASE WHEN m.outcome <= 2 THEN 1 ELSE 0 END),              -- staff_bad
+        SUM(CASE WHEN m.outcome = 1 THEN 1 ELSE 0 END),               -- outcome_1
+        SUM(CASE WHEN m.outcome = 2 THEN 1 ELSE 0 END),               -- outcome_2
+        SUM(CASE WHEN m.outcome = 3 THEN 1 ELSE 0 END),               -- outcome_3
+        SUM(CASE WHEN m.outcome = 4 THEN 1 ELSE 0 END),               -- outcome_4
+        SUM(CASE WHEN m.outcome = 5 THEN 1 ELSE 0 END),               -- outcome_5
+        COUNT(m.duration_seconds),                                    -- timed_moments
+        COALESCE(SUM(m.duration_seconds), 0),                         -- duration_sum
         COUNT(i.id),                                                  -- invitations
         COUNT(a.id),                                                  -- answers
         COUNT(a.csat),                                                -- csat_answers
@@ -55,8 +68,11 @@ ROLLUP_SELECT = """
         SUM(CASE WHEN a.nps <= 6 THEN 1 ELSE 0 END),                  -- detractors
         COUNT(a.effort),                                              -- effort_answers
         COALESCE(SUM(a.effort), 0),                                   -- effort_sum
-        SUM(CASE WHEN a.csat <= 2 OR a.nps <= 6 THEN 1 ELSE 0 END),   -- low_answers
-        SUM(CASE WHEN m.outcome >= 4 AND (a.csat <= 2 OR a.nps <= 6)
+        SUM(CASE WHEN a.is_low THEN 1 ELSE 0 END),                    -- low_answers
+        COUNT(r.id),                                                  -- recoveries_opened
+        COUNT(r.closed_at),                                           -- recoveries_closed
+        COALESCE(SUM(r.seconds_to_recover), 0),                       -- recovery_seconds
+        SUM(CASE WHEN m.outcome >= 4 AND a.is_low
             THEN 1 ELSE 0 END),                                       -- gap_staff_good_customer_low
         SUM(CASE WHEN m.outcome <= 2 AND a.csat >= 4
             THEN 1 ELSE 0 END),                                       -- gap_staff_bad_customer_high
@@ -64,6 +80,7 @@ ROLLUP_SELECT = """
     FROM touchpoints_moment m
     LEFT JOIN feedback_invitation i ON i.moment_id = m.id
     LEFT JOIN feedback_answer a ON a.invitation_id = i.id
+    LEFT JOIN feedback_recovery r ON r.answer_id = a.id
     WHERE {buckets}
     GROUP BY m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel
 """

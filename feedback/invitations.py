@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Moment
 
-from .models import Answer, Invitation
+from .models import Answer, FeedbackSettings, Invitation
 
 
 class AlreadyAnswered(Exception):
@@ -52,6 +52,7 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     if locked.is_expired:
         raise Expired
     unsaved.invitation = locked
+    unsaved.is_low = FeedbackSettings.current().is_low(unsaved)
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
     return unsaved

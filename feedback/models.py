@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
 
@@ -13,6 +14,10 @@ from touchpoints.models import Moment
 def new_token() -> str:
     # 18 random bytes: 144 bits, more than enough that guessing a live token is hopeless.
     return secrets.token_urlsafe(18)
+
+
+def default_languages() -> list[str]:
+    return ["en", "sv"]
 
 
 def default_expiry():
@@ -58,7 +63,78 @@ class Answer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
     )
     comment = models.TextField(blank=True, max_length=1000)
+    # Judged against the thresholds in force when the customer answered; it opens a recovery.
+    is_low = models.BooleanField(default=False)
     answered_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"CSAT {self.csat} for {self.invitation.moment}"
+
+
+class FeedbackSettings(models.Model):
+    """Company-wide feedback settings; a single row, edited by admins."""
+
+    low_csat_at_most = models.PositiveSmallIntegerField(
+        default=2, help_text="An answer with CSAT at or below this opens a recovery."
+    )
+    low_nps_at_most = models.PositiveSmallIntegerField(
+        default=6, help_text="An answer with NPS at or below this opens a recovery."
+    )
+    invitation_expiry_days = models.PositiveSmallIntegerField(default=7)
+    languages = models.JSONField(
+        default=default_languages, help_text="Language codes offered to customers."
+    )
+
+    class Meta:
+        verbose_name_plural = "feedback settings"
+
+    def __str__(self) -> str:
+        return "Feedback settings"
+
+    @classmethod
+    def current(cls) -> "FeedbackSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+    def is_low(self, answer: "Answer") -> bool:
+        low_nps = answer.nps is not None and answer.nps <= self.low_nps_at_most
+        return answer.csat <= self.low_csat_at_most or low_nps
+
+
+class Recovery(models.Model):
+    """A low answer put right by the front line, without asking anyone."""
+
+    class Action(models.TextChoices):
+        CALLED_BACK = "called_back", _("Called back")
+        REBOOKED = "rebooked", _("Rebooked")
+        VOUCHER = "voucher", _("Voucher")
+        APOLOGY = "apology", _("Apology")
+        OTHER = "other", _("Other")
+
+    class Result(models.TextChoices):
+        RECOVERED = "recovered", _("Customer satisfied")
+        PARTLY = "partly", _("Partly")
+        NOT_RECOVERED = "not_recovered", _("Could not put it right")
+
+    answer = models.OneToOneField(Answer, on_delete=models.PROTECT, related_name="recovery")
+    team = models.ForeignKey(
+        "touchpoints.Team", on_delete=models.PROTECT, related_name="recoveries"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    taken_at = models.DateTimeField(null=True, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    result = models.CharField(max_length=16, choices=Result.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Seconds from the customer's answer to the close, stored so roll-ups only sum it.
+    seconds_to_recover = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["opened_at"]
+        indexes = [models.Index(fields=["team", "closed_at"], name="recovery_team_open")]
+
+    def __str__(self) -> str:
+        return f"Recovery of {self.answer}"

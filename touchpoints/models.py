@@ -65,6 +65,7 @@ class User(AbstractUser):
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     managed_locations = models.ManyToManyField(Location, blank=True, related_name="managers")
+    managed_teams = models.ManyToManyField(Team, blank=True, related_name="managers")
 
     def has_role(self, role: Role) -> bool:
         if role == Role.ADMIN and self.is_superuser:
@@ -87,6 +88,13 @@ class User(AbstractUser):
         return Location.objects.none()
 
 
+class Channel(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    EMAIL = "email", "Email"
+
+
 class JourneyStage(models.Model):
     name = models.CharField(max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -98,14 +106,22 @@ class JourneyStage(models.Model):
         return self.name
 
 
+def all_channels() -> list[str]:
+    return [channel.value for channel in Channel]
+
+
 class TouchpointType(models.Model):
     name = models.CharField(max_length=80, unique=True)
     stage = models.ForeignKey(JourneyStage, on_delete=models.PROTECT, related_name="types")
     order = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
     icon = models.CharField(max_length=8, blank=True, help_text="An emoji shown on the tile.")
+    colour = models.CharField(max_length=7, default="#0b4f8a", help_text="Tile colour, #rrggbb.")
+    channels = models.JSONField(
+        default=all_channels, help_text='Channels this type can happen on, e.g. ["phone"].'
+    )
     asks_nps = models.BooleanField("ask the customer for NPS", default=True)
     asks_effort = models.BooleanField("ask the customer for effort", default=False)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
 
     class Meta:
         ordering = ["stage__order", "order", "name"]
@@ -114,11 +130,43 @@ class TouchpointType(models.Model):
         return self.name
 
 
-class Channel(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat"
-    EMAIL = "email", "Email"
+class ExtraField(models.Model):
+    """A field an admin adds to one touchpoint type, e.g. the flight number at the gate.
+
+    Values live in `Moment.extra` under `key`; an inactive field is no longer asked for,
+    but its label still shows old values.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        NUMBER = "number", "Number"
+        CHOICE = "choice", "Choice"
+
+    touchpoint_type = models.ForeignKey(
+        TouchpointType, on_delete=models.CASCADE, related_name="extra_fields"
+    )
+    key = models.SlugField(max_length=40, help_text="Stable name the value is stored under.")
+    label = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(blank=True, help_text="For a choice field: one option per line.")
+    required = models.BooleanField(default=False)
+    max_length = models.PositiveSmallIntegerField(default=100, help_text="For text fields.")
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint_type", "key"], name="extra_field_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.touchpoint_type}: {self.label}"
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
 class Outcome(models.IntegerChoices):
@@ -144,10 +192,19 @@ class Moment(models.Model):
     outcome = models.PositiveSmallIntegerField(choices=Outcome.choices)
     resolved_on_spot = models.BooleanField(default=False)
     note = models.CharField(max_length=500, blank=True)
+    extra = models.JSONField(
+        default=dict, blank=True, help_text="Values of the type's extra fields."
+    )
+    # HMAC of the normalised booking code or loyalty number: matchable, never readable.
+    customer_ref_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    duration_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="How long the moment took, when the tablet knows."
+    )
     occurred_at = models.DateTimeField(default=timezone.now)
     # The location's calendar day at occurred_at; stored because every roll-up groups by it.
     local_date = models.DateField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -182,3 +239,97 @@ class DirtyDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location} {self.local_date}"
+
+
+class MomentCorrection(models.Model):
+    """One correction of a moment, kept for good: what it was before and after."""
+
+    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="corrections")
+    corrected_by = models.ForeignKey(User, on_delete=models.PROTECT)
+    corrected_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["corrected_at"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.moment_id} at {self.corrected_at}"
+
+
+class Need(models.Model):
+    """What a frontline person needed but did not have: a request to management."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "Training"
+        TOOL = "tool", "Tool or equipment"
+        AUTHORITY = "authority", "Authority or policy"
+        INFORMATION = "information", "Information"
+        STAFFING = "staffing", "Staffing or time"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        PROVIDED = "provided", "Provided"
+        DECLINED = "declined", "Declined"
+
+    raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="needs")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="needs")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="needs")
+    moment = models.ForeignKey(
+        Moment, null=True, blank=True, on_delete=models.SET_NULL, related_name="needs"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    note = models.CharField(max_length=500, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    local_date = models.DateField(editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    answer = models.CharField(max_length=500, blank=True, help_text="The manager's answer.")
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="needs_answered"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Seconds from raised to provided, stored when provided so roll-ups only sum it.
+    seconds_to_provide = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at"]
+        indexes = [
+            models.Index(fields=["status", "raised_at"], name="need_status_age"),
+            models.Index(fields=["location", "local_date"], name="need_location_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.team}"
+
+    def save(self, *args, **kwargs):
+        self.local_date = self.location.local_date(self.raised_at)
+        super().save(*args, **kwargs)
+
+
+class AuditEntry(models.Model):
+    """Who changed which piece of configuration, when, and from what to what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+        ARCHIVED = "archived", "Archived"
+        IMPORTED = "imported", "Imported"
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dashboards.metrics import Figures
 from dashboards.models import DailyRollup
 from dashboards.rollup import rebuild_buckets, rebuild_dirty
-from feedback.invitations import invitation_for
+from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
 from touchpoints.models import DirtyDay, Moment
 
@@ -28,9 +28,7 @@ def add_moment(staff, touchpoint_type, outcome=4, resolved=True, **fields) -> Mo
 
 
 def answer(moment, csat, nps=None, effort=None) -> Answer:
-    return Answer.objects.create(
-        invitation=invitation_for(moment), csat=csat, nps=nps, effort=effort
-    )
+    return record_answer(invitation_for(moment), Answer(csat=csat, nps=nps, effort=effort))
 
 
 def bucket(moment) -> tuple[int, object]:

@@ -75,4 +75,4 @@ def test_a_real_worker_rolls_up_a_day(agent, org, worker):
 
     assert wait_for(lambda: DailyRollup.objects.filter(moments=3).exists())
     row = DailyRollup.objects.get()
-    assert (row.staff_good, row.staff_bad) == (2, 1)
+    assert (row.outcome_5, row.outcome_4, row.outcome_2) == (1, 1, 1)
