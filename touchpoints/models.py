@@ -17,6 +17,7 @@ class Location(models.Model):
     name = models.CharField(max_length=100, unique=True)
     code = models.CharField(max_length=10, unique=True, help_text="Short code, e.g. ARN.")
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
 
     class Meta:
         ordering = ["name"]
@@ -39,6 +40,7 @@ class Location(models.Model):
 class Team(models.Model):
     name = models.CharField(max_length=100)
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="teams")
+    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
 
     class Meta:
         ordering = ["location__name", "name"]
