@@ -84,3 +84,21 @@ class NeedRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.local_date} {self.team_id} {self.kind}"
+
+
+class DigestSent(models.Model):
+    """One morning digest sent to one manager for one local day: the record that keeps it once."""
+
+    manager = models.ForeignKey(
+        "touchpoints.User", on_delete=models.CASCADE, related_name="digests_sent"
+    )
+    local_date = models.DateField(help_text="The manager's local day the digest was sent on.")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "local_date"], name="digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.manager_id} on {self.local_date}"
