@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "feedback.handover.HandoverLockMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,6 +167,27 @@ CELERY_BEAT_SCHEDULE = {
 
 INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    requests, _, seconds = env(name, default).partition("/")
+    return int(requests), int(seconds)
+
+
+# Public feedback pages, as "requests/seconds": every request from one address, tokens
+# not found from one address (guessing), and requests for one token.
+FEEDBACK_RATE_LIMITS = {
+    "address": env_rate("FEEDBACK_RATE_PER_ADDRESS", "120/600"),
+    "miss": env_rate("FEEDBACK_RATE_MISSES_PER_ADDRESS", "20/600"),
+    "token": env_rate("FEEDBACK_RATE_PER_TOKEN", "30/600"),
+}
+# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust REMOTE_ADDR).
+FEEDBACK_TRUSTED_PROXIES = int(env("FEEDBACK_TRUSTED_PROXIES", "0"))
+# Tablet hand-over: back to the log screen after this long untouched; a lock nobody touches
+# for the second figure is forgotten even if the page died.
+FEEDBACK_HANDOVER_IDLE_SECONDS = int(env("FEEDBACK_HANDOVER_IDLE_SECONDS", "90"))
+FEEDBACK_HANDOVER_FORGET_SECONDS = int(env("FEEDBACK_HANDOVER_FORGET_SECONDS", "1800"))
+CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,37 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer
+from .models import Answer, Recovery
 
-CSAT_FACES = [(1, "😠"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😄")]
+# Read out by screen readers; on screen each face is a drawing with its number.
+CSAT_CHOICES = [
+    (1, _("1 of 5, very dissatisfied")),
+    (2, _("2 of 5, dissatisfied")),
+    (3, _("3 of 5, neither satisfied nor dissatisfied")),
+    (4, _("4 of 5, satisfied")),
+    (5, _("5 of 5, very satisfied")),
+]
 
 
-class AnswerForm(forms.ModelForm):
+class OneValueEach:
+    """Refuse a post that repeats a field: `csat=1&csat=5` is no answer at all."""
+
+    repeated_message = _("Choose one answer only.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound and hasattr(self.data, "getlist"):
+            for name in self.fields:
+                if len(self.data.getlist(name)) > 1:
+                    self.add_error(name, self.repeated_message)
+        return cleaned
+
+
+class AnswerForm(OneValueEach, forms.ModelForm):
+    """The customer's answer; the public page and the tablet hand-over both use it."""
+
     csat = forms.TypedChoiceField(
-        choices=CSAT_FACES,
+        choices=CSAT_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         label=_("How satisfied are you with the service you just had?"),
@@ -23,7 +46,7 @@ class AnswerForm(forms.ModelForm):
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        label=_("How likely are you to recommend us to a friend? (0–10)"),
+        label=_("How likely are you to recommend us to a friend or colleague?"),
         error_messages={"invalid_choice": _("Choose a number from 0 to 10.")},
     )
     effort = forms.TypedChoiceField(
@@ -32,14 +55,17 @@ class AnswerForm(forms.ModelForm):
         empty_value=None,
         required=False,
         widget=forms.RadioSelect,
-        label=_("How easy was it to get what you needed? (1 very hard – 7 very easy)"),
+        label=_("How easy was it to get what you needed?"),
         error_messages={"invalid_choice": _("Choose a number from 1 to 7.")},
     )
     comment = forms.CharField(
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
         label=_("Anything you would like to tell us?"),
+        error_messages={
+            "max_length": _("Please keep it to 1000 characters (you wrote %(show_value)d).")
+        },
     )
 
     class Meta:
@@ -52,3 +78,26 @@ class AnswerForm(forms.ModelForm):
             del self.fields["nps"]
         if not asks_effort:
             del self.fields["effort"]
+
+
+class RecoveryCloseForm(OneValueEach, forms.Form):
+    """What the front line did about a low answer, and how it ended."""
+
+    action = forms.ChoiceField(
+        choices=Recovery.Action.choices,
+        widget=forms.RadioSelect,
+        label=_("What did you do?"),
+        error_messages={"required": _("Choose what you did.")},
+    )
+    result = forms.ChoiceField(
+        choices=Recovery.Result.choices,
+        widget=forms.RadioSelect,
+        label=_("How did it end?"),
+        error_messages={"required": _("Choose how it ended.")},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
+        label=_("Note for the team (optional)"),
+    )

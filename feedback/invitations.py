@@ -3,13 +3,16 @@
 from io import BytesIO
 
 import segno
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Moment
 
 from .models import Answer, FeedbackSettings, Invitation
+from .recovery import open_recovery
 
 
 class AlreadyAnswered(Exception):
@@ -34,6 +37,14 @@ def invitation_for(moment: Moment) -> Invitation:
     return invitation
 
 
+def public_url(invitation: Invitation, request: HttpRequest) -> str:
+    """The link the customer opens: on PUBLIC_BASE_URL when set, else on this host."""
+    path = invitation.get_absolute_url()
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
 def qr_svg(url: str) -> SafeString:
     """An inline SVG QR code for `url`, drawn on the server (no network, no JS)."""
     buffer = BytesIO()
@@ -55,4 +66,6 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     unsaved.is_low = FeedbackSettings.current().is_low(unsaved)
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
+    if unsaved.is_low:
+        open_recovery(unsaved)
     return unsaved

@@ -21,7 +21,7 @@ def default_languages() -> list[str]:
 
 
 def default_expiry():
-    return timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    return timezone.now() + timedelta(days=FeedbackSettings.current().invitation_expiry_days)
 
 
 class Invitation(models.Model):
@@ -41,6 +41,15 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+    @property
+    def is_answered(self) -> bool:
+        return hasattr(self, "answer")
+
+    @property
+    def is_open(self) -> bool:
+        """The customer can still answer."""
+        return not self.is_answered and not self.is_expired
 
 
 class Answer(models.Model):
@@ -93,7 +102,9 @@ class FeedbackSettings(models.Model):
 
     @classmethod
     def current(cls) -> "FeedbackSettings":
-        settings_row, _ = cls.objects.get_or_create(pk=1)
+        # The environment's INVITATION_EXPIRY_DAYS seeds the row; admins change it after.
+        defaults = {"invitation_expiry_days": settings.INVITATION_EXPIRY_DAYS}
+        settings_row, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
         return settings_row
 
     def is_low(self, answer: "Answer") -> bool:
@@ -138,3 +149,16 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery of {self.answer}"
+
+    @property
+    def time_to_recover(self) -> str:
+        """The kept seconds as people say it: "40 min", "3 h 5 min", "2 days"."""
+        if self.seconds_to_recover is None:
+            return ""
+        minutes = max(1, round(self.seconds_to_recover / 60))
+        if minutes < 60:
+            return _("%(n)d min") % {"n": minutes}
+        hours, minutes = divmod(minutes, 60)
+        if hours < 48:
+            return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
+        return _("%(d)d days") % {"d": round(hours / 24)}

@@ -1,13 +1,28 @@
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from touchpoints.access import role_required
 from touchpoints.models import Moment, Role
 
-from .forms import AnswerForm
-from .invitations import AlreadyAnswered, Expired, invitation_for, qr_svg, record_answer
-from .models import Invitation
+from . import handover as lock
+from . import rate_limits
+from .answering import (
+    PageState,
+    answer_invitation,
+    customer_language,
+    invitation_at,
+    offered_languages,
+)
+from .forms import RecoveryCloseForm
+from .invitations import invitation_for, public_url, qr_svg
+from .models import Recovery
+from .recovery import AlreadyClosed, NotYourTeam, close, take
+from .team_panel import panel_context
 
 
 @require_POST
@@ -15,35 +30,150 @@ from .models import Invitation
 def invite(request, moment_uuid):
     moment = get_object_or_404(Moment, uuid=moment_uuid, staff=request.user)
     invitation = invitation_for(moment)
-    url = request.build_absolute_uri(invitation.get_absolute_url())
-    return render(
-        request,
-        "feedback/handover.html",
-        {"invitation": invitation, "url": url, "qr": qr_svg(url)},
-    )
+    url = public_url(invitation, request)
+    context = {"invitation": invitation, "url": url, "qr": qr_svg(url)}
+    return render(request, "feedback/handover.html", context)
 
 
+def _public(request, state: PageState, status: int, language: str, headers=None):
+    """A public page in the customer's language, never cached: it is one customer's."""
+    with translation.override(language):
+        response = render(request, "feedback/answer.html", state.context, status=status)
+    response["Content-Language"] = language
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def _limited(request, rule: rate_limits.Limit, language: str):
+    headers = {"Retry-After": str(rule.retry_after())}
+    return _public(request, PageState("limited"), 429, language, headers)
+
+
+@never_cache
 def answer(request, token: str):
     """The public page. Opening it records nothing; only an explicit submit does."""
-    invitation = Invitation.objects.filter(token=token).select_related("moment__touchpoint_type")
-    invitation = invitation.first()
+    language = customer_language(request)
+    address = rate_limits.client_address(request)
+    misses, per_address = rate_limits.limit("miss"), rate_limits.limit("address")
+    # Someone guessing tokens gets 429 for every token, real or not, so a hit is invisible.
+    if rate_limits.exceeded(misses, address):
+        return _limited(request, misses, language)
+    if not rate_limits.hit(per_address, address):
+        return _limited(request, per_address, language)
+    invitation = invitation_at(token)
     if invitation is None:
-        raise Http404
-    touchpoint_type = invitation.moment.touchpoint_type
-    options = {"asks_nps": touchpoint_type.asks_nps, "asks_effort": touchpoint_type.asks_effort}
-    if hasattr(invitation, "answer"):
-        return render(request, "feedback/answer.html", {"state": "answered"})
-    if invitation.is_expired:
-        return render(request, "feedback/answer.html", {"state": "expired"}, status=410)
-    form = AnswerForm(request.POST if request.method == "POST" else None, **options)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_answer(invitation, form.save(commit=False))
-        except AlreadyAnswered:
-            return render(request, "feedback/answer.html", {"state": "answered"})
-        except Expired:
-            return render(request, "feedback/answer.html", {"state": "expired"}, status=410)
-        return render(request, "feedback/answer.html", {"state": "thanks"})
-    status = 422 if form.errors else 200
-    context = {"state": "open", "form": form, "touchpoint_type": touchpoint_type}
-    return render(request, "feedback/answer.html", context, status=status)
+        rate_limits.hit(misses, address)
+        return render(request, "404.html", status=404)
+    per_token = rate_limits.limit("token")
+    if not rate_limits.hit(per_token, token):
+        return _limited(request, per_token, language)
+    with translation.override(language):
+        state, status = answer_invitation(request, invitation)
+    return _public(request, state, status, language)
+
+
+@require_POST
+@role_required(Role.FRONTLINE)
+def handover_start(request, moment_uuid):
+    """The staff member hands the tablet over: lock this session to the customer screen."""
+    moment = get_object_or_404(Moment, uuid=moment_uuid, staff=request.user)
+    lock.start(request, invitation_for(moment))
+    return redirect("feedback:handover")
+
+
+@never_cache
+@role_required(Role.FRONTLINE)
+def handover(request):
+    """The customer screen on the staff tablet: the public form, and nothing of the staff's."""
+    token = lock.locked_token(request)
+    invitation = invitation_at(token) if token else None
+    if invitation is None:
+        lock.end(request)
+        return redirect("touchpoints:log")
+    lock.touch(request)
+    chosen = lock.language(request, request.GET.get("lang"))
+    language = customer_language(request, chosen=chosen)
+    with translation.override(language):
+        state, status = answer_invitation(request, invitation)
+        state.context.update(
+            idle_seconds=settings.FEEDBACK_HANDOVER_IDLE_SECONDS,
+            languages=customer_languages_offered(),
+            language=language,
+        )
+        response = render(request, "feedback/handover_screen.html", state.context, status=status)
+    response["Content-Language"] = language
+    return response
+
+
+def customer_languages_offered() -> list[tuple[str, str]]:
+    names = dict(settings.LANGUAGES)
+    return [(code, names[code]) for code in offered_languages()]
+
+
+@never_cache
+@role_required(Role.FRONTLINE)
+def handover_exit(request):
+    """Back to the log screen: the staff member's long press, the idle timeout (both POST),
+    or the thank-you page running out (GET, honoured only once there is nothing to answer)."""
+    token = lock.locked_token(request)
+    invitation = invitation_at(token) if token else None
+    still_open = invitation is not None and invitation.is_open
+    if request.method != "POST" and still_open:
+        return redirect("feedback:handover")
+    lock.end(request)
+    return redirect("touchpoints:log")
+
+
+@never_cache
+@role_required(Role.FRONTLINE)
+def team_panel(request):
+    """The team's open recoveries and praise: a fragment for the log screen's poll, or a page."""
+    context = panel_context(request.user)
+    template = "feedback/team_panel.html#panel" if request.htmx else "feedback/team_panel.html"
+    return render(request, template, context)
+
+
+@require_POST
+@role_required(Role.FRONTLINE)
+def recovery_take(request, recovery_id: int):
+    try:
+        take(recovery_id, request.user)
+    except (NotYourTeam, Recovery.DoesNotExist):
+        return render(request, "404.html", status=404)
+    except AlreadyClosed:
+        pass  # a colleague closed it meanwhile: the fresh panel shows that
+    return _panel_after_action(request)
+
+
+@require_POST
+@role_required(Role.FRONTLINE)
+def recovery_close(request, recovery_id: int):
+    form = RecoveryCloseForm(request.POST, prefix=f"r{recovery_id}")
+    if not form.is_valid():
+        context = panel_context(request.user, failed_form=(recovery_id, form))
+        template = "feedback/team_panel.html#panel" if request.htmx else "feedback/team_panel.html"
+        return render(request, template, context, status=422)
+    try:
+        close(recovery_id, request.user, **form.cleaned_data)
+    except (NotYourTeam, Recovery.DoesNotExist):
+        return render(request, "404.html", status=404)
+    except AlreadyClosed:
+        pass
+    return _panel_after_action(request)
+
+
+def _panel_after_action(request):
+    if request.htmx:
+        return render(request, "feedback/team_panel.html#panel", panel_context(request.user))
+    return redirect(reverse("feedback:team_panel"))
+
+
+def csrf_failure(request, reason: str = ""):
+    """A kind page for a customer whose form went stale; Django's own page for the rest."""
+    view_name = request.resolver_match.view_name if request.resolver_match else ""
+    if view_name == "feedback:answer":
+        return _public(request, PageState("stale"), 403, customer_language(request))
+    if view_name == "feedback:handover":
+        return redirect("feedback:handover")
+    return django_csrf_failure(request, reason)
