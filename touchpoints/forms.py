@@ -1,10 +1,24 @@
-from django import forms
+from datetime import timedelta
 
-from .models import Channel, Moment, Outcome, TouchpointType
+from django import forms
+from django.utils import timezone
+
+from . import extra_fields
+from .customers import hash_ref, normalise_ref
+from .models import Channel, Moment, Need, Outcome, Team, TouchpointType, User
+from .usage import TeamUsage
+
+# A queued moment keeps the time it really happened. The tablet's clock may run a little
+# fast; a moment older than a few days is more likely a stuck tablet than a real one.
+CLOCK_SKEW = timedelta(minutes=5)
+OFFLINE_MAX_AGE = timedelta(days=3)
 
 
 class MomentForm(forms.ModelForm):
     uuid = forms.UUIDField(widget=forms.HiddenInput)
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), required=False, widget=forms.HiddenInput
+    )
     touchpoint_type = forms.ModelChoiceField(
         queryset=TouchpointType.objects.filter(active=True).select_related("stage"),
         widget=forms.RadioSelect,
@@ -24,21 +38,148 @@ class MomentForm(forms.ModelForm):
         label="How did it go?",
         error_messages={"required": "Choose how it went."},
     )
-    resolved_on_spot = forms.BooleanField(required=False, label="Resolved on the spot")
+    resolved_on_spot = forms.BooleanField(
+        required=False, initial=True, label="Resolved on the spot"
+    )
     note = forms.CharField(
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What they needed, what I did"}),
     )
+    customer_ref = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Customer reference",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    occurred_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Moment
         fields = ["touchpoint_type", "channel", "outcome", "resolved_on_spot", "note"]
 
+    def __init__(self, *args, staff: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        self.extra_fields = extra_fields.active_extra_fields()
+        for extra in self.extra_fields:
+            self.fields[extra_fields.field_name(extra)] = extra_fields.form_field(extra)
+
+    def clean_team(self):
+        team = self.cleaned_data.get("team")
+        if team is not None and team.pk != self.staff.team_id:
+            raise forms.ValidationError(
+                "You are not in that team, so you cannot log moments for it.",
+                code="not_your_team",
+            )
+        return team
+
+    def clean_customer_ref(self) -> str:
+        raw = self.cleaned_data["customer_ref"]
+        if raw and not 4 <= len(normalise_ref(raw)) <= 20:
+            raise forms.ValidationError(
+                "A booking code or loyalty number has 4 to 20 letters or digits."
+            )
+        return raw
+
+    def clean_occurred_at(self):
+        occurred_at = self.cleaned_data["occurred_at"]
+        now = timezone.now()
+        if occurred_at is None:
+            return now
+        if occurred_at > now + CLOCK_SKEW:
+            raise forms.ValidationError(
+                "This moment is dated in the future: check the tablet's clock."
+            )
+        if occurred_at < now - OFFLINE_MAX_AGE:
+            raise forms.ValidationError(
+                f"Moments older than {OFFLINE_MAX_AGE.days} days cannot be logged."
+            )
+        return occurred_at
+
+    def clean(self):
+        cleaned = super().clean()
+        touchpoint_type = cleaned.get("touchpoint_type")
+        if touchpoint_type is None:
+            return cleaned
+        channel = cleaned.get("channel")
+        if channel and touchpoint_type.channels and channel not in touchpoint_type.channels:
+            self.add_error(
+                "channel", f"{touchpoint_type.name} does not happen by {Channel(channel).label}."
+            )
+        cleaned["extra"] = extra_fields.clean_extra(self, touchpoint_type, self.extra_fields)
+        return cleaned
+
+    def refused_for_team(self) -> bool:
+        return any(error.code == "not_your_team" for error in self.errors.as_data().get("team", []))
+
+    def unsaved_moment(self) -> Moment:
+        moment = self.save(commit=False)
+        moment.extra = self.cleaned_data["extra"]
+        moment.occurred_at = self.cleaned_data["occurred_at"]
+        moment.customer_ref_hash = hash_ref(self.cleaned_data["customer_ref"])
+        return moment
+
+    def usage(self) -> TeamUsage:
+        if not hasattr(self, "_usage"):
+            self._usage = TeamUsage.for_team(self.staff.team)
+        return self._usage
+
     def tiles_by_stage(self) -> list[tuple[str, list]]:
-        """The type radio buttons grouped by journey stage, in journey order."""
+        """Type tiles grouped by journey stage; within a stage, the team's most used first."""
         groups: dict[str, list] = {}
         for choice in self["touchpoint_type"]:
             touchpoint_type = choice.data["value"].instance
+            choice.defaults = self.usage().defaults(touchpoint_type)
+            choice.touchpoint_type = touchpoint_type
             groups.setdefault(touchpoint_type.stage.name, []).append(choice)
+        for tiles in groups.values():
+            tiles.sort(key=lambda tile: -self.usage().count(tile.touchpoint_type))
         return list(groups.items())
+
+    def extra_groups(self) -> list[tuple[int, str, list]]:
+        """(type id, type name, bound fields) for each type that has extra fields."""
+        groups: dict[int, tuple[int, str, list]] = {}
+        names = {t.pk: t.name for t in self.fields["touchpoint_type"].queryset}
+        for extra in self.extra_fields:
+            type_id = extra.touchpoint_type_id
+            group = groups.setdefault(type_id, (type_id, names.get(type_id, ""), []))
+            bound = self[extra_fields.field_name(extra)]
+            bound.required_here = extra.required
+            group[2].append(bound)
+        return list(groups.values())
+
+
+class CorrectionForm(MomentForm):
+    """The same fields as logging; the UUID and the time stay as they were."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("uuid", "team", "occurred_at"):
+            self.fields.pop(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["occurred_at"] = self.instance.occurred_at
+        return cleaned
+
+
+class NeedForm(forms.ModelForm):
+    kind = forms.ChoiceField(
+        choices=Need.Kind.choices,
+        widget=forms.RadioSelect,
+        label="What was missing?",
+        error_messages={"required": "Choose what was missing."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What would have helped"}),
+    )
+    moment = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Need
+        fields = ["kind", "note"]

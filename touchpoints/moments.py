@@ -1,17 +1,30 @@
-"""Logging a moment of truth, exactly once."""
+"""Logging a moment of truth exactly once, undoing it, and listing a person's day."""
+
+import uuid as uuid_module
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .dirty_days import mark_day_dirty
 from .models import Moment, User
+
+# The tablet offers undo for a few seconds; the server allows a little more so that an undo
+# sent over a slow link, or queued offline, still counts. Measured on the tablet's own clock
+# (occurred_at and the undo's requested_at are both stamped there).
+UNDO_WINDOW = timedelta(minutes=2)
 
 
 class NotYourMoment(Exception):
     """The tablet's UUID is already used by a moment someone else logged."""
 
 
+class UndoRefused(Exception):
+    """The moment cannot be taken back; the message says why and what to do instead."""
+
+
 @transaction.atomic
-def record_moment(staff: User, unsaved: Moment, uuid) -> tuple[Moment, bool]:
+def record_moment(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> tuple[Moment, bool]:
     """Store `unsaved` under the tablet's `uuid`, once.
 
     Returns the stored moment and whether this call created it. A repeat of the same UUID
@@ -35,3 +48,45 @@ def record_moment(staff: User, unsaved: Moment, uuid) -> tuple[Moment, bool]:
     if existing.staff_id != staff.pk:
         raise NotYourMoment
     return existing, False
+
+
+@transaction.atomic
+def undo_moment(
+    staff: User, uuid: uuid_module.UUID, requested_at: datetime | None = None
+) -> Moment | None:
+    """Delete a moment its author just logged. Undoing twice, or an unknown UUID, is a no-op.
+
+    A moment the customer has been asked about stays: their link must keep working.
+    """
+    moment = Moment.objects.select_for_update().filter(uuid=uuid, staff=staff).first()
+    if moment is None:
+        return None
+    if has_invitation(moment):
+        raise UndoRefused(
+            "The customer has already been asked for feedback on this moment, so it stays. "
+            "You can still correct it in My moments."
+        )
+    asked_at = min(requested_at or timezone.now(), timezone.now())
+    if asked_at - moment.occurred_at > UNDO_WINDOW:
+        raise UndoRefused("It is too late to undo this moment. Correct it in My moments instead.")
+    moment.delete()
+    mark_day_dirty(moment.location_id, moment.local_date)
+    return moment
+
+
+def has_invitation(moment: Moment) -> bool:
+    # By the reverse relation's name: touchpoints does not import feedback.
+    return Moment.objects.filter(pk=moment.pk, invitation__isnull=False).exists()
+
+
+def moments_today(staff: User) -> list[Moment]:
+    """The person's moments on their location's today, newest first, with feedback so far."""
+    if staff.team is None:
+        return []
+    today = staff.team.location.today()
+    return list(
+        Moment.objects.filter(staff=staff, local_date=today)
+        .select_related("touchpoint_type", "invitation__answer")
+        .prefetch_related("touchpoint_type__extra_fields", "corrections", "needs")
+        .order_by("-occurred_at")
+    )

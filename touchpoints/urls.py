@@ -5,4 +5,10 @@ from . import views
 app_name = "touchpoints"
 urlpatterns = [
     path("", views.log_moment, name="log"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("customer/", views.customer, name="customer"),
+    path("mine/", views.my_moments, name="mine"),
+    path("needs/", views.needs, name="needs"),
+    path("moments/<uuid:moment_uuid>/undo/", views.undo, name="undo"),
+    path("moments/<uuid:moment_uuid>/correct/", views.correct, name="correct"),
 ]

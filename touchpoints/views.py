@@ -1,14 +1,19 @@
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from . import corrections, extra_fields
 from .access import role_required
-from .forms import MomentForm
+from .customers import customer_history
+from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role
-from .moments import NotYourMoment, record_moment
+from .moments import NotYourMoment, UndoRefused, moments_today, record_moment, undo_moment
+from .needs import needs_of, raise_need
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin:index",
@@ -25,39 +30,163 @@ def home(request):
     return redirect(HOME_BY_ROLE[role])
 
 
-def fresh_form() -> MomentForm:
-    return MomentForm(initial={"uuid": uuid.uuid4()})
+def frontline(view):
+    """Frontline role and a team: a moment always belongs to the logger's team."""
+
+    @role_required(Role.FRONTLINE)
+    def wrapped(request, *args, **kwargs):
+        if request.user.team is None:
+            raise PermissionDenied(
+                "You are not in a team yet, so moments cannot be logged for you."
+            )
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
 
 
-@role_required(Role.FRONTLINE)
+def wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def fresh_form(staff) -> MomentForm:
+    return MomentForm(initial={"uuid": uuid.uuid4(), "team": staff.team_id}, staff=staff)
+
+
+@frontline
 def log_moment(request):
-    if request.user.team is None:
-        raise PermissionDenied("You are not in a team yet, so moments cannot be logged for you.")
-    saved = None
-    if request.method == "POST":
-        form = MomentForm(request.POST)
-        if form.is_valid():
-            try:
-                saved, _created = record_moment(
-                    request.user, form.save(commit=False), form.cleaned_data["uuid"]
-                )
-            except NotYourMoment as exc:
-                raise PermissionDenied from exc
-            if not request.htmx:
-                return redirect(f"{reverse('touchpoints:log')}?saved={saved.uuid}")
-            form = fresh_form()
-    else:
-        form = fresh_form()
+    """The log screen. The tablet's script posts here for JSON; without script, a plain form."""
+    if request.method != "POST":
         saved = Moment.objects.filter(
             uuid=_uuid_or_none(request.GET.get("saved")), staff=request.user
         ).first()
-    template = "touchpoints/log.html#log-panel" if request.htmx else "touchpoints/log.html"
+        return _log_page(request, fresh_form(request.user), saved)
+    form = MomentForm(request.POST, staff=request.user)
+    if not form.is_valid():
+        status = 403 if form.refused_for_team() else 422
+        if wants_json(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+        return _log_page(request, form, None, status=status)
+    try:
+        saved, created = record_moment(
+            request.user, form.unsaved_moment(), form.cleaned_data["uuid"]
+        )
+    except NotYourMoment as exc:
+        raise PermissionDenied from exc
+    if wants_json(request):
+        body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
+        return JsonResponse(body, status=201 if created else 200)
+    return redirect(f"{reverse('touchpoints:log')}?saved={saved.uuid}")
+
+
+def _log_page(request, form, saved, status=200):
+    context = {"form": form, "saved": saved, "undo_seconds": 8}
+    return render(request, "touchpoints/log.html", context, status=status)
+
+
+def _summary(moment: Moment) -> str:
+    return f"{moment.touchpoint_type.name}, {moment.get_outcome_display().lower()}"
+
+
+@require_POST
+@frontline
+def undo(request, moment_uuid):
+    requested_at = _tablet_time(request.POST.get("requested_at"))
+    try:
+        undone = undo_moment(request.user, moment_uuid, requested_at)
+    except UndoRefused as refusal:
+        if wants_json(request):
+            return JsonResponse({"error": str(refusal)}, status=409)
+        return render(request, "touchpoints/undo.html", {"error": str(refusal)}, status=409)
+    if wants_json(request):
+        return JsonResponse({"undone": undone is not None})
+    return redirect("touchpoints:log")
+
+
+@require_POST
+@frontline
+def customer(request):
+    """The customer's recent moments, for the reference typed on the log screen."""
+    raw = request.POST.get("customer_ref", "")
+    context = {"history": customer_history(raw), "asked": bool(raw.strip())}
+    return render(request, "touchpoints/log.html#customer-history", context)
+
+
+@frontline
+def my_moments(request):
+    moments = moments_today(request.user)
+    for moment in moments:
+        moment.extra_values = extra_fields.labelled_values(moment)
+        moment.correctable = corrections.is_correctable(moment)
+    context = {"moments": moments, "needs": needs_of(request.user)}
+    return render(request, "touchpoints/mine.html", context)
+
+
+@frontline
+def correct(request, moment_uuid):
+    moment = get_object_or_404(Moment, uuid=moment_uuid, staff=request.user)
+    if not corrections.is_correctable(moment):
+        return render(request, "touchpoints/correct.html", {"moment": moment}, status=409)
+    data = request.POST if request.method == "POST" else None
+    form = CorrectionForm(data, instance=moment, staff=request.user, initial=_extra_initial(moment))
+    if data is not None and form.is_valid():
+        try:
+            corrections.correct_moment(request.user, moment, form.cleaned_data)
+        except corrections.CorrectionRefused as refusal:
+            context = {"moment": moment, "error": str(refusal)}
+            return render(request, "touchpoints/correct.html", context, status=409)
+        return redirect("touchpoints:mine")
     status = 422 if form.errors else 200
-    return render(request, template, {"form": form, "saved": saved}, status=status)
+    return render(
+        request, "touchpoints/correct.html", {"moment": moment, "form": form}, status=status
+    )
+
+
+def _extra_initial(moment: Moment) -> dict:
+    prefix = f"extra_{moment.touchpoint_type_id}_"
+    return {prefix + key: value for key, value in (moment.extra or {}).items()}
+
+
+@frontline
+def needs(request):
+    """Tell management what was missing, and see what they answered."""
+    form = NeedForm(request.POST or None, initial={"moment": request.GET.get("moment")})
+    if request.method == "POST" and form.is_valid():
+        need = raise_need(
+            request.user,
+            form.cleaned_data["kind"],
+            form.cleaned_data["note"],
+            form.cleaned_data["moment"],
+        )
+        return redirect(f"{reverse('touchpoints:needs')}?raised={need.pk}")
+    moment = Moment.objects.filter(
+        uuid=_uuid_or_none(request.GET.get("moment")), staff=request.user
+    ).first()
+    context = {
+        "form": form,
+        "moment": moment,
+        "needs": needs_of(request.user),
+        "raised": request.GET.get("raised"),
+    }
+    return render(request, "touchpoints/needs.html", context, status=422 if form.errors else 200)
+
+
+def service_worker(request):
+    """The offline worker, served under /log/ so that its scope covers the log screen."""
+    response = render(request, "touchpoints/sw.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _uuid_or_none(value: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(value or "")
     except ValueError:
+        return None
+
+
+def _tablet_time(value: str | None):
+    try:
+        return MomentForm.base_fields["occurred_at"].clean(value)
+    except ValidationError:
         return None

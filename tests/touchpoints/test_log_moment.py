@@ -1,16 +1,15 @@
+import uuid
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.conftest import PASSWORD, moment_post
-from touchpoints.models import DirtyDay, Moment
+from tests.conftest import PASSWORD, make_user, moment_post
+from tests.touchpoints.conftest import JSON
+from touchpoints.models import DirtyDay, Moment, Role
 
 LOG_URL = reverse("touchpoints:log")
-
-
-@pytest.fixture
-def agent_client(client, agent):
-    client.login(username=agent.username, password=PASSWORD)
-    return client
 
 
 def test_frontline_user_lands_on_the_log_screen(agent_client):
@@ -26,33 +25,61 @@ def test_logging_a_moment_stores_it_for_the_staff_members_team(agent_client, age
     assert (moment.outcome, moment.resolved_on_spot, moment.note) == (2, True, "Bag overweight")
 
 
-def test_saved_moment_is_confirmed_on_a_fresh_form(agent_client, org):
-    response = agent_client.post(
-        LOG_URL, moment_post(org["bag_drop"]), headers={"HX-Request": "true"}
-    )
-    assert response.status_code == 200
-    assert "Saved: Bag drop" in response.text
-    assert "Ask the customer for feedback" in response.text
+def test_tablet_save_answers_with_the_saved_moment(agent_client, org):
+    data = moment_post(org["bag_drop"])
+    response = agent_client.post(LOG_URL, data, headers=JSON)
+    assert response.status_code == 201
+    assert response.json() == {"uuid": data["uuid"], "created": True, "summary": "Bag drop, good"}
 
 
 def test_plain_post_without_javascript_redirects_to_the_confirmation(agent_client, org):
     response = agent_client.post(LOG_URL, moment_post(org["desk"]), follow=True)
     assert "Saved: Check-in desk" in response.text
+    assert "Ask the customer for feedback" in response.text
 
 
-def test_double_submitted_form_stores_one_moment(agent_client, org):
+def test_repeated_request_stores_one_moment_and_answers_the_same_success(agent_client, org):
     data = moment_post(org["bag_drop"])
-    first = agent_client.post(LOG_URL, data, headers={"HX-Request": "true"})
-    second = agent_client.post(LOG_URL, data, headers={"HX-Request": "true"})
+    first = agent_client.post(LOG_URL, data, headers=JSON)
+    second = agent_client.post(LOG_URL, data, headers=JSON)
     assert Moment.objects.count() == 1
-    assert first.status_code == second.status_code == 200
-    assert "Saved: Bag drop" in second.text
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["uuid"] == second.json()["uuid"]
+
+
+def test_queued_moment_keeps_its_real_time_of_occurrence(agent_client, org):
+    happened = timezone.now() - timedelta(hours=5)
+    data = moment_post(org["bag_drop"], occurred_at=happened.isoformat())
+    agent_client.post(LOG_URL, data, headers=JSON)
+    assert Moment.objects.get().occurred_at == happened
+
+
+@pytest.mark.parametrize(
+    ("offset", "message"),
+    [
+        (timedelta(minutes=30), "dated in the future"),
+        (-timedelta(days=4), "older than 3 days"),
+    ],
+)
+def test_moment_outside_sane_time_bounds_is_refused(agent_client, org, offset, message):
+    data = moment_post(org["bag_drop"], occurred_at=(timezone.now() + offset).isoformat())
+    response = agent_client.post(LOG_URL, data, headers=JSON)
+    assert response.status_code == 422
+    assert message in response.json()["errors"]["occurred_at"][0]["message"]
+    assert Moment.objects.count() == 0
+
+
+def test_small_clock_skew_on_the_tablet_is_accepted(agent_client, org):
+    ahead = timezone.now() + timedelta(minutes=2)
+    response = agent_client.post(
+        LOG_URL, moment_post(org["bag_drop"], occurred_at=ahead.isoformat()), headers=JSON
+    )
+    assert response.status_code == 201
 
 
 def test_a_moments_day_is_its_locations_local_day(agent_client, org):
     # 23:30 UTC on 1 July is already 2 July in Stockholm (UTC+2 in summer).
-    data = moment_post(org["bag_drop"])
-    agent_client.post(LOG_URL, data)
+    agent_client.post(LOG_URL, moment_post(org["bag_drop"]))
     moment = Moment.objects.get()
     moment.occurred_at = moment.occurred_at.replace(year=2026, month=7, day=1, hour=23, minute=30)
     moment.save()
@@ -72,8 +99,12 @@ def test_logging_marks_the_day_dirty_for_the_roll_up(agent_client, org):
         ({"touchpoint_type": 999999}, "touchpoint_type", "That touchpoint type is not available"),
         ({"outcome": 9}, "outcome", "Select a valid choice"),
         ({"outcome": None}, "outcome", "Choose how it went."),
+        ({"channel": "pigeon"}, "channel", "Select a valid choice"),
         ({"note": "x" * 501}, "note", "at most 500 characters"),
         ({"uuid": "not-a-uuid"}, "uuid", "valid UUID"),
+        ({"uuid": None}, "uuid", "required"),
+        ({"occurred_at": "yesterday-ish"}, "occurred_at", "valid date/time"),
+        ({"customer_ref": "A1"}, "customer_ref", "4 to 20 letters or digits"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_stores_nothing(
@@ -89,12 +120,39 @@ def test_bad_input_is_refused_with_a_clear_message_and_stores_nothing(
         assert "Kept after the error" in response.text
 
 
+def test_bad_input_from_the_tablet_script_names_the_field(agent_client, org):
+    response = agent_client.post(LOG_URL, moment_post(org["bag_drop"], outcome=None), headers=JSON)
+    assert response.status_code == 422
+    assert response.json()["errors"]["outcome"][0]["message"] == "Choose how it went."
+
+
+def test_channel_the_type_does_not_happen_on_is_refused(agent_client, org):
+    org["bag_drop"].channels = ["in_person"]
+    org["bag_drop"].save()
+    response = agent_client.post(LOG_URL, moment_post(org["bag_drop"], channel="phone"))
+    assert response.status_code == 422
+    assert "Bag drop does not happen by Phone" in str(response.context["form"].errors["channel"])
+
+
 def test_archived_type_cannot_be_logged(agent_client, org):
     org["boarding"].active = False
     org["boarding"].save()
     response = agent_client.post(LOG_URL, moment_post(org["boarding"]))
     assert response.status_code == 422
     assert Moment.objects.count() == 0
+
+
+def test_moment_for_a_team_the_user_does_not_belong_to_is_refused(agent_client, org):
+    data = moment_post(org["bag_drop"], team=org["jfk_desk"].pk)
+    response = agent_client.post(LOG_URL, data, headers=JSON)
+    assert response.status_code == 403
+    assert "not in that team" in response.json()["errors"]["team"][0]["message"]
+    assert Moment.objects.count() == 0
+
+
+def test_moment_for_the_users_own_team_is_accepted(agent_client, org):
+    data = moment_post(org["bag_drop"], team=org["arn_desk"].pk)
+    assert agent_client.post(LOG_URL, data, headers=JSON).status_code == 201
 
 
 def test_repeating_another_persons_moment_uuid_is_refused(client, agent, jfk_agent, org):
@@ -107,6 +165,13 @@ def test_repeating_another_persons_moment_uuid_is_refused(client, agent, jfk_age
     assert Moment.objects.get().staff == agent
 
 
+def test_frontline_user_without_a_team_is_told_why(client, org):
+    make_user("loner", Role.FRONTLINE)
+    client.login(username="loner", password=PASSWORD)
+    response = client.get(LOG_URL)
+    assert response.status_code == 403
+
+
 def test_managers_cannot_log_moments(client, arn_manager):
     client.login(username=arn_manager.username, password=PASSWORD)
     assert client.get(LOG_URL).status_code == 403
@@ -116,3 +181,18 @@ def test_anonymous_visitor_is_sent_to_log_in(client, db):
     response = client.get(LOG_URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_tiles_the_team_uses_most_come_first_within_a_stage(agent_client, agent, org):
+    for _ in range(3):
+        agent_client.post(LOG_URL, moment_post(org["desk"], uuid=str(uuid.uuid4())))
+    page = agent_client.get(LOG_URL).text
+    assert page.index("Check-in desk</span>") < page.index("Bag drop</span>")
+
+
+def test_a_type_defaults_to_the_teams_usual_channel(agent_client, org):
+    for _ in range(2):
+        agent_client.post(LOG_URL, moment_post(org["desk"], channel="phone", resolved_on_spot=None))
+    form = agent_client.get(LOG_URL).context["form"]
+    defaults = form.usage().defaults(org["desk"])
+    assert (defaults["channel"], defaults["resolved"]) == ("phone", False)

@@ -1,0 +1,103 @@
+"""Customer references: matchable across the company, never readable.
+
+A booking code or loyalty number is normalised and stored only as an HMAC keyed with
+settings.CUSTOMER_REF_KEY. Anyone holding the reference can find the customer's recent
+moments; nobody holding the database alone can read the reference back.
+"""
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Moment
+
+HISTORY_DAYS = 90
+HISTORY_LIMIT = 10
+
+
+def normalise_ref(raw: str) -> str:
+    """`ab-12 3c ` and `AB123C` are the same booking: upper case, letters and digits only."""
+    return re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
+
+
+def hash_ref(raw: str) -> str:
+    """The stored form of a customer reference, or "" when there is none."""
+    normalised = normalise_ref(raw)
+    if not normalised:
+        return ""
+    key = settings.CUSTOMER_REF_KEY.encode()
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class PastMoment:
+    occurred_at: datetime
+    type_name: str
+    icon: str
+    location_code: str
+    outcome: int
+    outcome_label: str
+    resolved_on_spot: bool
+    customer_csat: int | None
+    customer_comment: str
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    moments: list[PastMoment]
+
+    @property
+    def unresolved(self) -> list[PastMoment]:
+        return [moment for moment in self.moments if not moment.resolved_on_spot]
+
+    @property
+    def low_ratings(self) -> list[PastMoment]:
+        return [m for m in self.moments if m.customer_csat is not None and m.customer_csat <= 2]
+
+
+def customer_history(raw_ref: str, limit: int = HISTORY_LIMIT) -> CustomerHistory:
+    """The customer's recent moments across every location, newest first.
+
+    Customer ratings are read through the reverse relation names only, so that touchpoints
+    does not import feedback.
+    """
+    ref_hash = hash_ref(raw_ref)
+    if not ref_hash:
+        return CustomerHistory([])
+    since = timezone.now() - timedelta(days=HISTORY_DAYS)
+    rows = (
+        Moment.objects.filter(customer_ref_hash=ref_hash, occurred_at__gte=since)
+        .order_by("-occurred_at")
+        .values(
+            "occurred_at",
+            "touchpoint_type__name",
+            "touchpoint_type__icon",
+            "location__code",
+            "outcome",
+            "resolved_on_spot",
+            "invitation__answer__csat",
+            "invitation__answer__comment",
+        )[:limit]
+    )
+    labels = dict(Moment._meta.get_field("outcome").choices)
+    return CustomerHistory(
+        [
+            PastMoment(
+                occurred_at=row["occurred_at"],
+                type_name=row["touchpoint_type__name"],
+                icon=row["touchpoint_type__icon"],
+                location_code=row["location__code"],
+                outcome=row["outcome"],
+                outcome_label=labels[row["outcome"]],
+                resolved_on_spot=row["resolved_on_spot"],
+                customer_csat=row["invitation__answer__csat"],
+                customer_comment=row["invitation__answer__comment"] or "",
+            )
+            for row in rows
+        ]
+    )

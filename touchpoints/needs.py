@@ -1,0 +1,43 @@
+"""What the front line needed: raising a request to management and following its answer."""
+
+import uuid as uuid_module
+
+from django.db import transaction
+
+from .dirty_days import mark_day_dirty
+from .models import Moment, Need, User
+
+MY_NEEDS_LIMIT = 30
+
+
+@transaction.atomic
+def raise_need(
+    staff: User, kind: str, note: str = "", moment_uuid: uuid_module.UUID | None = None
+) -> Need:
+    """Record what was missing, for the staff member's own team and location.
+
+    A moment reference that is not the person's own is ignored rather than refused: the
+    need matters more than the link to one moment.
+    """
+    moment = None
+    if moment_uuid is not None:
+        moment = Moment.objects.filter(uuid=moment_uuid, staff=staff).first()
+    need = Need.objects.create(
+        raised_by=staff,
+        team=staff.team,
+        location=staff.team.location,
+        moment=moment,
+        kind=kind,
+        note=note,
+    )
+    mark_day_dirty(need.location_id, need.local_date)
+    return need
+
+
+def needs_of(staff: User) -> list[Need]:
+    """The person's requests, newest first: open ones and answered ones alike."""
+    return list(
+        Need.objects.filter(raised_by=staff)
+        .select_related("moment__touchpoint_type", "answered_by")
+        .order_by("-raised_at")[:MY_NEEDS_LIMIT]
+    )
