@@ -1,7 +1,7 @@
-from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from touchpoints.admin_site import site as config_site
 from touchpoints.views import home
 
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("log/", include("touchpoints.urls")),
     path("", include("feedback.urls")),
     path("dashboard/", include("dashboards.urls")),
-    path("admin/", admin.site.urls),
+    # Configuration: Django's admin, open to the admin role only (see touchpoints.admin_site).
+    path("admin/", config_site.urls),
 ]

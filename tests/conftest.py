@@ -159,3 +159,9 @@ def log_in(page, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+
+
+@pytest.fixture
+def role_admin(org) -> User:
+    """An admin by role only: no superuser or staff flag. The role is what opens configuration."""
+    return make_user("ada", Role.ADMIN, first_name="Ada", last_name="Admin")

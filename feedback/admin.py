@@ -1,0 +1,65 @@
+"""Feedback settings in the configuration site: one page, one row, audited like the rest."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from touchpoints.admin_site import ConfigAdmin, site
+
+from .models import FeedbackSettings
+
+
+class FeedbackSettingsForm(forms.ModelForm):
+    low_csat_at_most = forms.TypedChoiceField(
+        label="A satisfaction answer is low at or below",
+        coerce=int,
+        choices=[(n, f"{n} of 5") for n in range(1, 5)],
+        help_text="A low answer opens a recovery for the team that served the customer.",
+    )
+    low_nps_at_most = forms.TypedChoiceField(
+        label="A recommend answer is low at or below",
+        coerce=int,
+        choices=[(n, f"{n} of 10") for n in range(0, 10)],
+        help_text="NPS counts 0–6 as detractors; a lower threshold opens fewer recoveries.",
+    )
+    invitation_expiry_days = forms.IntegerField(
+        label="Customers can answer for",
+        min_value=1,
+        max_value=90,
+        help_text="Days from the moment; after that the link says it has expired.",
+    )
+    languages = forms.MultipleChoiceField(
+        label="Languages offered to customers",
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Offer customers at least one language."},
+    )
+
+    class Meta:
+        model = FeedbackSettings
+        fields = ["low_csat_at_most", "low_nps_at_most", "invitation_expiry_days", "languages"]
+
+
+@admin.register(FeedbackSettings, site=site)
+class FeedbackSettingsAdmin(ConfigAdmin):
+    """There is exactly one row: the list goes straight to it, and it cannot be removed."""
+
+    form = FeedbackSettingsForm
+    archive_field = None
+    actions = []
+    fieldsets = [
+        ("Recovery", {"fields": ["low_csat_at_most", "low_nps_at_most"]}),
+        ("Invitations", {"fields": ["invitation_expiry_days", "languages"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        current = FeedbackSettings.current()
+        return redirect(reverse("admin:feedback_feedbacksettings_change", args=[current.pk]))

@@ -1,0 +1,283 @@
+"""The configuration site: Django's admin, open to people with the admin role and no one else.
+
+Django's admin lets in anyone with `is_staff`; here the role is the rule, so a manager who
+somehow has `is_staff` is still refused, and an admin-role user gets in whatever the flag.
+Every model page is a `ConfigAdmin`, which records each change in the audit trail, refuses
+to delete what history refers to, and offers archiving instead.
+"""
+
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from . import audit
+from .in_use import describe, references
+from .models import AuditEntry, Role
+
+NOT_ADMIN = "Only admins configure Moments. Ask an admin if something needs changing."
+
+
+def admin_url(opts, view: str, *args) -> str:
+    """The URL of one of the site's pages for a model, e.g. admin_url(opts, "change", pk)."""
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+def is_config_admin(user) -> bool:
+    if not hasattr(user, "_is_config_admin"):
+        # Asked by every page and menu of a request: one query for the groups, not ten.
+        user._is_config_admin = (
+            user.is_authenticated and user.is_active and user.has_role(Role.ADMIN)
+        )
+    return user._is_config_admin
+
+
+class MomentsAdminSite(admin.AdminSite):
+    site_header = "Moments configuration"
+    site_title = "Moments configuration"
+    index_title = "Configure the organisation"
+    site_url = "/"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return is_config_admin(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            # A signed-in non-admin gets a plain refusal, not Django's second login form.
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied(NOT_ADMIN)
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request, extra_context=None):
+        """Everyone signs in on the one Moments login page."""
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied(NOT_ADMIN)
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+site = MomentsAdminSite(name="admin")
+
+
+class AdminRoleOnly:
+    """The role decides, not Django's model permissions: giving someone the admin role is
+    all it takes to let them configure, and taking it away is all it takes to stop them."""
+
+    def has_module_permission(self, request):
+        return is_config_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_config_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_config_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_config_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_config_admin(request.user)
+
+
+class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
+    """A configuration page: admin role only, audited, and never deletes history.
+
+    `archive_field` is the boolean that archives an object (False = archived); None for
+    things that are not archived, such as journey stages.
+    """
+
+    archive_field = "active"
+    actions = ["archive_selected", "restore_selected"]
+    history_template = "admin/audit_history.html"
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def _pending(self, request) -> dict:
+        if not hasattr(request, "_config_audit"):
+            request._config_audit = {}
+        return request._config_audit
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            before = audit.snapshot(type(obj)._base_manager.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        self._pending(request)[obj.pk] = {"before": before, "inline": {}}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        pending = self._pending(request).pop(obj.pk, {"before": None, "inline": {}})
+        audit.record_change(request.user, obj, pending["before"], pending["inline"])
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        befores = {
+            inline.instance.pk: audit.snapshot(model._base_manager.get(pk=inline.instance.pk))
+            for inline in formset.initial_forms
+            if inline.instance.pk and inline.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        inline_changes = self._pending(request)[form.instance.pk]["inline"]
+        inline_changes.update(self._formset_changes(request, formset, befores))
+
+    def _formset_changes(self, request, formset, befores) -> audit.Changes:
+        """Inline rows as changes of the parent; registered models also get their own entry."""
+        label = formset.model._meta.verbose_name
+        own_history = formset.model in self.admin_site._registry
+        changes: audit.Changes = {}
+        for obj in formset.new_objects:
+            changes[f"{label} “{obj}”"] = [None, "added"]
+            if own_history:
+                audit.record_change(request.user, obj, None)
+        for obj, _fields in formset.changed_objects:
+            for field, change in audit.diff(befores.get(obj.pk), audit.snapshot(obj)).items():
+                changes[f"{label} “{obj}”: {field}"] = change
+            if own_history:
+                audit.record_change(request.user, obj, befores.get(obj.pk))
+        for obj in formset.deleted_objects:
+            changes[f"{label} “{obj}”"] = ["present", "removed"]
+        return changes
+
+    def delete_model(self, request, obj):
+        audit.record(
+            request.user, obj, AuditEntry.Action.DELETED, audit.diff(audit.snapshot(obj), None)
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Configuration history: {obj}",
+            "subtitle": None,
+            "opts": self.opts,
+            "object": obj,
+            "entries": [(entry, audit.change_rows(entry)) for entry in audit.history(obj)[:500]],
+            "audit_list_url": reverse("admin:touchpoints_auditentry_changelist"),
+        }
+        return TemplateResponse(request, self.history_template, context)
+
+    # -- archiving instead of deleting ---------------------------------------------------
+
+    def get_urls(self):
+        if self.archive_field is None:
+            return super().get_urls()
+        name = f"{self.opts.app_label}_{self.opts.model_name}_archive"
+        archive = self.admin_site.admin_view(self.archive_view)
+        return [
+            path("<path:object_id>/archive/", archive, name=name),
+            *super().get_urls(),
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            description = actions["delete_selected"][2]
+            actions["delete_selected"] = (delete_unused, "delete_selected", description)
+        return actions
+
+    def _set_archived(self, request, obj, archived: bool) -> bool:
+        if getattr(obj, self.archive_field) is not archived:
+            return False
+        before = audit.snapshot(obj)
+        setattr(obj, self.archive_field, not archived)
+        obj.save(update_fields=[self.archive_field])
+        audit.record_change(request.user, obj, before)
+        return True
+
+    @admin.action(description="Archive selected %(verbose_name_plural)s (history is kept)")
+    def archive_selected(self, request, queryset):
+        with transaction.atomic():
+            done = sum(self._set_archived(request, obj, True) for obj in queryset)
+        self.message_user(request, f"Archived {done}. Their history and figures are kept.")
+
+    @admin.action(description="Restore selected %(verbose_name_plural)s")
+    def restore_selected(self, request, queryset):
+        with transaction.atomic():
+            done = sum(self._set_archived(request, obj, False) for obj in queryset)
+        self.message_user(request, f"Restored {done}.")
+
+    def archive_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        with transaction.atomic():
+            self._set_archived(request, obj, True)
+        self.message_user(request, f"“{obj}” is archived. Its history and figures are kept.")
+        return redirect(admin_url(self.opts, "change", obj.pk))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_delete_permission(request, obj):
+            found = references(obj)
+            if found:
+                return self._refuse_delete(request, obj, found)
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ProtectedError:
+            # Someone logged a moment between the check and the delete: still refuse.
+            return self._refuse_delete(request, obj, references(obj))
+
+    def _refuse_delete(self, request, obj, found):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"“{obj}” cannot be deleted",
+            "opts": self.opts,
+            "object": obj,
+            "used_by": describe(found),
+        }
+        if self.archive_field is not None:
+            context["archived"] = not getattr(obj, self.archive_field)
+            context["archive_url"] = admin_url(self.opts, "archive", obj.pk)
+        return TemplateResponse(request, "admin/refuse_delete.html", context, status=409)
+
+
+def refusal(modeladmin: ConfigAdmin, in_use: list) -> str:
+    listed = "; ".join(f"“{obj}” is used by {describe(found)}" for obj, found in in_use)
+    plural = modeladmin.opts.verbose_name_plural
+    instead = (
+        f"Archive them instead with “Archive selected {plural}”."
+        if modeladmin.archive_field
+        else "Move or archive what uses them first."
+    )
+    return f"Nothing was deleted: {listed}. Deleting would lose that history. {instead}"
+
+
+def delete_unused(modeladmin: ConfigAdmin, request, queryset):
+    """Django's bulk delete, refused as a whole when any selected object is in use."""
+    in_use = [(obj, found) for obj in queryset if (found := references(obj))]
+    if in_use:
+        modeladmin.message_user(request, refusal(modeladmin, in_use), messages.ERROR)
+        return None
+    try:
+        return delete_selected(modeladmin, request, queryset)
+    except ProtectedError:
+        modeladmin.message_user(request, "Nothing was deleted: it is in use.", messages.ERROR)
+        return None

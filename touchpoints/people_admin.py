@@ -1,0 +1,230 @@
+"""People in the configuration site: role, team, what they manage, and the CSV import."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from . import audit
+from .admin_site import ConfigAdmin, site
+from .models import AuditEntry, Role, User
+from .people import assign_role
+from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
+
+ROLE_CHOICES = [("", "No role (cannot sign in to anything)"), *Role.choices]
+ROLE_HELP = (
+    "Frontline logs moments; a manager sees the dashboards of what they manage; "
+    "an admin configures Moments."
+)
+MAX_IMPORT_BYTES = 1_000_000
+
+
+class RoleField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=ROLE_CHOICES, required=False, help_text=ROLE_HELP, **kwargs)
+
+
+class PersonChangeForm(UserChangeForm):
+    role = RoleField()
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["role"].initial = self.instance.role
+
+
+class PersonCreationForm(AdminUserCreationForm):
+    role = RoleField()
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "team"]
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [*Role.choices, ("none", "No role")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(groups=None, is_superuser=False)
+        if self.value() == Role.ADMIN:
+            return queryset.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True)).distinct()
+        if self.value() in Role.values:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
+@admin.register(User, site=site)
+class PersonAdmin(ConfigAdmin, UserAdmin):
+    archive_field = "is_active"
+    form = PersonChangeForm
+    add_form = PersonCreationForm
+    change_list_template = "admin/touchpoints/user/change_list.html"
+    list_display = ["username", "full_name", "role_name", "team", "manages", "is_active"]
+    list_filter = [RoleFilter, "team__location", "team", "is_active"]
+    list_select_related = ["team__location"]
+    search_fields = ["username", "first_name", "last_name", "email", "team__name"]
+    ordering = ["username"]
+    filter_horizontal = ["managed_locations", "managed_teams"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email"]}),
+        ("Role and team", {"fields": ["role", "team", "is_active"]}),
+        (
+            "What a manager manages",
+            {
+                "description": "A manager sees the dashboards of these locations and teams.",
+                "fields": ["managed_locations", "managed_teams"],
+            },
+        ),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email", "role", "team"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups", "managed_locations", "managed_teams__location")
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.is_superuser:
+            fieldsets = [*fieldsets, ("Superuser", {"fields": ["is_superuser"]})]
+        return fieldsets
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "team":
+            kwargs["queryset"] = db_field.related_model.objects.select_related("location")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managed_teams":
+            kwargs["queryset"] = db_field.related_model.objects.select_related("location")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="Name", ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name()
+
+    @admin.display(description="Role")
+    def role_name(self, user):
+        return user.role.label if user.role else "—"
+
+    @admin.display(description="Manages")
+    def manages(self, user):
+        places = [loc.code for loc in user.managed_locations.all()]
+        places += [str(team) for team in user.managed_teams.all()]
+        return ", ".join(places)
+
+    def save_model(self, request, obj, form, change):
+        role = form.cleaned_data.get("role") or None
+        obj.is_staff = role == Role.ADMIN or obj.is_superuser
+        super().save_model(request, obj, form, change)
+        assign_role(obj, role)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            changes = {"password": ["(not shown)", "set by an admin"]}
+            audit.record(request.user, user, AuditEntry.Action.CHANGED, changes)
+        return response
+
+    # -- CSV import ----------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="touchpoints_user_import"),
+            path(
+                "import/template.csv",
+                view(self.import_template_view),
+                name="touchpoints_user_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_template_view(self, request):
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="people-import-template.csv"'
+        return response
+
+    def import_view(self, request):
+        form = ImportForm(request.POST or None, request.FILES or None)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["text"]
+            if "apply" in request.POST:
+                plan = apply_import(text, request.user)
+                if not plan.has_errors:
+                    self.message_user(request, _imported_message(plan), messages.SUCCESS)
+                    return redirect(reverse("admin:touchpoints_user_changelist"))
+            else:
+                plan = plan_import(text)
+            form = ImportForm(initial={"csv_text": text})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import people and teams",
+            "opts": self.opts,
+            "form": form,
+            "plan": plan,
+            "columns": COLUMNS,
+            "Status": Status,
+        }
+        status = 422 if form.errors else 200
+        return TemplateResponse(
+            request, "admin/touchpoints/user/import.html", context, status=status
+        )
+
+
+def _imported_message(plan) -> str:
+    made, changed = plan.count(Status.CREATE), plan.count(Status.UPDATE)
+    same = plan.count(Status.UNCHANGED)
+    return (
+        f"Imported: {made} people created, {changed} updated, {same} unchanged, "
+        f"{len(plan.new_teams)} new teams. New people have no password yet: set one on their page."
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        label="CSV file",
+        help_text="UTF-8, comma separated, with the column names on the first line.",
+    )
+    csv_text = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > MAX_IMPORT_BYTES:
+                raise forms.ValidationError("The file is larger than 1 MB; split it in two.")
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(
+                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+                ) from exc
+        elif cleaned.get("csv_text"):
+            cleaned["text"] = cleaned["csv_text"]
+        else:
+            raise forms.ValidationError("Choose a CSV file to check.")
+        return cleaned
