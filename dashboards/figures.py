@@ -1,61 +1,269 @@
-"""What the manager dashboard shows, selected from roll-ups only."""
+"""What the dashboards show, read from the roll-ups only.
 
-from dataclasses import dataclass
-from datetime import timedelta
+Each function is a fixed number of queries whatever the history or the number of rows
+shown: sums are grouped in the database, and the few names (types, teams) are fetched in
+one query per kind. Rates come from `metrics`, computed from the summed counts.
+"""
 
-from django.db.models import Q, Sum
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 
-from touchpoints.models import Location, TouchpointType
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
-from .metrics import Figures
-from .models import DailyRollup
+from touchpoints.models import Team, TouchpointType
+
+from .filters import Selection
+from .metrics import NEED_COLUMNS, Figures, NeedFigures
+from .models import DailyRollup, NeedRollup
 from .rollup import COUNTED_COLUMNS
+
+CURRENT, PREVIOUS, EARLIER = 2, 1, 0
+# (bad below, good from): absolute limits for one figure, and the level from which a row is
+# never coloured as one of the worst however it ranks.
+TONE_LIMITS = {"csat": (70, 85), "nps": (0, 40), "resolved_pct": (70, 85), "effort": (4.0, 5.5)}
+# A type needs this many answers before it can be called the worst of the journey.
+MIN_ANSWERS_FOR_WORST = 5
+GAP_ROWS = 12
+
+
+def _sums(columns: list[str]) -> dict[str, Sum]:
+    return {name: Sum(name) for name in columns}
+
+
+def _part(selection: Selection) -> Case:
+    window = selection.window
+    return Case(
+        When(window.q(0), then=Value(CURRENT)),
+        When(window.q(1), then=Value(PREVIOUS)),
+        default=Value(EARLIER),
+        output_field=IntegerField(),
+    )
+
+
+def _by_part_and_day(model, condition: Q, selection: Selection, columns: list[str]) -> list[dict]:
+    """One grouped query: sums per (current / previous / earlier, local day)."""
+    window = selection.window
+    if not window.ends:
+        return []
+    days = window.q(0) | window.q(1) | window.q(0, days=window.series_days)
+    return list(
+        model.objects.filter(condition & days)
+        .annotate(part=_part(selection))
+        .values("part", "local_date")
+        .annotate(**_sums(columns))
+        .order_by()
+    )
 
 
 @dataclass(frozen=True)
-class Period:
+class Headline:
+    key: str
     label: str
-    days: int  # 1 = the location's today; 7 = today and the six days before
+    current: float | None
+    previous: float | None
+    series: list[float | None]
+    unit: str  # count, pct, signed, score or hours: how the figure is written
+    higher_is_better: bool | None = True  # None: neither way is better (volume)
+    detail: str = ""
+
+    @property
+    def change(self) -> float | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def change_tone(self) -> str:
+        if not self.change or self.higher_is_better is None:
+            return ""
+        return "good" if (self.change > 0) == self.higher_is_better else "bad"
 
 
-PERIODS = [Period("Today", 1), Period("Last 7 days", 7)]
+# key, label, value from Figures, unit, higher is better
+MOMENT_HEADLINES: list[tuple[str, str, Callable[[Figures], float | None], str, bool | None]] = [
+    ("moments", "Moments", lambda f: f.moments, "count", None),
+    ("csat", "CSAT", lambda f: f.csat, "pct", True),
+    ("nps", "NPS", lambda f: f.nps, "signed", True),
+    ("effort", "Effort (1–7, 7 easy)", lambda f: f.effort, "score", True),
+    ("resolved", "Resolved on the spot", lambda f: f.resolved_pct, "pct", True),
+    ("recovery", "Recovery rate", lambda f: f.recovery_rate, "pct", True),
+    ("recover_hours", "Time to recover", lambda f: f.hours_to_recover, "hours", False),
+]
 
 
-def _in_period(locations: list[Location], days: int) -> Q:
-    """Each location's own last `days` local days: 'today' differs across time zones."""
-    condition = Q(pk__in=[])
-    for location in locations:
-        today = location.today()
-        first = today - timedelta(days=days - 1)
-        condition |= Q(location=location, local_date__range=(first, today))
-    return condition
+@dataclass(frozen=True)
+class Overview:
+    current: Figures
+    previous: Figures
+    needs: NeedFigures
+    previous_needs: NeedFigures
+    days: list[date]
+    daily: list[Figures]
+    daily_needs: list[NeedFigures]
+
+    def headlines(self) -> list[Headline]:
+        rows = [
+            Headline(key, label, get(self.current), get(self.previous),
+                     [get(f) for f in self.daily], unit, better)
+            for key, label, get, unit, better in MOMENT_HEADLINES
+        ]  # fmt: skip
+        rows[1] = _with_detail(rows[1], f"{self.current.csat_answers} answers")
+        rows[2] = _with_detail(rows[2], f"{self.current.nps_answers} answers")
+        rows[6] = _with_detail(rows[6], f"{self.current.recoveries_closed} recovered")
+        return rows + [
+            Headline("needs", "Open needs", self.needs.still_open, self.previous_needs.still_open,
+                     [n.raised for n in self.daily_needs], "count", False,
+                     f"of {self.needs.raised} raised"),
+            Headline("provide_hours", "Time to provide", self.needs.hours_to_provide,
+                     self.previous_needs.hours_to_provide,
+                     [n.hours_to_provide for n in self.daily_needs], "hours", False,
+                     f"{self.needs.provided} provided"),
+        ]  # fmt: skip
 
 
-def _sums_by(key: str, condition: Q) -> dict[int, Figures]:
-    rows = (
-        DailyRollup.objects.filter(condition)
-        .values(key)
-        .annotate(**{name: Sum(name) for name in COUNTED_COLUMNS})
+def _with_detail(headline: Headline, detail: str) -> Headline:
+    return Headline(**{**headline.__dict__, "detail": detail})
+
+
+def overview(selection: Selection) -> Overview:
+    """Headline figures for the period and the one before, and the daily series: two queries."""
+    moment_rows = _by_part_and_day(DailyRollup, selection.q(), selection, COUNTED_COLUMNS)
+    need_rows = _by_part_and_day(NeedRollup, selection.need_q(), selection, NEED_COLUMNS)
+    days = selection.window.dates(selection.window.series_days)
+    daily, daily_needs = defaultdict(Figures), defaultdict(NeedFigures)
+    for row in moment_rows:
+        daily[row["local_date"]] += Figures.from_row(row)
+    for row in need_rows:
+        daily_needs[row["local_date"]] += NeedFigures.from_row(row)
+    return Overview(
+        current=Figures.total(Figures.from_row(r) for r in moment_rows if r["part"] == CURRENT),
+        previous=Figures.total(Figures.from_row(r) for r in moment_rows if r["part"] == PREVIOUS),
+        needs=NeedFigures.total(NeedFigures.from_row(r) for r in need_rows if r["part"] == CURRENT),
+        previous_needs=NeedFigures.total(
+            NeedFigures.from_row(r) for r in need_rows if r["part"] == PREVIOUS
+        ),
+        days=days,
+        daily=[daily[day] for day in days],
+        daily_needs=[daily_needs[day] for day in days],
     )
-    return {row.pop(key): Figures(**row) for row in rows}
 
 
-def headline(locations: list[Location]) -> list[tuple[Period, Figures]]:
+def _grouped(selection: Selection, keys: list[str], columns=COUNTED_COLUMNS) -> dict:
+    """Sums over the current window grouped by `keys`: {key values: Figures}."""
+    if not selection.window.ends:
+        return {}
+    rows = (
+        DailyRollup.objects.filter(selection.q() & selection.window.q(0))
+        .values(*keys)
+        .annotate(**_sums(columns))
+        .order_by()
+    )
+    return {tuple(row[k] for k in keys): Figures.from_row(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a figures table: what it is about, its figures and how each one looks."""
+
+    subject: object
+    figures: Figures
+    worst: bool = False
+    tones: dict = field(default_factory=dict)
+
+
+def _rank_tones(rows: list[Row]) -> list[dict[str, str]]:
+    """Per metric, the lowest quarter of the rows is "bad" and the next quarter "warn", so the
+    worst moments stand out whatever the general level; a figure over its good limit never
+    is. Rows with too few answers are not judged."""
+    tones: list[dict[str, str]] = [{} for _ in rows]
+    for metric, (_, good) in TONE_LIMITS.items():
+        judged = [
+            (getattr(row.figures, metric), index)
+            for index, row in enumerate(rows)
+            if row.figures.csat_answers >= MIN_ANSWERS_FOR_WORST
+            and getattr(row.figures, metric) is not None
+        ]
+        judged.sort()
+        quarter = max(1, len(judged) // 4) if len(judged) > 1 else 0
+        for rank, (value, index) in enumerate(judged[: 2 * quarter]):
+            if value < good:
+                tones[index][metric] = "bad" if rank < quarter else "warn"
+    return tones
+
+
+def _rows(subjects, sums: dict) -> list[Row]:
+    rows = [Row(s, sums[(s.pk,)]) for s in subjects]
+    answered = [r for r in rows if r.figures.csat_answers >= MIN_ANSWERS_FOR_WORST]
+    worst = min(answered, key=lambda r: r.figures.csat) if len(answered) > 1 else None
     return [
-        (period, Figures.of(DailyRollup.objects.filter(_in_period(locations, period.days))))
-        for period in PERIODS
+        Row(r.subject, r.figures, worst=r is worst, tones=tones)
+        for r, tones in zip(rows, _rank_tones(rows), strict=True)
     ]
 
 
-def by_location(locations: list[Location], days: int) -> list[tuple[Location, Figures]]:
-    sums = _sums_by("location", _in_period(locations, days))
-    return [(location, sums.get(location.pk, Figures())) for location in locations]
+def journey(selection: Selection) -> list[Row]:
+    """Touchpoint types in journey order, each with its figures; the worst one flagged."""
+    sums = _grouped(selection, ["touchpoint_type"])
+    types = TouchpointType.objects.filter(pk__in=[k[0] for k in sums]).select_related("stage")
+    return _rows(types, sums)
 
 
-def by_touchpoint_type(
-    locations: list[Location], days: int
-) -> list[tuple[TouchpointType, Figures]]:
-    """Types in journey order with their figures."""
-    sums = _sums_by("touchpoint_type", _in_period(locations, days))
-    types = TouchpointType.objects.filter(pk__in=sums).select_related("stage")
-    return [(t, sums[t.pk]) for t in types]
+def teams_for(selection: Selection) -> list[Row]:
+    """The teams behind the selected figures (a drill-down from a touchpoint type)."""
+    sums = _grouped(selection, ["team"])
+    teams = Team.objects.filter(pk__in=[k[0] for k in sums]).select_related("location")
+    return _rows(teams, sums)
+
+
+@dataclass(frozen=True)
+class GapRow:
+    touchpoint_type: TouchpointType
+    team: Team
+    figures: Figures
+
+
+GAP_COLUMNS = [
+    "moments",
+    "answers",
+    "csat_answers",
+    "satisfied",
+    "outcome_1",
+    "outcome_2",
+    "outcome_4",
+    "outcome_5",
+    "gap_staff_good_customer_low",
+    "gap_staff_bad_customer_high",
+]
+
+
+def perception_gap(selection: Selection) -> list[GapRow]:
+    """Where staff and customers read the same moments differently, biggest gaps first."""
+    sums = _grouped(selection, ["touchpoint_type", "team"], GAP_COLUMNS)
+    ranked = sorted(
+        (item for item in sums.items() if item[1].gap_moments),
+        key=lambda item: (-item[1].gap_moments, -(item[1].gap_pct or 0)),
+    )[:GAP_ROWS]
+    types = TouchpointType.objects.in_bulk({key[0] for key, _ in ranked})
+    teams = Team.objects.select_related("location").in_bulk({key[1] for key, _ in ranked})
+    return [GapRow(types[type_id], teams[team_id], f) for (type_id, team_id), f in ranked]
+
+
+RECOVERY_COLUMNS = [
+    "moments",
+    "answers",
+    "csat_answers",
+    "satisfied",
+    "low_answers",
+    "recoveries_opened",
+    "recoveries_closed",
+    "recovery_seconds",
+]
+
+
+def recovery_by_team(selection: Selection) -> list[Row]:
+    """Recovery and praise per team: figures for teams, never a ranking of people."""
+    sums = _grouped(selection, ["team"], RECOVERY_COLUMNS)
+    teams = Team.objects.filter(pk__in=[k[0] for k in sums]).select_related("location")
+    return [Row(team, sums[(team.pk,)]) for team in teams]

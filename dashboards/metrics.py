@@ -4,6 +4,7 @@ Every rate is a ratio of sums over whatever rows are selected, so a week, a team
 whole company is exact: averages are never averaged. Definitions: docs/metrics.md.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from django.db.models import QuerySet, Sum
@@ -47,6 +48,20 @@ class Figures:
         totals = rollups.aggregate(**{name: Sum(name) for name in COUNTED_COLUMNS})
         return cls(**{name: totals[name] or 0 for name in COUNTED_COLUMNS})
 
+    @classmethod
+    def from_row(cls, row: dict) -> "Figures":
+        """Figures from one row of sums; columns the row lacks count as zero."""
+        return cls(**{name: row.get(name) or 0 for name in COUNTED_COLUMNS})
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures(
+            **{name: getattr(self, name) + getattr(other, name) for name in COUNTED_COLUMNS}
+        )
+
+    @classmethod
+    def total(cls, many: Iterable["Figures"]) -> "Figures":
+        return sum(many, cls())
+
     @property
     def csat(self) -> float | None:
         """Share of 4–5 answers among all 1–5 answers, in %."""
@@ -88,5 +103,50 @@ class Figures:
     def response_rate(self) -> float | None:
         return _ratio(self.answers, self.invitations)
 
+    @property
+    def gap_moments(self) -> int:
+        """Answered moments where the staff member's read and the customer's verdict disagree."""
+        return self.gap_staff_good_customer_low + self.gap_staff_bad_customer_high
+
+    @property
+    def gap_pct(self) -> float | None:
+        """Share of answered moments where staff and customer disagree, in %."""
+        return _ratio(self.gap_moments, self.answers)
+
 
 assert [f.name for f in fields(Figures)] == COUNTED_COLUMNS, "Figures must mirror the roll-up"
+
+
+NEED_COLUMNS = ["raised", "acknowledged", "provided", "declined", "provide_seconds"]
+
+
+@dataclass(frozen=True)
+class NeedFigures:
+    """What the front line asked for, from `NeedRollup` sums (by the day each need was raised)."""
+
+    raised: int = 0
+    acknowledged: int = 0
+    provided: int = 0
+    declined: int = 0
+    provide_seconds: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict) -> "NeedFigures":
+        return cls(**{name: row.get(name) or 0 for name in NEED_COLUMNS})
+
+    def __add__(self, other: "NeedFigures") -> "NeedFigures":
+        return NeedFigures(*(getattr(self, n) + getattr(other, n) for n in NEED_COLUMNS))
+
+    @classmethod
+    def total(cls, many: Iterable["NeedFigures"]) -> "NeedFigures":
+        return sum(many, cls())
+
+    @property
+    def still_open(self) -> int:
+        """Raised and neither provided nor declined yet (acknowledged ones are still open)."""
+        return self.raised - self.provided - self.declined
+
+    @property
+    def hours_to_provide(self) -> float | None:
+        """Mean time from raising a need to the manager providing it."""
+        return _ratio(self.provide_seconds, self.provided, scale=1 / 3600)

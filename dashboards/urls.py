@@ -5,4 +5,11 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("journey/<int:type_id>/", views.journey_type, name="journey_type"),
+    path("journey/<int:type_id>/moments/", views.journey_moments, name="journey_moments"),
+    path("needs/", views.needs, name="needs"),
+    path("needs/<int:need_id>/answer/", views.answer, name="answer"),
+    path("export/figures.csv", views.export_figures, name="export_figures"),
+    path("export/moments.csv", views.export_moments, name="export_moments"),
+    path("team/", views.team, name="team"),
 ]

@@ -1,25 +1,175 @@
+"""Dashboard screens. Each view checks access, reads the filters, calls named functions
+and renders; an htmx request gets the page's named partial instead of the whole page."""
+
+from dataclasses import replace
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from touchpoints.access import role_required
-from touchpoints.models import Role
+from touchpoints.models import Moment, Need, Role, TouchpointType
 
-from . import figures
+from . import exports, figures, recognition, team_view
+from .charts import bar_chart, line_chart, sparkline
+from .filters import FilterForm, Selection, scope_for, selection_from
+from .need_answers import NeedAnswerForm, answer_need, open_queue, recently_answered
+
+MANAGERS = (Role.MANAGER, Role.ADMIN)
+DASHBOARD_NEEDS_SHOWN = 8
+MOMENTS_PER_PAGE = 25
 
 
-@role_required(Role.MANAGER, Role.ADMIN)
-def dashboard(request):
-    locations = list(request.user.visible_locations())
-    chosen = request.GET.get("location")
-    if chosen:
-        locations = [loc for loc in locations if str(loc.pk) == chosen]
-        if not locations:
-            raise PermissionDenied("That location is not one of yours.")
-    context = {
-        "locations": list(request.user.visible_locations()),
-        "chosen": chosen,
-        "headline": figures.headline(locations),
-        "by_location": figures.by_location(locations, days=7),
-        "by_type": figures.by_touchpoint_type(locations, days=7),
+def _filtered(request) -> tuple[FilterForm, Selection]:
+    scope = scope_for(request.user)
+    locations = list(scope.locations())
+    form = FilterForm(request.GET, scope, locations)
+    return form, selection_from(form, locations)
+
+
+def _render(request, template: str, partial: str, context: dict, status: int = 200):
+    """The whole page, or only `partial` for an htmx request (not a history restore)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    return render(request, template, context, status=status)
+
+
+def _trend(overview: figures.Overview) -> dict:
+    days, daily = overview.days, overview.daily
+    return {
+        "volume": bar_chart(days, [f.moments for f in daily], "Moments per day"),
+        "csat": line_chart(days, [f.csat for f in daily], "CSAT per day, %", "pct", 0, 100),
+        "nps": line_chart(days, [f.nps for f in daily], "NPS per day", "signed", -100, 100),
+        "rows": list(zip(days, daily, strict=True)),
     }
-    return render(request, "dashboards/dashboard.html", context)
+
+
+@role_required(*MANAGERS)
+def dashboard(request):
+    form, selection = _filtered(request)
+    overview = figures.overview(selection)
+    queue, open_count = open_queue(selection.need_q(), limit=DASHBOARD_NEEDS_SHOWN)
+    open_recoveries, open_recovery_count = recognition.open_recoveries(selection)
+    context = {
+        "form": form,
+        "selection": selection,
+        "queue": queue,
+        "open_count": open_count,
+        "answer_form": NeedAnswerForm(),
+        "needs_figures": overview.needs,
+        "headlines": [(h, sparkline(h.series)) for h in overview.headlines()],
+        "trend": _trend(overview),
+        "journey": figures.journey(selection),
+        "gap": figures.perception_gap(selection),
+        "team_recovery": figures.recovery_by_team(selection),
+        "open_recoveries": open_recoveries,
+        "open_recovery_count": open_recovery_count,
+        "recent_recoveries": recognition.recent_recoveries(selection),
+        "praised": recognition.praised(selection),
+        "now": timezone.now(),
+    }
+    status = 422 if form.errors else 200
+    return _render(request, "dashboards/dashboard.html", "dashboard", context, status)
+
+
+@role_required(*MANAGERS)
+def journey_type(request, type_id: int):
+    """Drill-down: one touchpoint type's teams, under the same filters."""
+    touchpoint_type = get_object_or_404(TouchpointType.objects.select_related("stage"), pk=type_id)
+    form, selection = _filtered(request)
+    narrowed = replace(selection, touchpoint_type=touchpoint_type)
+    context = {
+        "form": form,
+        "selection": selection,
+        "touchpoint_type": touchpoint_type,
+        "teams": figures.teams_for(narrowed),
+        "total": figures.overview(narrowed).current,
+    }
+    return _render(request, "dashboards/journey_type.html", "teams", context)
+
+
+@role_required(*MANAGERS)
+def journey_moments(request, type_id: int):
+    """Drill-down: the individual moments behind a type (and team), with customers' words."""
+    touchpoint_type = get_object_or_404(TouchpointType, pk=type_id)
+    form, selection = _filtered(request)
+    narrowed = replace(selection, touchpoint_type=touchpoint_type)
+    moments = (
+        Moment.objects.filter(narrowed.q() & narrowed.window.q(0))
+        .select_related("team__location", "staff", "invitation__answer")
+        .order_by("-occurred_at", "-pk")
+    )
+    page = Paginator(moments, MOMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "selection": selection,
+        "touchpoint_type": touchpoint_type,
+        "page": page,
+    }
+    return _render(request, "dashboards/journey_moments.html", "moments", context)
+
+
+@role_required(*MANAGERS)
+def needs(request):
+    """Everything the front line is waiting for, and what was answered lately."""
+    scope = scope_for(request.user)
+    queue, open_count = open_queue(scope.q())
+    context = {
+        "queue": queue,
+        "open_count": open_count,
+        "answered": recently_answered(scope.q()),
+        "answer_form": NeedAnswerForm(),
+        "now": timezone.now(),
+    }
+    return render(request, "dashboards/needs.html", context)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def answer(request, need_id: int):
+    need = get_object_or_404(Need.objects.select_related("team__location", "raised_by"), pk=need_id)
+    if not scope_for(request.user).covers(need.location_id, need.team_id):
+        raise PermissionDenied("That need comes from a team you do not manage.")
+    form = NeedAnswerForm(request.POST)
+    if form.is_valid():
+        need = answer_need(
+            need, request.user, form.cleaned_data["status"], form.cleaned_data["answer"]
+        )
+        if not request.htmx:
+            return redirect(request.POST.get("next") or reverse("dashboards:needs"))
+    context = {"need": need, "answer_form": form, "now": timezone.now()}
+    status = 422 if form.errors else 200
+    return render(request, "dashboards/_need.html", context, status=status)
+
+
+@role_required(*MANAGERS)
+def export_figures(request):
+    _form, selection = _filtered(request)
+    return _csv(exports.figure_rows(selection), "moments-figures", selection)
+
+
+@role_required(*MANAGERS)
+def export_moments(request):
+    _form, selection = _filtered(request)
+    return _csv(exports.moment_rows(selection), "moments-raw", selection)
+
+
+def _csv(rows, name: str, selection: Selection) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
+    first, last = selection.window.first, selection.window.last
+    response["Content-Disposition"] = f'attachment; filename="{name}-{first}-{last}.csv"'
+    return response
+
+
+@login_required
+def team(request):
+    """A frontline team's own "how we are doing": figures only, never single moments."""
+    if request.user.team is None:
+        raise PermissionDenied("This page shows your team's figures; you are not in a team.")
+    context = team_view.context(request.user.team, request.GET.get("period"))
+    return _render(request, "dashboards/team.html", "team", context)

@@ -1,0 +1,250 @@
+"""Who sees what, and which rows a dashboard view selects.
+
+A `Scope` is what a person may see at all (managed locations and teams; everything for an
+admin). A `Selection` narrows it with the filters in the URL and a `Window` of local days.
+Every dashboard query is built from a Selection, so a filter means the same thing in the
+figures, the drill-down and the export.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from touchpoints.models import Channel, JourneyStage, Location, Role, Team, TouchpointType, User
+
+PERIODS = [("1", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
+CUSTOM = "custom"
+DEFAULT_PERIOD = "7"
+LONGEST_CUSTOM_DAYS = 366
+# Sparklines and the trend chart show at least this many days, so "today" still has a shape.
+SHORTEST_SERIES_DAYS = 14
+FILTER_NAMES = ["location", "team", "stage", "touchpoint_type", "channel", "period", "start", "end"]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one person may see: whole locations, plus single teams elsewhere."""
+
+    everything: bool = False
+    location_ids: frozenset[int] = frozenset()
+    team_ids: frozenset[int] = frozenset()
+
+    def q(self, prefix: str = "") -> Q:
+        """Rows (roll-ups, moments, needs) within the scope; they all have location and team.
+        `prefix` reaches them through a relation, e.g. "invitation__moment__"."""
+        if self.everything:
+            return Q()
+        return Q(**{f"{prefix}location_id__in": self.location_ids}) | Q(
+            **{f"{prefix}team_id__in": self.team_ids}
+        )
+
+    def covers(self, location_id: int, team_id: int) -> bool:
+        return self.everything or location_id in self.location_ids or team_id in self.team_ids
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.location_ids or self.team_ids)
+
+    def teams(self) -> QuerySet[Team]:
+        teams = Team.objects.select_related("location")
+        if self.everything:
+            return teams
+        return teams.filter(Q(location_id__in=self.location_ids) | Q(pk__in=self.team_ids))
+
+    def locations(self) -> QuerySet[Location]:
+        if self.everything:
+            return Location.objects.all()
+        return Location.objects.filter(
+            Q(pk__in=self.location_ids) | Q(teams__in=self.team_ids)
+        ).distinct()
+
+
+def scope_for(user: User) -> Scope:
+    if user.has_role(Role.ADMIN):
+        return Scope(everything=True)
+    if user.has_role(Role.MANAGER):
+        return Scope(
+            location_ids=frozenset(user.managed_locations.values_list("pk", flat=True)),
+            team_ids=frozenset(user.managed_teams.values_list("pk", flat=True)),
+        )
+    return Scope()
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local days a view covers. Each location has its own today, so the period ends on
+    a different date where it is already tomorrow; `ends` maps a last day to its locations."""
+
+    days: int
+    ends: tuple[tuple[date, tuple[int, ...]], ...]
+
+    @classmethod
+    def last_days(cls, days: int, locations: list[Location]) -> "Window":
+        by_today: defaultdict[date, list[int]] = defaultdict(list)
+        for location in locations:
+            by_today[location.today()].append(location.pk)
+        return cls(days, tuple((end, tuple(ids)) for end, ids in sorted(by_today.items())))
+
+    @classmethod
+    def between(cls, first: date, last: date, locations: list[Location]) -> "Window":
+        return cls((last - first).days + 1, ((last, tuple(loc.pk for loc in locations)),))
+
+    def q(self, periods_back: int = 0, days: int | None = None, prefix: str = "") -> Q:
+        """Rows in this window (0), the period of the same length before it (1), and so on;
+        `days` widens the window backwards from its end instead."""
+        days = days or self.days
+        condition = Q(pk__in=[])
+        for end, location_ids in self.ends:
+            last = end - timedelta(days=periods_back * self.days)
+            first = last - timedelta(days=days - 1)
+            condition |= Q(
+                **{f"{prefix}location_id__in": location_ids},
+                **{f"{prefix}local_date__range": (first, last)},
+            )
+        return condition
+
+    @property
+    def series_days(self) -> int:
+        return max(self.days, SHORTEST_SERIES_DAYS)
+
+    def dates(self, days: int | None = None) -> list[date]:
+        """Every local date the window touches, oldest first (a chart's x axis)."""
+        if not self.ends:
+            return []
+        days = days or self.days
+        first = min(end for end, _ in self.ends) - timedelta(days=days - 1)
+        last = max(end for end, _ in self.ends)
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    @property
+    def first(self) -> date | None:
+        dates = self.dates()
+        return dates[0] if dates else None
+
+    @property
+    def last(self) -> date | None:
+        dates = self.dates()
+        return dates[-1] if dates else None
+
+
+class FilterForm(forms.Form):
+    location = forms.ModelChoiceField(Location.objects.none(), required=False, empty_label="All")
+    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All")
+    stage = forms.ModelChoiceField(
+        JourneyStage.objects.all(), required=False, empty_label="All", label="Journey stage"
+    )
+    touchpoint_type = forms.ModelChoiceField(
+        TouchpointType.objects.select_related("stage"),
+        required=False,
+        empty_label="All",
+        label="Touchpoint",
+    )
+    channel = forms.ChoiceField(choices=[("", "All"), *Channel.choices], required=False)
+    period = forms.ChoiceField(choices=[*PERIODS, (CUSTOM, "Custom")], required=False)
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+
+    def __init__(self, data, scope: Scope, locations: list[Location]):
+        super().__init__(data)
+        self.scope = scope
+        # Any existing location or team is a valid choice; one outside the scope is a 403,
+        # not a form error, so that a shared link never silently shows something else.
+        self.fields["location"].queryset = Location.objects.all()
+        self.fields["team"].queryset = Team.objects.select_related("location")
+        self.location_choices = locations
+        self.team_choices = list(scope.teams()) if not scope.is_empty else []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == CUSTOM:
+            start, end = data.get("start"), data.get("end")
+            if not start or not end:
+                raise forms.ValidationError("Choose the first and the last day of the period.")
+            if end < start:
+                raise forms.ValidationError("The last day comes before the first day.")
+            if (end - start).days >= LONGEST_CUSTOM_DAYS:
+                raise forms.ValidationError("Choose a period of at most a year.")
+        return data
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A scope narrowed by the filters and a window of days."""
+
+    scope: Scope
+    window: Window
+    period: str = DEFAULT_PERIOD
+    location: Location | None = None
+    team: Team | None = None
+    stage: JourneyStage | None = None
+    touchpoint_type: TouchpointType | None = None
+    channel: str = ""
+    params: dict = field(default_factory=dict)
+
+    def need_q(self, prefix: str = "") -> Q:
+        """Needs have a location and team but no touchpoint type or channel."""
+        condition = self.scope.q(prefix)
+        if self.location:
+            condition &= Q(**{f"{prefix}location_id": self.location.pk})
+        if self.team:
+            condition &= Q(**{f"{prefix}team_id": self.team.pk})
+        return condition
+
+    def q(self, prefix: str = "") -> Q:
+        """Roll-up rows and raw moments alike: both carry these columns under these names."""
+        condition = self.need_q(prefix)
+        if self.stage:
+            condition &= Q(**{f"{prefix}touchpoint_type__stage_id": self.stage.pk})
+        if self.touchpoint_type:
+            condition &= Q(**{f"{prefix}touchpoint_type_id": self.touchpoint_type.pk})
+        if self.channel:
+            condition &= Q(**{f"{prefix}channel": self.channel})
+        return condition
+
+    @property
+    def querystring(self) -> str:
+        """The filters as a URL query, for links that keep them (drill-down, export)."""
+        return urlencode({k: v for k, v in self.params.items() if v})
+
+    @property
+    def period_label(self) -> str:
+        if self.period == CUSTOM:
+            return f"{self.window.first:%-d %b %Y} – {self.window.last:%-d %b %Y}"
+        return dict(PERIODS)[self.period]
+
+
+def selection_from(form: FilterForm, locations: list[Location]) -> Selection:
+    """The selection a valid form asks for; the default view when the form is not valid.
+
+    Raises PermissionDenied when the URL names a location or team outside the scope.
+    """
+    data = form.cleaned_data if form.is_valid() else {}
+    location, team = data.get("location"), data.get("team")
+    scope = form.scope
+    if location and not (scope.everything or location in locations):
+        raise PermissionDenied("That location is not one of yours.")
+    if team and not scope.covers(team.location_id, team.pk):
+        raise PermissionDenied("That team is not one of yours.")
+    period = data.get("period") or DEFAULT_PERIOD
+    in_view = [location] if location else [team.location] if team else locations
+    if period == CUSTOM:
+        window = Window.between(data["start"], data["end"], in_view)
+    else:
+        window = Window.last_days(int(period), in_view)
+    params = {name: form.data.get(name, "") for name in FILTER_NAMES} if data else {}
+    return Selection(
+        scope=scope,
+        window=window,
+        period=period,
+        location=location,
+        team=team,
+        stage=data.get("stage"),
+        touchpoint_type=data.get("touchpoint_type"),
+        channel=data.get("channel") or "",
+        params=params,
+    )

@@ -1,0 +1,112 @@
+"""What the front line asked management for, and the manager's answer to each request.
+
+The manager serves the front line: the queue is oldest first, and every answer is written
+back on the need itself, where the staff member who raised it sees it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from touchpoints.dirty_days import mark_day_dirty
+from touchpoints.models import Need, Team, User
+
+STILL_OPEN = [Need.Status.OPEN, Need.Status.ACKNOWLEDGED]
+ANSWERS = [Need.Status.ACKNOWLEDGED, Need.Status.PROVIDED, Need.Status.DECLINED]
+QUEUE_LIMIT = 200
+
+
+class NeedAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect, label="Answer"
+    )
+    answer = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.Textarea({"rows": 2}),
+        label="What was provided, or why not",
+    )
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == Need.Status.PROVIDED and not data.get("answer", "").strip():
+            self.add_error("answer", "Say what was provided, so they know what to look for.")
+        if status == Need.Status.DECLINED and not data.get("answer", "").strip():
+            self.add_error("answer", "Say why, so they understand the decision.")
+        return data
+
+
+def answer_need(need: Need, manager: User, status: str, answer: str) -> Need:
+    """Record the manager's answer; the staff member sees it on their needs screen."""
+    now = timezone.now()
+    with transaction.atomic():
+        need = Need.objects.select_for_update().get(pk=need.pk)
+        need.status = status
+        need.answer = answer.strip()
+        need.answered_by = manager
+        need.answered_at = now
+        provided = status == Need.Status.PROVIDED
+        need.seconds_to_provide = (
+            max(0, int((now - need.raised_at).total_seconds())) if provided else None
+        )
+        need.save()
+        mark_day_dirty(need.location_id, need.local_date)
+    return need
+
+
+def needs_in(condition: Q) -> QuerySet[Need]:
+    return Need.objects.filter(condition).select_related(
+        "team__location", "raised_by", "answered_by", "moment__touchpoint_type"
+    )
+
+
+@dataclass(frozen=True)
+class NeedGroup:
+    """Open needs of one kind from one team, oldest first."""
+
+    kind: str
+    team: Team
+    needs: list[Need]
+
+    @property
+    def kind_label(self) -> str:
+        return Need.Kind(self.kind).label
+
+    @property
+    def oldest(self) -> datetime:
+        return self.needs[0].raised_at
+
+
+def open_queue(condition: Q, limit: int = QUEUE_LIMIT) -> tuple[list[NeedGroup], int]:
+    """Still-open needs grouped by kind and team, the group with the oldest need first.
+
+    Returns the groups (of at most `limit` needs, so the page stays bounded) and how many
+    needs are open in all.
+    """
+    still_open = needs_in(condition & Q(status__in=STILL_OPEN))
+    needs = list(still_open.order_by("raised_at", "pk")[:limit])
+    total = len(needs) if len(needs) < limit else still_open.count()
+    groups: dict[tuple[str, int], list[Need]] = {}
+    for need in needs:
+        groups.setdefault((need.kind, need.team_id), []).append(need)
+    return [NeedGroup(kind, items[0].team, items) for (kind, _), items in groups.items()], total
+
+
+def recently_answered(condition: Q, limit: int = 20) -> list[Need]:
+    answered = Q(status__in=[Need.Status.PROVIDED, Need.Status.DECLINED])
+    return list(needs_in(condition & answered).order_by("-answered_at", "-pk")[:limit])
+
+
+def age(raised_at: datetime, now: datetime | None = None) -> str:
+    """How long a need has waited, in the largest unit that reads well."""
+    seconds = int(((now or timezone.now()) - raised_at).total_seconds())
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

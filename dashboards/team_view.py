@@ -1,0 +1,41 @@
+"""A frontline team's read-only "how we are doing": their team beside their location.
+
+Information is shared widely: anyone in a team sees its figures and its location's, but
+never single moments, so no one reads another team's customers' words here.
+"""
+
+from dataclasses import dataclass
+
+from touchpoints.models import Team
+
+from . import figures
+from .charts import sparkline
+from .filters import Scope, Selection, Window
+
+TEAM_PERIODS = [("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    team: figures.Headline
+    location: figures.Headline
+    spark: str
+
+
+def context(team: Team, period: str | None) -> dict:
+    period = period if period in dict(TEAM_PERIODS) else TEAM_PERIODS[0][0]
+    window = Window.last_days(int(period), [team.location])
+    ours = Selection(scope=Scope(team_ids=frozenset([team.pk])), window=window)
+    location = Selection(scope=Scope(location_ids=frozenset([team.location_id])), window=window)
+    team_lines, location_lines = (figures.overview(s).headlines() for s in (ours, location))
+    return {
+        "team": team,
+        "period": period,
+        "periods": TEAM_PERIODS,
+        "rows": [
+            Comparison(t, loc, sparkline(t.series))
+            for t, loc in zip(team_lines, location_lines, strict=True)
+        ],
+        "journey": figures.journey(ours),
+        "gap": figures.perception_gap(ours),
+    }
