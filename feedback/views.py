@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from touchpoints.access import role_required
 from touchpoints.models import Moment, Role
@@ -20,19 +20,26 @@ from .answering import (
 )
 from .forms import RecoveryCloseForm
 from .invitations import invitation_for, public_url, qr_svg
-from .models import Recovery
+from .models import Invitation, Recovery
 from .recovery import AlreadyClosed, NotYourTeam, close, take
 from .team_panel import panel_context
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.FRONTLINE)
 def invite(request, moment_uuid):
+    """POST asks the customer (once per moment); GET shows that invitation again as a page."""
     moment = get_object_or_404(Moment, uuid=moment_uuid, staff=request.user)
-    invitation = invitation_for(moment)
+    if request.method == "POST":
+        invitation = invitation_for(moment)
+        if not request.htmx:
+            return redirect("feedback:invite", moment_uuid=moment.uuid)
+    else:
+        invitation = get_object_or_404(Invitation, moment=moment)
     url = public_url(invitation, request)
     context = {"invitation": invitation, "url": url, "qr": qr_svg(url)}
-    return render(request, "feedback/handover.html", context)
+    template = "feedback/handover.html" if request.htmx else "feedback/invitation.html"
+    return render(request, template, context)
 
 
 def _public(request, state: PageState, status: int, language: str, headers=None):
@@ -64,7 +71,8 @@ def answer(request, token: str):
     invitation = invitation_at(token)
     if invitation is None:
         rate_limits.hit(misses, address)
-        return render(request, "404.html", status=404)
+        # Deliberately bare and untranslated: it must not hint that anything was ever here.
+        return render(request, "feedback/not_found.html", status=404)
     per_token = rate_limits.limit("token")
     if not rate_limits.hit(per_token, token):
         return _limited(request, per_token, language)

@@ -1,0 +1,211 @@
+"""The public page in the wild: guessing, flooding, junk posts and HTML in comments."""
+
+import secrets
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from feedback.models import Answer, Recovery
+from feedback.rate_limits import client_address
+from tests.conftest import PASSWORD
+
+
+def answer_url(invitation) -> str:
+    return reverse("feedback:answer", args=[invitation.token])
+
+
+def guess() -> str:
+    return "/r/" + secrets.token_urlsafe(18) + "/"
+
+
+@pytest.fixture
+def few_guesses(settings):
+    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "miss": (5, 600)}
+
+
+def test_guessing_tokens_is_stopped_after_a_few_misses(client, db, few_guesses):
+    statuses = [client.get(guess()).status_code for _ in range(8)]
+    assert statuses == [404] * 5 + [429] * 3
+
+
+def test_a_guesser_cannot_tell_a_real_token_once_limited(client, invitation, few_guesses):
+    for _ in range(5):
+        client.get(guess())
+    response = client.get(answer_url(invitation))
+    assert response.status_code == 429
+    assert "How did we do?" not in response.text
+
+
+def test_rate_limited_page_is_friendly_and_says_when_to_retry(client, db, few_guesses):
+    for _ in range(6):
+        response = client.get(guess())
+    assert "Please wait a moment" in response.text
+    assert 0 < int(response["Retry-After"]) <= 600
+
+
+def test_another_address_is_not_limited_by_a_guesser(client, invitation, few_guesses):
+    for _ in range(6):
+        client.get(guess())
+    other = Client(REMOTE_ADDR="192.0.2.77")
+    assert other.get(answer_url(invitation)).status_code == 200
+
+
+def test_one_token_cannot_be_hammered_from_many_addresses(invitation, settings):
+    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "token": (3, 600)}
+    statuses = [
+        Client(REMOTE_ADDR=f"198.51.100.{n}").post(answer_url(invitation), {"csat": 9}).status_code
+        for n in range(5)
+    ]
+    assert statuses == [422, 422, 422, 429, 429]
+
+
+def test_every_request_from_one_address_is_counted(client, invitation, settings):
+    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "address": (4, 600)}
+    statuses = [client.get(answer_url(invitation)).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_unknown_token_is_a_plain_404_that_names_nothing(client, db):
+    response = client.get(guess())
+    assert response.status_code == 404
+    assert "token" not in response.text.lower()
+    assert "expired" not in response.text.lower()
+
+
+def test_absurdly_long_token_is_a_404(client, db):
+    assert client.get("/r/" + "a" * 5000 + "/").status_code == 404
+
+
+def test_a_one_megabyte_comment_stores_nothing(client, invitation):
+    response = client.post(answer_url(invitation), {"csat": 5, "comment": "x" * 1_000_000})
+    assert response.status_code == 413
+    assert "too long" in response.text
+    assert Answer.objects.count() == 0
+
+
+def test_a_comment_just_over_the_limit_is_refused_with_a_message(client, invitation):
+    response = client.post(answer_url(invitation), {"csat": 5, "comment": "é" * 1001})
+    assert response.status_code == 422
+    assert "1000 characters" in response.text
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"csat": "five"},
+        {"csat": "4.5"},
+        {"csat": "-1"},
+        {"csat": "1e3"},
+        {"csat": "99999999999999999999999"},
+        {"csat": ""},
+        {"csat": "４"},  # a full-width digit
+        {"csat[]": "4"},
+        {"csat": "4", "nps": "ten"},
+        {"csat": "4", "nps": "-3"},
+        {"csat": "4", "effort": "8"},
+        {"csat": "4", "comment": "null byte \x00 here"},
+        {"csat": ["4", "5"]},
+        {"csat": "4", "nps": ["9", "2"]},
+        {"csat": "4", "comment": ["one", "two"]},
+    ],
+)
+def test_malformed_posts_store_nothing_and_never_fail(client, invitation, org, data):
+    org["desk"].asks_effort = True
+    org["desk"].save()
+    response = client.post(answer_url(invitation), data)
+    assert response.status_code == 422
+    assert Answer.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"csat": 5}', "application/json"),
+        (b"csat=%ff%fe&comment=%00", "application/x-www-form-urlencoded"),
+        (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
+        (b"--x\r\nContent-Disposition: form-data; name=csat\r\n\r\n5", "multipart/form-data"),
+        (b"csat=5", "multipart/form-data; boundary=nope"),
+        (b"&&&==&=", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_broken_bodies_never_fail_and_store_nothing(client, invitation, body, content_type):
+    response = client.post(answer_url(invitation), body, content_type=content_type)
+    assert response.status_code in {400, 422}
+    assert Answer.objects.count() == 0
+
+
+def test_a_cross_site_post_is_refused_and_stores_nothing(invitation):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(answer_url(invitation), {"csat": 1})
+    assert response.status_code == 403
+    assert "Please send that again" in response.text
+    assert Answer.objects.count() == 0
+
+
+def test_a_post_with_the_page_token_is_accepted(invitation):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(answer_url(invitation))
+    token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    browser.post(answer_url(invitation), {"csat": 4, "csrfmiddlewaretoken": token})
+    assert Answer.objects.get().csat == 4
+
+
+def test_html_in_a_comment_is_escaped_on_the_team_screen(client, agent, invitation):
+    comment = '<img src=x onerror="alert(1)"><b>rude</b>'
+    client.post(answer_url(invitation), {"csat": 1, "comment": comment})
+    client.login(username=agent.username, password=PASSWORD)
+    for response in (
+        client.get(reverse("feedback:team_panel")),
+        client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true"),
+    ):
+        assert "<img src=x" not in response.text
+        assert (
+            "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;b&gt;rude&lt;/b&gt;" in response.text
+        )
+
+
+def test_html_in_praise_is_escaped_for_the_staff_member(client, agent, invitation):
+    client.post(answer_url(invitation), {"csat": 5, "comment": "<script>alert('hi')</script>"})
+    client.login(username=agent.username, password=PASSWORD)
+    response = client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true")
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;" in response.text
+
+
+def test_html_in_a_comment_is_escaped_when_the_form_comes_back(client, invitation):
+    response = client.post(answer_url(invitation), {"csat": "x", "comment": "</textarea><b>x"})
+    assert "</textarea><b>x" not in response.text
+    assert "&lt;/textarea&gt;&lt;b&gt;x" in response.text
+    assert Recovery.objects.count() == 0
+
+
+def test_address_behind_our_proxy_is_the_one_it_saw(rf, settings):
+    settings.FEEDBACK_TRUSTED_PROXIES = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    assert client_address(request) == "203.0.113.9"
+
+
+def test_forwarded_header_is_ignored_without_a_proxy(rf):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="198.51.100.1")
+    assert client_address(request) == "198.51.100.1"
+
+
+def test_ipv6_callers_are_counted_by_their_network(rf):
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::1")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    assert client_address(one) == client_address(other) == "2001:db8:1:2::/64"
+
+
+def test_limits_hold_across_processes_on_redis(client, db, redis_url, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": secrets.token_hex(8),
+        }
+    }
+    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "miss": (3, 600)}
+    statuses = [client.get(guess()).status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
