@@ -200,7 +200,13 @@ class _Context:
             row.status = Status.ERROR
             return row
         existing = self.users.get(row.username)
-        changes = audit.diff(_current(existing) if existing else None, _shown(row.wanted))
+        wanted = _shown(row.wanted)
+        current = None
+        if existing is not None:
+            current = {name: value for name, value in _current(existing).items() if name in wanted}
+        changes = audit.diff(current, wanted)
+        if existing is None:  # a new person: say what they get, not every empty column
+            changes = {name: change for name, change in changes.items() if change[1]}
         row.changes = {name.replace("_", " "): change for name, change in changes.items()}
         if existing is None:
             row.status = Status.CREATE
