@@ -128,16 +128,20 @@ class MomentForm(forms.ModelForm):
         return self._usage
 
     def tiles_by_stage(self) -> list[tuple[str, list]]:
-        """Type tiles grouped by journey stage; within a stage, the team's most used first."""
+        """Type tiles grouped by journey stage; the team's most used stages and types first."""
         groups: dict[str, list] = {}
         for choice in self["touchpoint_type"]:
             touchpoint_type = choice.data["value"].instance
             choice.defaults = self.usage().defaults(touchpoint_type)
             choice.touchpoint_type = touchpoint_type
             groups.setdefault(touchpoint_type.stage.name, []).append(choice)
+        used = self.usage().count
         for tiles in groups.values():
-            tiles.sort(key=lambda tile: -self.usage().count(tile.touchpoint_type))
-        return list(groups.items())
+            tiles.sort(key=lambda tile: -used(tile.touchpoint_type))
+        # Sorting is stable: stages the team never uses keep their journey order.
+        return sorted(
+            groups.items(), key=lambda group: -sum(used(t.touchpoint_type) for t in group[1])
+        )
 
     def extra_groups(self) -> list[tuple[int, str, list]]:
         """(type id, type name, bound fields) for each type that has extra fields."""

@@ -130,9 +130,12 @@
     resetForm();
     flush();
   });
-  const checkedText = (name) => {
-    const input = $(`input[name="${name}"]:checked`, form);
-    return input ? input.closest("label").textContent.trim().replace(/\s+/g, " ") : "";
+  const checkedText = (name) => { // the label's words, without its emoji
+    const label = $(`input[name="${name}"]:checked`, form)?.closest("label");
+    if (!label) return "";
+    const copy = label.cloneNode(true);
+    $$("[aria-hidden]", copy).forEach((el) => el.remove());
+    return copy.textContent.trim().replace(/\s+/g, " ");
   };
   const newUuid = () => crypto.randomUUID ? crypto.randomUUID()
     : "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
@@ -158,7 +161,7 @@
     $("#saved-area").replaceChildren(card);
     let left = Number(form.dataset.undoSeconds);
     const tick = () => {
-      $(".undo-count", card).textContent = `(${left})`;
+      $(".undo-count", card).textContent = `(${left} s)`;
       if (left-- <= 0) $(".undo-button", card).remove();
       else setTimeout(tick, 1000);
     };

@@ -1,18 +1,169 @@
+"""The log screen as a person at a desk uses it: tablet size, touch, a network that drops."""
+
+import time
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
+from django.utils import timezone
 
 from tests.conftest import log_in
 from touchpoints.models import Moment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+AXE = Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1.min.js"
 
-def test_frontline_user_logs_a_moment_by_tapping(tablet, agent, org):
+
+def wait_until(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.1)
+
+
+class Taps:
+    """Taps on the page, counted, so a test can say how many a moment took."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def tile(self, name: str) -> None:
+        self.tap(self.page.locator(".tile", has_text=name))
+
+    def face(self, label: str) -> None:
+        self.tap(self.page.locator(".face", has=self.page.get_by_text(label, exact=True)))
+
+    def save(self) -> None:
+        self.tap(self.page.get_by_role("button", name="Save moment"))
+
+    def tap(self, locator) -> None:
+        locator.tap()
+        self.count += 1
+
+
+def log_typical_moment(page) -> Taps:
+    taps = Taps(page)
+    taps.tile("Bag drop")
+    taps.face("Good")
+    taps.save()
+    return taps
+
+
+def test_typical_moment_is_logged_in_three_taps(tablet, agent, org):
     log_in(tablet, agent.username)
-    tablet.get_by_text("Bag drop").tap()
-    tablet.get_by_text("Good", exact=True).tap()
-    tablet.get_by_role("button", name="Save moment").tap()
-
-    tablet.get_by_text("Saved: Bag drop").wait_for()
+    taps = log_typical_moment(tablet)
+    tablet.locator(".saved-title", has_text="Saved: Bag drop, good").wait_for()
+    wait_until(lambda: Moment.objects.exists())
     moment = Moment.objects.get()
+    assert taps.count == 3
     assert (moment.touchpoint_type, moment.outcome, moment.staff) == (org["bag_drop"], 4, agent)
-    tablet.screenshot(path="docs/screenshots/log-saved.png", full_page=True)
+    assert (moment.channel, moment.resolved_on_spot) == ("in_person", True)
+    tablet.screenshot(path="docs/screenshots/log-saved.png")
+
+
+def test_form_is_fresh_at_once_for_the_next_moment(tablet, agent, org):
+    log_in(tablet, agent.username)
+    first_uuid = tablet.locator("input[name=uuid]").input_value()
+    log_typical_moment(tablet)
+    tablet.wait_for_function("!document.querySelector('input[name=touchpoint_type]:checked')")
+    assert tablet.locator("input[name=outcome]:checked").count() == 0
+    assert tablet.locator("input[name=uuid]").input_value() != first_uuid
+
+
+def test_undo_takes_the_moment_back(tablet, agent, org):
+    log_in(tablet, agent.username)
+    log_typical_moment(tablet)
+    wait_until(lambda: Moment.objects.exists())
+    tablet.get_by_role("button", name="Undo").tap()
+    tablet.get_by_text("Undone: this moment will not be kept.").wait_for()
+    wait_until(lambda: not Moment.objects.exists())
+
+
+def test_moments_logged_offline_are_sent_once_with_their_real_times(tablet, agent, org):
+    log_in(tablet, agent.username)
+    tablet.context.set_offline(True)
+    before = timezone.now()
+    log_typical_moment(tablet)
+    taps = Taps(tablet)
+    taps.tile("Check-in desk")
+    taps.face("Bad")
+    taps.save()
+    logged_by = timezone.now()
+    tablet.get_by_text("2 moments waiting to send").wait_for()
+    time.sleep(2)
+    assert Moment.objects.count() == 0
+
+    tablet.context.set_offline(False)
+    wait_until(lambda: Moment.objects.count() == 2, seconds=20)
+    tablet.locator("#outbox").wait_for(state="hidden")
+    assert Moment.objects.count() == 2
+    for moment in Moment.objects.all():
+        assert before - timedelta(seconds=1) <= moment.occurred_at <= logged_by
+    assert sorted(m.outcome for m in Moment.objects.all()) == [2, 4]
+
+
+def test_double_tap_on_save_stores_one_moment(tablet, agent, org):
+    log_in(tablet, agent.username)
+    tablet.locator(".tile", has_text="Bag drop").tap()
+    tablet.locator(".face-4").tap()
+    save = tablet.get_by_role("button", name="Save moment")
+    save.tap()
+    save.tap()
+    wait_until(lambda: Moment.objects.exists())
+    time.sleep(1.5)
+    assert Moment.objects.count() == 1
+
+
+def test_logging_out_with_unsent_moments_warns_first(tablet, agent, org):
+    log_in(tablet, agent.username)
+    tablet.context.set_offline(True)
+    log_typical_moment(tablet)
+    tablet.get_by_text("1 moment waiting to send").wait_for()
+    tablet.get_by_role("button", name="Log out").tap()
+    dialog = tablet.get_by_role("dialog")
+    dialog.get_by_text("1 moment is still waiting to send.").wait_for()
+    dialog.get_by_role("button", name="Stay and send").tap()
+    tablet.context.set_offline(False)
+    wait_until(lambda: Moment.objects.count() == 1, seconds=20)
+
+
+def test_log_screen_opens_with_no_network(tablet, agent, org):
+    log_in(tablet, agent.username)
+    tablet.evaluate("navigator.serviceWorker.ready")
+    tablet.reload()  # the worker now controls the page and has kept a copy of it
+    tablet.context.set_offline(True)
+    tablet.reload()
+    log_typical_moment(tablet)
+    tablet.get_by_text("1 moment waiting to send").wait_for()
+    tablet.context.set_offline(False)
+    wait_until(lambda: Moment.objects.count() == 1, seconds=20)
+
+
+def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
+    log_in(tablet, agent.username)
+    tablet.locator(".tile", has_text="Check-in desk").tap()
+    tablet.locator(".face-1").tap()
+    tablet.get_by_text("Note and customer reference").tap()
+    tablet.get_by_label("Booking code or loyalty number").fill("XK7P2Q")
+    tablet.locator("label.toggle").tap()  # not resolved
+    tablet.get_by_role("button", name="Save moment").tap()
+    wait_until(lambda: Moment.objects.exists())
+    tablet.get_by_text("Note and customer reference").tap()
+    tablet.get_by_label("Booking code or loyalty number").fill("xk7p2q")
+    history = tablet.locator("#customer-history")
+    history.get_by_text("1 not resolved on the spot").wait_for()
+    assert "Check-in desk" in history.inner_text()
+
+
+def test_log_screen_has_no_serious_accessibility_violations(tablet, agent, org):
+    log_in(tablet, agent.username)
+    tablet.add_script_tag(path=str(AXE))
+    result = tablet.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
