@@ -161,8 +161,10 @@
     $("#saved-area").replaceChildren(card);
     let left = Number(form.dataset.undoSeconds);
     const tick = () => {
-      $(".undo-count", card).textContent = `(${left} s)`;
-      if (left-- <= 0) $(".undo-button", card).remove();
+      const button = $(".undo-button", card);
+      if (!button) return; // undone, or the customer was asked
+      $(".undo-count", button).textContent = `(${left} s)`;
+      if (left-- <= 0) button.remove();
       else setTimeout(tick, 1000);
     };
     tick();
