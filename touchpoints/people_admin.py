@@ -13,7 +13,7 @@ from django.urls import path, reverse
 
 from . import audit
 from .admin_site import ConfigAdmin, site
-from .models import AuditEntry, Role, User
+from .models import AuditEntry, Role, Team, User
 from .people import assign_role
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
 
@@ -67,6 +67,14 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TeamFilter(admin.RelatedFieldListFilter):
+    """Teams are named with their location's code: fetch the locations with them."""
+
+    def field_choices(self, field, request, model_admin):
+        teams = Team.objects.select_related("location")
+        return [(team.pk, str(team)) for team in teams]
+
+
 @admin.register(User, site=site)
 class PersonAdmin(ConfigAdmin, UserAdmin):
     archive_field = "is_active"
@@ -74,7 +82,7 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     add_form = PersonCreationForm
     change_list_template = "admin/touchpoints/user/change_list.html"
     list_display = ["username", "full_name", "role_name", "team", "manages", "is_active"]
-    list_filter = [RoleFilter, "team__location", "team", "is_active"]
+    list_filter = [RoleFilter, "team__location", ("team", TeamFilter), "is_active"]
     list_select_related = ["team__location"]
     search_fields = ["username", "first_name", "last_name", "email", "team__name"]
     ordering = ["username"]

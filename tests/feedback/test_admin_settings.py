@@ -1,0 +1,67 @@
+"""Feedback settings: one page an admin edits; every change recorded; never deleted."""
+
+from django.urls import reverse
+
+from feedback.models import FeedbackSettings
+from touchpoints.models import AuditEntry
+
+
+def settings_url() -> str:
+    return reverse("admin:feedback_feedbacksettings_change", args=[FeedbackSettings.current().pk])
+
+
+def form(**overrides) -> dict:
+    data = {
+        "low_csat_at_most": "2",
+        "low_nps_at_most": "6",
+        "invitation_expiry_days": "7",
+        "languages": ["en", "sv"],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_settings_list_goes_straight_to_the_one_settings_page(client, role_admin):
+    client.force_login(role_admin)
+    response = client.get(reverse("admin:feedback_feedbacksettings_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == settings_url()
+
+
+def test_an_admin_changes_thresholds_expiry_and_languages_and_it_is_recorded(client, role_admin):
+    client.force_login(role_admin)
+    data = form(low_csat_at_most="3", invitation_expiry_days="14", languages=["sv"])
+    assert client.post(settings_url(), data).status_code == 302
+
+    current = FeedbackSettings.current()
+    assert (current.low_csat_at_most, current.invitation_expiry_days) == (3, 14)
+    assert current.languages == ["sv"]
+    entry = AuditEntry.objects.get()
+    assert entry.actor == role_admin
+    assert entry.changes == {
+        "low csat at most": [2, 3],
+        "invitation expiry days": [7, 14],
+        "languages": [["en", "sv"], ["sv"]],
+    }
+
+
+def test_settings_that_make_no_sense_are_refused_with_a_reason(client, role_admin):
+    client.force_login(role_admin)
+    response = client.post(
+        settings_url(), form(invitation_expiry_days="0", languages=[], low_nps_at_most="11")
+    )
+    assert "Ensure this value is greater than or equal to 1." in response.text
+    assert "Offer customers at least one language." in response.text
+    assert "Select a valid choice. 11 is not one of the available choices." in response.text
+    assert FeedbackSettings.current().invitation_expiry_days == 7
+    assert not AuditEntry.objects.exists()
+
+
+def test_the_settings_cannot_be_deleted_or_duplicated(client, role_admin):
+    client.force_login(role_admin)
+    pk = FeedbackSettings.current().pk
+    assert (
+        client.post(reverse("admin:feedback_feedbacksettings_delete", args=[pk])).status_code == 403
+    )
+    assert client.get(reverse("admin:feedback_feedbacksettings_add")).status_code == 403
+    assert FeedbackSettings.objects.count() == 1
