@@ -144,7 +144,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
     list_display = ["tile", "stage", "order", "channel_list", "questions", "moment_count", "active"]
     list_display_links = ["tile"]
     list_editable = ["order"]
-    list_filter = ["active", "stage", "asks_nps", "asks_effort"]
+    list_filter = ["active", "stage"]
     list_select_related = ["stage"]
     search_fields = ["name", "stage__name"]
     ordering = ["stage__order", "order", "name"]
@@ -174,6 +174,8 @@ class TouchpointTypeAdmin(ConfigAdmin):
     @admin.display(description="Channels")
     def channel_list(self, touchpoint_type):
         labels = dict(Channel.choices)
+        if set(touchpoint_type.channels) == set(labels):
+            return "All"
         return ", ".join(labels.get(channel, channel) for channel in touchpoint_type.channels)
 
     @admin.display(description="Customer is asked")
@@ -198,6 +200,7 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 class LocationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
+        label="Time zone",
         choices=timezone_choices,
         help_text="Moments count on the local day here, and dashboards show that day.",
     )
@@ -270,7 +273,7 @@ class AuditEntryAdmin(AdminRoleOnly, admin.ModelAdmin):
     """Every configuration change, read-only: the trail cannot be edited or pruned here."""
 
     list_display = ["at", "actor", "action", "what", "object_link", "summary"]
-    list_filter = ["action", "content_type", "at"]
+    list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["actor", "content_type"]
     search_fields = ["object_repr", "actor__username", "actor__first_name", "actor__last_name"]
     date_hierarchy = "at"

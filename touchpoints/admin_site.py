@@ -24,6 +24,8 @@ from . import audit
 from .in_use import describe, references
 from .models import AuditEntry, Role
 
+APP_ORDER = ["touchpoints", "feedback", "dashboards"]
+SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "AuditEntry"]
 NOT_ADMIN = "Only admins configure Moments. Ask an admin if something needs changing."
 
 
@@ -46,6 +48,15 @@ class MomentsAdminSite(admin.AdminSite):
     site_title = "Moments configuration"
     index_title = "Configure the organisation"
     site_url = "/"
+    # The filters and the wide lists need the room more than a second menu does.
+    enable_nav_sidebar = False
+
+    def get_app_list(self, request, app_label=None):
+        """Apps and models in the order an admin sets up an airport, not alphabetical."""
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["models"].sort(key=lambda model: _rank(SETUP_ORDER, model["object_name"]))
+        return sorted(apps, key=lambda app: _rank(APP_ORDER, app["app_label"]))
 
     def has_permission(self, request: HttpRequest) -> bool:
         return is_config_admin(request.user)
@@ -69,6 +80,10 @@ class MomentsAdminSite(admin.AdminSite):
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied(NOT_ADMIN)
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
+
+def _rank(order: list[str], name: str) -> int:
+    return order.index(name) if name in order else len(order)
 
 
 site = MomentsAdminSite(name="admin")
@@ -104,6 +119,15 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
     archive_field = "active"
     actions = ["archive_selected", "restore_selected"]
     history_template = "admin/audit_history.html"
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for field in form.base_fields.values():
+            # Deleting a stage or a team from a little cross beside a menu is too easy to do
+            # by mistake; it is done from that object's own page, where it can be refused.
+            if hasattr(field.widget, "can_delete_related"):
+                field.widget.can_delete_related = False
+        return form
 
     # -- audit ---------------------------------------------------------------------------
 

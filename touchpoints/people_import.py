@@ -71,6 +71,13 @@ class RowResult:
     # What the person should look like, by field; only the file's columns are present.
     wanted: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) as the dry run shows them."""
+        return [
+            (name, audit.shown(old), audit.shown(new)) for name, (old, new) in self.changes.items()
+        ]
+
 
 @dataclass
 class ImportPlan:
