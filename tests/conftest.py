@@ -165,3 +165,15 @@ def log_in(page, username: str) -> None:
 def role_admin(org) -> User:
     """An admin by role only: no superuser or staff flag. The role is what opens configuration."""
     return make_user("ada", Role.ADMIN, first_name="Ada", last_name="Admin")
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """A fresh phone-sized, touch-enabled browser page on the live server: the customer's."""
+    context = chromium.new_context(base_url=live_server.url, **PHONE)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,97 @@
+"""The customer's screens in a real browser: a phone, and the staff tablet handed over."""
+
+import re
+
+import pytest
+
+from feedback.invitations import invitation_for
+from feedback.models import Answer
+from tests.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_customer_answers_on_a_phone_with_taps(phone, invitation):
+    phone.goto(f"/r/{invitation.token}/")
+    phone.get_by_label("2 of 5, dissatisfied").locator("..").tap()
+    phone.locator("label.pick", has_text=re.compile(r"^5$")).tap()
+    phone.get_by_label("Anything you would like to tell us?").fill("The queue was long")
+    phone.get_by_role("button", name="Send").tap()
+    phone.get_by_text("Thank you!").wait_for()
+    answer = Answer.objects.get()
+    assert (answer.csat, answer.nps, answer.comment) == (2, 5, "The queue was long")
+
+
+def test_phone_faces_are_the_same_size_and_big_enough_to_tap(phone, invitation):
+    phone.goto(f"/r/{invitation.token}/")
+    boxes = [face.bounding_box() for face in phone.locator(".faces .pick span:has(svg)").all()]
+    assert len(boxes) == 5
+    assert len({(round(b["width"]), round(b["height"])) for b in boxes}) == 1
+    assert boxes[0]["width"] >= 44 and boxes[0]["height"] >= 44
+    assert boxes[-1]["x"] + boxes[-1]["width"] <= 390  # all five fit across the phone
+
+
+def test_phone_shows_the_page_in_swedish_for_a_swedish_browser(chromium, live_server, invitation):
+    context = chromium.new_context(base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    page.goto(f"/r/{invitation.token}/")
+    assert page.get_by_role("heading").first.inner_text() == "Hur gick det?"
+    context.close()
+
+
+def hand_over(tablet, agent, moment):
+    invitation_for(moment)
+    log_in(tablet, agent.username)
+    tablet.goto(f"/feedback/moments/{moment.uuid}/invitation/")
+    tablet.get_by_role("button", name="Hand the tablet to the customer").tap()
+    tablet.wait_for_url("**/feedback/handover/")
+
+
+def test_handover_screen_offers_no_route_to_staff_pages(tablet, agent, moment):
+    hand_over(tablet, agent, moment)
+    assert tablet.locator("a[href]").count() == 0
+    assert "Anna" not in tablet.content()
+    tablet.go_back()
+    tablet.wait_for_load_state()
+    assert tablet.url.endswith("/feedback/handover/")
+    for staff_page in ("/log/", "/feedback/team/", "/dashboard/"):
+        tablet.goto(staff_page)
+        assert tablet.url.endswith("/feedback/handover/")
+
+
+def test_a_tap_on_the_corner_does_nothing_but_a_long_press_exits(tablet, agent, moment):
+    hand_over(tablet, agent, moment)
+    tablet.locator("#exit").tap()
+    tablet.wait_for_timeout(1800)
+    assert tablet.url.endswith("/feedback/handover/")
+    box = tablet.locator("#exit").bounding_box()
+    tablet.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tablet.mouse.down()
+    tablet.wait_for_url("**/log/", timeout=4000)
+    tablet.mouse.up()
+
+
+def test_the_hand_over_ends_after_idle_time(tablet, agent, moment, settings):
+    settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 2
+    hand_over(tablet, agent, moment)
+    tablet.wait_for_url("**/log/", timeout=6000)
+
+
+def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, moment):
+    hand_over(tablet, agent, moment)
+    tablet.get_by_label("1 of 5, very dissatisfied").locator("..").tap()
+    tablet.get_by_label("Anything you would like to tell us?").fill("<b>Nobody</b> helped me")
+    tablet.get_by_role("button", name="Send").tap()
+    tablet.get_by_text("Please hand the tablet back.").wait_for()
+    # The thank-you screen gives the tablet back to the staff member by itself.
+    tablet.wait_for_url("**/log/", timeout=10_000)
+    comment = tablet.locator("#team-panel .customer-comment")
+    comment.wait_for(timeout=10_000)
+    assert comment.inner_text() == "<b>Nobody</b> helped me"  # shown as typed, not as HTML
+    assert comment.locator("b").count() == 0
+    tablet.get_by_role("button", name="I'll take it").tap()
+    tablet.get_by_text("You took this on.").wait_for()
+    tablet.locator("#team-panel label.chip", has_text="Apology").tap()
+    tablet.locator("#team-panel label.chip", has_text="Customer satisfied").tap()
+    tablet.get_by_role("button", name="Done: close it").tap()
+    tablet.get_by_text("Nothing to put right").wait_for()
