@@ -163,7 +163,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.reconcile_recent_days",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Each manager's digest goes out at 07:00 in their location's time; locations span many
+    # time zones, so beat looks every quarter of an hour and sends the ones that are due.
+    "morning-digest": {
+        "task": "dashboards.send_morning_digests",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+# Mail (the managers' morning digest): printed to the console unless EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Moments <moments@localhost>")
 
 INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")

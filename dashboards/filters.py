@@ -21,9 +21,10 @@ PERIODS = [("1", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")
 CUSTOM = "custom"
 DEFAULT_PERIOD = "7"
 LONGEST_CUSTOM_DAYS = 366
+CUSTOM_START_DAYS = 30  # what "Custom" shows until days are chosen
 # Sparklines and the trend chart show at least this many days, so "today" still has a shape.
 SHORTEST_SERIES_DAYS = 14
-FILTER_NAMES = ["location", "team", "stage", "touchpoint_type", "channel", "period", "start", "end"]
+FILTER_NAMES = ["period", "start", "end", "location", "team", "stage", "touchpoint_type", "channel"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ class FilterForm(forms.Form):
         data = super().clean()
         if data.get("period") == CUSTOM:
             start, end = data.get("start"), data.get("end")
+            if not start and not end and not self.errors:
+                return data  # just switched to custom: the last 30 days, to adjust from
             if not start or not end:
                 raise forms.ValidationError("Choose the first and the last day of the period.")
             if end < start:
@@ -232,8 +235,10 @@ def selection_from(form: FilterForm, locations: list[Location]) -> Selection:
         raise PermissionDenied("That team is not one of yours.")
     period = data.get("period") or DEFAULT_PERIOD
     in_view = [location] if location else [team.location] if team else locations
-    if period == CUSTOM:
+    if period == CUSTOM and data.get("start"):
         window = Window.between(data["start"], data["end"], in_view)
+    elif period == CUSTOM:
+        window = Window.last_days(CUSTOM_START_DAYS, in_view)
     else:
         window = Window.last_days(int(period), in_view)
     params = {name: form.data.get(name, "") for name in FILTER_NAMES} if data else {}

@@ -90,7 +90,7 @@ def open_queue(condition: Q, limit: int = QUEUE_LIMIT) -> tuple[list[NeedGroup],
     """
     still_open = needs_in(condition & Q(status__in=STILL_OPEN))
     needs = list(still_open.order_by("raised_at", "pk")[:limit])
-    total = len(needs) if len(needs) < limit else still_open.count()
+    total = still_open.count()
     groups: dict[tuple[str, int], list[Need]] = {}
     for need in needs:
         groups.setdefault((need.kind, need.team_id), []).append(need)

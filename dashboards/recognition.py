@@ -28,8 +28,7 @@ def _recoveries(selection: Selection) -> QuerySet[Recovery]:
 def open_recoveries(selection: Selection) -> tuple[list[Recovery], int]:
     """Low answers not yet put right, oldest first, whatever the period: they still hurt."""
     still_open = _recoveries(selection).filter(closed_at__isnull=True)
-    shown = list(still_open.order_by("opened_at", "pk")[:SHOWN])
-    return shown, len(shown) if len(shown) < SHOWN else still_open.count()
+    return list(still_open.order_by("opened_at", "pk")[:SHOWN]), still_open.count()
 
 
 def recent_recoveries(selection: Selection) -> list[Recovery]:

@@ -23,3 +23,11 @@ def roll_up_dirty_days() -> int:
 @shared_task(name="dashboards.reconcile_recent_days", **RETRY)
 def reconcile_recent_days() -> int:
     return rollup.rebuild_recent(days=7)
+
+
+@shared_task(name="dashboards.send_morning_digests", **RETRY)
+def send_morning_digests() -> int:
+    """Each manager's 07:00 digest, once a day; beat asks every quarter of an hour."""
+    from . import digest
+
+    return digest.send_due_digests()

@@ -167,6 +167,46 @@ def role_admin(org) -> User:
     return make_user("ada", Role.ADMIN, first_name="Ada", last_name="Admin")
 
 
+@pytest.fixture
+def jfk_manager(org) -> User:
+    """Manager of JFK only: the "manager of B" of the dashboard's permission matrix."""
+    manager = make_user("mike", Role.MANAGER, email="mike@example.com")
+    manager.managed_locations.add(org["jfk"])
+    return manager
+
+
+def add_moment(staff, touchpoint_type, outcome=4, resolved=True, answer=None, **fields):
+    """A moment `staff` logged, answered by the customer when `answer` is given (a dict of
+    csat, nps, effort, comment); roll it up with `roll_up_everything`."""
+    from feedback.invitations import invitation_for, record_answer
+    from feedback.models import Answer
+    from touchpoints.models import Moment
+
+    moment = Moment(
+        staff=staff,
+        team=staff.team,
+        location=staff.team.location,
+        touchpoint_type=touchpoint_type,
+        outcome=outcome,
+        resolved_on_spot=resolved,
+        **fields,
+    )
+    moment.save()
+    if answer is not None:
+        record_answer(invitation_for(moment), Answer(**answer))
+    return moment
+
+
+def roll_up_everything() -> None:
+    """Rebuild every bucket that has moments or needs, as the worker would."""
+    from dashboards.rollup import rebuild_buckets
+    from touchpoints.models import Moment, Need
+
+    buckets = set(Moment.objects.values_list("location_id", "local_date"))
+    buckets |= set(Need.objects.values_list("location_id", "local_date"))
+    rebuild_buckets(buckets)
+
+
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
 

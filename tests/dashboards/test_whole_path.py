@@ -1,4 +1,4 @@
-"""The walking skeleton end to end: log, answer, roll up, read the dashboard."""
+"""The whole path end to end: log, answer, roll up, read the dashboard."""
 
 import re
 
@@ -25,9 +25,22 @@ def customer_answers(client, staff_client, moment, **answer):
     client.post(reverse("feedback:answer", args=[token]), answer)
 
 
-def figure(response, name: str, period: int = 0) -> str:
-    """The text of a headline figure; period 0 is today, 1 the last 7 days."""
-    return re.findall(rf'data-figure="{name}">([^<]*)<', response.text)[period]
+def figure(response, name: str) -> str:
+    """The text of a headline figure on the page."""
+    return re.findall(rf'data-figure="{name}">([^<]*)<', response.text)[0]
+
+
+@pytest.fixture
+def client_factory(db):
+    from django.test import Client
+
+    def make(user=None) -> Client:
+        client = Client()
+        if user is not None:
+            client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return make
 
 
 @pytest.fixture
@@ -45,28 +58,15 @@ def logged_day(client_factory, agent, jfk_agent, org, django_capture_on_commit_c
         customer_answers(customer, anna, m3, csat=4, nps=9)
 
 
-@pytest.fixture
-def client_factory(db):
-    from django.test import Client
-
-    def make(user=None) -> Client:
-        client = Client()
-        if user is not None:
-            client.login(username=user.username, password=PASSWORD)
-        return client
-
-    return make
-
-
 def test_dashboard_shows_exactly_the_figures_computed_by_hand(client, arn_manager, logged_day):
     client.login(username=arn_manager.username, password=PASSWORD)
-    response = client.get(DASHBOARD_URL)
+    response = client.get(DASHBOARD_URL, {"period": "1"})
     # 4 moments, 3 resolved; CSAT 2 of 3 answers are 4–5; NPS (2 promoters − 1 detractor) / 3.
     assert figure(response, "moments") == "4"
     assert figure(response, "resolved") == "75%"
     assert figure(response, "csat") == "67%"
     assert figure(response, "nps") == "+33"
-    assert figure(response, "moments", period=1) == "4"
+    assert figure(client.get(DASHBOARD_URL, {"period": "7"}), "moments") == "4"
 
 
 def test_roll_up_leaves_no_dirty_day_behind(logged_day):
@@ -93,9 +93,10 @@ def test_admin_sees_every_location(client, admin_user, logged_day):
     assert "New York JFK" in response.text
 
 
-def test_frontline_user_gets_403_on_the_manager_dashboard(client, agent):
-    client.login(username=agent.username, password=PASSWORD)
-    assert client.get(DASHBOARD_URL).status_code == 403
+def test_customer_comment_reaches_the_drill_down(client, arn_manager, org, logged_day):
+    client.login(username=arn_manager.username, password=PASSWORD)
+    url = reverse("dashboards:journey_moments", args=[org["bag_drop"].pk])
+    assert "Too slow" in client.get(url).text
 
 
 def test_manager_lands_on_the_dashboard(client, arn_manager):
