@@ -213,10 +213,30 @@ class LocationForm(forms.ModelForm):
         return self.cleaned_data["code"].strip().upper()
 
 
+class TeamFormSet(forms.BaseInlineFormSet):
+    """Team names are unique per location; the database says so only with a crash."""
+
+    def clean(self):
+        super().clean()
+        taken = {}
+        if self.instance.pk:
+            taken = {t.name.lower(): t.pk for t in Team.objects.filter(location=self.instance)}
+        seen = set()
+        for form in self.forms:
+            name = getattr(form, "cleaned_data", {}).get("name", "").strip()
+            if not name or form.cleaned_data.get("DELETE"):
+                continue
+            owner = taken.get(name.lower())
+            if name.lower() in seen or (owner is not None and owner != form.instance.pk):
+                form.add_error("name", f"There is already a team called “{name}” here.")
+            seen.add(name.lower())
+
+
 class TeamInline(admin.TabularInline):
     """A new airport's teams are added on the airport's own page."""
 
     model = Team
+    formset = TeamFormSet
     fields = ["name", "active"]
     extra = 0
     can_delete = False

@@ -32,6 +32,7 @@ class RoleField(forms.ChoiceField):
 
 class PersonChangeForm(UserChangeForm):
     role = RoleField()
+    editor: User | None = None  # set per request by PersonAdmin.get_form
 
     class Meta(UserChangeForm.Meta):
         model = User
@@ -40,6 +41,16 @@ class PersonChangeForm(UserChangeForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["role"].initial = self.instance.role
+
+    def clean(self):
+        cleaned = super().clean()
+        # An admin who locks themselves out needs another admin to undo it: refuse it here.
+        if self.editor is not None and self.instance.pk == self.editor.pk:
+            if cleaned.get("role") != Role.ADMIN and not self.instance.is_superuser:
+                self.add_error("role", "You cannot take the admin role from yourself.")
+            if "is_active" in cleaned and not cleaned["is_active"]:
+                self.add_error("is_active", "You cannot deactivate yourself.")
+        return cleaned
 
 
 class PersonCreationForm(AdminUserCreationForm):
@@ -116,6 +127,16 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         if obj is not None and request.user.is_superuser:
             fieldsets = [*fieldsets, ("Superuser", {"fields": ["is_superuser"]})]
         return fieldsets
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user
+        return form
+
+    def _set_archived(self, request, obj, archived):
+        if archived and obj.pk == request.user.pk:
+            return False  # never lock yourself out from a list action
+        return super()._set_archived(request, obj, archived)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "team":

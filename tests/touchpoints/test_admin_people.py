@@ -112,3 +112,15 @@ def test_people_can_be_filtered_by_role(client, agent, arn_manager, role_admin):
     page = client.get(reverse("admin:touchpoints_user_changelist"), {"role": "manager"})
     assert "maria" in page.text
     assert "anna" not in page.text
+
+
+def test_an_admin_cannot_lock_themselves_out(client, role_admin):
+    client.force_login(role_admin)
+    response = client.post(change_url(role_admin), person_form(role_admin, role="manager"))
+    client.post(
+        reverse("admin:touchpoints_user_changelist"),
+        {"action": "archive_selected", "_selected_action": [role_admin.pk]},
+    )
+    assert "You cannot take the admin role from yourself." in response.text
+    role_admin = User.objects.get(pk=role_admin.pk)
+    assert role_admin.role == Role.ADMIN and role_admin.is_active

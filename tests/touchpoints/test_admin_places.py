@@ -93,3 +93,14 @@ def test_an_empty_location_can_be_deleted(client, role_admin):
     url = reverse("admin:touchpoints_location_delete", args=[empty.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Location.objects.filter(code="NWH").exists()
+
+
+def test_a_second_team_with_the_same_name_is_refused_with_a_reason(client, org, role_admin):
+    arn = org["arn"]
+    client.force_login(role_admin)
+    data = location_form(arn)
+    data.update(management_form("teams", total=1))
+    data.update({"teams-0-name": "check-in desk", "teams-0-active": "on"})
+    response = client.post(reverse("admin:touchpoints_location_change", args=[arn.pk]), data)
+    assert "There is already a team called “check-in desk” here." in response.text
+    assert arn.teams.count() == 1

@@ -208,3 +208,5 @@ def test_the_log_screen_follows_the_journey_order_set_by_the_admin(client, org, 
     assert before[-1] == org["boarding"].pk
     assert after[0] == org["boarding"].pk
     assert set(before) == set(after)
+    changes = {e.object_repr: e.changes for e in AuditEntry.objects.all()}
+    assert changes == {"Check-in": {"order": [1, 5]}, "Gate": {"order": [2, 1]}}
