@@ -65,28 +65,31 @@ def sparkline(values: list[float | None]) -> SafeString:
     )
 
 
-def _nice_ceiling(value: float) -> float:
-    """The next 1, 2, 2.5 or 5 times a power of ten: axis ticks at round numbers."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+def _nice_step(span: float) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) giving about four intervals."""
+    rough = max(span / 4, 1e-9)
+    power = 10 ** math.floor(math.log10(rough))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= rough)
 
 
 def _nice_range(values: list[float], floor: float | None, ceiling: float | None):
+    """(low, high, step) of an axis: given limits where the figure has them, else round
+    numbers, with whole steps for counts (a volume axis never reads half a moment)."""
     low = floor if floor is not None else min(values, default=0)
-    high = ceiling if ceiling is not None else _nice_ceiling(max(values, default=1))
-    if high <= low:
-        high = low + 1
-    return low, high
+    high = ceiling if ceiling is not None else max(values, default=0)
+    step = _nice_step(high - low) if high > low else 1.0
+    if ceiling is None:
+        step = max(1.0, step)
+        high = low + step * max(1, math.ceil((high - low) / step))
+    return low, high, step
 
 
-def _axes(days: list[date], low: float, high: float, unit: str) -> str:
+def _axes(days: list[date], low: float, high: float, step: float, unit: str) -> str:
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = []
-    for i in range(5):
-        value = low + (high - low) * i / 4
-        y = round(TOP + inner_h - inner_h * i / 4, 1)
+    for i in range(int(round((high - low) / step)) + 1):
+        value = low + i * step
+        y = round(TOP + inner_h - inner_h * (value - low) / (high - low), 1)
         label = f"{value:+.0f}" if unit == "signed" and value else f"{value:.0f}"
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" />'
@@ -110,7 +113,7 @@ def line_chart(days: list[date], values: list[float | None], label: str, unit: s
                floor: float | None = None, ceiling: float | None = None) -> SafeString:  # fmt: skip
     """A daily line with a labelled axis; each point has a title for pointer users."""
     known = [v for v in values if v is not None]
-    low, high = _nice_range(known, floor, ceiling)
+    low, high, step = _nice_range(known, floor, ceiling)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     points = _points(values, low, high, inner_w, inner_h, LEFT, TOP)
     dots = "".join(
@@ -126,14 +129,14 @@ def line_chart(days: list[date], values: list[float | None], label: str, unit: s
     )
     return mark_safe(
         f'<svg class="chart line" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}"><g class="axes">{_axes(days, low, high, unit)}</g>'
+        f'aria-label="{escape(label)}"><g class="axes">{_axes(days, low, high, step, unit)}</g>'
         f'<g class="series">{_path(points)}</g><g class="dots">{dots}</g></svg>'
     )
 
 
 def bar_chart(days: list[date], values: list[int], label: str) -> SafeString:
     """Daily volume as bars; zero days show as no bar."""
-    low, high = _nice_range([float(v) for v in values], 0, None)
+    low, high, step = _nice_range([float(v) for v in values], 0, None)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = inner_w / max(1, len(days) - 1)
     bar = max(2.0, min(28.0, step * 0.7))
@@ -152,6 +155,6 @@ def bar_chart(days: list[date], values: list[int], label: str) -> SafeString:
     )
     return mark_safe(
         f'<svg class="chart bars" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}"><g class="axes">{_axes(days, low, high, "")}</g>'
+        f'aria-label="{escape(label)}"><g class="axes">{_axes(days, low, high, step, "")}</g>'
         f'<g class="series">{bars}</g></svg>'
     )

@@ -2,6 +2,8 @@
 
 from django import template
 
+from dashboards.need_answers import age
+
 register = template.Library()
 
 NO_DATA = "–"
@@ -65,3 +67,9 @@ def change(value: float | None, unit: str) -> str:
     if unit == "score":
         return f"{sign}{magnitude:.1f}"
     return f"{sign}{magnitude:,.0f}".replace(",", "\u202f")
+
+
+@register.filter
+def waited(raised_at) -> str:
+    """How long something has waited: "3 h", "2 days"."""
+    return age(raised_at)

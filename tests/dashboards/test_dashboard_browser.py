@@ -1,0 +1,88 @@
+"""The dashboard on a tablet: filters by htmx, the back button, drill-down, answering a need."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import add_moment, log_in, make_user, roll_up_everything
+from touchpoints.models import Need, Role, Team
+from touchpoints.needs import raise_need
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
+AXE = Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+@pytest.fixture
+def busy_airports(org, agent, jfk_agent, admin_user):
+    """Four moments at ARN across two teams, two at JFK, a complaint and an open need."""
+    gate = Team.objects.create(name="Gate", location=org["arn"])
+    gina = make_user("gina", Role.FRONTLINE, team=gate, first_name="Gina")
+    add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10, "comment": "Lovely help"})
+    add_moment(agent, org["bag_drop"], outcome=5, answer={"csat": 1, "nps": 2,
+               "comment": "My bag went to the wrong belt"})  # fmt: skip
+    add_moment(agent, org["desk"], answer={"csat": 4, "nps": 8})
+    add_moment(gina, org["boarding"], resolved=False)
+    add_moment(jfk_agent, org["desk"])
+    add_moment(jfk_agent, org["desk"])
+    raise_need(agent, Need.Kind.TOOL, "The bag tag printer at desk 4 keeps jamming")
+    roll_up_everything()
+    return admin_user
+
+
+def moments_figure(page):
+    return page.locator('[data-figure="moments"]')
+
+
+def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, org):
+    log_in(tablet, busy_airports.username)
+    tablet.goto("/dashboard/")
+    expect(moments_figure(tablet)).to_have_text("6")
+
+    tablet.select_option("#f-location", str(org["arn"].pk))
+    tablet.wait_for_url(re.compile(rf"location={org['arn'].pk}"))
+    expect(moments_figure(tablet)).to_have_text("4")
+    tablet.select_option("#f-type", str(org["bag_drop"].pk))
+    expect(moments_figure(tablet)).to_have_text("2")
+    tablet.screenshot(path=SHOTS / "dashboard-filtered-tablet.png", full_page=True)
+
+    tablet.go_back()
+    expect(moments_figure(tablet)).to_have_text("4")
+    expect(tablet.locator("#f-type")).to_have_value("")
+    tablet.go_back()
+    expect(moments_figure(tablet)).to_have_text("6")
+
+    tablet.get_by_role("link", name=re.compile("Bag drop")).first.tap()
+    expect(tablet.get_by_role("heading", level=1)).to_contain_text("Bag drop")
+    tablet.locator("table a.button", has_text="Moments").first.tap()
+    expect(tablet.locator("blockquote", has_text="wrong belt")).to_be_visible()
+    tablet.screenshot(path=SHOTS / "dashboard-drill-down-tablet.png", full_page=True)
+
+
+def test_manager_answers_a_need_in_place(tablet, busy_airports):
+    log_in(tablet, busy_airports.username)
+    tablet.goto("/dashboard/")
+    need = tablet.locator(".need", has_text="bag tag printer")
+    need.get_by_text("Answer", exact=True).tap()
+    need.get_by_text("Provided", exact=True).tap()
+    need.get_by_label("What was provided, or why not").fill("New printer on desk 4 from Monday")
+    need.get_by_role("button", name="Send answer").tap()
+    expect(tablet.locator(".need-answer")).to_contain_text("New printer on desk 4")
+    assert Need.objects.get().status == Need.Status.PROVIDED
+
+
+def test_dashboard_has_no_serious_accessibility_problems(tablet, busy_airports):
+    log_in(tablet, busy_airports.username)
+    tablet.goto("/dashboard/?period=30")
+    tablet.screenshot(path=SHOTS / "dashboard-tablet.png", full_page=True)
+    tablet.add_script_tag(path=str(AXE))
+    result = tablet.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
