@@ -194,10 +194,11 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     return int(requests), int(seconds)
 
 
-# Public feedback pages, as "requests/seconds": every request from one address, tokens
-# not found from one address (guessing), and requests for one token.
+# Public feedback pages, as "requests/seconds": every request from one address (generous:
+# a whole airport's Wi-Fi can share one), tokens not found from one address (guessing), and
+# requests for one token.
 FEEDBACK_RATE_LIMITS = {
-    "address": env_rate("FEEDBACK_RATE_PER_ADDRESS", "120/600"),
+    "address": env_rate("FEEDBACK_RATE_PER_ADDRESS", "600/600"),
     "miss": env_rate("FEEDBACK_RATE_MISSES_PER_ADDRESS", "20/600"),
     "token": env_rate("FEEDBACK_RATE_PER_TOKEN", "30/600"),
 }

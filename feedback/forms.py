@@ -27,6 +27,13 @@ class OneValueEach:
         return cleaned
 
 
+class CommentField(forms.CharField):
+    """Browsers count a line break as one character for maxlength but send two (CRLF)."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class AnswerForm(OneValueEach, forms.ModelForm):
     """The customer's answer; the public page and the tablet hand-over both use it."""
 
@@ -58,7 +65,7 @@ class AnswerForm(OneValueEach, forms.ModelForm):
         label=_("How easy was it to get what you needed?"),
         error_messages={"invalid_choice": _("Choose a number from 1 to 7.")},
     )
-    comment = forms.CharField(
+    comment = CommentField(
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),

@@ -57,6 +57,7 @@ def _limited(request, rule: rate_limits.Limit, language: str):
     return _public(request, PageState("limited"), 429, language, headers)
 
 
+@require_http_methods(["GET", "POST"])
 @never_cache
 def answer(request, token: str):
     """The public page. Opening it records nothing; only an explicit submit does."""

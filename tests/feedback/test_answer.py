@@ -229,3 +229,14 @@ def test_public_page_is_never_cached(client, invitation):
 def test_thanks_page_apologises_after_a_low_answer(client, invitation):
     response = client.post(answer_url(invitation), {"csat": 2})
     assert "We are sorry it was not better" in response.text
+
+
+def test_line_breaks_count_once_towards_the_comment_limit(client, invitation):
+    # The browser's maxlength lets 500 lines of "a" through; it sends each break as CRLF.
+    client.post(answer_url(invitation), {"csat": 4, "comment": "\r\n".join(["a"] * 500)})
+    assert len(Answer.objects.get().comment) == 999
+
+
+def test_only_get_and_post_are_answered(client, invitation):
+    assert client.put(answer_url(invitation), "csat=5").status_code == 405
+    assert Answer.objects.count() == 0
