@@ -11,7 +11,7 @@ from .models import Answer
 
 # Praise stays on the screen for two weeks: long enough to be seen on a rota of shifts.
 PRAISE_DAYS = 14
-PRAISE_SHOWN = 5
+PRAISE_SHOWN = 3
 
 
 def praise() -> QuerySet[Answer]:
