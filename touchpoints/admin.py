@@ -23,6 +23,7 @@ from .models import (
     Moment,
     Team,
     TouchpointType,
+    all_channels,
 )
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
@@ -64,13 +65,16 @@ class JourneyStageAdmin(ConfigAdmin):
 
 
 class TouchpointTypeForm(forms.ModelForm):
+    # Declared fields do not inherit the model's defaults, so a new type starts from them here.
     channels = forms.MultipleChoiceField(
         choices=Channel.choices,
+        initial=all_channels,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick at least one channel this type can happen on."},
     )
     colour = forms.CharField(
         max_length=7,
+        initial=TouchpointType._meta.get_field("colour").default,
         validators=[HEX_COLOUR],
         widget=forms.TextInput(attrs={"type": "color"}),
         help_text="Tile colour on the log screen.",
@@ -238,9 +242,12 @@ class TeamInline(admin.TabularInline):
     model = Team
     formset = TeamFormSet
     fields = ["name", "active"]
-    extra = 0
     can_delete = False
     show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new airport starts with room for its first teams; an existing one adds on demand.
+        return 3 if obj is None else 0
 
 
 @admin.register(Location, site=site)

@@ -172,7 +172,8 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, unquote(id))
-            changes = {"password": ["(not shown)", "set by an admin"]}
+            done = "disabled" if "unset-password" in request.POST else "set by an admin"
+            changes = {"password": ["(not shown)", done]}
             audit.record(request.user, user, AuditEntry.Action.CHANGED, changes)
         return response
 

@@ -210,3 +210,11 @@ def test_the_log_screen_follows_the_journey_order_set_by_the_admin(client, org, 
     assert set(before) == set(after)
     changes = {e.object_repr: e.changes for e in AuditEntry.objects.all()}
     assert changes == {"Check-in": {"order": [1, 5]}, "Gate": {"order": [2, 1]}}
+
+
+def test_a_new_type_starts_with_every_channel_and_the_house_colour(client, role_admin):
+    client.force_login(role_admin)
+    page = client.get(reverse("admin:touchpoints_touchpointtype_add")).text
+    for channel in ("in_person", "phone", "chat", "email"):
+        assert re.search(rf'name="channels" value="{channel}"[^>]*checked', page), channel
+    assert re.search(r'type="color" name="colour" value="#0b4f8a"', page)
