@@ -92,7 +92,11 @@ class ExtraFieldForm(forms.ModelForm):
     class Meta:
         model = ExtraField
         fields = ["label", "key", "kind", "choices", "required", "max_length", "order", "active"]
-        widgets = {"choices": forms.Textarea(attrs={"rows": 3, "cols": 24})}
+        widgets = {
+            "choices": forms.Textarea(attrs={"rows": 3, "cols": 22}),
+            "label": forms.TextInput(attrs={"size": 18}),
+            "key": forms.TextInput(attrs={"size": 14}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,7 +135,7 @@ class ExtraFieldFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class ExtraFieldInline(admin.StackedInline):
+class ExtraFieldInline(admin.TabularInline):
     model = ExtraField
     form = ExtraFieldForm
     formset = ExtraFieldFormSet
