@@ -1,23 +1,33 @@
-"""Rolling moments and answers up into `DailyRollup`, in the database.
+"""Rolling moments, answers, recoveries and needs up into additive roll-ups, in the database.
 
-A bucket is one location's local day. Rebuilding a bucket replaces its rows with one
-GROUP BY over the raw rows, in one transaction: a bucket is never half-written, and
-running it again changes nothing. The upsert makes two concurrent rebuilds of the same
-bucket settle on the same figures instead of failing or adding up.
+A bucket is one location's local day. Rebuilding a set of buckets is one transaction: take
+the locations' roll-up locks, note their dirty marks, delete their roll-up rows and write
+them again from one GROUP BY over the raw rows (an upsert), then clear the marks that did
+not change meanwhile. So a bucket is never half-written, running it again changes nothing,
+and a save that lands during a run leaves its bucket dirty for the next one.
+
+Everything a dashboard shows is a sum of these columns; rates are computed from the sums in
+`dashboards.metrics`, never stored. An answer, a recovery and the perception gap count on the
+day of the moment they belong to, however late they come; a need counts on the day it was
+raised.
 """
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from touchpoints.models import DirtyDay, Location
 
 Bucket = tuple[int, date]  # (location id, local date)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # buckets per transaction when re-rolling dirty days
+RANGE_CHUNK_DAYS = 31  # local days per transaction when rebuilding a range
+# First key of pg_advisory_xact_lock(key, location id): "one roll-up of a location at a time".
+LOCK_NAMESPACE = 0x0526
 
 COUNTED_COLUMNS = [
     "moments",
@@ -48,7 +58,8 @@ COUNTED_COLUMNS = [
 
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
 # a = the customer's answer, r = its recovery (NULL when there is none: CASE counts 0).
-ROLLUP_SELECT = """
+# Each is one-to-one with the moment, so the joins never count a moment twice.
+MOMENT_SELECT = """
     SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
         COUNT(*),                                                     -- moments
         SUM(CASE WHEN m.resolved_on_spot THEN 1 ELSE 0 END),          -- resolved_on_spot
@@ -71,7 +82,8 @@ ROLLUP_SELECT = """
         SUM(CASE WHEN a.is_low THEN 1 ELSE 0 END),                    -- low_answers
         COUNT(r.id),                                                  -- recoveries_opened
         COUNT(r.closed_at),                                           -- recoveries_closed
-        COALESCE(SUM(r.seconds_to_recover), 0),                       -- recovery_seconds
+        COALESCE(SUM(CASE WHEN r.closed_at IS NOT NULL
+            THEN r.seconds_to_recover END), 0),                       -- recovery_seconds
         SUM(CASE WHEN m.outcome >= 4 AND a.is_low
             THEN 1 ELSE 0 END),                                       -- gap_staff_good_customer_low
         SUM(CASE WHEN m.outcome <= 2 AND a.csat >= 4
@@ -81,62 +93,142 @@ ROLLUP_SELECT = """
     LEFT JOIN feedback_invitation i ON i.moment_id = m.id
     LEFT JOIN feedback_answer a ON a.invitation_id = i.id
     LEFT JOIN feedback_recovery r ON r.answer_id = a.id
-    WHERE {buckets}
+    WHERE {where}
     GROUP BY m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel
 """
+MOMENT_KEY = ["local_date", "location_id", "team_id", "touchpoint_type_id", "channel"]
 
-KEY_COLUMNS = ["local_date", "location_id", "team_id", "touchpoint_type_id", "channel"]
+NEED_COLUMNS = ["raised", "acknowledged", "provided", "declined", "provide_seconds"]
+
+# One line per column of NEED_COLUMNS. A need is in exactly one status; the ones still
+# open are raised minus the other three.
+NEED_SELECT = """
+    SELECT n.local_date, n.location_id, n.team_id, n.kind,
+        COUNT(*),                                                     -- raised
+        SUM(CASE WHEN n.status = 'acknowledged' THEN 1 ELSE 0 END),   -- acknowledged
+        SUM(CASE WHEN n.status = 'provided' THEN 1 ELSE 0 END),       -- provided
+        SUM(CASE WHEN n.status = 'declined' THEN 1 ELSE 0 END),       -- declined
+        COALESCE(SUM(CASE WHEN n.status = 'provided'
+            THEN n.seconds_to_provide END), 0),                       -- provide_seconds
+        %s                                                            -- rolled_at
+    FROM touchpoints_need n
+    WHERE {where}
+    GROUP BY n.local_date, n.location_id, n.team_id, n.kind
+"""
+NEED_KEY = ["local_date", "location_id", "team_id", "kind"]
 
 
-def _upsert_sql(where: str) -> str:
-    columns = ", ".join([*KEY_COLUMNS, *COUNTED_COLUMNS, "rolled_at"])
-    updates = ", ".join(f"{c} = excluded.{c}" for c in [*COUNTED_COLUMNS, "rolled_at"])
-    return (
-        f"INSERT INTO dashboards_dailyrollup ({columns})"
-        + ROLLUP_SELECT.format(buckets=where)
-        + f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET {updates}"
+@dataclass(frozen=True)
+class RollupTable:
+    name: str
+    key: list[str]
+    columns: list[str]
+    select: str  # the GROUP BY, with {where} on raw rows aliased `alias`
+    alias: str
+
+    def upsert_sql(self, where: str) -> str:
+        columns = ", ".join([*self.key, *self.columns, "rolled_at"])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in [*self.columns, "rolled_at"])
+        return (
+            f"INSERT INTO {self.name} ({columns})"
+            + self.select.format(where=where)
+            + f"ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET {updates}"
+        )
+
+
+ROLLUP_TABLES = [
+    RollupTable("dashboards_dailyrollup", MOMENT_KEY, COUNTED_COLUMNS, MOMENT_SELECT, "m"),
+    RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The buckets one transaction rebuilds: a condition on (location_id, local_date)."""
+
+    condition: str  # `{t}` stands for the table alias and a dot
+    params: tuple
+    location_ids: tuple[int, ...]
+
+    def where(self, alias: str = "") -> str:
+        return self.condition.format(t=f"{alias}." if alias else "")
+
+
+def buckets_scope(buckets: Iterable[Bucket]) -> Scope:
+    """Buckets grouped by day: `local_date = d AND location_id IN (...)` per day."""
+    by_day: defaultdict[date, list[int]] = defaultdict(list)
+    for location_id, day in buckets:
+        by_day[day].append(location_id)
+    clauses, params = [], []
+    for day, ids in sorted(by_day.items()):
+        clauses.append(f"({{t}}local_date = %s AND {{t}}location_id IN ({_marks(ids)}))")
+        params += [day, *ids]
+    locations = {location_id for ids in by_day.values() for location_id in ids}
+    return Scope(" OR ".join(clauses) or "1 = 0", tuple(params), tuple(sorted(locations)))
+
+
+def range_scope(since: date, until: date, location_ids: Iterable[int] | None = None) -> Scope:
+    """Every bucket from `since` to `until` (inclusive), of the given locations or all."""
+    condition, params = "{t}local_date BETWEEN %s AND %s", [since, until]
+    if location_ids is None:
+        ids = sorted(Location.objects.values_list("pk", flat=True))
+    else:
+        ids = sorted(set(location_ids))
+        condition += f" AND {{t}}location_id IN ({_marks(ids)})"
+        params += ids
+    return Scope(condition, tuple(params), tuple(ids))
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
+def rebuild(scope: Scope, after_writes: Callable[[], None] | None = None) -> None:
+    """Recompute the scope's buckets from raw rows in one transaction and clear their marks.
+
+    A mark written after this run read it (a save that landed meanwhile) stays, so the next
+    run counts that save. `after_writes` runs inside the transaction once the roll-ups are
+    written, before the marks are cleared: a seam for tests that land a save mid-run.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_locations(cursor, scope.location_ids)
+        cursor.execute(
+            f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}", scope.params
+        )
+        marks = cursor.fetchall()
+        rolled_at = timezone.now()
+        for table in ROLLUP_TABLES:
+            cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
+            cursor.execute(table.upsert_sql(scope.where(table.alias)), [rolled_at, *scope.params])
+        if after_writes is not None:
+            after_writes()
+        cursor.executemany(
+            "DELETE FROM touchpoints_dirtyday WHERE id = %s AND marked_at = %s", marks
+        )
+
+
+def _lock_locations(cursor, location_ids: tuple[int, ...]) -> None:
+    """Make roll-ups of the same location take turns, so a slower run that read the raw
+    rows earlier can never overwrite a newer result. Locks are taken in id order, so two
+    runs never wait for each other in a circle. SQLite needs none: its IMMEDIATE
+    transactions already let one writer in at a time."""
+    if connection.vendor != "postgresql" or not location_ids:
+        return
+    cursor.execute(
+        "SELECT pg_advisory_xact_lock(%s::int, id)"
+        " FROM (SELECT unnest(%s::int[]) AS id ORDER BY 1) AS ordered",
+        [LOCK_NAMESPACE, list(location_ids)],
     )
 
 
-def _bucket_filter(buckets: list[Bucket], prefix: str) -> tuple[str, list]:
-    clause = " OR ".join(f"({prefix}location_id = %s AND {prefix}local_date = %s)" for _ in buckets)
-    params = [value for location_id, day in buckets for value in (location_id, day)]
-    return f"({clause})", params
-
-
-def rebuild_buckets(buckets: Iterable[Bucket]) -> int:
-    """Recompute the given buckets from raw rows and clear their dirty marks.
-
-    A mark newer than the one read at the start (a save that landed meanwhile) stays, so
-    the next run counts that save.
-    """
+def rebuild_buckets(
+    buckets: Iterable[Bucket], after_writes: Callable[[], None] | None = None
+) -> int:
+    """Recompute the given buckets, `BATCH_SIZE` per transaction; returns how many."""
     buckets = sorted(set(buckets))
     for start in range(0, len(buckets), BATCH_SIZE):
-        _rebuild_batch(buckets[start : start + BATCH_SIZE])
+        rebuild(buckets_scope(buckets[start : start + BATCH_SIZE]), after_writes)
     return len(buckets)
-
-
-@transaction.atomic
-def _rebuild_batch(buckets: list[Bucket]) -> None:
-    marks = list(
-        DirtyDay.objects.filter(
-            _q_any(Q(location_id=loc, local_date=day) for loc, day in buckets)
-        ).values_list("pk", "marked_at")
-    )
-    where, params = _bucket_filter(buckets, prefix="")
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM dashboards_dailyrollup WHERE {where}", params)
-        moment_where, _ = _bucket_filter(buckets, prefix="m.")
-        cursor.execute(_upsert_sql(moment_where), [timezone.now(), *params])
-    if marks:
-        DirtyDay.objects.filter(_q_any(Q(pk=pk, marked_at=at) for pk, at in marks)).delete()
-
-
-def _q_any(conditions: Iterable[Q]) -> Q:
-    combined = Q(pk__in=[])
-    for condition in conditions:
-        combined |= condition
-    return combined
 
 
 def rebuild_dirty(limit: int = 5000) -> int:
@@ -147,10 +239,34 @@ def rebuild_dirty(limit: int = 5000) -> int:
     return rebuild_buckets(buckets)
 
 
+def rebuild_range(
+    since: date,
+    until: date,
+    location_ids: Iterable[int] | None = None,
+    chunk_days: int = RANGE_CHUNK_DAYS,
+    progress: Callable[[date], None] | None = None,
+) -> int:
+    """Rebuild every bucket from `since` to `until`, `chunk_days` local days per transaction.
+
+    Safe while the app is live: each chunk is a rebuild like any other, so saves that land
+    meanwhile stay dirty and are counted by the next run. Returns the number of chunks;
+    `progress` is called with the last day of each chunk once it is committed.
+    """
+    ids = None if location_ids is None else list(location_ids)
+    chunks, first = 0, since
+    while first <= until:
+        last = min(first + timedelta(days=chunk_days - 1), until)
+        rebuild(range_scope(first, last, ids))
+        chunks += 1
+        if progress is not None:
+            progress(last)
+        first = last + timedelta(days=1)
+    return chunks
+
+
 def rebuild_recent(days: int = 7) -> int:
-    """Reconcile every location's last `days` local days, whatever is marked."""
-    buckets = []
-    for location in Location.objects.all():
-        today = location.today()
-        buckets += [(location.pk, today - timedelta(days=n)) for n in range(days)]
-    return rebuild_buckets(buckets)
+    """Reconcile the last `days` local days of every location, whatever is marked."""
+    todays = [location.today() for location in Location.objects.all()]
+    if not todays:
+        return 0
+    return rebuild_range(min(todays) - timedelta(days=days - 1), max(todays), chunk_days=days)

@@ -1,4 +1,9 @@
-"""Celery entry points; each calls one function in `dashboards.rollup`."""
+"""Celery entry points; each calls one function in `dashboards.rollup`.
+
+Every roll-up is one transaction and leaves its buckets dirty until it commits, so a task
+may safely run twice: acknowledged late, redelivered if the worker dies (settings), retried
+with growing pauses when the database is unavailable, and stopped by the time limits.
+"""
 
 from datetime import date
 
@@ -7,7 +12,12 @@ from django.db import DatabaseError
 
 from . import rollup
 
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 8}
+RETRY = {
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 2,  # 2 s, 4 s, 8 s … with jitter
+    "retry_backoff_max": 120,
+    "max_retries": 8,
+}
 
 
 @shared_task(name="dashboards.roll_up_day", **RETRY)

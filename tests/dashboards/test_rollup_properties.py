@@ -1,0 +1,390 @@
+"""Property-based: figures summed from roll-ups equal figures counted from the raw rows.
+
+Random moments, invitations, answers, recoveries and needs across four time zones and
+daylight-saving changes are rolled up the way production does it (a range rebuild, then
+saves that mark their days dirty, a correction that moves a moment to another day, and a
+beat run). Then, for random groupings — locations, a team, a type, a channel, a range of
+local days, or the whole company — every sum and every metric from the roll-ups must equal
+the same thing counted directly, in Python, from the raw rows.
+"""
+
+import math
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboards.metrics import Figures
+from dashboards.models import DailyRollup, NeedRollup
+from dashboards.rollup import (
+    COUNTED_COLUMNS,
+    NEED_COLUMNS,
+    rebuild_buckets,
+    rebuild_dirty,
+    rebuild_range,
+)
+from feedback.models import Answer, FeedbackSettings, Invitation, Recovery
+from tests.conftest import make_user
+from touchpoints.dirty_days import mark_day_dirty
+from touchpoints.models import Channel, Location, Moment, Need, Role, Team
+
+# Each example happens around one daylight-saving change (UTC instants).
+CHANGES = [
+    datetime(2026, 3, 8, 7, tzinfo=UTC),  # New York springs forward
+    datetime(2026, 3, 29, 1, tzinfo=UTC),  # Stockholm springs forward
+    datetime(2026, 10, 25, 1, tzinfo=UTC),  # Stockholm falls back
+    datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York falls back
+]
+WINDOW_MINUTES = 36 * 60
+METRICS = ["csat", "nps", "effort", "resolved_pct", "response_rate", "recovery_rate"]
+METRICS += ["hours_to_recover"]
+PROPERTY_SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+answer_strategy = st.fixed_dictionaries(
+    {
+        "csat": st.integers(1, 5),
+        "nps": st.none() | st.integers(0, 10),
+        "effort": st.none() | st.integers(1, 7),
+        # None: no recovery opened yet; 0: opened, still open; n: closed after n seconds.
+        "recovery": st.none() | st.integers(0, 200_000),
+    }
+)
+moment_strategy = st.fixed_dictionaries(
+    {
+        "team": st.integers(0, 4),
+        "type": st.integers(0, 2),
+        "channel": st.sampled_from(Channel.values),
+        "outcome": st.integers(1, 5),
+        "resolved": st.booleans(),
+        "duration": st.none() | st.integers(1, 3600),
+        "minute": st.integers(-WINDOW_MINUTES, WINDOW_MINUTES),
+        # None: not invited; {"answer": None}: invited, no answer yet.
+        "feedback": st.none() | st.fixed_dictionaries({"answer": st.none() | answer_strategy}),
+    }
+)
+need_strategy = st.fixed_dictionaries(
+    {
+        "team": st.integers(0, 4),
+        "kind": st.sampled_from(Need.Kind.values),
+        "minute": st.integers(-WINDOW_MINUTES, WINDOW_MINUTES),
+        "status": st.sampled_from(Need.Status.values),
+        "seconds": st.integers(0, 500_000),
+    }
+)
+world_strategy = st.fixed_dictionaries(
+    {
+        "change": st.sampled_from(CHANGES),
+        "first": st.lists(moment_strategy, max_size=12),
+        "later": st.lists(moment_strategy, max_size=8),
+        "needs": st.lists(need_strategy, max_size=6),
+        "move": st.none() | st.tuples(st.integers(0, 11), st.integers(0, 4), st.integers(-3, 3)),
+    }
+)
+
+
+@pytest.fixture
+def teams(org) -> list[Team]:
+    """Five teams in four time zones, each with one person."""
+    akl = Location.objects.create(name="Auckland", code="AKL", timezone="Pacific/Auckland")
+    bom = Location.objects.create(name="Mumbai", code="BOM", timezone="Asia/Kolkata")
+    gate = Team.objects.create(name="Gate", location=org["arn"])
+    result = [org["arn_desk"], gate, org["jfk_desk"]]
+    result += [Team.objects.create(name="Desk", location=loc) for loc in (akl, bom)]
+    for team in result:
+        make_user(f"staff{team.pk}", Role.FRONTLINE, team=team)
+    FeedbackSettings.current()
+    return result
+
+
+@given(world=world_strategy, data=st.data())
+@PROPERTY_SETTINGS
+def test_figures_from_roll_ups_equal_figures_from_raw_rows(org, teams, world, data):
+    with transaction.atomic():
+        build_and_roll_up(org, teams, world)
+        for _ in range(4):
+            where, needs_where = data.draw(grouping(org, teams, world["change"]))
+            assert_roll_ups_match_raw(where, needs_where)
+        transaction.set_rollback(True)
+
+
+@given(world=world_strategy)
+@PROPERTY_SETTINGS
+def test_rolling_up_again_changes_nothing(org, teams, world):
+    with transaction.atomic():
+        build_and_roll_up(org, teams, world)
+        first = roll_up_snapshot()
+        days = local_days(world["change"])
+        rebuild_range(days[0], days[-1])
+        rebuild_buckets(all_buckets())
+        assert roll_up_snapshot() == first
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+@given(world=world_strategy)
+@settings(PROPERTY_SETTINGS, max_examples=8)
+def test_two_roll_ups_of_the_same_buckets_at_once_do_not_double_count(postgres, org, teams, world):
+    try:
+        create_moments(org, teams, world["first"] + world["later"], world["change"])
+        create_needs(teams, world["needs"], world["change"])
+        buckets = all_buckets()
+        barrier = threading.Barrier(2)
+
+        def roll_up():
+            barrier.wait()
+            try:
+                rebuild_buckets(buckets)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=roll_up) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert_roll_ups_match_raw({}, {})
+    finally:
+        delete_raw_rows_and_roll_ups()
+
+
+# --- building the world --------------------------------------------------------------
+
+
+def build_and_roll_up(org, teams, world) -> None:
+    """Roll up a first batch by range, then later saves, a correction and a beat run."""
+    change = world["change"]
+    first = create_moments(org, teams, world["first"], change)
+    days = local_days(change)
+    rebuild_range(days[0], days[-1])
+    later = create_moments(org, teams, world["later"], change)
+    needs = create_needs(teams, world["needs"], change)
+    for row in [*later, *needs]:
+        mark_day_dirty(row.location_id, row.local_date)
+    if world["move"] is not None and first:
+        index, team, days_later = world["move"]
+        move(first[index % len(first)], teams[team], days_later)
+    rebuild_dirty()
+
+
+def create_moments(org, teams, specs, change) -> list[Moment]:
+    types = [org["desk"], org["bag_drop"], org["boarding"]]
+    moments = []
+    for spec in specs:
+        team = teams[spec["team"]]
+        moment = Moment(
+            staff=team.members.get(),
+            team=team,
+            location=team.location,
+            touchpoint_type=types[spec["type"]],
+            channel=spec["channel"],
+            outcome=spec["outcome"],
+            resolved_on_spot=spec["resolved"],
+            duration_seconds=spec["duration"],
+            occurred_at=change + timedelta(minutes=spec["minute"]),
+        )
+        moment.save()
+        if spec["feedback"] is not None:
+            add_feedback(moment, spec["feedback"]["answer"])
+        moments.append(moment)
+    return moments
+
+
+def add_feedback(moment: Moment, spec: dict | None) -> None:
+    invitation = Invitation.objects.create(moment=moment)
+    if spec is None:
+        return
+    answer = Answer(invitation=invitation, csat=spec["csat"], nps=spec["nps"])
+    answer.effort = spec["effort"]
+    answer.is_low = FeedbackSettings.current().is_low(answer)
+    answer.save()
+    if spec["recovery"] is not None:
+        seconds = spec["recovery"] or None
+        Recovery.objects.create(
+            answer=answer,
+            team=moment.team,
+            closed_at=seconds and answer.answered_at + timedelta(seconds=seconds),
+            seconds_to_recover=seconds,
+        )
+
+
+def create_needs(teams, specs, change) -> list[Need]:
+    needs = []
+    for spec in specs:
+        team = teams[spec["team"]]
+        provided = spec["status"] == Need.Status.PROVIDED
+        need = Need(
+            raised_by=team.members.get(),
+            team=team,
+            location=team.location,
+            kind=spec["kind"],
+            raised_at=change + timedelta(minutes=spec["minute"]),
+            status=spec["status"],
+            seconds_to_provide=spec["seconds"] if provided else None,
+        )
+        need.save()
+        needs.append(need)
+    return needs
+
+
+def move(moment: Moment, team: Team, days_later: int) -> None:
+    """A correction: another team (maybe another location) and day; both days go dirty."""
+    old = (moment.location_id, moment.local_date)
+    moment.team, moment.location = team, team.location
+    moment.occurred_at += timedelta(days=days_later)
+    moment.save()
+    mark_day_dirty(*old)
+    mark_day_dirty(moment.location_id, moment.local_date)
+
+
+def local_days(change: datetime) -> list:
+    first = (change - timedelta(minutes=WINDOW_MINUTES, days=4)).date() - timedelta(days=1)
+    return [first + timedelta(days=n) for n in range(12)]
+
+
+def all_buckets() -> set:
+    moments = set(Moment.objects.values_list("location_id", "local_date"))
+    return moments | set(Need.objects.values_list("location_id", "local_date"))
+
+
+def delete_raw_rows_and_roll_ups() -> None:
+    for model in (DailyRollup, NeedRollup, Recovery, Answer, Invitation, Need, Moment):
+        model.objects.all().delete()
+
+
+def roll_up_snapshot() -> list[tuple]:
+    key = ["location", "local_date", "team", "touchpoint_type", "channel"]
+    moments = DailyRollup.objects.values_list(*key, *COUNTED_COLUMNS)
+    needs = NeedRollup.objects.values_list("location", "local_date", "team", "kind", *NEED_COLUMNS)
+    return sorted(moments) + sorted(needs)
+
+
+# --- groupings and the oracle ----------------------------------------------------------
+
+
+@st.composite
+def grouping(draw, org, teams, change):
+    """A random filter, the same on raw rows and roll-ups: (moment filter, need filter)."""
+    where, needs_where = {}, {}
+    locations = sorted({team.location_id for team in teams})
+    chosen = draw(st.none() | st.sets(st.sampled_from(locations), min_size=1))
+    if chosen is not None:
+        where["location__in"] = needs_where["location__in"] = chosen
+    if draw(st.booleans()):
+        where["team"] = needs_where["team"] = draw(st.sampled_from(teams))
+    if draw(st.booleans()):
+        where["touchpoint_type"] = draw(st.sampled_from([org["desk"], org["boarding"]]))
+    if draw(st.booleans()):
+        where["channel"] = draw(st.sampled_from(Channel.values))
+    if draw(st.booleans()):
+        days = local_days(change)
+        first = draw(st.sampled_from(days))
+        last = first + timedelta(days=draw(st.integers(0, 4)))
+        where["local_date__range"] = needs_where["local_date__range"] = (first, last)
+    return where, needs_where
+
+
+def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
+    rolled = Figures.of(DailyRollup.objects.filter(**where))
+    moments = list(
+        Moment.objects.filter(**where).select_related(
+            "invitation", "invitation__answer", "invitation__answer__recovery"
+        )
+    )
+    assert rolled == Figures(**raw_sums(moments)), where
+    direct = raw_metrics(moments)
+    for name in METRICS:
+        assert same(getattr(rolled, name), direct[name]), (name, where)
+    needs = NeedRollup.objects.filter(**needs_where)
+    rolled_needs = {name: sum(needs.values_list(name, flat=True)) for name in NEED_COLUMNS}
+    assert rolled_needs == raw_need_sums(Need.objects.filter(**needs_where)), needs_where
+
+
+def raw_sums(moments: list[Moment]) -> dict[str, int]:
+    """Every roll-up column, counted one moment at a time."""
+    sums = dict.fromkeys(COUNTED_COLUMNS, 0)
+    for m in moments:
+        sums["moments"] += 1
+        sums["resolved_on_spot"] += m.resolved_on_spot
+        sums[f"outcome_{m.outcome}"] += 1
+        if m.duration_seconds is not None:
+            sums["timed_moments"] += 1
+            sums["duration_sum"] += m.duration_seconds
+        invitation = getattr(m, "invitation", None)
+        answer = getattr(invitation, "answer", None)
+        sums["invitations"] += invitation is not None
+        if answer is not None:
+            add_answer(sums, m, answer)
+    return sums
+
+
+def add_answer(sums: dict, m: Moment, a: Answer) -> None:
+    sums["answers"] += 1
+    sums["csat_answers"] += 1
+    sums["satisfied"] += a.csat >= 4
+    if a.nps is not None:
+        sums["nps_answers"] += 1
+        sums["promoters"] += a.nps >= 9
+        sums["detractors"] += a.nps <= 6
+    if a.effort is not None:
+        sums["effort_answers"] += 1
+        sums["effort_sum"] += a.effort
+    sums["low_answers"] += a.is_low
+    sums["gap_staff_good_customer_low"] += m.outcome >= 4 and a.is_low
+    sums["gap_staff_bad_customer_high"] += m.outcome <= 2 and a.csat >= 4
+    recovery = getattr(a, "recovery", None)
+    if recovery is not None:
+        sums["recoveries_opened"] += 1
+        if recovery.closed_at is not None:
+            sums["recoveries_closed"] += 1
+            sums["recovery_seconds"] += recovery.seconds_to_recover
+
+
+def raw_metrics(moments: list[Moment]) -> dict[str, float | None]:
+    """Each metric straight from its definition (docs/metrics.md), not from sums."""
+    invitations = [m.invitation for m in moments if hasattr(m, "invitation")]
+    answers = [i.answer for i in invitations if hasattr(i, "answer")]
+    nps = [a.nps for a in answers if a.nps is not None]
+    effort = [a.effort for a in answers if a.effort is not None]
+    low = [a for a in answers if a.is_low]
+    closed = [a.recovery for a in answers if hasattr(a, "recovery") and a.recovery.closed_at]
+    return {
+        "csat": percent([a.csat >= 4 for a in answers]),
+        "nps": None if not nps else percent([n >= 9 for n in nps]) - percent([n <= 6 for n in nps]),
+        "effort": sum(effort) / len(effort) if effort else None,
+        "resolved_pct": percent([m.resolved_on_spot for m in moments]),
+        "response_rate": 100 * len(answers) / len(invitations) if invitations else None,
+        "recovery_rate": 100 * len(closed) / len(low) if low else None,
+        "hours_to_recover": (
+            sum(r.seconds_to_recover for r in closed) / len(closed) / 3600 if closed else None
+        ),
+    }
+
+
+def raw_need_sums(needs) -> dict[str, int]:
+    statuses = [need.status for need in needs]
+    return {
+        "raised": len(statuses),
+        "acknowledged": statuses.count(Need.Status.ACKNOWLEDGED),
+        "provided": statuses.count(Need.Status.PROVIDED),
+        "declined": statuses.count(Need.Status.DECLINED),
+        "provide_seconds": sum(
+            need.seconds_to_provide for need in needs if need.status == Need.Status.PROVIDED
+        ),
+    }
+
+
+def percent(flags: list[bool]) -> float | None:
+    return 100 * sum(flags) / len(flags) if flags else None
+
+
+def same(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
