@@ -13,6 +13,7 @@ from touchpoints.models import Moment
 from . import figures
 from .filters import Selection
 from .metrics import Figures
+from .rollup import COUNTED_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -62,13 +63,14 @@ def _figure_row(section: str, name: str, f: Figures) -> list:
 
 def figure_rows(selection: Selection) -> Iterator[list]:
     """The dashboard's figures for the current filters: period, journey, teams and days."""
-    overview = figures.overview(selection)
+    overview = figures.overview(selection, COUNTED_COLUMNS)
+    breakdown = figures.breakdown(selection)
     yield FIGURE_HEADER
     yield _figure_row("period", selection.period_label, overview.current)
     yield _figure_row("previous period", "same length before", overview.previous)
-    for row in figures.journey(selection):
+    for row in breakdown.journey():
         yield _figure_row("touchpoint type", str(row.subject), row.figures)
-    for row in figures.teams_for(selection):
+    for row in breakdown.by_team():
         yield _figure_row("team", str(row.subject), row.figures)
     for day, f in zip(overview.days, overview.daily, strict=True):
         yield _figure_row("day", day.isoformat(), f)

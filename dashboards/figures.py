@@ -17,7 +17,6 @@ from touchpoints.models import Team, TouchpointType
 from .filters import Selection
 from .metrics import NEED_COLUMNS, Figures, NeedFigures
 from .models import DailyRollup, NeedRollup
-from .rollup import COUNTED_COLUMNS
 
 CURRENT, PREVIOUS, EARLIER = 2, 1, 0
 # (bad below, good from): absolute limits for one figure, and the level from which a row is
@@ -127,9 +126,18 @@ def _with_detail(headline: Headline, detail: str) -> Headline:
     return Headline(**{**headline.__dict__, "detail": detail})
 
 
-def overview(selection: Selection) -> Overview:
-    """Headline figures for the period and the one before, and the daily series: two queries."""
-    moment_rows = _by_part_and_day(DailyRollup, selection.q(), selection, COUNTED_COLUMNS)
+# What the headline figures, their changes and sparklines read.
+HEADLINE_COLUMNS = [
+    "moments", "resolved_on_spot", "csat_answers", "satisfied", "nps_answers", "promoters",
+    "detractors", "effort_answers", "effort_sum", "low_answers", "recoveries_closed",
+    "recovery_seconds",
+]  # fmt: skip
+
+
+def overview(selection: Selection, columns: list[str] = HEADLINE_COLUMNS) -> Overview:
+    """Headline figures for the period and the one before, and the daily series: two queries.
+    Only `columns` are summed (the export asks for all of them)."""
+    moment_rows = _by_part_and_day(DailyRollup, selection.q(), selection, columns)
     need_rows = _by_part_and_day(NeedRollup, selection.need_q(), selection, NEED_COLUMNS)
     days = selection.window.dates(selection.window.series_days)
     daily, daily_needs = defaultdict(Figures), defaultdict(NeedFigures)
@@ -150,17 +158,23 @@ def overview(selection: Selection) -> Overview:
     )
 
 
-def _grouped(selection: Selection, keys: list[str], columns=COUNTED_COLUMNS) -> dict:
-    """Sums over the current window grouped by `keys`: {key values: Figures}."""
-    if not selection.window.ends:
-        return {}
-    rows = (
-        DailyRollup.objects.filter(selection.q() & selection.window.q(0))
-        .values(*keys)
-        .annotate(**_sums(columns))
-        .order_by()
-    )
-    return {tuple(row[k] for k in keys): Figures.from_row(row) for row in rows}
+# What the tables read: the journey, the teams, the perception gap and recovery per team.
+BREAKDOWN_COLUMNS = [
+    "moments", "resolved_on_spot", "answers", "csat_answers", "satisfied", "nps_answers",
+    "promoters", "detractors", "effort_answers", "effort_sum", "low_answers",
+    "recoveries_closed", "recovery_seconds", "gap_staff_good_customer_low",
+    "gap_staff_bad_customer_high",
+]  # fmt: skip
+
+
+def _summed(rows: list[dict], key: Callable[[dict], object], columns: list[str]) -> dict:
+    """Add up rows of sums by `key`, as plain integers: {key: Figures}."""
+    totals: dict[object, dict[str, int]] = {}
+    for row in rows:
+        total = totals.setdefault(key(row), dict.fromkeys(columns, 0))
+        for column in columns:
+            total[column] += row[column] or 0
+    return {k: Figures.from_row(total) for k, total in totals.items()}
 
 
 @dataclass(frozen=True)
@@ -193,28 +207,14 @@ def _rank_tones(rows: list[Row]) -> list[dict[str, str]]:
     return tones
 
 
-def _rows(subjects, sums: dict) -> list[Row]:
-    rows = [Row(s, sums[(s.pk,)]) for s in subjects]
+def _ranked_rows(pairs: list[tuple[object, Figures]]) -> list[Row]:
+    rows = [Row(subject, f) for subject, f in pairs]
     answered = [r for r in rows if r.figures.csat_answers >= MIN_ANSWERS_FOR_WORST]
     worst = min(answered, key=lambda r: r.figures.csat) if len(answered) > 1 else None
     return [
         Row(r.subject, r.figures, worst=r is worst, tones=tones)
         for r, tones in zip(rows, _rank_tones(rows), strict=True)
     ]
-
-
-def journey(selection: Selection) -> list[Row]:
-    """Touchpoint types in journey order, each with its figures; the worst one flagged."""
-    sums = _grouped(selection, ["touchpoint_type"])
-    types = TouchpointType.objects.filter(pk__in=[k[0] for k in sums]).select_related("stage")
-    return _rows(types, sums)
-
-
-def teams_for(selection: Selection) -> list[Row]:
-    """The teams behind the selected figures (a drill-down from a touchpoint type)."""
-    sums = _grouped(selection, ["team"])
-    teams = Team.objects.filter(pk__in=[k[0] for k in sums]).select_related("location")
-    return _rows(teams, sums)
 
 
 @dataclass(frozen=True)
@@ -224,46 +224,67 @@ class GapRow:
     figures: Figures
 
 
-GAP_COLUMNS = [
-    "moments",
-    "answers",
-    "csat_answers",
-    "satisfied",
-    "outcome_1",
-    "outcome_2",
-    "outcome_4",
-    "outcome_5",
-    "gap_staff_good_customer_low",
-    "gap_staff_bad_customer_high",
-]
+@dataclass(frozen=True)
+class Breakdown:
+    """The period's sums per (touchpoint type, team), read by every table on the page.
+
+    One grouped query and one query each for the types' and teams' names: however many
+    types and teams, the page costs the same number of queries.
+    """
+
+    rows: list[dict]
+    types: dict[int, TouchpointType]
+    teams: dict[int, Team]
+
+    def journey(self) -> list[Row]:
+        """Touchpoint types in journey order, each with its figures; the worst one flagged."""
+        sums = _summed(self.rows, lambda r: r["touchpoint_type"], BREAKDOWN_COLUMNS)
+        order = sorted(sums, key=lambda pk: _journey_order(self.types[pk]))
+        return _ranked_rows([(self.types[pk], sums[pk]) for pk in order])
+
+    def by_team(self) -> list[Row]:
+        sums = _summed(self.rows, lambda r: r["team"], BREAKDOWN_COLUMNS)
+        order = sorted(sums, key=lambda pk: (self.teams[pk].location.name, self.teams[pk].name))
+        return _ranked_rows([(self.teams[pk], sums[pk]) for pk in order])
+
+    def gap(self) -> list[GapRow]:
+        """Where staff and customers read the same moments differently, biggest gaps first."""
+        sums = _summed(self.rows, lambda r: (r["touchpoint_type"], r["team"]), BREAKDOWN_COLUMNS)
+        ranked = sorted(
+            ((key, f) for key, f in sums.items() if f.gap_moments),
+            key=lambda item: (-item[1].gap_moments, -(item[1].gap_pct or 0)),
+        )[:GAP_ROWS]
+        return [GapRow(self.types[t], self.teams[team], f) for (t, team), f in ranked]
+
+
+def _journey_order(t: TouchpointType) -> tuple:
+    return (t.stage.order, t.stage.name, t.order, t.name)
+
+
+def breakdown(selection: Selection) -> Breakdown:
+    if not selection.window.ends:
+        return Breakdown([], {}, {})
+    rows = list(
+        DailyRollup.objects.filter(selection.q() & selection.window.q(0))
+        .values("touchpoint_type", "team")
+        .annotate(**_sums(BREAKDOWN_COLUMNS))
+        .order_by()
+    )
+    types = TouchpointType.objects.select_related("stage").in_bulk(
+        {r["touchpoint_type"] for r in rows}
+    )
+    teams = Team.objects.select_related("location").in_bulk({r["team"] for r in rows})
+    return Breakdown(rows, types, teams)
+
+
+def journey(selection: Selection) -> list[Row]:
+    return breakdown(selection).journey()
+
+
+def teams_for(selection: Selection) -> list[Row]:
+    """The teams behind the selected figures (a drill-down from a touchpoint type)."""
+    return breakdown(selection).by_team()
 
 
 def perception_gap(selection: Selection) -> list[GapRow]:
-    """Where staff and customers read the same moments differently, biggest gaps first."""
-    sums = _grouped(selection, ["touchpoint_type", "team"], GAP_COLUMNS)
-    ranked = sorted(
-        (item for item in sums.items() if item[1].gap_moments),
-        key=lambda item: (-item[1].gap_moments, -(item[1].gap_pct or 0)),
-    )[:GAP_ROWS]
-    types = TouchpointType.objects.in_bulk({key[0] for key, _ in ranked})
-    teams = Team.objects.select_related("location").in_bulk({key[1] for key, _ in ranked})
-    return [GapRow(types[type_id], teams[team_id], f) for (type_id, team_id), f in ranked]
-
-
-RECOVERY_COLUMNS = [
-    "moments",
-    "answers",
-    "csat_answers",
-    "satisfied",
-    "low_answers",
-    "recoveries_opened",
-    "recoveries_closed",
-    "recovery_seconds",
-]
-
-
-def recovery_by_team(selection: Selection) -> list[Row]:
-    """Recovery and praise per team: figures for teams, never a ranking of people."""
-    sums = _grouped(selection, ["team"], RECOVERY_COLUMNS)
-    teams = Team.objects.filter(pk__in=[k[0] for k in sums]).select_related("location")
-    return [Row(team, sums[(team.pk,)]) for team in teams]
+    return breakdown(selection).gap()

@@ -28,6 +28,7 @@ def context(team: Team, period: str | None) -> dict:
     ours = Selection(scope=Scope(team_ids=frozenset([team.pk])), window=window)
     location = Selection(scope=Scope(location_ids=frozenset([team.location_id])), window=window)
     team_lines, location_lines = (figures.overview(s).headlines() for s in (ours, location))
+    ours_breakdown = figures.breakdown(ours)
     return {
         "team": team,
         "period": period,
@@ -36,6 +37,6 @@ def context(team: Team, period: str | None) -> dict:
             Comparison(t, loc, sparkline(t.series))
             for t, loc in zip(team_lines, location_lines, strict=True)
         ],
-        "journey": figures.journey(ours),
-        "gap": figures.perception_gap(ours),
+        "journey": ours_breakdown.journey(),
+        "gap": ours_breakdown.gap(),
     }

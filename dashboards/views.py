@@ -53,6 +53,7 @@ def _trend(overview: figures.Overview) -> dict:
 def dashboard(request):
     form, selection = _filtered(request)
     overview = figures.overview(selection)
+    breakdown = figures.breakdown(selection)
     queue, open_count = open_queue(selection.need_q(), limit=DASHBOARD_NEEDS_SHOWN)
     open_recoveries, open_recovery_count = recognition.open_recoveries(selection)
     context = {
@@ -64,9 +65,9 @@ def dashboard(request):
         "needs_figures": overview.needs,
         "headlines": [(h, sparkline(h.series)) for h in overview.headlines()],
         "trend": _trend(overview),
-        "journey": figures.journey(selection),
-        "gap": figures.perception_gap(selection),
-        "team_recovery": figures.recovery_by_team(selection),
+        "journey": breakdown.journey(),
+        "gap": breakdown.gap(),
+        "team_recovery": breakdown.by_team(),
         "open_recoveries": open_recoveries,
         "open_recovery_count": open_recovery_count,
         "recent_recoveries": recognition.recent_recoveries(selection),
