@@ -25,6 +25,7 @@ TONE_LIMITS = {"csat": (70, 85), "nps": (0, 40), "resolved_pct": (70, 85), "effo
 # A type needs this many answers before it can be called the worst of the journey.
 MIN_ANSWERS_FOR_WORST = 5
 GAP_ROWS = 12
+FOCUS_TEAMS = 12
 
 
 def _sums(columns: list[str]) -> dict[str, Sum]:
@@ -246,6 +247,14 @@ class Breakdown:
         sums = _summed(self.rows, lambda r: r["team"], BREAKDOWN_COLUMNS)
         order = sorted(sums, key=lambda pk: (self.teams[pk].location.name, self.teams[pk].name))
         return _ranked_rows([(self.teams[pk], sums[pk]) for pk in order])
+
+    def recovery_focus(self, limit: int = FOCUS_TEAMS) -> tuple[list[Row], int]:
+        """The teams with the most unhappy customers not yet put right, and how many teams
+        there are: a whole company has too many teams for one table."""
+        rows = self.by_team()
+        rows.sort(key=lambda r: (r.figures.recoveries_closed - r.figures.low_answers,
+                                 -r.figures.low_answers))  # fmt: skip
+        return rows[:limit], len(rows)
 
     def gap(self) -> list[GapRow]:
         """Where staff and customers read the same moments differently, biggest gaps first."""

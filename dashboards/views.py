@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from touchpoints.access import role_required
@@ -54,6 +53,7 @@ def dashboard(request):
     form, selection = _filtered(request)
     overview = figures.overview(selection)
     breakdown = figures.breakdown(selection)
+    team_recovery, team_count = breakdown.recovery_focus()
     queue, open_count = open_queue(selection.need_q(), limit=DASHBOARD_NEEDS_SHOWN)
     open_recoveries, open_recovery_count = recognition.open_recoveries(selection)
     context = {
@@ -67,12 +67,12 @@ def dashboard(request):
         "trend": _trend(overview),
         "journey": breakdown.journey(),
         "gap": breakdown.gap(),
-        "team_recovery": breakdown.by_team(),
+        "team_recovery": team_recovery,
+        "team_count": team_count,
         "open_recoveries": open_recoveries,
         "open_recovery_count": open_recovery_count,
         "recent_recoveries": recognition.recent_recoveries(selection),
         "praised": recognition.praised(selection),
-        "now": timezone.now(),
     }
     status = 422 if form.errors else 200
     return _render(request, "dashboards/dashboard.html", "dashboard", context, status)
@@ -125,7 +125,6 @@ def needs(request):
         "open_count": open_count,
         "answered": recently_answered(scope.q()),
         "answer_form": NeedAnswerForm(),
-        "now": timezone.now(),
     }
     return render(request, "dashboards/needs.html", context)
 
@@ -143,7 +142,7 @@ def answer(request, need_id: int):
         )
         if not request.htmx:
             return redirect(request.POST.get("next") or reverse("dashboards:needs"))
-    context = {"need": need, "answer_form": form, "now": timezone.now()}
+    context = {"need": need, "answer_form": form, "grouped": True}
     status = 422 if form.errors else 200
     return render(request, "dashboards/_need.html", context, status=status)
 

@@ -17,7 +17,10 @@ def pct(value: float | None) -> str:
 
 @register.filter
 def signed(value: float | None) -> str:
-    return NO_DATA if value is None else f"{value:+.0f}".replace("-", MINUS)
+    if value is None:
+        return NO_DATA
+    text = f"{value:+.0f}"
+    return "0" if text in ("+0", "-0") else text.replace("-", MINUS)
 
 
 @register.filter
