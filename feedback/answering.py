@@ -29,7 +29,7 @@ class PageState:
         self.context["state"] = self.name
 
 
-def invitation_at(token: str) -> Invitation | None:
+def invitation_at(token: str | None) -> Invitation | None:
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     invitation = Invitation.objects.filter(token=token)
@@ -41,6 +41,12 @@ def offered_languages() -> list[str]:
     translated = dict(settings.LANGUAGES)
     chosen = [code for code in FeedbackSettings.current().languages if code in translated]
     return chosen or [settings.LANGUAGE_CODE]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) for each language offered, for the tablet's switch."""
+    names = dict(settings.LANGUAGES)
+    return [(code, names[code]) for code in offered_languages()]
 
 
 def customer_language(request: HttpRequest, chosen: str | None = None) -> str:

@@ -16,7 +16,7 @@ from .answering import (
     answer_invitation,
     customer_language,
     invitation_at,
-    offered_languages,
+    language_choices,
 )
 from .forms import RecoveryCloseForm
 from .invitations import invitation_for, public_url, qr_svg
@@ -95,8 +95,7 @@ def handover_start(request, moment_uuid):
 @role_required(Role.FRONTLINE)
 def handover(request):
     """The customer screen on the staff tablet: the public form, and nothing of the staff's."""
-    token = lock.locked_token(request)
-    invitation = invitation_at(token) if token else None
+    invitation = invitation_at(lock.locked_token(request))
     if invitation is None:
         lock.end(request)
         return redirect("touchpoints:log")
@@ -107,7 +106,7 @@ def handover(request):
         state, status = answer_invitation(request, invitation)
         state.context.update(
             idle_seconds=settings.FEEDBACK_HANDOVER_IDLE_SECONDS,
-            languages=customer_languages_offered(),
+            languages=language_choices(),
             language=language,
         )
         response = render(request, "feedback/handover_screen.html", state.context, status=status)
@@ -115,18 +114,12 @@ def handover(request):
     return response
 
 
-def customer_languages_offered() -> list[tuple[str, str]]:
-    names = dict(settings.LANGUAGES)
-    return [(code, names[code]) for code in offered_languages()]
-
-
 @never_cache
 @role_required(Role.FRONTLINE)
 def handover_exit(request):
     """Back to the log screen: the staff member's long press, the idle timeout (both POST),
     or the thank-you page running out (GET, honoured only once there is nothing to answer)."""
-    token = lock.locked_token(request)
-    invitation = invitation_at(token) if token else None
+    invitation = invitation_at(lock.locked_token(request))
     still_open = invitation is not None and invitation.is_open
     if request.method != "POST" and still_open:
         return redirect("feedback:handover")
