@@ -72,7 +72,7 @@ def answer(request, token: str):
     invitation = invitation_at(token)
     if invitation is None:
         rate_limits.hit(misses, address)
-        # Deliberately bare and untranslated: it must not hint that anything was ever here.
+        # Deliberately bare: it must not hint that anything was ever here, or what.
         return render(request, "feedback/not_found.html", status=404)
     per_token = rate_limits.limit("token")
     if not rate_limits.hit(per_token, token):

@@ -151,3 +151,12 @@ def test_managers_cannot_act_on_the_front_lines_recoveries(client, invitation, a
     client.login(username=arn_manager.username, password=PASSWORD)
     response = client.post(reverse("feedback:take", args=[Recovery.objects.get().pk]))
     assert response.status_code == 403
+
+
+def test_the_team_sees_how_long_putting_it_right_took(client, invitation, agent):
+    answer(client, invitation, csat=1)
+    Answer.objects.update(answered_at=timezone.now() - timedelta(minutes=95))
+    close(Recovery.objects.get().pk, agent, action="called_back", result="recovered")
+    client.login(username=agent.username, password=PASSWORD)
+    response = client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true")
+    assert "1 h 35 min after the answer" in response.text
