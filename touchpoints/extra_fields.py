@@ -1,13 +1,16 @@
 """Extra fields an admin gives a touchpoint type: form fields, validation and display.
 
 Each active ExtraField becomes an optional form field named `extra_<type id>_<key>`; only
-the fields of the chosen type are checked (and required) when a moment is saved. Values
+the fields of the chosen type are checked (and required) when a moment is saved, and only
+when the type has any, so the common save costs no query for them. Values
 are stored in Moment.extra under ExtraField.key.
 """
 
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from .models import ExtraField, Moment, TouchpointType
 
@@ -61,18 +64,23 @@ def json_value(value):
     return value
 
 
-def clean_extra(
-    form: forms.Form, touchpoint_type: TouchpointType, fields: list[ExtraField]
-) -> dict:
-    """The chosen type's values from `form.cleaned_data`; adds an error per missing value."""
+def has_active_fields() -> Exists:
+    """Annotation for a TouchpointType queryset: does the type ask anything extra?"""
+    return Exists(ExtraField.objects.filter(touchpoint_type=OuterRef("pk"), active=True))
+
+
+def clean_extra(form: forms.Form, touchpoint_type: TouchpointType) -> dict:
+    """The chosen type's extra values from the form's data, each error under its field."""
     values = {}
-    for extra in fields:
-        if extra.touchpoint_type_id != touchpoint_type.pk:
-            continue
+    for extra in touchpoint_type.extra_fields.filter(active=True):
         name = field_name(extra)
-        if name in form.errors:
+        field = form.fields.setdefault(name, form_field(extra))
+        raw = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        try:
+            value = field.clean(raw)
+        except ValidationError as error:
+            form.add_error(name, error)
             continue
-        value = form.cleaned_data.get(name)
         if value in (None, ""):
             if extra.required:
                 form.add_error(name, f"{extra.label} is required for {touchpoint_type.name}.")

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from . import extra_fields
 from .customers import hash_ref, normalise_ref
-from .models import Channel, Moment, Need, Outcome, Team, TouchpointType, User
+from .models import Channel, Moment, Need, Outcome, TouchpointType, User
 from .usage import TeamUsage
 
 # A queued moment keeps the time it really happened. The tablet's clock may run a little
@@ -14,13 +14,17 @@ CLOCK_SKEW = timedelta(minutes=5)
 OFFLINE_MAX_AGE = timedelta(days=3)
 
 
-class MomentForm(forms.ModelForm):
+class MomentForm(forms.Form):
+    """One moment as the tablet sends it. A plain form: the save path runs no query it
+    does not need (a ModelForm would look up the chosen type a second time)."""
+
     uuid = forms.UUIDField(widget=forms.HiddenInput)
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.all(), required=False, widget=forms.HiddenInput
-    )
+    # The team the tablet believes it logs for; a queued moment may outlive a team change.
+    team = forms.IntegerField(required=False, widget=forms.HiddenInput)
     touchpoint_type = forms.ModelChoiceField(
-        queryset=TouchpointType.objects.filter(active=True).select_related("stage"),
+        queryset=TouchpointType.objects.filter(active=True)
+        .select_related("stage")
+        .annotate(has_extra_fields=extra_fields.has_active_fields()),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
@@ -56,20 +60,13 @@ class MomentForm(forms.ModelForm):
     )
     occurred_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
 
-    class Meta:
-        model = Moment
-        fields = ["touchpoint_type", "channel", "outcome", "resolved_on_spot", "note"]
-
     def __init__(self, *args, staff: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.staff = staff
-        self.extra_fields = extra_fields.active_extra_fields()
-        for extra in self.extra_fields:
-            self.fields[extra_fields.field_name(extra)] = extra_fields.form_field(extra)
 
     def clean_team(self):
         team = self.cleaned_data.get("team")
-        if team is not None and team.pk != self.staff.team_id:
+        if team is not None and team != self.staff.team_id:
             raise forms.ValidationError(
                 "You are not in that team, so you cannot log moments for it.",
                 code="not_your_team",
@@ -109,18 +106,29 @@ class MomentForm(forms.ModelForm):
             self.add_error(
                 "channel", f"{touchpoint_type.name} does not happen by {Channel(channel).label}."
             )
-        cleaned["extra"] = extra_fields.clean_extra(self, touchpoint_type, self.extra_fields)
+        # Most types have no extra fields: then the save asks the database nothing more.
+        cleaned["extra"] = (
+            extra_fields.clean_extra(self, touchpoint_type)
+            if touchpoint_type.has_extra_fields
+            else {}
+        )
         return cleaned
 
     def refused_for_team(self) -> bool:
         return any(error.code == "not_your_team" for error in self.errors.as_data().get("team", []))
 
     def unsaved_moment(self) -> Moment:
-        moment = self.save(commit=False)
-        moment.extra = self.cleaned_data["extra"]
-        moment.occurred_at = self.cleaned_data["occurred_at"]
-        moment.customer_ref_hash = hash_ref(self.cleaned_data["customer_ref"])
-        return moment
+        data = self.cleaned_data
+        return Moment(
+            touchpoint_type=data["touchpoint_type"],
+            channel=data["channel"],
+            outcome=data["outcome"],
+            resolved_on_spot=data["resolved_on_spot"],
+            note=data["note"],
+            extra=data["extra"],
+            occurred_at=data["occurred_at"],
+            customer_ref_hash=hash_ref(data["customer_ref"]),
+        )
 
     def usage(self) -> TeamUsage:
         if not hasattr(self, "_usage"):
@@ -147,10 +155,12 @@ class MomentForm(forms.ModelForm):
         """(type id, type name, bound fields) for each type that has extra fields."""
         groups: dict[int, tuple[int, str, list]] = {}
         names = {t.pk: t.name for t in self.fields["touchpoint_type"].queryset}
-        for extra in self.extra_fields:
+        for extra in extra_fields.active_extra_fields():
             type_id = extra.touchpoint_type_id
             group = groups.setdefault(type_id, (type_id, names.get(type_id, ""), []))
-            bound = self[extra_fields.field_name(extra)]
+            name = extra_fields.field_name(extra)
+            self.fields.setdefault(name, extra_fields.form_field(extra))
+            bound = self[name]
             bound.required_here = extra.required
             group[2].append(bound)
         return list(groups.values())
@@ -159,14 +169,19 @@ class MomentForm(forms.ModelForm):
 class CorrectionForm(MomentForm):
     """The same fields as logging; the UUID and the time stay as they were."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, moment: Moment, **kwargs):
+        fields = ["touchpoint_type", "channel", "outcome", "resolved_on_spot", "note"]
+        initial = {name: getattr(moment, name) for name in fields}
+        prefix = f"extra_{moment.touchpoint_type_id}_"
+        initial.update({prefix + key: value for key, value in (moment.extra or {}).items()})
+        super().__init__(*args, initial=initial, **kwargs)
+        self.moment = moment
         for name in ("uuid", "team", "occurred_at"):
             self.fields.pop(name)
 
     def clean(self):
         cleaned = super().clean()
-        cleaned["occurred_at"] = self.instance.occurred_at
+        cleaned["occurred_at"] = self.moment.occurred_at
         return cleaned
 
 

@@ -23,31 +23,34 @@ class UndoRefused(Exception):
     """The moment cannot be taken back; the message says why and what to do instead."""
 
 
-@transaction.atomic
 def record_moment(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> tuple[Moment, bool]:
     """Store `unsaved` under the tablet's `uuid`, once.
 
     Returns the stored moment and whether this call created it. A repeat of the same UUID
-    (double tap, resent request) returns the moment stored the first time.
+    (double tap, resent request, two copies racing) returns the moment stored the first
+    time. The insert comes first: the common case is a new moment, and the unique UUID
+    decides a race without a lookup beforehand.
     """
-    existing = Moment.objects.filter(uuid=uuid).first()
-    if existing is None:
-        unsaved.uuid = uuid
-        unsaved.staff = staff
-        unsaved.team = staff.team
-        unsaved.location = staff.team.location
-        try:
-            with transaction.atomic():
-                unsaved.save()
-        except IntegrityError:
-            # Two copies of the same request raced; the other one stored it.
-            existing = Moment.objects.get(uuid=uuid)
-        else:
-            mark_day_dirty(unsaved.location_id, unsaved.local_date)
-            return unsaved, True
+    try:
+        return _insert(staff, unsaved, uuid), True
+    except IntegrityError:
+        existing = Moment.objects.filter(uuid=uuid).first()
+        if existing is None:
+            raise
     if existing.staff_id != staff.pk:
         raise NotYourMoment
     return existing, False
+
+
+@transaction.atomic
+def _insert(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> Moment:
+    unsaved.uuid = uuid
+    unsaved.staff = staff
+    unsaved.team = staff.team
+    unsaved.location = staff.team.location
+    unsaved.save(force_insert=True)
+    mark_day_dirty(unsaved.location_id, unsaved.local_date)
+    return unsaved
 
 
 @transaction.atomic

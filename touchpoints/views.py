@@ -11,7 +11,7 @@ from . import corrections, extra_fields
 from .access import role_required
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
-from .models import Moment, Role
+from .models import Moment, Role, Team
 from .moments import NotYourMoment, UndoRefused, moments_today, record_moment, undo_moment
 from .needs import needs_of, raise_need
 
@@ -35,6 +35,9 @@ def frontline(view):
 
     @role_required(Role.FRONTLINE)
     def wrapped(request, *args, **kwargs):
+        # One query for the team and its location: every save needs both.
+        team_id = request.user.team_id
+        request.user.team = Team.objects.select_related("location").filter(pk=team_id).first()
         if request.user.team is None:
             raise PermissionDenied(
                 "You are not in a team yet, so moments cannot be logged for you."
@@ -128,7 +131,7 @@ def correct(request, moment_uuid):
     if not corrections.is_correctable(moment):
         return render(request, "touchpoints/correct.html", {"moment": moment}, status=409)
     data = request.POST if request.method == "POST" else None
-    form = CorrectionForm(data, instance=moment, staff=request.user, initial=_extra_initial(moment))
+    form = CorrectionForm(data, moment=moment, staff=request.user)
     if data is not None and form.is_valid():
         try:
             corrections.correct_moment(request.user, moment, form.cleaned_data)
@@ -140,11 +143,6 @@ def correct(request, moment_uuid):
     return render(
         request, "touchpoints/correct.html", {"moment": moment, "form": form}, status=status
     )
-
-
-def _extra_initial(moment: Moment) -> dict:
-    prefix = f"extra_{moment.touchpoint_type_id}_"
-    return {prefix + key: value for key, value in (moment.extra or {}).items()}
 
 
 @frontline
