@@ -297,3 +297,12 @@ def teams_for(selection: Selection) -> list[Row]:
 
 def perception_gap(selection: Selection) -> list[GapRow]:
     return breakdown(selection).gap()
+
+
+def moment_count(selection: Selection) -> int:
+    """How many moments the selection holds in its window, from the roll-up (current to
+    the last roll-up run, a minute at most)."""
+    if not selection.window.ends:
+        return 0
+    rows = DailyRollup.objects.filter(selection.q() & selection.window.q(0))
+    return rows.aggregate(n=Sum("moments"))["n"] or 0

@@ -25,10 +25,12 @@ def _recoveries(selection: Selection) -> QuerySet[Recovery]:
     )
 
 
-def open_recoveries(selection: Selection) -> tuple[list[Recovery], int]:
-    """Low answers not yet put right, oldest first, whatever the period: they still hurt."""
+def open_recoveries(selection: Selection) -> tuple[list[Recovery], bool]:
+    """Low answers not yet put right, oldest first, whatever the period: they still hurt.
+    Also whether more are waiting (one more is read instead of counting them all)."""
     still_open = _recoveries(selection).filter(closed_at__isnull=True)
-    return list(still_open.order_by("opened_at", "pk")[:SHOWN]), still_open.count()
+    shown = list(still_open.order_by("opened_at")[: SHOWN + 1])
+    return shown[:SHOWN], len(shown) > SHOWN
 
 
 def recent_recoveries(selection: Selection) -> list[Recovery]:

@@ -55,7 +55,7 @@ def dashboard(request):
     breakdown = figures.breakdown(selection)
     team_recovery, team_count = breakdown.recovery_focus()
     queue, open_count = open_queue(selection.need_q(), limit=DASHBOARD_NEEDS_SHOWN)
-    open_recoveries, open_recovery_count = recognition.open_recoveries(selection)
+    open_recoveries, more_recoveries = recognition.open_recoveries(selection)
     context = {
         "form": form,
         "selection": selection,
@@ -70,7 +70,7 @@ def dashboard(request):
         "team_recovery": team_recovery,
         "team_count": team_count,
         "open_recoveries": open_recoveries,
-        "open_recovery_count": open_recovery_count,
+        "more_recoveries": more_recoveries,
         "recent_recoveries": recognition.recent_recoveries(selection),
         "praised": recognition.praised(selection),
     }
@@ -105,7 +105,10 @@ def journey_moments(request, type_id: int):
         .select_related("team__location", "staff", "invitation__answer")
         .order_by("-occurred_at", "-pk")
     )
-    page = Paginator(moments, MOMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(moments, MOMENTS_PER_PAGE)
+    # Counting a type's moments company-wide would read them all; the roll-up has the sum.
+    paginator.count = figures.moment_count(narrowed)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
         "selection": selection,
