@@ -2,9 +2,10 @@
 // offline, send each moment exactly once (the tablet-made UUID makes a resend harmless).
 (() => {
   "use strict";
-  const form = document.querySelector("form.log-form");
-  if (!form) return;
-  const user = form.dataset.user;
+  const box = document.getElementById("outbox"); // on every frontline page
+  if (!box) return;
+  const form = document.querySelector("form.log-form"); // on the log screen only
+  const { user, logUrl, undoUrl } = box.dataset;
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
   const ZERO = "00000000-0000-0000-0000-000000000000";
@@ -41,7 +42,7 @@
   const tabletNow = () => new Date().toISOString();
 
   async function send(op) {
-    const url = op.kind === "undo" ? form.dataset.undoUrl.replace(ZERO, op.uuid) : form.action;
+    const url = op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
     const body = new URLSearchParams(op.body);
     body.delete("csrfmiddlewaretoken"); // a cached page's token may be stale; the cookie is not
     const response = await fetch(url, {
@@ -90,13 +91,13 @@
     const ops = await outbox.mine();
     const waiting = ops.filter((op) => op.kind === "save" && !op.error).length;
     const problems = ops.filter((op) => op.error);
-    const box = $("#outbox");
     const plural = waiting === 1 ? "moment" : "moments";
     let text = waiting ? `${waiting} ${plural} waiting to send` : "";
     if (waiting && needsLogin) text += ": log in again to send them";
     else if (waiting && offline) text += ": no network, they will be sent when it is back";
     $(".outbox-count", box).textContent = text;
     $(".outbox-problems", box).replaceChildren(...problems.map(problemItem));
+    if (!form) return waiting;
     box.hidden = !waiting && !problems.length;
     box.classList.toggle("offline", offline);
     $$(".saved[data-uuid]").forEach(updateCard);
@@ -114,8 +115,29 @@
     return li;
   }
 
-  // ---- Saving: queue first, show the confirmation, give a fresh form, then send. ----
-  form.addEventListener("submit", async (event) => {
+  // ---- Logging out with moments still on the tablet asks first. ----
+  const logout = $("form.logout");
+  const dialog = $("#logout-warning");
+  if (logout && dialog) {
+    logout.addEventListener("submit", async (event) => {
+      if (logout.dataset.confirmed) return;
+      event.preventDefault();
+      const waiting = await render();
+      if (!waiting) return logout.submit();
+      $(".logout-count", dialog).textContent =
+        `${waiting} ${waiting === 1 ? "moment is" : "moments are"} still waiting to send.`;
+      dialog.showModal();
+    });
+    dialog.addEventListener("click", (event) => {
+      const choice = event.target.closest("button")?.value;
+      if (!choice) return;
+      dialog.close();
+      if (choice === "logout") { logout.dataset.confirmed = "1"; logout.submit(); } else flush();
+    });
+  }
+
+  // ---- Saving (log screen): queue, confirm, give a fresh form at once, then send. ----
+  if (form) form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
     const pristine = !data.get("touchpoint_type") && !data.get("outcome");
@@ -221,46 +243,26 @@
     });
     if (tile && !touched.channel) form.elements.channel.value = tile.dataset.channel;
     if (tile && !touched.resolved) form.elements.resolved_on_spot.checked = tile.dataset.resolved === "1";
-    $$("fieldset.extra", form).forEach((set) => {
+    $$("fieldset.extra", form).forEach((set) => { // shown by CSS, sent only when it applies
       const active = !!tile && set.dataset.type === tile.value;
-      set.hidden = !active;
       set.disabled = !active;
       $$("[data-required]", set).forEach((input) => { input.required = active; });
     });
   }
-  form.addEventListener("change", (event) => {
+  form?.addEventListener("change", (event) => {
     const name = event.target.name;
     if (name === "touchpoint_type") typeChanged();
     if (name === "channel") touched.channel = true;
     if (name === "resolved_on_spot") touched.resolved = true;
   });
 
-  // ---- Logging out with moments still on the tablet asks first. ----
-  const logout = $("form.logout");
-  const dialog = $("#logout-warning");
-  if (logout && dialog) {
-    logout.addEventListener("submit", async (event) => {
-      if (logout.dataset.confirmed) return;
-      event.preventDefault();
-      const waiting = await render();
-      if (!waiting) return logout.submit();
-      $(".logout-count", dialog).textContent =
-        `${waiting} ${waiting === 1 ? "moment is" : "moments are"} still waiting to send.`;
-      dialog.showModal();
-    });
-    dialog.addEventListener("click", (event) => {
-      const choice = event.target.closest("button")?.value;
-      if (!choice) return;
-      dialog.close();
-      if (choice === "logout") { logout.dataset.confirmed = "1"; logout.submit(); } else flush();
-    });
-  }
-
   window.addEventListener("online", () => { offline = false; flush(); });
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
-  form.elements.uuid.value = form.elements.uuid.value || newUuid();
-  typeChanged();
+  if (form) {
+    form.elements.uuid.value = form.elements.uuid.value || newUuid();
+    typeChanged();
+  }
   flush();
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register(form.dataset.sw).catch(() => {});
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});
 })();

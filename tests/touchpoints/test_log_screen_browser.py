@@ -167,3 +167,21 @@ def test_log_screen_has_no_serious_accessibility_violations(tablet, agent, org):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_a_types_extra_field_is_asked_only_for_that_type(tablet, agent, org):
+    from touchpoints.models import ExtraField
+
+    ExtraField.objects.create(
+        touchpoint_type=org["boarding"], key="flight", label="Flight number", required=True
+    )
+    log_in(tablet, agent.username)
+    flight = tablet.get_by_label("Flight number")
+    tablet.locator(".tile", has_text="Bag drop").tap()
+    assert not flight.is_visible()
+    tablet.locator(".tile", has_text="Boarding").tap()
+    flight.fill("SK903")
+    tablet.locator(".face-5").tap()
+    tablet.get_by_role("button", name="Save moment").tap()
+    wait_until(lambda: Moment.objects.exists())
+    assert Moment.objects.get().extra == {"flight": "SK903"}
