@@ -1,9 +1,11 @@
+import hashlib
 import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -169,9 +171,19 @@ def needs(request):
     return render(request, "touchpoints/needs.html", context, status=422 if form.errors else 200)
 
 
+OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js"]
+
+
 def service_worker(request):
-    """The offline worker, served under /log/ so that its scope covers the log screen."""
-    response = render(request, "touchpoints/sw.js", content_type="text/javascript")
+    """The offline worker, served under /log/ so that its scope covers the log screen.
+
+    Its cache is named after the static files' (hashed, in production) URLs, so a deploy
+    that changes one starts a fresh cache and drops the old.
+    """
+    urls = [static(path) for path in OFFLINE_SHELL]
+    version = hashlib.sha256("".join(urls).encode()).hexdigest()[:12]
+    context = {"shell": urls, "version": version}
+    response = render(request, "touchpoints/sw.js", context, content_type="text/javascript")
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -1,13 +1,9 @@
 {% load static %}// Moments' service worker: the log screen opens with no network. Its scope is /log/.
 // Pages: network first (a short wait on a bad link), else the last copy. Static files:
 // from the cache, refreshed behind the scenes.
-const CACHE = "moments-log-v1";
+const CACHE = "moments-log-{{ version }}";
 const LOG_URL = "{% url 'touchpoints:log' %}";
-const STATIC = [
-  "{% static 'css/moments.css' %}",
-  "{% static 'js/log.js' %}",
-  "{% static 'django_htmx/htmx-2.min.js' %}",
-];
+const STATIC = [{% for url in shell %}"{{ url }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 const NETWORK_WAIT_MS = 4000;
 
 async function cacheLogPage(cache) {
