@@ -36,7 +36,11 @@ def open_for_team(team: Team | None) -> QuerySet[Recovery]:
         return Recovery.objects.none()
     return (
         Recovery.objects.filter(team=team, closed_at__isnull=True)
-        .select_related("answer__invitation__moment__touchpoint_type", "taken_by")
+        .select_related(
+            "answer__invitation__moment__touchpoint_type",
+            "answer__invitation__moment__staff",
+            "taken_by",
+        )
         .order_by("opened_at")
     )
 

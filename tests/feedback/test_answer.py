@@ -240,3 +240,9 @@ def test_line_breaks_count_once_towards_the_comment_limit(client, invitation):
 def test_only_get_and_post_are_answered(client, invitation):
     assert client.put(answer_url(invitation), "csat=5").status_code == 405
     assert Answer.objects.count() == 0
+
+
+def test_public_page_forbids_scripts_even_if_escaping_failed(client, invitation):
+    policy = client.get(answer_url(invitation))["Content-Security-Policy"]
+    assert "script-src 'none'" in policy
+    assert "default-src 'none'" in policy

@@ -86,3 +86,20 @@ def test_praise_for_another_team_stays_there(client, agent, jfk_agent, org):
 def test_the_team_panel_is_for_the_front_line(client, arn_manager):
     client.login(username=arn_manager.username, password=PASSWORD)
     assert client.get(reverse("feedback:team_panel")).status_code == 403
+
+
+def test_the_panel_costs_the_same_queries_however_much_there_is(
+    client, agent, org, django_assert_max_num_queries
+):
+    answered(agent, org["desk"], client, csat=1, comment="First")
+    answered(agent, org["desk"], client, csat=5, comment="Praise")
+    client.login(username=agent.username, password=PASSWORD)
+    url = reverse("feedback:team_panel")
+    with django_assert_max_num_queries(50) as first:
+        client.get(url, HTTP_HX_REQUEST="true")
+    few = len(first)  # now: each request clears the connection's query log
+    for n in range(6):
+        answered(agent, org["desk"], client, csat=1 + n % 2 * 4, comment=f"More {n}")
+    with django_assert_max_num_queries(few):
+        response = client.get(url, HTTP_HX_REQUEST="true")
+    assert "More 5" in response.text
