@@ -269,6 +269,13 @@ class LocationAdmin(ConfigAdmin):
     def team_count(self, location):
         return location.team_count
 
+    def archive_warning(self, location) -> str:
+        open_teams = location.teams.filter(active=True).count()
+        if not open_teams:
+            return ""
+        teams = "1 team is" if open_teams == 1 else f"{open_teams} teams are"
+        return f"{teams} still active at {location}: archive them too if they closed."
+
 
 @admin.register(Team, site=site)
 class TeamAdmin(ConfigAdmin):
@@ -294,6 +301,13 @@ class TeamAdmin(ConfigAdmin):
     @admin.display(description="Managed by")
     def manager_list(self, team):
         return ", ".join(m.get_full_name() or m.username for m in team.managers.all())
+
+    def archive_warning(self, team) -> str:
+        staying = team.members.filter(is_active=True).count()
+        if not staying:
+            return ""
+        people = "1 person is" if staying == 1 else f"{staying} people are"
+        return f"{people} still in {team}: move them to an active team so they can keep logging."
 
 
 # -- audit trail ------------------------------------------------------------------------

@@ -117,6 +117,7 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
     """
 
     archive_field = "active"
+    archive_words = ("Archive", "archived", "Restore")  # people are deactivated instead
     actions = ["archive_selected", "restore_selected"]
     history_template = "admin/audit_history.html"
 
@@ -221,7 +222,27 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
         if "delete_selected" in actions:
             description = actions["delete_selected"][2]
             actions["delete_selected"] = (delete_unused, "delete_selected", description)
+        archive, _, restore = self.archive_words
+        plural = self.opts.verbose_name_plural
+        for name, description in (
+            ("archive_selected", f"{archive} selected {plural} (history is kept)"),
+            ("restore_selected", f"{restore} selected {plural}"),
+        ):
+            if name in actions:
+                actions[name] = (actions[name][0], name, description)
         return actions
+
+    def archive_warning(self, obj) -> str:
+        """What still depends on `obj` now that it is archived; empty when nothing does."""
+        return ""
+
+    def _tell_archived(self, request, archived: list) -> None:
+        word = self.archive_words[1]
+        names = ", ".join(f"“{obj}”" for obj in archived) or "Nothing"
+        self.message_user(request, f"{names} {word}. History and figures are kept.")
+        for obj in archived:
+            if warning := self.archive_warning(obj):
+                self.message_user(request, warning, messages.WARNING)
 
     def _set_archived(self, request, obj, archived: bool) -> bool:
         if getattr(obj, self.archive_field) is not archived:
@@ -232,17 +253,17 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
         audit.record_change(request.user, obj, before)
         return True
 
-    @admin.action(description="Archive selected %(verbose_name_plural)s (history is kept)")
+    @admin.action(description="Archive selected")
     def archive_selected(self, request, queryset):
         with transaction.atomic():
-            done = sum(self._set_archived(request, obj, True) for obj in queryset)
-        self.message_user(request, f"Archived {done}. Their history and figures are kept.")
+            archived = [obj for obj in queryset if self._set_archived(request, obj, True)]
+        self._tell_archived(request, archived)
 
-    @admin.action(description="Restore selected %(verbose_name_plural)s")
+    @admin.action(description="Restore selected")
     def restore_selected(self, request, queryset):
         with transaction.atomic():
             done = sum(self._set_archived(request, obj, False) for obj in queryset)
-        self.message_user(request, f"Restored {done}.")
+        self.message_user(request, f"{self.archive_words[2]}d {done}.")
 
     def archive_view(self, request, object_id):
         if request.method != "POST":
@@ -254,7 +275,7 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
             raise PermissionDenied
         with transaction.atomic():
             self._set_archived(request, obj, True)
-        self.message_user(request, f"“{obj}” is archived. Its history and figures are kept.")
+        self._tell_archived(request, [obj])
         return redirect(admin_url(self.opts, "change", obj.pk))
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -278,6 +299,7 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
             "used_by": describe(found),
         }
         if self.archive_field is not None:
+            context["archive_words"] = self.archive_words
             context["archived"] = not getattr(obj, self.archive_field)
             context["archive_url"] = admin_url(self.opts, "archive", obj.pk)
         return TemplateResponse(request, "admin/refuse_delete.html", context, status=409)
@@ -286,8 +308,9 @@ class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
 def refusal(modeladmin: ConfigAdmin, in_use: list) -> str:
     listed = "; ".join(f"“{obj}” is used by {describe(found)}" for obj, found in in_use)
     plural = modeladmin.opts.verbose_name_plural
+    archive = modeladmin.archive_words[0]
     instead = (
-        f"Archive them instead with “Archive selected {plural}”."
+        f"{archive} them instead with “{archive} selected {plural}”."
         if modeladmin.archive_field
         else "Move or archive what uses them first."
     )

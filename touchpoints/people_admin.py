@@ -89,6 +89,7 @@ class TeamFilter(admin.RelatedFieldListFilter):
 @admin.register(User, site=site)
 class PersonAdmin(ConfigAdmin, UserAdmin):
     archive_field = "is_active"
+    archive_words = ("Deactivate", "deactivated: they can no longer sign in", "Reactivate")
     form = PersonChangeForm
     add_form = PersonCreationForm
     change_list_template = "admin/touchpoints/user/change_list.html"

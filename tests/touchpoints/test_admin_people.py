@@ -104,6 +104,7 @@ def test_deleting_someone_who_logged_moments_is_refused_and_offers_deactivating(
     response = client.post(reverse("admin:touchpoints_user_delete", args=[agent.pk]))
     assert response.status_code == 409
     assert "is used by 1 moment" in response.text
+    assert "Deactivate “anna”" in response.text
     assert User.objects.filter(pk=agent.pk, is_active=True).exists()
 
 

@@ -77,10 +77,13 @@ def test_bulk_deleting_locations_and_teams_in_use_removes_nothing(
     assert Team.objects.count() == 2
 
 
-def test_archiving_a_team_keeps_its_people_and_moments(client, org, role_admin, arn_in_use):
+def test_archiving_a_team_keeps_its_people_and_moments_and_says_who_to_move(
+    client, org, role_admin, arn_in_use
+):
     client.force_login(role_admin)
     url = reverse("admin:touchpoints_team_archive", args=[org["arn_desk"].pk])
-    client.post(url)
+    response = client.post(url, follow=True)
+    assert "1 person is still in Check-in desk (ARN): move them" in response.text
     desk = Team.objects.get(pk=org["arn_desk"].pk)
     assert not desk.active
     assert desk.moments.count() == 1 and desk.members.count() == 1
