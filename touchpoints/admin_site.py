@@ -47,7 +47,7 @@ class MomentsAdminSite(admin.AdminSite):
     site_header = "Moments configuration"
     site_title = "Moments configuration"
     index_title = "Configure the organisation"
-    site_url = "/"
+    site_url = "/dashboard/"  # "View site" takes an admin to the figures their changes shape
     # The filters and the wide lists need the room more than a second menu does.
     enable_nav_sidebar = False
 

@@ -134,3 +134,10 @@ def test_the_template_can_be_downloaded_and_imports_cleanly(client, org, role_ad
     assert "attachment" in response["Content-Disposition"]
     assert response.content.decode() == template_csv()
     assert not plan_import(template_csv()).has_errors
+
+
+def test_checking_without_a_file_asks_for_one(client, role_admin):
+    client.force_login(role_admin)
+    response = client.post(IMPORT_URL, {"check": "Check"})
+    assert response.status_code == 422
+    assert "Choose a CSV file to check." in response.text
