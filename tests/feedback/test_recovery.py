@@ -1,17 +1,22 @@
 """A low answer opens a recovery on the moment's team, and the team closes it itself."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.metrics import Figures
 from dashboards.models import DailyRollup
 from dashboards.rollup import rebuild_dirty
+from feedback.invitations import invitation_for
 from feedback.models import Answer, FeedbackSettings, Recovery
 from feedback.recovery import AlreadyClosed, NotYourTeam, close, take
 from tests.conftest import PASSWORD, make_user
+from tests.feedback.conftest import make_moment
 from touchpoints.models import DirtyDay, Role
 
 
@@ -160,3 +165,25 @@ def test_the_team_sees_how_long_putting_it_right_took(client, invitation, agent)
     client.login(username=agent.username, password=PASSWORD)
     response = client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true")
     assert "1 h 35 min after the answer" in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_at_once_store_one_answer_and_one_recovery(postgres, agent, org):
+    invitation = invitation_for(make_moment(agent, org["desk"]))
+    url = reverse("feedback:answer", args=[invitation.token])
+    barrier = threading.Barrier(4)
+    pages = []
+
+    def send():
+        barrier.wait()
+        pages.append(Client().post(url, {"csat": 1, "comment": "twice"}).text)
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (Answer.objects.count(), Recovery.objects.count()) == (1, 1)
+    assert sorted("Thank you!" in page for page in pages) == [False, False, False, True]
+    assert sum("We already have your answer" in page for page in pages) == 3
