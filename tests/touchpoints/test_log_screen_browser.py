@@ -145,12 +145,10 @@ def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
     log_in(tablet, agent.username)
     tablet.locator(".tile", has_text="Check-in desk").tap()
     tablet.locator(".face-1").tap()
-    tablet.get_by_text("Note and customer reference").tap()
     tablet.get_by_label("Booking code or loyalty number").fill("XK7P2Q")
     tablet.locator("label.toggle").tap()  # not resolved
     tablet.get_by_role("button", name="Save moment").tap()
     wait_until(lambda: Moment.objects.exists())
-    tablet.get_by_text("Note and customer reference").tap()
     tablet.get_by_label("Booking code or loyalty number").fill("xk7p2q")
     history = tablet.locator("#customer-history")
     history.get_by_text("1 not resolved on the spot").wait_for()
