@@ -95,3 +95,16 @@ def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, mo
     tablet.locator("#team-panel label.chip", has_text="Customer satisfied").tap()
     tablet.get_by_role("button", name="Done: close it").tap()
     tablet.get_by_text("Nothing to put right").wait_for()
+
+
+def test_the_panels_refresh_never_wipes_a_note_being_typed(tablet, agent, moment, client):
+    client.post(f"/r/{invitation_for(moment).token}/", {"csat": 1, "comment": "Cold coffee"})
+    log_in(tablet, agent.username)
+    tablet.goto("/feedback/team/")
+    tablet.get_by_role("button", name="I'll take it").tap()
+    tablet.get_by_label("Note for the team (optional)").fill("Called, offered a voucher")
+    refresh = "htmx.ajax('GET', '/feedback/team/', {target: '#team-panel', swap: 'innerHTML'})"
+    tablet.evaluate(refresh)
+    tablet.wait_for_timeout(1000)
+    note = tablet.get_by_label("Note for the team (optional)")
+    assert note.input_value() == "Called, offered a voucher"
