@@ -249,6 +249,9 @@ class TeamInline(admin.TabularInline):
     can_delete = False
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("location")
+
     def get_extra(self, request, obj=None, **kwargs):
         # A new airport starts with room for its first teams; an existing one adds on demand.
         return 3 if obj is None else 0
@@ -341,7 +344,8 @@ class AuditEntryAdmin(AdminRoleOnly, admin.ModelAdmin):
     @admin.display(description="Object", ordering="object_repr")
     def object_link(self, entry):
         model = entry.content_type.model_class()
-        if model is None or model not in self.admin_site._registry:
+        gone = entry.action == AuditEntry.Action.DELETED
+        if gone or model is None or model not in self.admin_site._registry:
             return entry.object_repr
         url = admin_url(model._meta, "history", entry.object_id)
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)

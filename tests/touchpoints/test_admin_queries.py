@@ -52,3 +52,29 @@ def test_a_list_page_costs_the_same_queries_for_5_rows_as_for_60(
     with django_assert_max_num_queries(16):
         many = queries_on(client, page)
     assert many == few
+
+
+def change_page_queries(client, obj) -> int:
+    url = reverse(f"admin:touchpoints_{obj._meta.model_name}_change", args=[obj.pk])
+    client.get(url)  # the first visit fills per-process caches (content types) once
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_an_airports_page_costs_the_same_with_3_teams_as_with_30(client, org, role_admin):
+    client.force_login(role_admin)
+    osl = Location.objects.create(name="Oslo", code="OSL", timezone="Europe/Oslo")
+    for n in range(3):
+        Team.objects.create(name=f"Team {n}", location=osl)
+    few = change_page_queries(client, osl)
+    for n in range(3, 30):
+        Team.objects.create(name=f"Team {n}", location=osl)
+    assert change_page_queries(client, osl) == few
+
+
+def test_a_persons_page_costs_the_same_with_3_teams_as_with_30(client, org, agent, role_admin):
+    client.force_login(role_admin)
+    few = change_page_queries(client, agent)
+    add_rows(org, start=0, count=27)
+    assert change_page_queries(client, agent) == few
