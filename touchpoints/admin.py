@@ -144,6 +144,9 @@ class ExtraFieldInline(admin.TabularInline):
     verbose_name = "extra field on the log screen"
     verbose_name_plural = "extra fields on the log screen"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("touchpoint_type")
+
 
 @admin.register(TouchpointType, site=site)
 class TouchpointTypeAdmin(ConfigAdmin):

@@ -78,3 +78,14 @@ def test_a_persons_page_costs_the_same_with_3_teams_as_with_30(client, org, agen
     few = change_page_queries(client, agent)
     add_rows(org, start=0, count=27)
     assert change_page_queries(client, agent) == few
+
+
+def test_a_types_page_costs_the_same_with_2_extra_fields_as_with_20(client, org, role_admin):
+    client.force_login(role_admin)
+    boarding = org["boarding"]
+    for n in range(2):
+        ExtraField.objects.create(touchpoint_type=boarding, key=f"f{n}", label=f"Field {n}")
+    few = change_page_queries(client, boarding)
+    for n in range(2, 20):
+        ExtraField.objects.create(touchpoint_type=boarding, key=f"f{n}", label=f"Field {n}")
+    assert change_page_queries(client, boarding) == few
