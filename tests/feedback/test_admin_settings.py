@@ -2,7 +2,8 @@
 
 from django.urls import reverse
 
-from feedback.models import FeedbackSettings
+from feedback.invitations import invitation_for
+from feedback.models import Answer, FeedbackSettings
 from touchpoints.models import AuditEntry
 
 
@@ -65,3 +66,19 @@ def test_the_settings_cannot_be_deleted_or_duplicated(client, role_admin):
     )
     assert client.get(reverse("admin:feedback_feedbacksettings_add")).status_code == 403
     assert FeedbackSettings.objects.count() == 1
+
+
+def test_a_threshold_raised_by_an_admin_applies_to_the_next_answer(client, role_admin, invitation):
+    client.force_login(role_admin)
+    client.post(settings_url(), form(low_csat_at_most="3"))
+    client.logout()
+    client.post(reverse("feedback:answer", args=[invitation.token]), {"csat": 3})
+    assert Answer.objects.get().is_low
+
+
+def test_a_longer_expiry_applies_to_the_next_invitation(client, role_admin, moment):
+    client.force_login(role_admin)
+    client.post(settings_url(), form(invitation_expiry_days="14"))
+    invitation = invitation_for(moment)
+    days_open = (invitation.expires_at - invitation.created_at).total_seconds() / 86400
+    assert round(days_open) == 14
