@@ -26,6 +26,7 @@ Bucket = tuple[int, date]  # (location id, local date)
 
 BATCH_SIZE = 500  # buckets per transaction when re-rolling dirty days
 RANGE_CHUNK_DAYS = 31  # local days per transaction when rebuilding a range
+RANGE_WORK_MEM = "256MB"  # PostgreSQL memory per join or grouping in a range rebuild
 # First key of pg_advisory_xact_lock(key, location id): "one roll-up of a location at a time".
 LOCK_NAMESPACE = 0x0526
 
@@ -58,7 +59,9 @@ COUNTED_COLUMNS = [
 
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
 # a = the customer's answer, r = its recovery (NULL when there is none: CASE counts 0).
-# Each is one-to-one with the moment, so the joins never count a moment twice.
+# Each is one-to-one with the moment, so the joins never count a moment twice. Feedback is
+# joined among itself first: on PostgreSQL 15 a recovery joined straight onto a day of
+# moments, most without an answer, can hash all those NULLs into one bucket and crawl.
 MOMENT_SELECT = """
     SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
         COUNT(*),                                                     -- moments
@@ -90,9 +93,11 @@ MOMENT_SELECT = """
             THEN 1 ELSE 0 END),                                       -- gap_staff_bad_customer_high
         %s                                                            -- rolled_at
     FROM touchpoints_moment m
-    LEFT JOIN feedback_invitation i ON i.moment_id = m.id
-    LEFT JOIN feedback_answer a ON a.invitation_id = i.id
-    LEFT JOIN feedback_recovery r ON r.answer_id = a.id
+    LEFT JOIN (
+        feedback_invitation i
+        LEFT JOIN feedback_answer a ON a.invitation_id = i.id
+        LEFT JOIN feedback_recovery r ON r.answer_id = a.id
+    ) ON i.moment_id = m.id
     WHERE {where}
     GROUP BY m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel
 """
@@ -126,13 +131,15 @@ class RollupTable:
     select: str  # the GROUP BY, with {where} on raw rows aliased `alias`
     alias: str
 
-    def upsert_sql(self, where: str) -> str:
-        columns = ", ".join([*self.key, *self.columns, "rolled_at"])
+    @property
+    def all_columns(self) -> list[str]:
+        return [*self.key, *self.columns, "rolled_at"]
+
+    def upsert_sql(self, select: str) -> str:
         updates = ", ".join(f"{c} = excluded.{c}" for c in [*self.columns, "rolled_at"])
         return (
-            f"INSERT INTO {self.name} ({columns})"
-            + self.select.format(where=where)
-            + f"ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET {updates}"
+            f"INSERT INTO {self.name} ({', '.join(self.all_columns)}) {select}"
+            f" ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET {updates}"
         )
 
 
@@ -149,6 +156,7 @@ class Scope:
     condition: str  # `{t}` stands for the table alias and a dot
     params: tuple
     location_ids: tuple[int, ...]
+    large: bool = False  # many days: worth more memory for the joins and the grouping
 
     def where(self, alias: str = "") -> str:
         return self.condition.format(t=f"{alias}." if alias else "")
@@ -169,14 +177,13 @@ def buckets_scope(buckets: Iterable[Bucket]) -> Scope:
 
 def range_scope(since: date, until: date, location_ids: Iterable[int] | None = None) -> Scope:
     """Every bucket from `since` to `until` (inclusive), of the given locations or all."""
-    condition, params = "{t}local_date BETWEEN %s AND %s", [since, until]
     if location_ids is None:
-        ids = sorted(Location.objects.values_list("pk", flat=True))
-    else:
-        ids = sorted(set(location_ids))
-        condition += f" AND {{t}}location_id IN ({_marks(ids)})"
-        params += ids
-    return Scope(condition, tuple(params), tuple(ids))
+        location_ids = Location.objects.values_list("pk", flat=True)
+    ids = sorted(set(location_ids))
+    # Naming every location lets PostgreSQL walk the (location, local date) index, one
+    # short range per location, instead of reading the whole moment table for a week.
+    condition = f"{{t}}location_id IN ({_marks(ids)}) AND {{t}}local_date BETWEEN %s AND %s"
+    return Scope(condition, (*ids, since, until), tuple(ids), large=True)
 
 
 def _marks(values: list) -> str:
@@ -191,6 +198,7 @@ def rebuild(scope: Scope, after_writes: Callable[[], None] | None = None) -> Non
     written, before the marks are cleared: a seam for tests that land a save mid-run.
     """
     with transaction.atomic(), connection.cursor() as cursor:
+        _plan_for_roll_ups(cursor, scope)
         _lock_locations(cursor, scope.location_ids)
         cursor.execute(
             f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}", scope.params
@@ -198,13 +206,41 @@ def rebuild(scope: Scope, after_writes: Callable[[], None] | None = None) -> Non
         marks = cursor.fetchall()
         rolled_at = timezone.now()
         for table in ROLLUP_TABLES:
-            cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
-            cursor.execute(table.upsert_sql(scope.where(table.alias)), [rolled_at, *scope.params])
+            _write(cursor, table, scope, rolled_at)
         if after_writes is not None:
             after_writes()
         cursor.executemany(
             "DELETE FROM touchpoints_dirtyday WHERE id = %s AND marked_at = %s", marks
         )
+
+
+def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
+    """Replace the scope's rows of `table` with one GROUP BY over the raw rows."""
+    cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
+    select = table.select.format(where=scope.where(table.alias))
+    params = [rolled_at, *scope.params]
+    if not (scope.large and connection.vendor == "postgresql"):
+        cursor.execute(table.upsert_sql(select), params)
+        return
+    # PostgreSQL spreads a plain query over several cores, never an INSERT … SELECT: so a
+    # range is grouped into a temporary table in parallel, then upserted from there.
+    columns = ", ".join(table.all_columns)
+    cursor.execute(f"CREATE TEMPORARY TABLE rollup_batch ({columns}) AS {select}", params)
+    cursor.execute(table.upsert_sql("SELECT * FROM rollup_batch WHERE true"))
+    cursor.execute("DROP TABLE rollup_batch")
+
+
+def _plan_for_roll_ups(cursor, scope: Scope) -> None:
+    """Planner settings for this transaction only. The raw rows are cached or on SSD, but
+    PostgreSQL's defaults assume spinning disks and so would hash whole feedback tables to
+    roll up one day instead of following their indexes; compiling the query (JIT) costs
+    more than it saves; and a range rebuild groups millions of rows, which needs memory."""
+    if connection.vendor != "postgresql":
+        return
+    cursor.execute("SET LOCAL jit = off")
+    cursor.execute("SET LOCAL random_page_cost = 1.1")
+    if scope.large:
+        cursor.execute(f"SET LOCAL work_mem = '{RANGE_WORK_MEM}'")
 
 
 def _lock_locations(cursor, location_ids: tuple[int, ...]) -> None:

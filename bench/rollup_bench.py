@@ -1,0 +1,152 @@
+"""Roll-up speed at SAS scale, on PostgreSQL.
+
+Measures, in one run against the same data:
+  (c) the floor: the roll-up's plain GROUP BY over every moment, rows fetched, nothing written;
+  (b) a full rebuild of the same range through `rebuild_range` (what `manage.py rollup` runs);
+  (a) the incremental roll-up of one full day (every station's bucket marked dirty), as beat
+      runs it; the median of three.
+and prints the figures, the ratio (b)/(c) and a year of 50 million moments extrapolated
+from (b). The data (about 4 GB for ten million moments) is generated once by
+bench/sas_data.py into its own database and kept for the next run unless --drop is given.
+
+    .venv/bin/python bench/rollup_bench.py              # ten million moments (73 days)
+    .venv/bin/python bench/rollup_bench.py --days 7     # a quick look
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sas_data  # noqa: E402  (a sibling script, not a package)
+
+YEAR_OF_MOMENTS = 50_000_000
+GOALS = {"incremental day (s)": 1.0, "rebuild / floor": 1.3, "year extrapolated (s)": 120.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Roll-up speed at SAS scale.")
+    parser.add_argument("--days", type=int, default=73, help="days of data (73 = 10 M moments)")
+    parser.add_argument("--chunk-days", type=int, help="days per transaction in the rebuild")
+    parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
+    args = parser.parse_args()
+    sas_data.use_bench_database()
+    if abs(sas_data.moment_count() - args.days * sas_data.MOMENTS_PER_DAY) > 0.01 * (
+        args.days * sas_data.MOMENTS_PER_DAY
+    ):
+        print(f"Generating {args.days} days of SAS-shaped data…", file=sys.stderr)
+        sas_data.generate(args.days)
+    first, last, moments = _extent()
+    chunk_days = args.chunk_days or (last - first).days + 1
+    print(f"{moments:,} moments from {first} to {last}, {_load()}")
+
+    floor = _timed(lambda: _plain_group_by(first, last))
+    rebuild = _timed(lambda: _rebuild(first, last, chunk_days))
+    _check_exact(moments)
+    day = first + timedelta(days=(last - first).days // 2)
+    incremental = statistics.median(_incremental(day) for _ in range(3))
+
+    year = rebuild * YEAR_OF_MOMENTS / moments
+    figures = {
+        "incremental day (s)": incremental,
+        "rebuild / floor": rebuild / floor,
+        "year extrapolated (s)": year,
+    }
+    print(f"(c) plain GROUP BY, no writes:      {floor:7.2f} s")
+    print(f"(b) full rebuild, {chunk_days} days a chunk: {rebuild:7.2f} s")
+    print(f"(a) incremental roll-up of {day}: {incremental:7.2f} s (median of 3)")
+    print(f"ratio (b)/(c) = {rebuild / floor:.2f}; a year of 50 M moments ≈ {year:.0f} s")
+    for name, value in figures.items():
+        verdict = "met" if value <= GOALS[name] else "MISSED"
+        print(f"  goal {name} <= {GOALS[name]}: {value:.2f} {verdict}")
+    if args.drop:
+        _drop()
+
+
+def _extent():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(local_date), max(local_date), count(*) FROM touchpoints_moment")
+        return cursor.fetchone()
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as loadavg:
+        return f"load average {loadavg.read().split()[0]} on this machine"
+
+
+def _timed(run) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def _plain_group_by(first, last) -> None:
+    """The floor: the same GROUP BYs with the same planner settings, fetched, not written."""
+    from django.db import connection, transaction
+
+    from dashboards import rollup
+
+    scope = rollup.range_scope(first, last)
+    with transaction.atomic(), connection.cursor() as cursor:
+        rollup._plan_for_roll_ups(cursor, scope)
+        for table in rollup.ROLLUP_TABLES:
+            cursor.execute(
+                table.select.format(where=scope.where(table.alias)), [None, *scope.params]
+            )
+            cursor.fetchall()
+
+
+def _rebuild(first, last, chunk_days: int) -> None:
+    from dashboards.rollup import rebuild_range
+
+    rebuild_range(first, last, chunk_days=chunk_days)
+
+
+def _incremental(day) -> float:
+    """Mark every station's bucket of `day` dirty, then time the beat task's work."""
+    from django.utils import timezone
+
+    from dashboards.rollup import rebuild_dirty
+    from touchpoints.models import DirtyDay, Location
+
+    DirtyDay.objects.bulk_create(
+        [
+            DirtyDay(location=loc, local_date=day, marked_at=timezone.now())
+            for loc in Location.objects.all()
+        ],
+        ignore_conflicts=True,
+    )
+    started = time.perf_counter()
+    rebuild_dirty()
+    return time.perf_counter() - started
+
+
+def _check_exact(moments: int) -> None:
+    from django.db.models import Sum
+
+    from dashboards.models import DailyRollup
+
+    rolled = DailyRollup.objects.aggregate(total=Sum("moments"))["total"]
+    assert rolled == moments, f"the roll-ups count {rolled:,} moments, the table holds {moments:,}"
+
+
+def _drop() -> None:
+    import psycopg
+    from django.db import connection
+
+    connection.close()
+    name = sas_data.BENCH_DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = sas_data.BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}"')
+    print(f"Dropped {name}.")
+
+
+if __name__ == "__main__":
+    main()
