@@ -118,12 +118,18 @@
   // ---- Logging out with moments still on the tablet asks first. ----
   const logout = $("form.logout");
   const dialog = $("#logout-warning");
+  const leave = async () => {
+    // The kept copy of the log screen is this person's: the next one must not open it.
+    if (window.caches) for (const key of await caches.keys()) await caches.delete(key);
+    logout.dataset.confirmed = "1";
+    logout.submit();
+  };
   if (logout && dialog) {
     logout.addEventListener("submit", async (event) => {
       if (logout.dataset.confirmed) return;
       event.preventDefault();
       const waiting = await render();
-      if (!waiting) return logout.submit();
+      if (!waiting) return leave();
       $(".logout-count", dialog).textContent =
         `${waiting} ${waiting === 1 ? "moment is" : "moments are"} still waiting to send.`;
       dialog.showModal();
@@ -132,7 +138,8 @@
       const choice = event.target.closest("button")?.value;
       if (!choice) return;
       dialog.close();
-      if (choice === "logout") { logout.dataset.confirmed = "1"; logout.submit(); } else flush();
+      if (choice === "logout") leave();
+      else flush();
     });
   }
 
@@ -264,5 +271,6 @@
     typeChanged();
   }
   flush();
+  document.documentElement.dataset.outbox = "ready"; // taps from here on are queued
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});
 })();

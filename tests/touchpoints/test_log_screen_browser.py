@@ -15,6 +15,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1.min.js"
 
 
+def open_log_screen(page, username: str) -> None:
+    """Log in and wait until the screen's script is ready to queue a save."""
+    log_in(page, username)
+    page.wait_for_selector("html[data-outbox=ready]", state="attached")
+
+
 def wait_until(condition, seconds: float = 10) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -52,7 +58,7 @@ def log_typical_moment(page) -> Taps:
 
 
 def test_typical_moment_is_logged_in_three_taps(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     taps = log_typical_moment(tablet)
     tablet.locator(".saved-title", has_text="Saved: Bag drop, good").wait_for()
     wait_until(lambda: Moment.objects.exists())
@@ -64,7 +70,7 @@ def test_typical_moment_is_logged_in_three_taps(tablet, agent, org):
 
 
 def test_form_is_fresh_at_once_for_the_next_moment(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     first_uuid = tablet.locator("input[name=uuid]").input_value()
     log_typical_moment(tablet)
     tablet.wait_for_function("!document.querySelector('input[name=touchpoint_type]:checked')")
@@ -73,7 +79,7 @@ def test_form_is_fresh_at_once_for_the_next_moment(tablet, agent, org):
 
 
 def test_undo_takes_the_moment_back(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     log_typical_moment(tablet)
     wait_until(lambda: Moment.objects.exists())
     tablet.get_by_role("button", name="Undo").tap()
@@ -82,7 +88,7 @@ def test_undo_takes_the_moment_back(tablet, agent, org):
 
 
 def test_moments_logged_offline_are_sent_once_with_their_real_times(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     tablet.context.set_offline(True)
     before = timezone.now()
     log_typical_moment(tablet)
@@ -105,7 +111,7 @@ def test_moments_logged_offline_are_sent_once_with_their_real_times(tablet, agen
 
 
 def test_double_tap_on_save_stores_one_moment(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     tablet.locator(".tile", has_text="Bag drop").tap()
     tablet.locator(".face-4").tap()
     save = tablet.get_by_role("button", name="Save moment")
@@ -117,7 +123,7 @@ def test_double_tap_on_save_stores_one_moment(tablet, agent, org):
 
 
 def test_logging_out_with_unsent_moments_warns_first(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     tablet.context.set_offline(True)
     log_typical_moment(tablet)
     tablet.get_by_text("1 moment waiting to send").wait_for()
@@ -130,11 +136,12 @@ def test_logging_out_with_unsent_moments_warns_first(tablet, agent, org):
 
 
 def test_log_screen_opens_with_no_network(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     tablet.evaluate("navigator.serviceWorker.ready")
     tablet.reload()  # the worker now controls the page and has kept a copy of it
     tablet.context.set_offline(True)
     tablet.reload()
+    tablet.wait_for_selector("html[data-outbox=ready]", state="attached")
     log_typical_moment(tablet)
     tablet.get_by_text("1 moment waiting to send").wait_for()
     tablet.context.set_offline(False)
@@ -142,7 +149,7 @@ def test_log_screen_opens_with_no_network(tablet, agent, org):
 
 
 def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     tablet.locator(".tile", has_text="Check-in desk").tap()
     tablet.locator(".face-1").tap()
     tablet.get_by_label("Booking code or loyalty number").fill("XK7P2Q")
@@ -156,7 +163,7 @@ def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
 
 
 def test_log_screen_has_no_serious_accessibility_violations(tablet, agent, org):
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     tablet.add_script_tag(path=str(AXE))
     result = tablet.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
@@ -173,7 +180,7 @@ def test_a_types_extra_field_is_asked_only_for_that_type(tablet, agent, org):
     ExtraField.objects.create(
         touchpoint_type=org["boarding"], key="flight", label="Flight number", required=True
     )
-    log_in(tablet, agent.username)
+    open_log_screen(tablet, agent.username)
     flight = tablet.get_by_label("Flight number")
     tablet.locator(".tile", has_text="Bag drop").tap()
     assert not flight.is_visible()
@@ -183,3 +190,20 @@ def test_a_types_extra_field_is_asked_only_for_that_type(tablet, agent, org):
     tablet.get_by_role("button", name="Save moment").tap()
     wait_until(lambda: Moment.objects.exists())
     assert Moment.objects.get().extra == {"flight": "SK903"}
+
+
+def test_moments_left_on_the_tablet_at_logout_are_sent_at_the_next_login(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    tablet.context.set_offline(True)
+    log_typical_moment(tablet)
+    tablet.get_by_text("1 moment waiting to send").wait_for()
+    tablet.route("**/log/", lambda route: route.abort())  # saves still fail
+    tablet.context.set_offline(False)
+    tablet.get_by_role("button", name="Log out").tap()
+    tablet.get_by_role("dialog").get_by_role("button", name="Log out anyway").tap()
+    tablet.wait_for_url("**/login/")
+    tablet.unroute("**/log/")
+    assert Moment.objects.count() == 0
+
+    open_log_screen(tablet, agent.username)
+    wait_until(lambda: Moment.objects.count() == 1, seconds=20)
