@@ -218,3 +218,14 @@ def test_a_new_type_starts_with_every_channel_and_the_house_colour(client, role_
     for channel in ("in_person", "phone", "chat", "email"):
         assert re.search(rf'name="channels" value="{channel}"[^>]*checked', page), channel
     assert re.search(r'type="color" name="colour" value="#0b4f8a"', page)
+
+
+def test_deleting_a_stage_that_still_has_types_is_refused(client, org, role_admin):
+    gate = org["boarding"].stage
+    client.force_login(role_admin)
+    url = reverse("admin:touchpoints_journeystage_delete", args=[gate.pk])
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 409
+    assert "is used by 1 touchpoint type" in response.text
+    assert "Move or archive what uses it first" in response.text
+    assert TouchpointType.objects.get(name="Boarding").stage == gate
