@@ -1,5 +1,7 @@
+import gzip
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -196,3 +198,14 @@ def test_a_type_defaults_to_the_teams_usual_channel(agent_client, org):
     form = agent_client.get(LOG_URL).context["form"]
     defaults = form.usage().defaults(org["desk"])
     assert (defaults["channel"], defaults["resolved"]) == ("phone", False)
+
+
+def test_log_screen_and_its_script_are_small_on_the_wire(agent_client, org):
+    from django.contrib.staticfiles import finders
+
+    page = agent_client.get(LOG_URL, headers={"Accept-Encoding": "gzip"})
+    script = Path(finders.find("js/log.js")).read_bytes()
+    assert page["Content-Encoding"] == "gzip"
+    # A slow hall Wi-Fi: the page and its own script stay a few kilobytes each.
+    assert len(page.content) < 6_000
+    assert len(gzip.compress(script)) < 6_000
