@@ -190,28 +190,24 @@ def _marks(values: list) -> str:
     return ", ".join(["%s"] * len(values)) or "NULL"
 
 
-def rebuild(scope: Scope, after_writes: Callable[[], None] | None = None) -> None:
-    """Recompute the scope's buckets from raw rows in one transaction and clear their marks.
+def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = None) -> None:
+    """Recompute the scope's buckets from raw rows and clear their marks; call inside a
+    transaction that holds the scope's location locks.
 
     A mark written after this run read it (a save that landed meanwhile) stays, so the next
-    run counts that save. `after_writes` runs inside the transaction once the roll-ups are
-    written, before the marks are cleared: a seam for tests that land a save mid-run.
+    run counts that save. `after_writes` runs once the roll-ups are written, before the
+    marks are cleared: a seam for tests that land a save mid-run.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        _plan_for_roll_ups(cursor, scope)
-        _lock_locations(cursor, scope.location_ids)
-        cursor.execute(
-            f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}", scope.params
-        )
-        marks = cursor.fetchall()
-        rolled_at = timezone.now()
-        for table in ROLLUP_TABLES:
-            _write(cursor, table, scope, rolled_at)
-        if after_writes is not None:
-            after_writes()
-        cursor.executemany(
-            "DELETE FROM touchpoints_dirtyday WHERE id = %s AND marked_at = %s", marks
-        )
+    cursor.execute(
+        f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}", scope.params
+    )
+    marks = cursor.fetchall()
+    rolled_at = timezone.now()
+    for table in ROLLUP_TABLES:
+        _write(cursor, table, scope, rolled_at)
+    if after_writes is not None:
+        after_writes()
+    cursor.executemany("DELETE FROM touchpoints_dirtyday WHERE id = %s AND marked_at = %s", marks)
 
 
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
@@ -244,10 +240,10 @@ def _plan_for_roll_ups(cursor, scope: Scope) -> None:
 
 
 def _lock_locations(cursor, location_ids: tuple[int, ...]) -> None:
-    """Make roll-ups of the same location take turns, so a slower run that read the raw
-    rows earlier can never overwrite a newer result. Locks are taken in id order, so two
-    runs never wait for each other in a circle. SQLite needs none: its IMMEDIATE
-    transactions already let one writer in at a time."""
+    """Wait until no other roll-up works on these locations, then keep them to ourselves
+    until commit, so that a slower run that read the raw rows earlier can never overwrite
+    a newer result. Locks are taken in id order, so two runs never wait in a circle.
+    SQLite needs none: its IMMEDIATE transactions already let one writer in at a time."""
     if connection.vendor != "postgresql" or not location_ids:
         return
     cursor.execute(
@@ -257,14 +253,47 @@ def _lock_locations(cursor, location_ids: tuple[int, ...]) -> None:
     )
 
 
+def _try_lock_locations(cursor, location_ids: set[int]) -> set[int]:
+    """The locations no other roll-up is working on, locked for us until commit."""
+    if connection.vendor != "postgresql" or not location_ids:
+        return location_ids
+    cursor.execute(
+        "SELECT id FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_xact_lock(%s::int, id)",
+        [sorted(location_ids), LOCK_NAMESPACE],
+    )
+    return {row[0] for row in cursor.fetchall()}
+
+
 def rebuild_buckets(
     buckets: Iterable[Bucket], after_writes: Callable[[], None] | None = None
 ) -> int:
-    """Recompute the given buckets, `BATCH_SIZE` per transaction; returns how many."""
+    """Recompute the given buckets, `BATCH_SIZE` per transaction; returns how many.
+
+    Never waits: a location that another roll-up is working on (a backfill, say) is left
+    marked dirty, and a later beat run takes it, instead of a worker idling on the lock.
+    """
     buckets = sorted(set(buckets))
+    done = 0
     for start in range(0, len(buckets), BATCH_SIZE):
-        rebuild(buckets_scope(buckets[start : start + BATCH_SIZE]), after_writes)
-    return len(buckets)
+        batch = buckets[start : start + BATCH_SIZE]
+        with transaction.atomic(), connection.cursor() as cursor:
+            free = _try_lock_locations(cursor, {location_id for location_id, _ in batch})
+            mine = [bucket for bucket in batch if bucket[0] in free]
+            _leave_dirty([bucket for bucket in batch if bucket[0] not in free])
+            if mine:
+                scope = buckets_scope(mine)
+                _plan_for_roll_ups(cursor, scope)
+                _rebuild(cursor, scope, after_writes)
+        done += len(mine)
+    return done
+
+
+def _leave_dirty(buckets: list[Bucket]) -> None:
+    now = timezone.now()
+    DirtyDay.objects.bulk_create(
+        [DirtyDay(location_id=loc, local_date=day, marked_at=now) for loc, day in buckets],
+        ignore_conflicts=True,
+    )
 
 
 def rebuild_dirty(limit: int = 5000) -> int:
@@ -284,15 +313,19 @@ def rebuild_range(
 ) -> int:
     """Rebuild every bucket from `since` to `until`, `chunk_days` local days per transaction.
 
-    Safe while the app is live: each chunk is a rebuild like any other, so saves that land
-    meanwhile stay dirty and are counted by the next run. Returns the number of chunks;
+    Safe while the app is live: each chunk waits for the locations' running roll-ups, is
+    one transaction, and leaves dirty what was saved meanwhile. Returns the number of chunks;
     `progress` is called with the last day of each chunk once it is committed.
     """
     ids = None if location_ids is None else list(location_ids)
     chunks, first = 0, since
     while first <= until:
         last = min(first + timedelta(days=chunk_days - 1), until)
-        rebuild(range_scope(first, last, ids))
+        scope = range_scope(first, last, ids)
+        with transaction.atomic(), connection.cursor() as cursor:
+            _plan_for_roll_ups(cursor, scope)
+            _lock_locations(cursor, scope.location_ids)
+            _rebuild(cursor, scope)
         chunks += 1
         if progress is not None:
             progress(last)

@@ -1,16 +1,20 @@
 import threading
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
+import psycopg
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from dashboards.metrics import Figures
-from dashboards.models import DailyRollup
-from dashboards.rollup import rebuild_buckets, rebuild_dirty
+from dashboards.models import DailyRollup, NeedRollup
+from dashboards.rollup import LOCK_NAMESPACE, rebuild_buckets, rebuild_dirty, rebuild_range
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
-from touchpoints.models import DirtyDay, Moment
+from touchpoints.models import DirtyDay, Moment, Need
+from touchpoints.moments import record_moment
 
 
 def add_moment(staff, touchpoint_type, outcome=4, resolved=True, **fields) -> Moment:
@@ -115,3 +119,128 @@ def test_two_roll_ups_of_one_bucket_at_once_do_not_double_count(postgres, agent,
 
 def _days_ago(days: int):
     return timezone.now() - timedelta(days=days)
+
+
+def test_needs_count_by_status_on_the_day_they_were_raised(agent, org):
+    yesterday = _days_ago(1)
+    for status, seconds in [("open", None), ("acknowledged", None), ("declined", None)]:
+        add_need(agent, status=status, raised_at=yesterday, seconds_to_provide=seconds)
+    add_need(agent, status="provided", raised_at=yesterday, seconds_to_provide=7200)
+    add_need(agent, status="provided", raised_at=yesterday, seconds_to_provide=3600)
+    rebuild_dirty()
+    row = NeedRollup.objects.get()
+    assert row.local_date == org["arn"].local_date(yesterday)
+    assert (row.raised, row.acknowledged, row.provided, row.declined) == (5, 1, 2, 1)
+    assert row.provide_seconds == 10800
+
+
+# A moment half an hour either side of local midnight, the night before and the night of each
+# change: (UTC instant, the local day it belongs to). Written out by hand, not computed.
+DST_NIGHTS = {
+    "stockholm-spring": ("arn", [
+        (datetime(2026, 3, 28, 22, 30, tzinfo=UTC), date(2026, 3, 28)),  # 23:30 CET
+        (datetime(2026, 3, 28, 23, 30, tzinfo=UTC), date(2026, 3, 29)),  # 00:30 CET
+        (datetime(2026, 3, 29, 21, 30, tzinfo=UTC), date(2026, 3, 29)),  # 23:30 CEST
+        (datetime(2026, 3, 29, 22, 30, tzinfo=UTC), date(2026, 3, 30)),  # 00:30 CEST
+    ]),
+    "stockholm-autumn": ("arn", [
+        (datetime(2026, 10, 24, 21, 30, tzinfo=UTC), date(2026, 10, 24)),  # 23:30 CEST
+        (datetime(2026, 10, 24, 22, 30, tzinfo=UTC), date(2026, 10, 25)),  # 00:30 CEST
+        (datetime(2026, 10, 25, 22, 30, tzinfo=UTC), date(2026, 10, 25)),  # 23:30 CET
+        (datetime(2026, 10, 25, 23, 30, tzinfo=UTC), date(2026, 10, 26)),  # 00:30 CET
+    ]),
+    "new-york-spring": ("jfk", [
+        (datetime(2026, 3, 8, 4, 30, tzinfo=UTC), date(2026, 3, 7)),  # 23:30 EST
+        (datetime(2026, 3, 8, 5, 30, tzinfo=UTC), date(2026, 3, 8)),  # 00:30 EST
+        (datetime(2026, 3, 9, 3, 30, tzinfo=UTC), date(2026, 3, 8)),  # 23:30 EDT
+        (datetime(2026, 3, 9, 4, 30, tzinfo=UTC), date(2026, 3, 9)),  # 00:30 EDT
+    ]),
+    "new-york-autumn": ("jfk", [
+        (datetime(2026, 11, 1, 3, 30, tzinfo=UTC), date(2026, 10, 31)),  # 23:30 EDT
+        (datetime(2026, 11, 1, 4, 30, tzinfo=UTC), date(2026, 11, 1)),  # 00:30 EDT
+        (datetime(2026, 11, 2, 4, 30, tzinfo=UTC), date(2026, 11, 1)),  # 23:30 EST
+        (datetime(2026, 11, 2, 5, 30, tzinfo=UTC), date(2026, 11, 2)),  # 00:30 EST
+    ]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("night", DST_NIGHTS)
+def test_moments_around_a_daylight_saving_change_land_on_their_local_day(
+    night, agent, jfk_agent, org
+):
+    code, moments = DST_NIGHTS[night]
+    staff = agent if code == "arn" else jfk_agent
+    for occurred_at, _ in moments:
+        add_moment(staff, org["desk"], occurred_at=occurred_at)
+    days = [day for _, day in moments]
+    rebuild_range(min(days), max(days))
+    per_day = DailyRollup.objects.values_list("local_date").annotate(Sum("moments"))
+    expected = {day: days.count(day) for day in days}
+    assert dict(per_day) == expected
+
+
+def test_a_range_rebuild_restores_lost_roll_ups_and_clears_their_marks(agent, org):
+    moments = [add_moment(agent, org["desk"], occurred_at=_days_ago(n)) for n in (1, 2, 3)]
+    DailyRollup.objects.all().delete()
+    days = [moment.local_date for moment in moments]
+    rebuild_range(min(days), max(days), chunk_days=2)
+    assert DailyRollup.objects.aggregate(Sum("moments"))["moments__sum"] == 3
+    assert not DirtyDay.objects.exists()
+
+
+def test_a_roll_up_skips_a_location_another_roll_up_is_busy_with(postgres, agent, org):
+    moment = add_moment(agent, org["desk"])
+    DirtyDay.objects.all().delete()
+    with psycopg.connect(_conninfo(), autocommit=True) as other:
+        key = [LOCK_NAMESPACE, org["arn"].pk]
+        other.execute("SELECT pg_advisory_lock(%s, %s)", key)
+        assert rebuild_buckets([bucket(moment)]) == 0
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+    assert DirtyDay.objects.filter(location=org["arn"], local_date=moment.local_date).exists()
+    rebuild_dirty()
+    assert DailyRollup.objects.get().moments == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moment_saved_during_a_roll_up_is_counted_by_the_next_run(postgres, agent, org):
+    first = add_moment(agent, org["desk"])
+
+    def save_from_another_tablet():
+        def save():
+            try:
+                record_moment(agent, _unsaved(agent, org["boarding"]), uuid=uuid4())
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=save)
+        thread.start()
+        thread.join()
+
+    rebuild_buckets([bucket(first)], after_writes=save_from_another_tablet)
+    assert list(DailyRollup.objects.values_list("touchpoint_type", "moments")) == [
+        (org["desk"].pk, 1)
+    ]
+    assert DirtyDay.objects.filter(location=org["arn"], local_date=first.local_date).exists()
+    rebuild_dirty()
+    assert DailyRollup.objects.aggregate(Sum("moments"))["moments__sum"] == 2
+    assert not DirtyDay.objects.exists()
+
+
+def add_need(staff, **fields) -> Need:
+    need = Need(raised_by=staff, team=staff.team, location=staff.team.location, kind="tool")
+    for name, value in fields.items():
+        setattr(need, name, value)
+    need.save()
+    DirtyDay.objects.update_or_create(
+        location=need.location, local_date=need.local_date, defaults={"marked_at": timezone.now()}
+    )
+    return need
+
+
+def _unsaved(staff, touchpoint_type) -> Moment:
+    return Moment(touchpoint_type=touchpoint_type, outcome=4, resolved_on_spot=True)
+
+
+def _conninfo() -> str:
+    db = connection.settings_dict
+    return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
