@@ -8,5 +8,6 @@ class TouchpointsConfig(AppConfig):
     def ready(self):
         from .roles import ensure_role_groups
 
-        # Permissions exist only after migrate, so the groups are kept in step from here.
-        post_migrate.connect(ensure_role_groups, sender=self)
+        # Permissions exist only after migrate, and each app's are made in its own
+        # post_migrate; syncing after every app leaves the groups with all of them.
+        post_migrate.connect(ensure_role_groups, dispatch_uid="moments-role-groups")
