@@ -162,8 +162,13 @@ def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
     assert "Check-in desk" in history.inner_text()
 
 
-def test_log_screen_has_no_serious_accessibility_violations(tablet, agent, org):
+@pytest.mark.parametrize("path", ["/log/", "/log/mine/", "/log/needs/"])
+def test_frontline_screens_have_no_serious_accessibility_violations(tablet, agent, org, path):
     open_log_screen(tablet, agent.username)
+    log_typical_moment(tablet)  # so that the saved card and My moments have content
+    wait_until(lambda: Moment.objects.exists())
+    if path != "/log/":
+        tablet.goto(path)
     tablet.add_script_tag(path=str(AXE))
     result = tablet.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
