@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.conftest import log_in
+from tests.conftest import TABLET, log_in
 from touchpoints.models import Moment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -212,3 +212,15 @@ def test_moments_left_on_the_tablet_at_logout_are_sent_at_the_next_login(tablet,
 
     open_log_screen(tablet, agent.username)
     wait_until(lambda: Moment.objects.count() == 1, seconds=20)
+
+
+def test_log_screen_works_without_javascript(chromium, live_server, agent, org):
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False, **TABLET)
+    page = context.new_page()
+    log_in(page, agent.username)
+    Taps(page).tile("Bag drop")
+    Taps(page).face("Good")
+    page.get_by_role("button", name="Save moment").tap()
+    page.get_by_text("Saved: Bag drop, good").wait_for()
+    context.close()
+    assert Moment.objects.get().touchpoint_type == org["bag_drop"]
