@@ -30,6 +30,7 @@ from touchpoints.models import (
     User,
 )
 
+from .demo_loop import close_the_loop
 from .rollup import rebuild_buckets
 
 PASSWORD = "moments-demo"
@@ -160,7 +161,8 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
         staff = _create_people(teams)
         pairs = _create_moments(rng, days, staff, types)
         _create_feedback(rng, pairs)
-        buckets = {(moment.location_id, moment.local_date) for moment, _ in pairs}
+        buckets = close_the_loop(rng, staff, days)
+        buckets |= {(moment.location_id, moment.local_date) for moment, _ in pairs}
         rebuild_buckets(buckets)
         DirtyDay.objects.filter(location__code__in=LOCATIONS).delete()
     return len(pairs)
