@@ -1,5 +1,6 @@
 import hashlib
 import uuid
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import corrections, extra_fields
@@ -35,6 +37,7 @@ def home(request):
 def frontline(view):
     """Frontline role and a team: a moment always belongs to the logger's team."""
 
+    @wraps(view)
     @role_required(Role.FRONTLINE)
     def wrapped(request, *args, **kwargs):
         # One query for the team and its location: every save needs both.
@@ -44,9 +47,10 @@ def frontline(view):
             raise PermissionDenied(
                 "You are not in a team yet, so moments cannot be logged for you."
             )
-        return view(request, *args, **kwargs)
+        # Times on these screens are the desk's own local times.
+        with timezone.override(request.user.team.location.tz):
+            return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
     return wrapped
 
 

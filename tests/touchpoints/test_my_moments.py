@@ -32,3 +32,14 @@ def test_yesterdays_and_other_peoples_moments_are_not_listed(client, agent, jfk_
     client.post(LOG_URL, moment_post(org["desk"], occurred_at=yesterday.isoformat()))
     page = client.get(MINE_URL).text
     assert "No moments logged today yet." in page
+
+
+def test_times_are_the_desks_local_times(agent_client, org):
+    # 10:15 UTC is 11:15 in Stockholm in winter and 12:15 in summer.
+    happened = timezone.now().replace(hour=10, minute=15, second=0, microsecond=0)
+    if happened > timezone.now():
+        happened -= timedelta(days=1)
+    agent_client.post(LOG_URL, moment_post(org["desk"], occurred_at=happened.isoformat()))
+    local = timezone.localtime(happened, org["arn"].tz)
+    page = agent_client.get(reverse("touchpoints:correct", args=[Moment.objects.get().uuid]))
+    assert f"at {local:%H:%M}" in page.text
