@@ -80,13 +80,15 @@ def _create_needs(rng: random.Random, staff: dict[Team, list[User]], days: int) 
     managers = list(User.objects.filter(groups__name="manager"))
     needs = []
     for team, members in staff.items():
-        for _ in range(days * NEEDS_PER_TEAM_PER_WEEK // 7):
-            raised_at = now - timedelta(hours=rng.uniform(1, days * 24 - 24))
+        for index in range(max(2, days * NEEDS_PER_TEAM_PER_WEEK // 7)):
+            # The newest need of each team still waits; managers answered the older ones.
+            hours_ago = rng.uniform(1, 20) if index == 0 else rng.uniform(24, days * 24 - 1)
+            raised_at = now - timedelta(hours=hours_ago)
             kind = rng.choice(list(Need.Kind))
             need = Need(raised_by=rng.choice(members), team=team, location=team.location)
             need.kind, need.note, need.raised_at = kind.value, NEED_NOTES[kind], raised_at
             need.local_date = team.location.local_date(raised_at)
-            if now - raised_at > timedelta(days=3):
+            if index > 0:
                 _answer(rng, need, rng.choice(managers), now)
             needs.append(need)
     Need.objects.bulk_create(needs, batch_size=1000)

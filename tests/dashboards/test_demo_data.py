@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from dashboards.metrics import Figures
-from dashboards.models import DailyRollup
+from dashboards.models import DailyRollup, NeedRollup
 from feedback.models import Answer, Invitation
-from touchpoints.models import DirtyDay, Location, Moment, TouchpointType, User
+from touchpoints.models import DirtyDay, Location, Moment, Need, TouchpointType, User
 
 DAYS = 5  # enough for every type to collect answers, small enough to stay fast
 
@@ -87,3 +87,17 @@ def test_demo_data_prints_the_logins(demo):
     assert "http://127.0.0.1:8000/" in demo
     for username in ["admin", "manager.arn", "agent"]:
         assert username in demo
+
+
+def test_demo_front_line_has_recovered_most_low_answers(demo):
+    figures = Figures.of(DailyRollup.objects.all())
+    assert figures.low_answers > 0
+    assert figures.recoveries_opened == figures.low_answers
+    assert 50 < figures.recovery_rate < 100
+
+
+def test_demo_managers_have_needs_waiting_and_needs_answered(demo):
+    statuses = set(Need.objects.values_list("status", flat=True))
+    assert Need.Status.OPEN in statuses
+    assert Need.Status.PROVIDED in statuses
+    assert NeedRollup.objects.aggregate(raised=Sum("raised"))["raised"] == Need.objects.count()
