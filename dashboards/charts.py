@@ -90,7 +90,8 @@ def _axes(days: list[date], low: float, high: float, step: float, unit: str) -> 
     for i in range(int(round((high - low) / step)) + 1):
         value = low + i * step
         y = round(TOP + inner_h - inner_h * (value - low) / (high - low), 1)
-        label = f"{value:+.0f}" if unit == "signed" and value else f"{value:.0f}"
+        label = f"{value:+.0f}" if unit == "signed" and value else f"{value:,.0f}"
+        label = label.replace(",", "\u202f")  # a thin space between thousands
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" />'
             f'<text class="tick" x="{LEFT - 8}" y="{y + 5}" text-anchor="end">{label}</text>'
@@ -136,7 +137,7 @@ def line_chart(days: list[date], values: list[float | None], label: str, unit: s
 
 def bar_chart(days: list[date], values: list[int], label: str) -> SafeString:
     """Daily volume as bars; zero days show as no bar."""
-    low, high, step = _nice_range([float(v) for v in values], 0, None)
+    low, high, tick = _nice_range([float(v) for v in values], 0, None)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = inner_w / max(1, len(days) - 1)
     bar = max(2.0, min(28.0, step * 0.7))
@@ -155,6 +156,6 @@ def bar_chart(days: list[date], values: list[int], label: str) -> SafeString:
     )
     return mark_safe(
         f'<svg class="chart bars" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(label)}"><g class="axes">{_axes(days, low, high, step, "")}</g>'
+        f'aria-label="{escape(label)}"><g class="axes">{_axes(days, low, high, tick, "")}</g>'
         f'<g class="series">{bars}</g></svg>'
     )

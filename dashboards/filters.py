@@ -97,16 +97,30 @@ class Window:
 
     def q(self, periods_back: int = 0, days: int | None = None, prefix: str = "") -> Q:
         """Rows in this window (0), the period of the same length before it (1), and so on;
-        `days` widens the window backwards from its end instead."""
+        `days` widens the window backwards from its end instead.
+
+        The days every location shares are one plain date range, so most rows are judged
+        by their date alone; only the edge days, where locations' todays differ, name the
+        locations. The window never limits which locations count: the selection's scope
+        and filters do that, and every query ANDs them in.
+        """
         days = days or self.days
-        condition = Q(pk__in=[])
+        spans = []
         for end, location_ids in self.ends:
             last = end - timedelta(days=periods_back * self.days)
-            first = last - timedelta(days=days - 1)
-            condition |= Q(
-                **{f"{prefix}location_id__in": location_ids},
-                **{f"{prefix}local_date__range": (first, last)},
-            )
+            spans.append((last - timedelta(days=days - 1), last, location_ids))
+        if not spans:
+            return Q(pk__in=[])
+        shared_first, shared_last = max(s[0] for s in spans), min(s[1] for s in spans)
+        condition = Q(**{f"{prefix}local_date__range": (shared_first, shared_last)})
+        one_day = timedelta(days=1)
+        for first, last, location_ids in spans:
+            for edge in [(first, shared_first - one_day), (shared_last + one_day, last)]:
+                if edge[0] <= edge[1]:
+                    condition |= Q(
+                        **{f"{prefix}location_id__in": location_ids},
+                        **{f"{prefix}local_date__range": edge},
+                    )
         return condition
 
     @property

@@ -1,5 +1,7 @@
 """Filters live in the URL, update by htmx, and refuse bad input with a clear message."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -83,3 +85,14 @@ def test_switching_to_custom_shows_the_last_30_days_to_adjust_from(manager, org)
     response = manager.get(DASHBOARD_URL, {"period": "custom"})
     assert response.status_code == 200
     assert f'value="{org["arn"].today().isoformat()}"' in response.text
+
+
+def test_volume_axis_has_a_few_round_ticks_however_busy():
+    from datetime import date, timedelta
+
+    from dashboards.charts import bar_chart
+
+    days = [date(2026, 10, 1) + timedelta(days=n) for n in range(30)]
+    svg = bar_chart(days, [130_000 + n for n in range(30)], "Moments per day")
+    ticks = re.findall(r'text-anchor="end">([^<]*)<', svg)
+    assert ticks == ["0", "50\u202f000", "100\u202f000", "150\u202f000"]
