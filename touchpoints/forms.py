@@ -22,9 +22,9 @@ class MomentForm(forms.Form):
     # The team the tablet believes it logs for; a queued moment may outlive a team change.
     team = forms.IntegerField(required=False, widget=forms.HiddenInput)
     touchpoint_type = forms.ModelChoiceField(
-        queryset=TouchpointType.objects.filter(active=True)
-        .select_related("stage")
-        .annotate(has_extra_fields=extra_fields.has_active_fields()),
+        queryset=TouchpointType.objects.filter(active=True).annotate(
+            has_extra_fields=extra_fields.has_active_fields()
+        ),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
@@ -138,6 +138,8 @@ class MomentForm(forms.Form):
     def tiles_by_stage(self) -> list[tuple[str, list]]:
         """Type tiles grouped by journey stage; the team's most used stages and types first."""
         groups: dict[str, list] = {}
+        field = self.fields["touchpoint_type"]
+        field.queryset = field.queryset.select_related("stage")  # a save needs no stage
         for choice in self["touchpoint_type"]:
             touchpoint_type = choice.data["value"].instance
             choice.defaults = self.usage().defaults(touchpoint_type)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import corrections, extra_fields
-from .access import role_required
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -38,12 +37,12 @@ def frontline(view):
     """Frontline role and a team: a moment always belongs to the logger's team."""
 
     @wraps(view)
-    @role_required(Role.FRONTLINE)
+    @login_required
     def wrapped(request, *args, **kwargs):
-        # One query for the team and its location: every save needs both.
-        team_id = request.user.team_id
-        request.user.team = Team.objects.select_related("location").filter(pk=team_id).first()
+        request.user.team = frontline_team(request.user)
         if request.user.team is None:
+            if not request.user.has_role(Role.FRONTLINE):
+                raise PermissionDenied
             raise PermissionDenied(
                 "You are not in a team yet, so moments cannot be logged for you."
             )
@@ -52,6 +51,16 @@ def frontline(view):
             return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def frontline_team(user) -> Team | None:
+    """The person's team with its location, if they hold the frontline role: one query,
+    as every save needs all three."""
+    return (
+        Team.objects.select_related("location")
+        .filter(pk=user.team_id, members=user, members__groups__name=Role.FRONTLINE)
+        .first()
+    )
 
 
 def wants_json(request) -> bool:

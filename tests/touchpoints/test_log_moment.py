@@ -209,3 +209,20 @@ def test_log_screen_and_its_script_are_small_on_the_wire(agent_client, org):
     # A slow hall Wi-Fi: the page and its own script stay a few kilobytes each.
     assert len(page.content) < 6_000
     assert len(gzip.compress(script)) < 6_000
+
+
+def test_log_screen_queries_do_not_grow_with_the_number_of_types(agent_client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touchpoints.models import TouchpointType
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            agent_client.get(LOG_URL)
+        return len(captured)
+
+    before = queries()
+    for number in range(5):
+        TouchpointType.objects.create(name=f"Lounge {number}", stage=org["boarding"].stage)
+    assert queries() == before
