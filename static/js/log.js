@@ -100,7 +100,8 @@
     if (!form) return waiting;
     box.hidden = !waiting && !problems.length;
     box.classList.toggle("offline", offline);
-    $$(".saved[data-uuid]").forEach(updateCard);
+    const refused = new Set(problems.map((op) => op.uuid));
+    $$(".saved[data-uuid]").forEach((card) => updateCard(card, refused));
     return waiting;
   }
   function problemItem(op) {
@@ -154,7 +155,11 @@
     data.set("occurred_at", tabletNow());
     const uuid = data.get("uuid");
     const summary = `${checkedText("touchpoint_type")}, ${checkedText("outcome").toLowerCase()}`;
-    await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
+    try {
+      await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
+    } catch {
+      return form.submit(); // no IndexedDB here (a private window?): a plain post still works
+    }
     showSaved(uuid, summary);
     resetForm();
     flush();
@@ -204,12 +209,15 @@
     const card = $(`.saved[data-uuid="${uuid}"]`);
     if (card) updateCard(card);
   }
-  function updateCard(card) {
+  function updateCard(card, refused = new Set()) {
     const isSent = sent.has(card.dataset.uuid);
     const button = $(".handover-button", card);
     if (!button || card.classList.contains("undone")) return;
     button.disabled = !isSent;
-    $(".saved-state", card).textContent = isSent ? "Saved" : "Saved on this tablet, waiting to send";
+    const state = refused.has(card.dataset.uuid) ? "Not saved, see the reason above"
+      : isSent ? "Saved" : "Saved on this tablet, waiting to send";
+    $(".saved-state", card).textContent = state;
+    card.classList.toggle("refused", refused.has(card.dataset.uuid));
   }
   function handOver(card) {
     $(".undo-button", card)?.remove(); // once the customer is asked, the moment stays

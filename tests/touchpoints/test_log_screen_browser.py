@@ -224,3 +224,18 @@ def test_log_screen_works_without_javascript(chromium, live_server, agent, org):
     page.get_by_text("Saved: Bag drop, good").wait_for()
     context.close()
     assert Moment.objects.get().touchpoint_type == org["bag_drop"]
+
+
+def test_a_queued_moment_the_server_refuses_is_shown_with_the_reason(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    tablet.context.set_offline(True)
+    log_typical_moment(tablet)
+    org["bag_drop"].active = False  # archived while the tablet was offline
+    org["bag_drop"].save()
+    tablet.context.set_offline(False)
+    problem = tablet.locator(".outbox-problems li")
+    problem.get_by_text("That touchpoint type is not available").wait_for()
+    assert "Not saved: Bag drop, good." in problem.inner_text()
+    problem.get_by_role("button", name="Discard").tap()
+    tablet.locator("#outbox").wait_for(state="hidden")
+    assert Moment.objects.count() == 0
