@@ -1,18 +1,22 @@
 """The roll-up through a real Celery worker process on the real Redis broker."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 import uuid
 
 import pytest
-from django.db import connection
+import redis
+from django.db import connection, transaction
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from dashboards.models import DailyRollup
+from dashboards.rollup import rebuild_buckets
 from dashboards.tasks import roll_up_day
-from touchpoints.models import Moment
+from touchpoints.models import DirtyDay, Moment
 
 
 def database_url() -> str:
@@ -20,12 +24,10 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker(postgres, redis_url):
-    """A worker on a queue of its own, pointed at the test database."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url}
-    process = subprocess.Popen(
+def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
+    """A worker process on a queue of its own, pointed at the test database."""
+    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url, **env}
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -45,21 +47,34 @@ def worker(postgres, redis_url):
         ],
         env=env,
     )
+
+
+@pytest.fixture
+def queue(postgres, redis_url):
+    """A private queue; tasks queued from the test go to the broker, not in-process."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    yield queue
+    yield f"test-{uuid.uuid4().hex[:8]}"
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def worker(queue, redis_url):
+    process = start_worker(queue, redis_url)
+    yield queue
     process.terminate()
     process.wait(timeout=20)
 
 
-def wait_for(condition, timeout: float = 30.0) -> bool:
+def wait_for(condition, timeout: float = 30.0):
+    """The condition's first truthy value, or None once `timeout` seconds have passed."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        result = condition()
+        if result:
+            return result
         time.sleep(0.2)
-    return False
+    return None
 
 
 @pytest.mark.worker
@@ -76,3 +91,81 @@ def test_a_real_worker_rolls_up_a_day(agent, org, worker):
     assert wait_for(lambda: DailyRollup.objects.filter(moments=3).exists())
     row = DailyRollup.objects.get()
     assert (row.outcome_5, row.outcome_4, row.outcome_2) == (1, 1, 1)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_roll_up_leaves_the_bucket_whole_and_dirty(
+    agent, org, queue, redis_url
+):
+    day = add_moments(agent, org, 2)
+    rebuild_buckets([(org["arn"].pk, day)])  # the complete state managers see: 2 moments
+    add_moments(agent, org, 3)
+    mark = DirtyDay.objects.create(location=org["arn"], local_date=day, marked_at=timezone.now())
+    doomed = start_worker(queue, redis_url)
+    assert wait_for(lambda: listening(queue, redis_url), timeout=60)
+    try:
+        # Holding the mark's row makes the worker stop after writing the new roll-up rows,
+        # when it comes to clear the mark: killed there, its transaction never commits.
+        with transaction.atomic():
+            DirtyDay.objects.select_for_update().get(pk=mark.pk)
+            roll_up_day.apply_async(args=(org["arn"].pk, day.isoformat()), queue=queue)
+            backend = wait_for(worker_waiting_on_a_lock, timeout=60)
+            assert backend, "the worker never reached the end of its roll-up"
+            doomed.send_signal(signal.SIGKILL)
+            doomed.wait(timeout=20)
+        assert wait_for(lambda: not backend_alive(backend))
+    finally:
+        doomed.kill()
+    assert list(DailyRollup.objects.values_list("moments", flat=True)) == [2]
+    assert DirtyDay.objects.filter(pk=mark.pk).exists()
+
+    # Acknowledged late, the task is still the broker's: it goes to the next worker.
+    hand_back_unacknowledged_tasks()
+    successor = start_worker(queue, redis_url)
+    try:
+        assert wait_for(lambda: not DirtyDay.objects.exists(), timeout=90)
+        assert list(DailyRollup.objects.values_list("moments", flat=True)) == [5]
+    finally:
+        successor.terminate()
+        successor.wait(timeout=20)
+
+
+def add_moments(staff, org, count: int):
+    for _ in range(count):
+        moment = Moment(staff=staff, team=staff.team, location=org["arn"], outcome=4)
+        moment.touchpoint_type = org["desk"]
+        moment.save()
+    return moment.local_date
+
+
+def worker_waiting_on_a_lock() -> int | None:
+    with connection.cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps showing the first look at its backends.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        row = cursor.fetchone()
+    return row and row[0]
+
+
+def backend_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+        return cursor.fetchone() is not None
+
+
+def listening(queue: str, redis_url: str) -> bool:
+    """Whether a worker has bound the queue; a task sent before that would be dropped."""
+    return bool(redis.Redis.from_url(redis_url).exists(f"_kombu.binding.{queue}"))
+
+
+def hand_back_unacknowledged_tasks() -> None:
+    """What workers do on their own once a task has gone unacknowledged for the visibility
+    timeout (an hour), done now: put the dead worker's task back on its queue."""
+    with celery_app.connection_for_write() as broker:
+        channel = broker.default_channel
+        channel.visibility_timeout = 0
+        channel.qos.restore_visible()
