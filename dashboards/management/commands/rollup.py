@@ -84,11 +84,15 @@ def _summary(since, until, locations, ids, seconds: float) -> str:
     raised = needs.aggregate(raised=Sum("raised"))["raised"] or 0
     days = (until - since).days + 1
     return (
-        f"Rebuilt {days} day{'s' * (days != 1)} × {len(locations)} location"
-        f"{'s' * (len(locations) != 1)} ({since} to {until}) in {seconds:.1f} s: "
-        f"{totals['moments'] or 0:,} moments, {totals['answers'] or 0:,} answers, "
-        f"{raised:,} needs, {totals['rows']:,} roll-up rows."
+        f"Rebuilt {_count(days, 'day')} × {_count(len(locations), 'location')}"
+        f" ({since} to {until}) in {seconds:.1f} s: {_count(totals['moments'] or 0, 'moment')},"
+        f" {_count(totals['answers'] or 0, 'answer')}, {_count(raised, 'need')},"
+        f" {_count(totals['rows'], 'roll-up row')}."
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' * (number != 1)}"
 
 
 class ProgressBar:
