@@ -57,8 +57,18 @@
   }
 
   let flushing = null;
-  function flush() {
-    flushing = flushing || drain().finally(() => { flushing = null; render(); });
+  let again = false;
+  function flush() { // one sender at a time; a save queued meanwhile gets another pass
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
+    flushing = (async () => {
+      do {
+        again = false;
+        await drain();
+      } while (again && !offline && !needsLogin);
+    })().finally(() => { flushing = null; render(); });
     return flushing;
   }
   async function drain() {

@@ -239,3 +239,14 @@ def test_a_queued_moment_the_server_refuses_is_shown_with_the_reason(tablet, age
     problem.get_by_role("button", name="Discard").tap()
     tablet.locator("#outbox").wait_for(state="hidden")
     assert Moment.objects.count() == 0
+
+
+def test_moments_logged_in_quick_succession_are_all_sent_promptly(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    for name in ("Bag drop", "Check-in desk", "Boarding"):
+        taps = Taps(tablet)
+        taps.tile(name)
+        taps.face("OK")
+        taps.save()
+    # Well before the 15-second retry: each save is sent as soon as the one before it is.
+    wait_until(lambda: Moment.objects.count() == 3, seconds=8)
