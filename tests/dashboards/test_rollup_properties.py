@@ -29,7 +29,7 @@ from dashboards.rollup import (
 from feedback.models import Answer, FeedbackSettings, Invitation, Recovery
 from tests.conftest import make_user
 from touchpoints.dirty_days import mark_day_dirty
-from touchpoints.models import Channel, Location, Moment, Need, Role, Team
+from touchpoints.models import Channel, DirtyDay, Location, Moment, Need, Role, Team
 
 # Each example happens around one daylight-saving change (UTC instants).
 CHANGES = [
@@ -85,6 +85,8 @@ world_strategy = st.fixed_dictionaries(
         "later": st.lists(moment_strategy, max_size=8),
         "needs": st.lists(need_strategy, max_size=6),
         "move": st.none() | st.tuples(st.integers(0, 11), st.integers(0, 4), st.integers(-3, 3)),
+        # Later changes are rolled up by beat (dirty days) or by a backfill over the range.
+        "finish": st.sampled_from(["dirty", "range"]),
     }
 )
 
@@ -158,7 +160,7 @@ def test_two_roll_ups_of_the_same_buckets_at_once_do_not_double_count(postgres, 
 
 
 def build_and_roll_up(org, teams, world) -> None:
-    """Roll up a first batch by range, then later saves, a correction and a beat run."""
+    """Roll up a first batch by range, then later saves and a correction, by beat or range."""
     change = world["change"]
     first = create_moments(org, teams, world["first"], change)
     days = local_days(change)
@@ -170,7 +172,11 @@ def build_and_roll_up(org, teams, world) -> None:
     if world["move"] is not None and first:
         index, team, days_later = world["move"]
         move(first[index % len(first)], teams[team], days_later)
-    rebuild_dirty()
+    if world["finish"] == "range":
+        rebuild_range(days[0], days[-1])
+        assert not DirtyDay.objects.exists()
+    else:
+        rebuild_dirty()
 
 
 def create_moments(org, teams, specs, change) -> list[Moment]:
