@@ -250,3 +250,24 @@ def test_moments_logged_in_quick_succession_are_all_sent_promptly(tablet, agent,
         taps.save()
     # Well before the 15-second retry: each save is sent as soon as the one before it is.
     wait_until(lambda: Moment.objects.count() == 3, seconds=8)
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_every_target_on_the_log_screen_is_at_least_44_px(
+    chromium, live_server, agent, org, viewport
+):
+    width, height = viewport
+    settings = {**TABLET, "viewport": {"width": width, "height": height}}
+    context = chromium.new_context(base_url=live_server.url, **settings)
+    page = context.new_page()
+    open_log_screen(page, agent.username)
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+            'main a, main button, .tile, .face, .chip, .toggle, summary, main input[type=search]'))
+          .filter((el) => el.offsetParent !== null && !el.closest("#team-panel"))
+          .map((el) => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect()])
+          .filter(([, box]) => box.width < 44 || box.height < 44)
+          .map(([text, box]) => `${text}: ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+    )
+    context.close()
+    assert small == []
