@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from touchpoints.models import Channel, JourneyStage, Location, Role, Team, TouchpointType, User
 
@@ -174,6 +176,31 @@ class FilterForm(forms.Form):
         self.location_choices = locations
         self.team_choices = list(scope.teams()) if not scope.is_empty else []
 
+    def options(self, selection: "Selection") -> dict[str, SafeString]:
+        """The <option>s of each filter with the current choice selected, built here rather
+        than in the template: a company has hundreds of teams."""
+        chosen_period = self.data.get("period") or selection.period
+        location_pk = selection.location.pk if selection.location else None
+        teams = [t for t in self.team_choices if location_pk in (None, t.location_id)]
+        everything = "All" if self.scope.everything else "All mine"
+        return {
+            "period": _options(self.fields["period"].choices, chosen_period),
+            "location": _options(
+                [("", everything)] + [(loc.pk, loc.name) for loc in self.location_choices],
+                location_pk,
+            ),
+            "team": _options([("", "All")] + [(t.pk, str(t)) for t in teams], _pk(selection.team)),
+            "stage": _options(
+                [("", "All")] + [(st.pk, st.name) for st in JourneyStage.objects.all()],
+                _pk(selection.stage),
+            ),
+            "touchpoint_type": _options(
+                [("", "All")] + [(t.pk, t.name) for t in TouchpointType.objects.all()],
+                _pk(selection.touchpoint_type),
+            ),
+            "channel": _options(self.fields["channel"].choices, selection.channel),
+        }
+
     def clean(self):
         data = super().clean()
         if data.get("period") == CUSTOM:
@@ -187,6 +214,19 @@ class FilterForm(forms.Form):
             if (end - start).days >= LONGEST_CUSTOM_DAYS:
                 raise forms.ValidationError("Choose a period of at most a year.")
         return data
+
+
+def _pk(instance) -> int | None:
+    return instance.pk if instance else None
+
+
+def _options(pairs, chosen) -> SafeString:
+    chosen = "" if chosen is None else str(chosen)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == chosen else "", label) for value, label in pairs),
+    )
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ def dashboard(request):
     open_recoveries, more_recoveries = recognition.open_recoveries(selection)
     context = {
         "form": form,
+        "options": form.options(selection),
         "selection": selection,
         "queue": queue,
         "open_count": open_count,
@@ -86,6 +87,7 @@ def journey_type(request, type_id: int):
     narrowed = replace(selection, touchpoint_type=touchpoint_type)
     context = {
         "form": form,
+        "options": form.options(selection),
         "selection": selection,
         "touchpoint_type": touchpoint_type,
         "teams": figures.teams_for(narrowed),
@@ -111,6 +113,7 @@ def journey_moments(request, type_id: int):
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "form": form,
+        "options": form.options(selection),
         "selection": selection,
         "touchpoint_type": touchpoint_type,
         "page": page,
