@@ -57,7 +57,7 @@ def correct_moment(staff: User, moment: Moment, cleaned: dict) -> Moment:
     if cleaned.get("customer_ref"):
         # A blank reference keeps the old one: it cannot be shown, so it cannot be retyped.
         moment.customer_ref_hash = hash_ref(cleaned["customer_ref"])
-    moment.occurred_at = cleaned.get("occurred_at") or moment.occurred_at
+    moment.occurred_at = cleaned["occurred_at"]
     moment.save()
     after = snapshot(moment)
     if after == before:

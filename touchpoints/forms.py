@@ -169,22 +169,22 @@ class MomentForm(forms.Form):
 
 
 class CorrectionForm(MomentForm):
-    """The same fields as logging; the UUID and the time stay as they were."""
+    """The same fields as logging, and when it happened; the UUID stays as it was."""
 
     def __init__(self, *args, moment: Moment, **kwargs):
         fields = ["touchpoint_type", "channel", "outcome", "resolved_on_spot", "note"]
-        initial = {name: getattr(moment, name) for name in fields}
+        initial = {name: getattr(moment, name) for name in [*fields, "occurred_at"]}
         prefix = f"extra_{moment.touchpoint_type_id}_"
         initial.update({prefix + key: value for key, value in (moment.extra or {}).items()})
         super().__init__(*args, initial=initial, **kwargs)
         self.moment = moment
-        for name in ("uuid", "team", "occurred_at"):
+        for name in ("uuid", "team"):
             self.fields.pop(name)
-
-    def clean(self):
-        cleaned = super().clean()
-        cleaned["occurred_at"] = self.moment.occurred_at
-        return cleaned
+        self.fields["occurred_at"] = forms.DateTimeField(
+            label="When it happened",
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            error_messages={"required": "Say when it happened."},
+        )
 
 
 class NeedForm(forms.ModelForm):

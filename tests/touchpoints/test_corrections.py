@@ -24,8 +24,8 @@ def correct_url(moment):
 
 def correction(org, **overrides):
     data = moment_post(org["bag_drop"], outcome=4, note="Overweight, paid the fee")
-    for key in ("uuid",):
-        data.pop(key)
+    data.pop("uuid")
+    data["occurred_at"] = Moment.objects.get().occurred_at.isoformat()
     data.update(overrides)
     return data
 
@@ -89,3 +89,47 @@ def test_blank_reference_keeps_the_customer_given_at_logging(agent_client, org):
 def test_nobody_else_can_correct_a_moment(client, jfk_agent, org, logged):
     client.login(username=jfk_agent.username, password=PASSWORD)
     assert client.post(correct_url(logged), correction(org)).status_code == 404
+
+
+def test_correction_that_moves_a_moment_to_another_day_marks_both_days(agent_client, org, logged):
+    DirtyDay.objects.all().delete()
+    day_before = logged.occurred_at - timedelta(days=1)
+    agent_client.post(correct_url(logged), correction(org, occurred_at=day_before.isoformat()))
+    logged.refresh_from_db()
+    old_day = org["arn"].local_date(day_before + timedelta(days=1))
+    assert logged.local_date == org["arn"].local_date(day_before)
+    assert set(DirtyDay.objects.values_list("local_date", flat=True)) == {
+        old_day,
+        logged.local_date,
+    }
+
+
+def test_correction_cannot_date_a_moment_in_the_future(agent_client, org, logged):
+    later = timezone.now() + timedelta(hours=2)
+    response = agent_client.post(
+        correct_url(logged), correction(org, occurred_at=later.isoformat())
+    )
+    assert response.status_code == 422
+    assert "dated in the future" in str(response.context["form"].errors["occurred_at"])
+
+
+def test_correction_form_shows_when_it_happened_in_local_time(agent_client, org, logged):
+    page = agent_client.get(correct_url(logged)).text
+    local = timezone.localtime(logged.occurred_at, org["arn"].tz)
+    assert f'value="{local:%Y-%m-%dT%H:%M}"' in page
+
+
+def test_correction_to_a_type_with_a_required_field_asks_for_it(agent_client, org, logged):
+    from touchpoints.models import ExtraField
+
+    ExtraField.objects.create(
+        touchpoint_type=org["boarding"], key="flight", label="Flight number", required=True
+    )
+    data = correction(org, touchpoint_type=org["boarding"].pk)
+    response = agent_client.post(correct_url(logged), data)
+    assert response.status_code == 422
+    assert "Flight number is required for Boarding." in response.text
+    data[f"extra_{org['boarding'].pk}_flight"] = "SK903"
+    agent_client.post(correct_url(logged), data)
+    logged.refresh_from_db()
+    assert (logged.touchpoint_type, logged.extra) == (org["boarding"], {"flight": "SK903"})
