@@ -107,7 +107,6 @@
     else if (waiting && offline) text += ": no network, they will be sent when it is back";
     $(".outbox-count", box).textContent = text;
     $(".outbox-problems", box).replaceChildren(...problems.map(problemItem));
-    if (!form) return waiting;
     box.hidden = !waiting && !problems.length;
     box.classList.toggle("offline", offline);
     const refused = new Set(problems.map((op) => op.uuid));

@@ -271,3 +271,19 @@ def test_every_target_on_the_log_screen_is_at_least_44_px(
     )
     context.close()
     assert small == []
+
+
+def test_waiting_moments_are_counted_and_sent_from_my_moments_too(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    tablet.route(
+        "**/log/",
+        lambda route: route.abort() if route.request.method == "POST" else route.continue_(),
+    )
+    log_typical_moment(tablet)
+    tablet.get_by_text("1 moment waiting to send").wait_for()
+    tablet.get_by_role("link", name="My moments").tap()
+    tablet.get_by_text("1 moment waiting to send").wait_for()
+    tablet.unroute("**/log/")
+    tablet.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(lambda: Moment.objects.count() == 1)
+    tablet.locator("#outbox").wait_for(state="hidden")
