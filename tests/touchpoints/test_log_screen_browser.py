@@ -287,3 +287,11 @@ def test_waiting_moments_are_counted_and_sent_from_my_moments_too(tablet, agent,
     tablet.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until(lambda: Moment.objects.count() == 1)
     tablet.locator("#outbox").wait_for(state="hidden")
+
+
+def test_log_screen_works_when_the_team_panel_is_missing(tablet, agent, org):
+    tablet.route("**/feedback/team/", lambda route: route.fulfill(status=404, body="Not found"))
+    open_log_screen(tablet, agent.username)
+    log_typical_moment(tablet)
+    wait_until(lambda: Moment.objects.exists())
+    assert tablet.locator("#team-panel").inner_text() == ""
