@@ -17,7 +17,7 @@ from touchpoints.models import Need, Team, User
 
 STILL_OPEN = [Need.Status.OPEN, Need.Status.ACKNOWLEDGED]
 ANSWERS = [Need.Status.ACKNOWLEDGED, Need.Status.PROVIDED, Need.Status.DECLINED]
-QUEUE_LIMIT = 200
+QUEUE_LIMIT = 60  # the oldest; the page says how many more there are
 
 
 class NeedAnswerForm(forms.Form):

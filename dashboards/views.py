@@ -129,6 +129,7 @@ def needs(request):
     context = {
         "queue": queue,
         "open_count": open_count,
+        "shown": sum(len(group.needs) for group in queue),
         "answered": recently_answered(scope.q()),
         "answer_form": NeedAnswerForm(),
     }
