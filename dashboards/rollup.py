@@ -58,39 +58,37 @@ COUNTED_COLUMNS = [
 ]
 
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
-# a = the customer's answer, r = its recovery (NULL when there is none: CASE counts 0).
+# a = the customer's answer, r = its recovery (all NULL when there is none, so not counted).
 # Each is one-to-one with the moment, so the joins never count a moment twice. Feedback is
 # joined among itself first: on PostgreSQL 15 a recovery joined straight onto a day of
 # moments, most without an answer, can hash all those NULLs into one bucket and crawl.
 MOMENT_SELECT = """
     SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
         COUNT(*),                                                     -- moments
-        SUM(CASE WHEN m.resolved_on_spot THEN 1 ELSE 0 END),          -- resolved_on_spot
-        SUM(CASE WHEN m.outcome = 1 THEN 1 ELSE 0 END),               -- outcome_1
-        SUM(CASE WHEN m.outcome = 2 THEN 1 ELSE 0 END),               -- outcome_2
-        SUM(CASE WHEN m.outcome = 3 THEN 1 ELSE 0 END),               -- outcome_3
-        SUM(CASE WHEN m.outcome = 4 THEN 1 ELSE 0 END),               -- outcome_4
-        SUM(CASE WHEN m.outcome = 5 THEN 1 ELSE 0 END),               -- outcome_5
+        COUNT(*) FILTER (WHERE m.resolved_on_spot),                   -- resolved_on_spot
+        COUNT(*) FILTER (WHERE m.outcome = 1),                        -- outcome_1
+        COUNT(*) FILTER (WHERE m.outcome = 2),                        -- outcome_2
+        COUNT(*) FILTER (WHERE m.outcome = 3),                        -- outcome_3
+        COUNT(*) FILTER (WHERE m.outcome = 4),                        -- outcome_4
+        COUNT(*) FILTER (WHERE m.outcome = 5),                        -- outcome_5
         COUNT(m.duration_seconds),                                    -- timed_moments
         COALESCE(SUM(m.duration_seconds), 0),                         -- duration_sum
         COUNT(i.id),                                                  -- invitations
         COUNT(a.id),                                                  -- answers
         COUNT(a.csat),                                                -- csat_answers
-        SUM(CASE WHEN a.csat >= 4 THEN 1 ELSE 0 END),                 -- satisfied
+        COUNT(*) FILTER (WHERE a.csat >= 4),                          -- satisfied
         COUNT(a.nps),                                                 -- nps_answers
-        SUM(CASE WHEN a.nps >= 9 THEN 1 ELSE 0 END),                  -- promoters
-        SUM(CASE WHEN a.nps <= 6 THEN 1 ELSE 0 END),                  -- detractors
+        COUNT(*) FILTER (WHERE a.nps >= 9),                           -- promoters
+        COUNT(*) FILTER (WHERE a.nps <= 6),                           -- detractors
         COUNT(a.effort),                                              -- effort_answers
         COALESCE(SUM(a.effort), 0),                                   -- effort_sum
-        SUM(CASE WHEN a.is_low THEN 1 ELSE 0 END),                    -- low_answers
+        COUNT(*) FILTER (WHERE a.is_low),                             -- low_answers
         COUNT(r.id),                                                  -- recoveries_opened
         COUNT(r.closed_at),                                           -- recoveries_closed
-        COALESCE(SUM(CASE WHEN r.closed_at IS NOT NULL
-            THEN r.seconds_to_recover END), 0),                       -- recovery_seconds
-        SUM(CASE WHEN m.outcome >= 4 AND a.is_low
-            THEN 1 ELSE 0 END),                                       -- gap_staff_good_customer_low
-        SUM(CASE WHEN m.outcome <= 2 AND a.csat >= 4
-            THEN 1 ELSE 0 END),                                       -- gap_staff_bad_customer_high
+        COALESCE(SUM(r.seconds_to_recover)
+            FILTER (WHERE r.closed_at IS NOT NULL), 0),               -- recovery_seconds
+        COUNT(*) FILTER (WHERE m.outcome >= 4 AND a.is_low),          -- gap_staff_good_customer_low
+        COUNT(*) FILTER (WHERE m.outcome <= 2 AND a.csat >= 4),       -- gap_staff_bad_customer_high
         %s                                                            -- rolled_at
     FROM touchpoints_moment m
     LEFT JOIN (
@@ -110,11 +108,11 @@ NEED_COLUMNS = ["raised", "acknowledged", "provided", "declined", "provide_secon
 NEED_SELECT = """
     SELECT n.local_date, n.location_id, n.team_id, n.kind,
         COUNT(*),                                                     -- raised
-        SUM(CASE WHEN n.status = 'acknowledged' THEN 1 ELSE 0 END),   -- acknowledged
-        SUM(CASE WHEN n.status = 'provided' THEN 1 ELSE 0 END),       -- provided
-        SUM(CASE WHEN n.status = 'declined' THEN 1 ELSE 0 END),       -- declined
-        COALESCE(SUM(CASE WHEN n.status = 'provided'
-            THEN n.seconds_to_provide END), 0),                       -- provide_seconds
+        COUNT(*) FILTER (WHERE n.status = 'acknowledged'),            -- acknowledged
+        COUNT(*) FILTER (WHERE n.status = 'provided'),                -- provided
+        COUNT(*) FILTER (WHERE n.status = 'declined'),                -- declined
+        COALESCE(SUM(n.seconds_to_provide)
+            FILTER (WHERE n.status = 'provided'), 0),                 -- provide_seconds
         %s                                                            -- rolled_at
     FROM touchpoints_need n
     WHERE {where}
