@@ -4,7 +4,9 @@ A bucket is one location's local day. Rebuilding a set of buckets is one transac
 the locations' roll-up locks, note their dirty marks, delete their roll-up rows and write
 them again from one GROUP BY over the raw rows (an upsert), then clear the marks that did
 not change meanwhile. So a bucket is never half-written, running it again changes nothing,
-and a save that lands during a run leaves its bucket dirty for the next one.
+and a save that lands during a run leaves its bucket dirty for the next one. Roll-ups of
+one location take turns (an advisory lock on PostgreSQL): incremental runs skip a busy
+location and leave it marked, range rebuilds wait for it. How this scales: docs/scaling.md.
 
 Everything a dashboard shows is a sum of these columns; rates are computed from the sums in
 `dashboards.metrics`, never stored. An answer, a recovery and the perception gap count on the
