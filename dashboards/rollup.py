@@ -27,7 +27,10 @@ from touchpoints.models import DirtyDay, Location
 Bucket = tuple[int, date]  # (location id, local date)
 
 BATCH_SIZE = 500  # buckets per transaction when re-rolling dirty days
-RANGE_CHUNK_DAYS = 31  # local days per transaction when rebuilding a range
+# Local days per transaction when rebuilding a range. Each transaction reads the feedback
+# tables whole, so fewer, larger ones are far cheaper (docs/performance.md, Roll-up); a year
+# at SAS scale holds its locations for a minute or two, during which beat leaves them dirty.
+RANGE_CHUNK_DAYS = 366
 RANGE_WORK_MEM = "256MB"  # PostgreSQL memory per join or grouping in a range rebuild
 # First key of pg_advisory_xact_lock(key, location id): "one roll-up of a location at a time".
 LOCK_NAMESPACE = 0x0526

@@ -4,9 +4,8 @@ Safe while the app is live: each chunk of days is one transaction like any beat 
 save that lands meanwhile stays dirty for the next run.
 """
 
-import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Sum
@@ -39,7 +38,8 @@ class Command(BaseCommand):
             "--chunk-days",
             type=int,
             default=RANGE_CHUNK_DAYS,
-            help=f"Days per transaction (default {RANGE_CHUNK_DAYS}).",
+            help=f"Days per transaction (default {RANGE_CHUNK_DAYS}); fewer days hold each"
+            " location for less time, but the whole range takes longer.",
         )
 
     def handle(self, *args, since, until, location, chunk_days, **options):
@@ -51,6 +51,7 @@ class Command(BaseCommand):
             raise CommandError("--chunk-days must be at least 1.")
         ids = None if location is None else [loc.pk for loc in locations]
         bar = ProgressBar(since, until, self.stderr)
+        bar.show(since - timedelta(days=1))
         started = time.perf_counter()
         rebuild_range(since, until, ids, chunk_days=chunk_days, progress=bar.show)
         seconds = time.perf_counter() - started
@@ -102,16 +103,15 @@ class ProgressBar:
         self.since, self.total = since, (until - since).days + 1
         self.stream = stream
         self.started = time.perf_counter()
-        self.in_place = getattr(sys.stderr, "isatty", lambda: False)()
+        self.in_place = stream.isatty()
 
     def show(self, done_until: date) -> None:
         done = (done_until - self.since).days + 1
         filled = BAR_WIDTH * done // self.total
         seconds = time.perf_counter() - self.started
-        line = (
-            f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{self.total} days,"
-            f" up to {done_until}, {seconds:.1f} s"
-        )
+        up_to = f" up to {done_until}," if done else ""
+        line = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{self.total} days,{up_to}"
+        line += f" {seconds:.1f} s"
         if self.in_place:
             end = "\n" if done == self.total else ""
             self.stream.write(f"\r{line}", ending=end)
