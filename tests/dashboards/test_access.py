@@ -111,3 +111,14 @@ def test_team_manager_sees_their_team_but_not_the_rest_of_the_location(client, o
     moments = client.get(reverse("dashboards:journey_moments", args=[org["desk"].pk]))
     assert b"Desk was slow" not in moments.content
     assert client.get(reverse("dashboards:dashboard"), {"team": agent.team_id}).status_code == 403
+
+
+def test_manager_with_nothing_to_manage_is_told_why_the_page_is_empty(client, org):
+    from tests.conftest import make_user
+    from touchpoints.models import Role
+
+    make_user("newbie", Role.MANAGER)
+    client.login(username="newbie", password=PASSWORD)
+    response = client.get(reverse("dashboards:dashboard"))
+    assert response.status_code == 200
+    assert "You do not manage any location or team yet" in response.text
