@@ -131,12 +131,13 @@ def test_company_nps_pools_answers_over_teams_of_very_different_size(client, adm
         ({"period": "30", "touchpoint_type": "desk"}, {"touchpoint_type": "desk"}),
         ({"period": "30", "team": "big"}, {"team": "big"}),
         ({"period": "30", "location": "jfk"}, {"location": "jfk"}),
+        ({"period": "90", "stage": "gate"}, {"touchpoint_type__stage": "gate"}),
     ],
 )
 def test_headline_equals_raw_rows_for_the_same_filters(
     client, admin_user, org, history, params, raw_filters
 ):
-    named = {**org, **history}
+    named = {**org, **history, "gate": org["boarding"].stage}
     params = {k: named[v].pk if v in named else v for k, v in params.items()}
     raw_filters = {k: named.get(v, v) for k, v in raw_filters.items()}
     client.login(username=admin_user.username, password=PASSWORD)
