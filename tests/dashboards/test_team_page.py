@@ -48,3 +48,8 @@ def test_someone_without_a_team_is_told_why(client, arn_manager):
     client.login(username=arn_manager.username, password=PASSWORD)
     response = client.get(TEAM_URL)
     assert response.status_code == 403
+
+
+def test_log_screen_links_to_how_we_are_doing(anna):
+    page = anna.get(reverse("touchpoints:log")).text
+    assert f'href="{reverse("dashboards:team")}"' in page
