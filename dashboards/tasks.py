@@ -1,4 +1,4 @@
-"""Celery entry points; each calls one function in `dashboards.rollup`.
+"""Celery entry points; each calls one plain function (roll-ups: `dashboards.rollup`).
 
 Every roll-up is one transaction and leaves its buckets dirty until it commits, so a task
 may safely run twice: acknowledged late, redelivered if the worker dies (settings), retried

@@ -208,7 +208,7 @@ def test_a_moment_saved_during_a_roll_up_is_counted_by_the_next_run(postgres, ag
     def save_from_another_tablet():
         def save():
             try:
-                record_moment(agent, _unsaved(agent, org["boarding"]), uuid=uuid4())
+                record_moment(agent, _unsaved(org["boarding"]), uuid=uuid4())
             finally:
                 connection.close()
 
@@ -237,7 +237,7 @@ def add_need(staff, **fields) -> Need:
     return need
 
 
-def _unsaved(staff, touchpoint_type) -> Moment:
+def _unsaved(touchpoint_type) -> Moment:
     return Moment(touchpoint_type=touchpoint_type, outcome=4, resolved_on_spot=True)
 
 

@@ -260,7 +260,7 @@ def all_buckets() -> set:
 
 
 def delete_raw_rows_and_roll_ups() -> None:
-    for model in (DailyRollup, NeedRollup, Recovery, Answer, Invitation, Need, Moment):
+    for model in (DailyRollup, NeedRollup, DirtyDay, Recovery, Answer, Invitation, Need, Moment):
         model.objects.all().delete()
 
 
