@@ -37,6 +37,13 @@ def moments_figure(page):
     return page.locator('[data-figure="moments"]')
 
 
+def settled(page) -> None:
+    """Wait until htmx has swapped and settled: a change made before that can go unheard."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, org):
     log_in(tablet, busy_airports.username)
     tablet.goto("/dashboard/")
@@ -45,6 +52,7 @@ def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, o
     tablet.select_option("#f-location", str(org["arn"].pk))
     tablet.wait_for_url(re.compile(rf"location={org['arn'].pk}"))
     expect(moments_figure(tablet)).to_have_text("4")
+    settled(tablet)
     tablet.select_option("#f-type", str(org["bag_drop"].pk))
     expect(moments_figure(tablet)).to_have_text("2")
     tablet.screenshot(path=SHOTS / "dashboard-filtered-tablet.png", full_page=True)
