@@ -142,11 +142,17 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Saves into one bucket queue at most one roll-up per this many seconds; the dirty mark
+    # keeps any later save for the next run.
+    ROLLUP_REQUEST_SECONDS = int(env("ROLLUP_REQUEST_SECONDS", "5"))
+    # Sessions read from Redis on every request, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     # Embedded mode: no broker, no worker; tasks run in the request that queued them.
     CELERY_TASK_ALWAYS_EAGER = True
+    ROLLUP_REQUEST_SECONDS = 0  # in-process: roll up after every save
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

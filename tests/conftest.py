@@ -33,8 +33,9 @@ def reachable(url: str, default_port: int) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _tasks_run_in_process():
-    """Tests run roll-up tasks in-process unless a test starts a real worker."""
+def _tasks_run_in_process(settings):
+    """Tests run roll-up tasks in-process, after every save, unless a test starts a worker."""
+    settings.ROLLUP_REQUEST_SECONDS = 0
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -8,6 +8,8 @@ import logging
 from datetime import date
 
 from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,8 +32,16 @@ def mark_day_dirty(location_id: int, local_date: date) -> None:
 
 
 def request_rollup(location_id: int, local_date: date) -> None:
-    """Ask for a prompt roll-up. Best effort: if the broker is down, beat finds the dirty row."""
+    """Ask for a prompt roll-up. Best effort: if the broker is down, beat finds the dirty row.
+
+    A busy desk saves many moments a minute into one bucket; one queued roll-up per bucket
+    every few seconds covers them all, and whatever lands after it stays marked for beat.
+    """
+    key = f"rollup-requested:{location_id}:{local_date.isoformat()}"
     try:
+        throttle = settings.ROLLUP_REQUEST_SECONDS
+        if throttle and not cache.add(key, 1, timeout=throttle):
+            return
         current_app.signature(ROLL_UP_DAY_TASK, args=(location_id, local_date.isoformat())).delay()
     except Exception:
         log.warning(

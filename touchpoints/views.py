@@ -59,6 +59,7 @@ def frontline_team(user) -> Team | None:
     return (
         Team.objects.select_related("location")
         .filter(pk=user.team_id, members=user, members__groups__name=Role.FRONTLINE)
+        .order_by()  # one row at most: no sort by the default ordering
         .first()
     )
 

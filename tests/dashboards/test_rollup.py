@@ -4,6 +4,7 @@ from uuid import uuid4
 
 import psycopg
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
@@ -244,3 +245,22 @@ def _unsaved(touchpoint_type) -> Moment:
 def _conninfo() -> str:
     db = connection.settings_dict
     return f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_a_save_inside_the_request_throttle_is_kept_for_the_next_run(
+    settings, agent, org, django_capture_on_commit_callbacks
+):
+    settings.ROLLUP_REQUEST_SECONDS = 5
+
+    def log() -> Moment:
+        return record_moment(agent, Moment(touchpoint_type=org["desk"], outcome=4), uuid4())[0]
+
+    cache.delete(f"rollup-requested:{org['arn'].pk}:{log().local_date.isoformat()}")
+    with django_capture_on_commit_callbacks(execute=True):
+        log()  # queues a roll-up, run in-process here
+    with django_capture_on_commit_callbacks(execute=True):
+        log()  # within the throttle: no second roll-up is queued, the day stays marked
+    assert DailyRollup.objects.get().moments == 2
+    assert DirtyDay.objects.filter(location=org["arn"]).exists()
+    rebuild_dirty()
+    assert DailyRollup.objects.get().moments == 3
