@@ -86,6 +86,10 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters bound on the server, and statements run often (every save's few
+        # queries) prepared once per connection: PostgreSQL then skips planning them.
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
