@@ -6,14 +6,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import add_moment, log_in, make_user, roll_up_everything
+from tests.conftest import (
+    add_moment,
+    log_in,
+    make_user,
+    roll_up_everything,
+    serious_accessibility_violations,
+)
 from touchpoints.models import Need, Role, Team
 from touchpoints.needs import raise_need
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
-AXE = Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1.min.js"
 
 
 @pytest.fixture
@@ -86,11 +91,4 @@ def test_dashboard_has_no_serious_accessibility_problems(tablet, busy_airports):
     log_in(tablet, busy_airports.username)
     tablet.goto("/dashboard/?period=30")
     tablet.screenshot(path=SHOTS / "dashboard-tablet.png", full_page=True)
-    tablet.add_script_tag(path=str(AXE))
-    result = tablet.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_accessibility_violations(tablet) == []

@@ -14,22 +14,9 @@ from dashboards.models import DailyRollup, NeedRollup
 from dashboards.rollup import LOCK_NAMESPACE, rebuild_buckets, rebuild_dirty, rebuild_range
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
+from tests.conftest import add_moment
 from touchpoints.models import DirtyDay, Moment, Need
 from touchpoints.moments import record_moment
-
-
-def add_moment(staff, touchpoint_type, outcome=4, resolved=True, **fields) -> Moment:
-    moment = Moment(
-        staff=staff,
-        team=staff.team,
-        location=staff.team.location,
-        touchpoint_type=touchpoint_type,
-        outcome=outcome,
-        resolved_on_spot=resolved,
-        **fields,
-    )
-    moment.save()
-    return moment
 
 
 def answer(moment, csat, nps=None, effort=None) -> Answer:

@@ -2,17 +2,14 @@
 
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from tests.conftest import TABLET, log_in
+from tests.conftest import TABLET, log_in, serious_accessibility_violations
 from touchpoints.models import Moment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).parent.parent / "vendor" / "axe-core-4.14.1.min.js"
 
 
 def open_log_screen(page, username: str) -> None:
@@ -169,14 +166,7 @@ def test_frontline_screens_have_no_serious_accessibility_violations(tablet, agen
     wait_until(lambda: Moment.objects.exists())
     if path != "/log/":
         tablet.goto(path)
-    tablet.add_script_tag(path=str(AXE))
-    result = tablet.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_accessibility_violations(tablet) == []
 
 
 def test_a_types_extra_field_is_asked_only_for_that_type(tablet, agent, org):
