@@ -103,6 +103,12 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "touchpoints.User"
+# The person comes with team, location and frontline role in one query (see the module).
+# Django's own backend stays second so that sessions signed in through it stay valid.
+AUTHENTICATION_BACKENDS = [
+    "touchpoints.sign_in.PersonBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

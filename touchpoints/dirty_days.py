@@ -10,7 +10,7 @@ from datetime import date
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import DirtyDay
@@ -22,12 +22,19 @@ ROLL_UP_DAY_TASK = "dashboards.roll_up_day"
 
 def mark_day_dirty(location_id: int, local_date: date) -> None:
     """Record that a bucket changed; call inside the transaction that changed it."""
-    DirtyDay.objects.bulk_create(
-        [DirtyDay(location_id=location_id, local_date=local_date, marked_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["location", "local_date"],
-        update_fields=["marked_at"],
-    )
+    # Every save runs this: one plain statement (the same on PostgreSQL and SQLite) costs a
+    # fraction of what building the equivalent bulk_create(update_conflicts=True) does.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {DirtyDay._meta.db_table} (location_id, local_date, marked_at)"
+            " VALUES (%s, %s, %s)"
+            " ON CONFLICT (location_id, local_date) DO UPDATE SET marked_at = excluded.marked_at",
+            [
+                location_id,
+                connection.ops.adapt_datefield_value(local_date),
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
     transaction.on_commit(lambda: request_rollup(location_id, local_date))
 
 

@@ -54,8 +54,13 @@ def frontline(view):
 
 
 def frontline_team(user) -> Team | None:
-    """The person's team with its location, if they hold the frontline role: one query,
-    as every save needs all three."""
+    """The person's team with its location, if they hold the frontline role.
+
+    Signed in through `PersonBackend`, the user already carries all three; otherwise (a
+    session from another backend) one query fetches them.
+    """
+    if hasattr(user, "is_frontline"):
+        return user.team if user.is_frontline else None
     return (
         Team.objects.select_related("location")
         .filter(pk=user.team_id, members=user, members__groups__name=Role.FRONTLINE)

@@ -1,0 +1,26 @@
+"""Who is signed in: the person, loaded once per request with what every tablet screen needs."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
+
+from .models import Role, User
+
+
+class PersonBackend(ModelBackend):
+    """Django's own sign-in, with one change: the user comes with team, location and whether
+    they hold the frontline role, in one query. A save checks all three, and this lookup
+    runs on every request anyway, so the check costs no query of its own. It is read per
+    request: a role or team an admin removes stops the very next save.
+    """
+
+    def get_user(self, user_id) -> User | None:
+        frontline = User.groups.through.objects.filter(
+            user=OuterRef("pk"), group__name=Role.FRONTLINE
+        )
+        user = (
+            User._default_manager.select_related("team__location")
+            .annotate(is_frontline=Exists(frontline))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
