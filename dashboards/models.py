@@ -3,18 +3,9 @@ from django.db import models
 from touchpoints.models import Channel, Location, Team, TouchpointType
 
 
-class DailyRollup(models.Model):
-    """Additive counts and sums for one bucket: a location's local day, team, type and channel.
-
-    Only counts and sums live here, so any period, team or location is summed exactly;
-    rates are computed from the sums in `dashboards.metrics`, never stored.
-    """
-
-    local_date = models.DateField()
-    location = models.ForeignKey(Location, on_delete=models.PROTECT)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT)
-    touchpoint_type = models.ForeignKey(TouchpointType, on_delete=models.PROTECT)
-    channel = models.CharField(max_length=16, choices=Channel.choices)
+class CountedSums(models.Model):
+    """The additive counts and sums every moment roll-up holds, declared once: a coarser
+    roll-up is the finer one's columns summed, so it stays exact."""
 
     moments = models.PositiveIntegerField(default=0)
     resolved_on_spot = models.PositiveIntegerField(default=0)
@@ -44,6 +35,23 @@ class DailyRollup(models.Model):
     rolled_at = models.DateTimeField()
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(CountedSums):
+    """Additive counts and sums for one bucket: a location's local day, team, type and channel.
+
+    Only counts and sums live here, so any period, team or location is summed exactly;
+    rates are computed from the sums in `dashboards.metrics`, never stored.
+    """
+
+    local_date = models.DateField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT)
+    touchpoint_type = models.ForeignKey(TouchpointType, on_delete=models.PROTECT)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["local_date", "location", "team", "touchpoint_type", "channel"],
@@ -54,6 +62,31 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.local_date} {self.team_id} {self.touchpoint_type_id}"
+
+
+class LocationDayRollup(CountedSums):
+    """`DailyRollup` summed per location and local day: the same columns, one row a day.
+
+    Written in the same transaction as the DailyRollup rows it sums, so the two always agree.
+    A view that filters by nothing finer than location (the headline figures and series of
+    a whole company) reads one row per location and day here instead of every team, type
+    and channel.
+    """
+
+    local_date = models.DateField()
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                # Location first: also the index a window's days of some locations are read by.
+                fields=["location", "local_date"],
+                name="location_day_rollup_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date}"
 
 
 class NeedRollup(models.Model):
