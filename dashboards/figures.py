@@ -18,7 +18,7 @@ from touchpoints.models import Team, TouchpointType
 
 from .filters import Selection
 from .metrics import NEED_COLUMNS, Figures, NeedFigures
-from .models import DailyRollup, NeedRollup
+from .models import DailyRollup, LocationDayRollup, NeedRollup
 
 CURRENT, PREVIOUS, EARLIER = 2, 1, 0
 # (bad below, good from): absolute limits for one figure, and the level from which a row is
@@ -165,11 +165,25 @@ HEADLINE_COLUMNS = [
 ]  # fmt: skip
 
 
+def _moment_rollup(selection: Selection, coarse: bool) -> tuple[type, Q]:
+    """The roll-up to sum the selection's moments from, and the condition on it: one row per
+    location and day when the selection names nothing finer than locations (the same sums,
+    read from a fraction of the rows), every bucket otherwise."""
+    by_location = selection.location_q() if coarse else None
+    if by_location is None:
+        return DailyRollup, selection.q()
+    return LocationDayRollup, by_location
+
+
 @read_settings
-def overview(selection: Selection, columns: list[str] = HEADLINE_COLUMNS) -> Overview:
+def overview(
+    selection: Selection, columns: list[str] = HEADLINE_COLUMNS, coarse: bool = True
+) -> Overview:
     """Headline figures for the period and the one before, and the daily series: two queries.
-    Only `columns` are summed (the export asks for all of them)."""
-    moment_rows = _by_part_and_day(DailyRollup, selection.q(), selection, columns)
+    Only `columns` are summed (the export asks for all of them). `coarse=False` reads every
+    bucket even where the per-location roll-up would do: the tests compare the two."""
+    moment_rollup, condition = _moment_rollup(selection, coarse)
+    moment_rows = _by_part_and_day(moment_rollup, condition, selection, columns)
     need_rows = _by_part_and_day(NeedRollup, selection.need_q(), selection, NEED_COLUMNS)
     days = selection.window.dates(selection.window.series_days)
     daily, daily_needs = defaultdict(Figures), defaultdict(NeedFigures)

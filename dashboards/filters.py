@@ -263,6 +263,22 @@ class Selection:
             condition &= Q(**{f"{prefix}channel": self.channel})
         return condition
 
+    def location_q(self, prefix: str = "") -> Q | None:
+        """The selection as a condition on locations alone, for the per-location roll-up;
+        None when it needs a finer column: a team, stage, type or channel filter, or a
+        scope that holds single teams."""
+        if self.team or self.stage or self.touchpoint_type or self.channel:
+            return None
+        if self.scope.everything:
+            condition = Q()
+        elif self.scope.team_ids:
+            return None
+        else:
+            condition = Q(**{f"{prefix}location_id__in": self.scope.location_ids})
+        if self.location:
+            condition &= Q(**{f"{prefix}location_id": self.location.pk})
+        return condition
+
     @property
     def querystring(self) -> str:
         """The filters as a URL query, for links that keep them (drill-down, export)."""

@@ -8,6 +8,9 @@ and a save that lands during a run leaves its bucket dirty for the next one. Rol
 one location take turns (an advisory lock on PostgreSQL): incremental runs skip a busy
 location and leave it marked, range rebuilds wait for it. How this scales: docs/scaling.md.
 
+Each batch also sums its new DailyRollup rows per location and day into LocationDayRollup,
+in the same transaction, for the views that filter by nothing finer than location.
+
 Everything a dashboard shows is a sum of these columns; rates are computed from the sums in
 `dashboards.metrics`, never stored. An answer, a recovery and the perception gap count on the
 day of the moment they belong to, however late they come; a need counts on the day it was
@@ -106,6 +109,19 @@ MOMENT_SELECT = """
 """
 MOMENT_KEY = ["local_date", "location_id", "team_id", "touchpoint_type_id", "channel"]
 
+# DailyRollup summed per (local date, location): every counted column is a sum of sums, so
+# the coarser table is exact. It reads the DailyRollup rows just written in the same
+# transaction, never the raw rows again.
+LOCATION_DAY_SELECT = f"""
+    SELECT d.local_date, d.location_id,
+        {", ".join(f"SUM(d.{column})" for column in COUNTED_COLUMNS)},  -- COUNTED_COLUMNS
+        %s                                                            -- rolled_at
+    FROM dashboards_dailyrollup d
+    WHERE {{where}}
+    GROUP BY d.local_date, d.location_id
+"""
+LOCATION_DAY_KEY = ["local_date", "location_id"]
+
 NEED_COLUMNS = ["raised", "acknowledged", "provided", "declined", "provide_seconds"]
 
 # One line per column of NEED_COLUMNS. A need is in exactly one status; the ones still
@@ -151,8 +167,13 @@ class RollupTable:
         return sql
 
 
+LOCATION_DAYS = RollupTable(
+    "dashboards_locationdayrollup", LOCATION_DAY_KEY, COUNTED_COLUMNS, LOCATION_DAY_SELECT, "d"
+)
+# Written in this order: LocationDayRollup sums the DailyRollup rows written before it.
 ROLLUP_TABLES = [
     RollupTable("dashboards_dailyrollup", MOMENT_KEY, COUNTED_COLUMNS, MOMENT_SELECT, "m"),
+    LOCATION_DAYS,
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
 ]
 
@@ -347,6 +368,19 @@ def rebuild_range(
             progress(last)
         first = last + timedelta(days=1)
     return chunks
+
+
+def resum_location_days(
+    since: date, until: date, location_ids: Iterable[int] | None = None
+) -> None:
+    """Rewrite LocationDayRollup from DailyRollup alone, from `since` to `until`: for
+    DailyRollup rows written some other way than by this module (the benchmarks fill it in
+    SQL). One transaction, holding the locations' roll-up locks."""
+    scope = range_scope(since, until, location_ids)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _plan_for_roll_ups(cursor, scope)
+        _lock_locations(cursor, scope.location_ids)
+        _write(cursor, LOCATION_DAYS, scope, timezone.now())
 
 
 def rebuild_recent(days: int = 7) -> int:

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db.models import Sum
 
 from dashboards.metrics import Figures
-from dashboards.models import DailyRollup, NeedRollup
+from dashboards.models import DailyRollup, LocationDayRollup, NeedRollup
 from feedback.models import Answer, Invitation
 from touchpoints.models import DirtyDay, Location, Moment, Need, TouchpointType, User
 
@@ -46,6 +46,8 @@ def test_demo_data_rolls_everything_up(demo):
     sums = DailyRollup.objects.aggregate(moments=Sum("moments"), answers=Sum("answers"))
     assert sums["moments"] == Moment.objects.count() > 0
     assert sums["answers"] == Answer.objects.count() > 0
+    days = LocationDayRollup.objects.aggregate(moments=Sum("moments"), answers=Sum("answers"))
+    assert days == sums
     assert not DirtyDay.objects.exists()
 
 

@@ -2,10 +2,12 @@
 
 Random moments, invitations, answers, recoveries and needs across four time zones and
 daylight-saving changes are rolled up the way production does it (a range rebuild, then
-saves that mark their days dirty, a correction that moves a moment to another day, and a
-beat run). Then, for random groupings — locations, a team, a type, a channel, a range of
-local days, or the whole company — every sum and every metric from the roll-ups must equal
-the same thing counted directly, in Python, from the raw rows.
+saves that mark their days dirty, a correction that moves a moment to another day, a
+deletion, and a beat run or a range rebuild). Then, for random groupings — locations, a
+team, a type, a channel, a range of local days, or the whole company — every sum and every
+metric from the roll-ups must equal the same thing counted directly, in Python, from the
+raw rows; and the per-location roll-up must equal the buckets' roll-up summed per location
+and day.
 """
 
 import math
@@ -14,11 +16,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards.metrics import Figures
-from dashboards.models import DailyRollup, NeedRollup
+from dashboards.models import DailyRollup, LocationDayRollup, NeedRollup
 from dashboards.rollup import (
     COUNTED_COLUMNS,
     NEED_COLUMNS,
@@ -85,6 +88,7 @@ world_strategy = st.fixed_dictionaries(
         "later": st.lists(moment_strategy, max_size=8),
         "needs": st.lists(need_strategy, max_size=6),
         "move": st.none() | st.tuples(st.integers(0, 11), st.integers(0, 4), st.integers(-3, 3)),
+        "delete": st.none() | st.integers(0, 11),
         # Later changes are rolled up by beat (dirty days) or by a backfill over the range.
         "finish": st.sampled_from(["dirty", "range"]),
     }
@@ -110,6 +114,7 @@ def teams(org) -> list[Team]:
 def test_figures_from_roll_ups_equal_figures_from_raw_rows(org, teams, world, data):
     with transaction.atomic():
         build_and_roll_up(org, teams, world)
+        assert_location_days_are_bucket_sums()
         for _ in range(4):
             where, needs_where = data.draw(grouping(org, teams, world["change"]))
             assert_roll_ups_match_raw(where, needs_where)
@@ -126,6 +131,7 @@ def test_rolling_up_again_changes_nothing(org, teams, world):
         rebuild_range(days[0], days[-1])
         rebuild_buckets(all_buckets())
         assert roll_up_snapshot() == first
+        assert_location_days_are_bucket_sums()
         transaction.set_rollback(True)
 
 
@@ -152,6 +158,7 @@ def test_two_roll_ups_of_the_same_buckets_at_once_do_not_double_count(postgres, 
         for thread in threads:
             thread.join()
         assert_roll_ups_match_raw({}, {})
+        assert_location_days_are_bucket_sums()
     finally:
         delete_raw_rows_and_roll_ups()
 
@@ -160,7 +167,8 @@ def test_two_roll_ups_of_the_same_buckets_at_once_do_not_double_count(postgres, 
 
 
 def build_and_roll_up(org, teams, world) -> None:
-    """Roll up a first batch by range, then later saves and a correction, by beat or range."""
+    """Roll up a first batch by range, then later saves, a correction and a deletion, by
+    beat or range."""
     change = world["change"]
     first = create_moments(org, teams, world["first"], change)
     days = local_days(change)
@@ -172,6 +180,8 @@ def build_and_roll_up(org, teams, world) -> None:
     if world["move"] is not None and first:
         index, team, days_later = world["move"]
         move(first[index % len(first)], teams[team], days_later)
+    if world["delete"] is not None and first:
+        delete(first[world["delete"] % len(first)])
     if world["finish"] == "range":
         rebuild_range(days[0], days[-1])
         assert not DirtyDay.objects.exists()
@@ -249,6 +259,17 @@ def move(moment: Moment, team: Team, days_later: int) -> None:
     mark_day_dirty(moment.location_id, moment.local_date)
 
 
+def delete(moment: Moment) -> None:
+    """A moment logged by mistake, removed with its feedback; its day goes dirty."""
+    invitation = getattr(moment, "invitation", None)
+    answer = getattr(invitation, "answer", None)
+    recovery = getattr(answer, "recovery", None)
+    for row in (recovery, answer, invitation, moment):
+        if row is not None:
+            row.delete()
+    mark_day_dirty(moment.location_id, moment.local_date)
+
+
 def local_days(change: datetime) -> list:
     first = (change - timedelta(minutes=WINDOW_MINUTES, days=4)).date() - timedelta(days=1)
     return [first + timedelta(days=n) for n in range(12)]
@@ -260,7 +281,17 @@ def all_buckets() -> set:
 
 
 def delete_raw_rows_and_roll_ups() -> None:
-    for model in (DailyRollup, NeedRollup, DirtyDay, Recovery, Answer, Invitation, Need, Moment):
+    for model in (
+        DailyRollup,
+        LocationDayRollup,
+        NeedRollup,
+        DirtyDay,
+        Recovery,
+        Answer,
+        Invitation,
+        Need,
+        Moment,
+    ):
         model.objects.all().delete()
 
 
@@ -268,7 +299,8 @@ def roll_up_snapshot() -> list[tuple]:
     key = ["location", "local_date", "team", "touchpoint_type", "channel"]
     moments = DailyRollup.objects.values_list(*key, *COUNTED_COLUMNS)
     needs = NeedRollup.objects.values_list("location", "local_date", "team", "kind", *NEED_COLUMNS)
-    return sorted(moments) + sorted(needs)
+    days = LocationDayRollup.objects.values_list("location", "local_date", *COUNTED_COLUMNS)
+    return sorted(moments) + sorted(needs) + sorted(days)
 
 
 # --- groupings and the oracle ----------------------------------------------------------
@@ -310,6 +342,19 @@ def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
     needs = NeedRollup.objects.filter(**needs_where)
     rolled_needs = {name: sum(needs.values_list(name, flat=True)) for name in NEED_COLUMNS}
     assert rolled_needs == raw_need_sums(Need.objects.filter(**needs_where)), needs_where
+
+
+def assert_location_days_are_bucket_sums() -> None:
+    """LocationDayRollup holds exactly DailyRollup summed per (location, local day): no row
+    missing, none left over from a day that emptied, every column equal."""
+    summed = (
+        DailyRollup.objects.values("location", "local_date")
+        .annotate(**{column: Sum(column) for column in COUNTED_COLUMNS})
+        .order_by()
+    )
+    expected = [(r["location"], r["local_date"], *(r[c] for c in COUNTED_COLUMNS)) for r in summed]
+    actual = LocationDayRollup.objects.values_list("location", "local_date", *COUNTED_COLUMNS)
+    assert sorted(actual) == sorted(expected)
 
 
 def raw_sums(moments: list[Moment]) -> dict[str, int]:
