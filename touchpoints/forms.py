@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from . import extra_fields
+from . import extra_fields, loggable_types
 from .customers import hash_ref, normalise_ref
 from .models import Channel, Moment, Need, Outcome, TouchpointType, User
 from .usage import TeamUsage
@@ -14,6 +14,24 @@ CLOCK_SKEW = timedelta(minutes=5)
 OFFLINE_MAX_AGE = timedelta(days=3)
 
 
+class ActiveTypeField(forms.ModelChoiceField):
+    """The type tiles; a posted choice is looked up among the active types each process
+    keeps (`loggable_types`), not in the database on every save."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            found = loggable_types.active_type(int(value))
+        except (TypeError, ValueError):
+            found = None
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return found
+
+
 class MomentForm(forms.Form):
     """One moment as the tablet sends it. A plain form: the save path runs no query it
     does not need (a ModelForm would look up the chosen type a second time)."""
@@ -21,7 +39,7 @@ class MomentForm(forms.Form):
     uuid = forms.UUIDField(widget=forms.HiddenInput)
     # The team the tablet believes it logs for; a queued moment may outlive a team change.
     team = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    touchpoint_type = forms.ModelChoiceField(
+    touchpoint_type = ActiveTypeField(
         queryset=TouchpointType.objects.filter(active=True).annotate(
             has_extra_fields=extra_fields.has_active_fields()
         ),

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from . import type_version
+
 
 def validate_timezone(name: str) -> None:
     if name not in zoneinfo.available_timezones():
@@ -112,7 +114,21 @@ def all_channels() -> list[str]:
     return [channel.value for channel in Channel]
 
 
-class TouchpointType(models.Model):
+class ChangesLoggableTypes:
+    """Saving or deleting one of these tells every process to reload the types a moment
+    can be logged as (see `loggable_types`)."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        type_version.bump()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        type_version.bump()
+        return deleted
+
+
+class TouchpointType(ChangesLoggableTypes, models.Model):
     name = models.CharField(max_length=80, unique=True)
     stage = models.ForeignKey(JourneyStage, on_delete=models.PROTECT, related_name="types")
     order = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
@@ -132,7 +148,7 @@ class TouchpointType(models.Model):
         return self.name
 
 
-class ExtraField(models.Model):
+class ExtraField(ChangesLoggableTypes, models.Model):
     """A field an admin adds to one touchpoint type, e.g. the flight number at the gate.
 
     Values live in `Moment.extra` under `key`; an inactive field is no longer asked for,
