@@ -77,7 +77,8 @@ def _by_part_and_day(model, condition: Q, selection: Selection, columns: list[st
     window = selection.window
     if not window.ends:
         return []
-    days = window.q(0) | window.q(1) | window.q(0, days=window.series_days)
+    # The period and the one before it are one run of days per location: one range to read.
+    days = window.q(0, days=max(2 * window.days, window.series_days))
     return list(
         model.objects.filter(condition & days)
         .annotate(part=_part(selection))
