@@ -5,6 +5,13 @@ from django.db.models import Exists, OuterRef
 
 from .models import Role, User
 
+# Built once: the annotation is resolved here, not again on every request.
+PEOPLE = User._default_manager.select_related("team__location").annotate(
+    is_frontline=Exists(
+        User.groups.through.objects.filter(user=OuterRef("pk"), group__name=Role.FRONTLINE)
+    )
+)
+
 
 class PersonBackend(ModelBackend):
     """Django's own sign-in, with one change: the user comes with team, location and whether
@@ -14,13 +21,8 @@ class PersonBackend(ModelBackend):
     """
 
     def get_user(self, user_id) -> User | None:
-        frontline = User.groups.through.objects.filter(
-            user=OuterRef("pk"), group__name=Role.FRONTLINE
-        )
-        user = (
-            User._default_manager.select_related("team__location")
-            .annotate(is_frontline=Exists(frontline))
-            .filter(pk=user_id)
-            .first()
-        )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = PEOPLE.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
