@@ -10,12 +10,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.figures import overview
 from dashboards.filters import Scope, Selection, Window
+from dashboards.models import DailyRollup, LocationDayRollup
 from dashboards.rollup import COUNTED_COLUMNS
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
 from touchpoints.models import Channel, Location
@@ -94,3 +96,28 @@ def test_a_manager_of_single_teams_is_summed_from_buckets(org):
     assert whole.location_q() is not None
     assert with_team.location_q() is None
     assert Selection(Scope(everything=True), window, channel=Channel.PHONE).location_q() is None
+
+
+def migrate_dashboards_to(name: str) -> None:
+    executor = MigrationExecutor(connection)
+    executor.migrate([("dashboards", name)])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_fills_location_days_from_the_existing_roll_ups(org, weeks):
+    """A site upgraded with roll-ups in place shows the same whole-company figures from the
+    first request, before any roll-up runs again."""
+    buckets = sorted(DailyRollup.objects.values_list("location", "local_date", "moments"))
+    migrate_dashboards_to("0004_index_recently_closed_recoveries")
+    try:
+        migrate_dashboards_to("0005_location_day_rollup")
+    finally:
+        migrate_dashboards_to(
+            MigrationExecutor(connection).loader.graph.leaf_nodes("dashboards")[0][1]
+        )
+    per_day: dict[tuple, int] = {}
+    for location, day, moments in buckets:
+        per_day[location, day] = per_day.get((location, day), 0) + moments
+    filled = LocationDayRollup.objects.values_list("location", "local_date", "moments")
+    assert {(loc, day): n for loc, day, n in filled} == per_day
+    assert len(per_day) > 10
