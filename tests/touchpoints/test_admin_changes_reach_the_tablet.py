@@ -20,7 +20,7 @@ TYPES_URL = reverse("admin:touchpoints_touchpointtype_changelist")
 
 
 @pytest.fixture
-def tablet(client, agent, org):
+def logging_tablet(client, agent, org):
     """A tablet that has just saved a moment: the type cache and the session are warm."""
     client.login(username=agent.username, password=PASSWORD)
     assert client.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON).status_code == 201
@@ -34,51 +34,53 @@ def admin_browser(role_admin):
     return browser
 
 
-def test_a_type_archived_in_the_admin_is_refused_at_the_next_save(tablet, admin_browser, org):
+def test_a_type_archived_in_the_admin_is_refused_at_the_next_save(
+    logging_tablet, admin_browser, org
+):
     archive = {"action": "archive_selected", "_selected_action": [org["bag_drop"].pk]}
     admin_browser.post(TYPES_URL, archive)
-    response = tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
+    response = logging_tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
     assert response.status_code == 422
     assert "not available" in response.json()["errors"]["touchpoint_type"][0]["message"]
     assert Moment.objects.count() == 1
 
 
-def test_a_restored_type_can_be_logged_again_at_once(tablet, admin_browser, org):
+def test_a_restored_type_can_be_logged_again_at_once(logging_tablet, admin_browser, org):
     selected = {"_selected_action": [org["bag_drop"].pk]}
     admin_browser.post(TYPES_URL, {"action": "archive_selected", **selected})
-    tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
+    logging_tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
     admin_browser.post(TYPES_URL, {"action": "restore_selected", **selected})
-    response = tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
+    response = logging_tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
     assert response.status_code == 201
 
 
 def test_a_required_extra_field_added_in_the_admin_is_asked_at_the_next_save(
-    tablet, admin_browser, org
+    logging_tablet, admin_browser, org
 ):
     bag_drop = org["bag_drop"]
     new_row = extra_field_row(label="Bag tag", required=True)
     change = reverse("admin:touchpoints_touchpointtype_change", args=[bag_drop.pk])
     assert admin_browser.post(change, type_form(bag_drop, [new_row])).status_code == 302
-    response = tablet.post(LOG_URL, moment_post(bag_drop), headers=JSON)
+    response = logging_tablet.post(LOG_URL, moment_post(bag_drop), headers=JSON)
     assert response.status_code == 422
     assert "Bag tag is required" in response.text
     assert Moment.objects.count() == 1
 
 
 def test_a_frontline_role_removed_by_an_admin_stops_the_next_save(
-    tablet, admin_browser, agent, org
+    logging_tablet, admin_browser, agent, org
 ):
     admin_browser.post(change_url(agent), person_form(agent, role="manager"))
-    response = tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
+    response = logging_tablet.post(LOG_URL, moment_post(org["bag_drop"]), headers=JSON)
     assert response.status_code == 403
     assert Moment.objects.count() == 1
 
 
 def test_a_person_taken_out_of_their_team_is_told_why_at_the_next_save(
-    tablet, admin_browser, agent, org
+    logging_tablet, admin_browser, agent, org
 ):
     admin_browser.post(change_url(agent), person_form(agent, team=""))
-    response = tablet.post(LOG_URL, moment_post(org["bag_drop"]))
+    response = logging_tablet.post(LOG_URL, moment_post(org["bag_drop"]))
     assert response.status_code == 403
     assert Moment.objects.count() == 1
 
