@@ -5,6 +5,7 @@ Touchpoints and feedback call this where they save; they never import the roll-u
 """
 
 import logging
+import time
 from datetime import date
 
 from celery import current_app
@@ -38,6 +39,21 @@ def mark_day_dirty(location_id: int, local_date: date) -> None:
     transaction.on_commit(lambda: request_rollup(location_id, local_date))
 
 
+# When this process last asked for each bucket's roll-up: spares the shared cache a round
+# trip on most saves of a busy bucket. The shared key still limits the whole fleet.
+_asked_here: dict[str, float] = {}
+
+
+def _asked_recently_here(key: str, throttle: int) -> bool:
+    now = time.monotonic()
+    if _asked_here.get(key, 0.0) > now:
+        return True
+    if len(_asked_here) > 10_000:  # old days and locations; a fresh start is harmless
+        _asked_here.clear()
+    _asked_here[key] = now + throttle
+    return False
+
+
 def request_rollup(location_id: int, local_date: date) -> None:
     """Ask for a prompt roll-up. Best effort: if the broker is down, beat finds the dirty row.
 
@@ -47,7 +63,7 @@ def request_rollup(location_id: int, local_date: date) -> None:
     key = f"rollup-requested:{location_id}:{local_date.isoformat()}"
     try:
         throttle = settings.ROLLUP_REQUEST_SECONDS
-        if throttle and not cache.add(key, 1, timeout=throttle):
+        if throttle and (_asked_recently_here(key, throttle) or not cache.add(key, 1, throttle)):
             return
         current_app.signature(ROLL_UP_DAY_TASK, args=(location_id, local_date.isoformat())).delay()
     except Exception:

@@ -15,6 +15,7 @@ from dashboards.rollup import LOCK_NAMESPACE, rebuild_buckets, rebuild_dirty, re
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
 from tests.conftest import add_moment
+from touchpoints import dirty_days
 from touchpoints.models import DirtyDay, Moment, Need
 from touchpoints.moments import record_moment
 
@@ -242,7 +243,9 @@ def test_a_save_inside_the_request_throttle_is_kept_for_the_next_run(
     def log() -> Moment:
         return record_moment(agent, Moment(touchpoint_type=org["desk"], outcome=4), uuid4())[0]
 
-    cache.delete(f"rollup-requested:{org['arn'].pk}:{log().local_date.isoformat()}")
+    key = f"rollup-requested:{org['arn'].pk}:{log().local_date.isoformat()}"
+    cache.delete(key)
+    dirty_days._asked_here.pop(key, None)
     with django_capture_on_commit_callbacks(execute=True):
         log()  # queues a roll-up, run in-process here
     with django_capture_on_commit_callbacks(execute=True):
