@@ -46,9 +46,16 @@ class DailyRollup(CountedSums):
     """
 
     local_date = models.DateField()
-    location = models.ForeignKey(Location, on_delete=models.PROTECT)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT)
-    touchpoint_type = models.ForeignKey(TouchpointType, on_delete=models.PROTECT)
+    # Derived rows, rebuilt from moments that the database already checks: no constraint or
+    # index per key column, which would cost a lookup and an index write on every row a full
+    # rebuild writes. Django still refuses (PROTECT) deleting a location, team or type in use.
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
+    touchpoint_type = models.ForeignKey(
+        TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
     channel = models.CharField(max_length=16, choices=Channel.choices)
 
     class Meta:
