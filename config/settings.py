@@ -5,11 +5,13 @@ in-process. DATABASE_URL and REDIS_URL switch it to PostgreSQL and a real Redis 
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
@@ -28,10 +30,42 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = env("SECRET_KEY", "insecure-dev-key-set-SECRET_KEY-in-production")
+# --- Production safety: real keys, HTTPS (docs/operations.md) ---
+# pytest-django imports these settings inside pytest; the test servers speak plain HTTP and
+# need no real keys. pytest is a dev dependency only, so production never matches this.
+TESTING = "pytest" in sys.modules
+PRODUCTION = not DEBUG and not TESTING
+# Keys anyone can read in this repository: docker-compose.yml's, .env.example's, the dev one.
+PUBLISHED_KEYS = {
+    "insecure-dev-key-set-SECRET_KEY-in-production",
+    "insecure-dev-key-set-CUSTOMER_REF_KEY-in-production",
+    "insecure-compose-key-set-SECRET_KEY-in-.env",
+    "insecure-compose-key-set-CUSTOMER_REF_KEY-in-.env",
+    "change-me",
+    "change-me-too",
+}
+
+
+def env_key(name: str) -> str:
+    """A signing key; outside DEBUG, a missing or published one stops the app from starting."""
+    value = env(name).strip()
+    if not PRODUCTION:
+        return value or f"insecure-dev-key-set-{name}-in-production"
+    if not value or value in PUBLISHED_KEYS or value.startswith("django-insecure-"):
+        problem = "is not set" if not value else "is a published placeholder"
+        raise ImproperlyConfigured(
+            f"{name} {problem}. With DEBUG off Moments refuses to start without real keys: "
+            "set SECRET_KEY and CUSTOMER_REF_KEY to two different long random strings, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
+            "(or DEBUG=1 on a development machine). See docs/operations.md."
+        )
+    return value
+
+
+SECRET_KEY = env_key("SECRET_KEY")
 # Keys customer references are hashed with; a separate secret so that rotating the session
 # key does not orphan every customer's history.
-CUSTOMER_REF_KEY = env("CUSTOMER_REF_KEY", SECRET_KEY)
+CUSTOMER_REF_KEY = env_key("CUSTOMER_REF_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -142,8 +176,44 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_HASHED
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if STATIC_HASHED else 60
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# HTTPS, on by default outside DEBUG. Compose's health check calls http://localhost directly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# The header a TLS-terminating proxy sets to "https" (X-Forwarded-Proto). Unset by default:
+# trusted only when the proxy always sets it, or a client could claim HTTPS.
+PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER")
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Tablets are shared: a frontline sign-in lasts one shift (touchpoints/sign_in.py); everyone
+# else keeps Django's two weeks.
+FRONTLINE_SESSION_HOURS = int(env("FRONTLINE_SESSION_HOURS", "12"))
+
+# --- Content-Security-Policy on every page (django-csp) ---
+# Scripts only from our own static files: no inline script, no eval. Inline styles stay
+# allowed because tiles carry their admin-set colour in a style attribute. The public
+# feedback pages set a stricter policy of their own, which the middleware leaves alone.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

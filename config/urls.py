@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import health
 from touchpoints.admin_site import site as config_site
 from touchpoints.views import home
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     # Configuration: Django's admin, open to the admin role only (see touchpoints.admin_site).
     path("admin/", config_site.urls),
+    path("health/", health, name="health"),
 ]

@@ -233,3 +233,13 @@ def serious_accessibility_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def screenshot(page, name: str, **options) -> None:
+    """Refresh docs/screenshots/<name>.png, only when asked (SCREENSHOTS=1, `make screenshots`):
+    an ordinary test run must leave the tree clean."""
+    if os.environ.get("SCREENSHOTS") == "1":
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", **options)

@@ -1,7 +1,11 @@
 """Who is signed in: the person, loaded once per request with what every tablet screen needs."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from .models import Role, User
 
@@ -26,3 +30,12 @@ class PersonBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def end_session_after_shift(sender, request, user, **kwargs) -> None:
+    """Frontline tablets are shared: a frontline sign-in ends when the shift does, however
+    busy the tablet stays, instead of Django's two weeks. Connected to user_logged_in so that
+    every way of signing in passes through it."""
+    if user.has_role(Role.FRONTLINE):
+        hours = settings.FRONTLINE_SESSION_HOURS
+        request.session.set_expiry(timezone.now() + timedelta(hours=hours))

@@ -1,6 +1,7 @@
 """The roll-up through a real Celery worker process on the real Redis broker."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -26,7 +27,9 @@ def database_url() -> str:
 
 def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
     """A worker process on a queue of its own, pointed at the test database."""
-    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url, **env}
+    # With DEBUG off a process outside pytest refuses to start without real keys.
+    keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CUSTOMER_REF_KEY")}
+    env = {**keys, **os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url, **env}
     return subprocess.Popen(
         [
             sys.executable,
