@@ -42,9 +42,9 @@ def moments_figure(page):
 
 def settled(page) -> None:
     """Wait until htmx has swapped and settled: a change made before that can go unheard."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    # A function, not a string: the page's policy forbids Playwright to eval a string there.
+    page.wait_for_function(f"() => !document.querySelector('{busy}')")
 
 
 def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, org):

@@ -70,7 +70,8 @@ def test_form_is_fresh_at_once_for_the_next_moment(tablet, agent, org):
     open_log_screen(tablet, agent.username)
     first_uuid = tablet.locator("input[name=uuid]").input_value()
     log_typical_moment(tablet)
-    tablet.wait_for_function("!document.querySelector('input[name=touchpoint_type]:checked')")
+    # A function, not a string: the page's policy forbids Playwright to eval a string there.
+    tablet.wait_for_function("() => !document.querySelector('input[name=touchpoint_type]:checked')")
     assert tablet.locator("input[name=outcome]:checked").count() == 0
     assert tablet.locator("input[name=uuid]").input_value() != first_uuid
 
