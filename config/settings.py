@@ -48,11 +48,12 @@ PUBLISHED_KEYS = {
 
 def env_key(name: str) -> str:
     """A signing key; outside DEBUG, a missing or published one stops the app from starting."""
-    value = env(name).strip()
+    value = env(name)
     if not PRODUCTION:
         return value or f"insecure-dev-key-set-{name}-in-production"
-    if not value or value in PUBLISHED_KEYS or value.startswith("django-insecure-"):
-        problem = "is not set" if not value else "is a published placeholder"
+    published = value.strip() in PUBLISHED_KEYS or value.startswith("django-insecure-")
+    if not value.strip() or published:
+        problem = "is a published placeholder" if published else "is not set"
         raise ImproperlyConfigured(
             f"{name} {problem}. With DEBUG off Moments refuses to start without real keys: "
             "set SECRET_KEY and CUSTOMER_REF_KEY to two different long random strings, e.g. "

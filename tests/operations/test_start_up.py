@@ -90,3 +90,15 @@ def test_documented_production_environment_passes_check_deploy_without_a_warning
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_production_defaults_are_https_only(tmp_path):
+    show = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    environment = {**documented_production_environment(), "DATABASE_URL": ""}
+    result = manage(tmp_path, "shell", "--verbosity", "0", "-c", show, **environment)
+    assert result.returncode == 0, result.stderr
+    expected = "True 31536000 True True ('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert result.stdout.strip() == expected
