@@ -1,4 +1,4 @@
-"""GET /health/: whether this server reaches its database and its broker.
+"""GET (or HEAD) /health/: whether this server reaches its database and its broker.
 
 Compose's health check and any load balancer call it. 200 when both answer, 503 when either
 does not; the body names which, so whoever is on call knows where to look.
@@ -8,10 +8,11 @@ import logging
 
 import redis
 from django.conf import settings
+from django.db import Error as DatabaseError
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ def database_status() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:
+    except DatabaseError:
         log.warning("health: database unreachable", exc_info=True)
         return "unreachable"
     return "ok"
@@ -46,7 +47,7 @@ def broker_status() -> str:
     return "ok"
 
 
-@require_GET
+@require_safe  # GET, and HEAD for load balancers that ask only for the status
 @never_cache
 def health(request):
     report = {"database": database_status(), "broker": broker_status()}
