@@ -29,10 +29,8 @@ class FailedSignInAdmin(AdminRoleOnly, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    def has_delete_permission(self, request, obj=None):
+        return False  # unlocking is the one thing to do here, by the actions below
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

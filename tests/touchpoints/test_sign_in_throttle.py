@@ -178,6 +178,8 @@ def test_an_admin_sees_and_unlocks_a_locked_address(agent, role_admin, few_per_a
     page = admin.get(reverse("admin:axes_accessattempt_changelist"))
     assert "Failed sign-ins" in page.text
     assert "address, until" in page.text
+    assert "Unlock the addresses of the selected rows" in page.text
+    assert "Failed sign-ins (unlock here)" in admin.get(reverse("admin:index")).text
     first = AccessAttempt.objects.filter(ip_address="198.51.100.66").first()
     admin.post(
         reverse("admin:axes_accessattempt_changelist"),
