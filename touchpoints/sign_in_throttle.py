@@ -21,7 +21,7 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -57,55 +57,65 @@ def _cool_off() -> timedelta:
     return get_cool_off()
 
 
-def _unlocks_at(attempts: QuerySet, limit: int) -> datetime | None:
+def _unlocks_at(failures: list[tuple[datetime, int]], limit: int) -> datetime | None:
     """When the newest failures that reach `limit` fall out of the window; None if under it.
 
-    Each row is one (username, address, browser) with its failure count and its latest
-    failure, and a row counts while that latest failure is within the cool-off.
+    `failures` are axes' rows, newest first: one per (username, address, browser) with its
+    count and its latest failure; a row counts while that latest failure is in the window.
     """
-    window = _cool_off()
     counted = 0
-    recent = attempts.filter(attempt_time__gte=timezone.now() - window)
-    for at, failures in recent.order_by("-attempt_time").values_list(
-        "attempt_time", "failures_since_start"
-    ):
-        counted += failures
+    for at, count in failures:
+        counted += count
         if counted >= limit:
-            return at + window
+            return at + _cool_off()
     return None
 
 
 def current_lock(username: str | None, address: str | None) -> Lock | None:
-    """The lock on this account or address, whichever lasts longer; None when neither is."""
+    """The lock on this account or address, whichever lasts longer; None when neither is.
+
+    One query: it runs before every sign-in, and for every refused guess of a flood.
+    """
+    if username is None and address is None:
+        return None
+    rows = (
+        AccessAttempt.objects.filter(
+            (Q(username=username) if username is not None else Q(pk__in=[]))
+            | (Q(ip_address=address) if address is not None else Q(pk__in=[])),
+            attempt_time__gte=timezone.now() - _cool_off(),
+        )
+        .order_by("-attempt_time")
+        .values_list("username", "ip_address", "attempt_time", "failures_since_start")
+    )
+    rows = list(rows)
+    account = [(at, n) for name, _, at, n in rows if username is not None and name == username]
+    network = [(at, n) for _, ip, at, n in rows if address is not None and ip == address]
     locks = []
-    if username is not None:
-        until = _unlocks_at(AccessAttempt.objects.filter(username=username), _account_limit())
-        if until:
-            locks.append(Lock(until, account=True))
-    if address is not None:
-        per_address = settings.SIGN_IN_FAILURES_PER_ADDRESS
-        until = _unlocks_at(AccessAttempt.objects.filter(ip_address=address), per_address)
-        if until:
-            locks.append(Lock(until, account=False))
+    if until := _unlocks_at(account, settings.AXES_FAILURE_LIMIT):
+        locks.append(Lock(until, account=True))
+    if until := _unlocks_at(network, settings.SIGN_IN_FAILURES_PER_ADDRESS):
+        locks.append(Lock(until, account=False))
     return max(locks, key=lambda lock: lock.until, default=None)
-
-
-def _account_limit() -> int:
-    return settings.AXES_FAILURE_LIMIT
 
 
 class SignInThrottle(AxesDatabaseHandler):
     """Axes' database handler, with the address counted beside the account."""
 
     def is_locked(self, request, credentials=None) -> bool:
-        username = get_client_username(request, credentials)
-        return current_lock(username, request.axes_ip_address) is not None
+        lock = current_lock(get_client_username(request, credentials), request.axes_ip_address)
+        request.sign_in_lock = lock  # for the page that says until when
+        return lock is not None
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if request is not None and request.axes_locked_out:
+            # Refused while locked: nothing to record (the promised time stands), and in a
+            # flood every query saved here is one per guess.
+            request.axes_credentials = credentials
+            return
         super().user_login_failed(sender, credentials, request, **kwargs)
-        # This failure may have been the one that reached the address's limit.
         if request is None or request.axes_locked_out:
             return
+        # This failure may have been the one that reached the address's limit.
         if self.is_locked(request, credentials):
             request.axes_locked_out = True
             request.axes_credentials = credentials
@@ -114,9 +124,8 @@ class SignInThrottle(AxesDatabaseHandler):
 def locked_out_page(request: HttpRequest, original_response, credentials) -> HttpResponse:
     """The sign-in page again, saying until when (AXES_LOCKOUT_CALLABLE)."""
     username = get_client_username(request, credentials)
-    lock = current_lock(username, request.axes_ip_address) or Lock(
-        timezone.now() + _cool_off(), account=True
-    )
+    lock = getattr(request, "sign_in_lock", None) or current_lock(username, request.axes_ip_address)
+    lock = lock or Lock(timezone.now() + _cool_off(), account=True)
     form = AuthenticationForm(request, initial={"username": username or ""})
     context = {"form": form, "lock": lock, "next": request.POST.get("next", "")}
     response = render(request, "registration/login.html", context, status=LOCKED)
