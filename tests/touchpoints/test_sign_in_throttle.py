@@ -112,6 +112,16 @@ def test_many_wrong_passwords_from_one_address_lock_that_address(agent, few_per_
     assert signed_in(sign_in(at("192.0.2.10"), "anna"))
 
 
+def test_a_locked_address_is_told_so_on_opening_the_sign_in_page(agent, few_per_address):
+    guesser = at("198.51.100.66")
+    for n in range(6):
+        sign_in(guesser, f"someone{n}", WRONG)
+    response = guesser.get(reverse("login"))
+    assert response.status_code == 429
+    assert "from this network" in response.text
+    assert at("192.0.2.10").get(reverse("login")).status_code == 200
+
+
 def test_a_busy_airports_typos_do_not_lock_its_address(org, few_per_address):
     # Twelve people behind one NAT each mistype once, then sign in: twice the address's
     # limit in typos, but each person's typos stop counting when they get in.
