@@ -214,3 +214,11 @@ def test_throttling_needs_no_cache(client, agent, settings):
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     statuses = [sign_in(client, "anna", WRONG).status_code for _ in range(6)]
     assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_an_ipv6_caller_is_counted_by_their_network(rf):
+    from touchpoints.client_address import client_ip
+
+    one = rf.get("/", REMOTE_ADDR="2001:db8:1:2::1")
+    other = rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    assert client_ip(one) == client_ip(other) == "2001:db8:1:2::"
