@@ -127,7 +127,8 @@ def locked_out_page(request: HttpRequest, original_response, credentials) -> Htt
     lock = getattr(request, "sign_in_lock", None) or current_lock(username, request.axes_ip_address)
     lock = lock or Lock(timezone.now() + _cool_off(), account=True)
     form = AuthenticationForm(request, initial={"username": username or ""})
-    context = {"form": form, "lock": lock, "next": request.POST.get("next", "")}
+    next_page = request.POST.get("next") or request.GET.get("next", "")
+    context = {"form": form, "lock": lock, "next": next_page}
     response = render(request, "registration/login.html", context, status=LOCKED)
     response["Retry-After"] = str(lock.seconds_left)
     return response
