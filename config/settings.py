@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "touchpoints",
     "feedback",
     "dashboards",
+    "axes",  # sign-in throttling: see the block after AUTHENTICATION_BACKENDS
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "feedback.handover.HandoverLockMiddleware",
+    # Last, as axes asks: turns a refused sign-in into the "try again at ..." page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -138,12 +141,38 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "touchpoints.User"
+# The throttle first: a locked account or address is refused before any password is hashed.
 # The person comes with team, location and frontline role in one query (see the module).
-# Django's own backend stays second so that sessions signed in through it stay valid.
+# Django's own backend stays last so that sessions signed in through it stay valid; it never
+# checks a password PersonBackend turned down (one hash per attempt).
 AUTHENTICATION_BACKENDS = [
+    "touchpoints.sign_in_throttle.ThrottleBackend",
     "touchpoints.sign_in.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# -- Sign-in throttling (django-axes; touchpoints/sign_in_throttle.py, docs/security.md) --
+# Wrong passwords in a row that lock one account, from anywhere.
+SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
+# Wrong passwords that lock one address, for every account. High: a busy airport's tablets
+# share one address, and a person's failures stop counting once they sign in.
+SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
+# A failure counts for this long after the latest failure of its account on that device.
+SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
+AXES_HANDLER = "touchpoints.sign_in_throttle.SignInThrottle"  # the database, never Redis
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is counted by SignInThrottle
+# Axes warns when the address is missing from the line above; it is counted, with its own limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# Trying while locked does not push the time the page promised further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "touchpoints.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "touchpoints.sign_in_throttle.locked_out_page"
+AXES_ENABLE_ADMIN = False  # admins unlock on the configuration site (touchpoints/sign_in_admin.py)
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no table of their own
+AXES_VERBOSE = False
+# -- end of sign-in throttling --
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -286,15 +315,13 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     return int(requests), int(seconds)
 
 
-# Public feedback pages, as "requests/seconds": every request from one address (generous:
-# a whole airport's Wi-Fi can share one), tokens not found from one address (guessing), and
-# requests for one token.
+# Public feedback pages, as "requests/seconds": tokens not found from one address (guessing).
+# A real token is never limited: nobody else's requests may lock its customer out.
 FEEDBACK_RATE_LIMITS = {
-    "address": env_rate("FEEDBACK_RATE_PER_ADDRESS", "600/600"),
     "miss": env_rate("FEEDBACK_RATE_MISSES_PER_ADDRESS", "20/600"),
-    "token": env_rate("FEEDBACK_RATE_PER_TOKEN", "30/600"),
 }
-# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust REMOTE_ADDR).
+# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust
+# REMOTE_ADDR). Sign-in throttling reads the caller's address the same way.
 FEEDBACK_TRUSTED_PROXIES = int(env("FEEDBACK_TRUSTED_PROXIES", "0"))
 # Tablet hand-over: back to the log screen after this long untouched; a lock nobody touches
 # for the second figure is forgotten even if the page died.

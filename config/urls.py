@@ -1,3 +1,4 @@
+from axes.decorators import axes_dispatch
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -7,7 +8,8 @@ from touchpoints.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # A locked account or address gets "try again at ..." before any form or password work.
+    path("login/", axes_dispatch(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("log/", include("touchpoints.urls")),
     path("", include("feedback.urls")),

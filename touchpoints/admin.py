@@ -12,7 +12,8 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
-from . import audit, people_admin  # noqa: F401  people_admin registers people on the site
+# people_admin and sign_in_admin register people and failed sign-ins on the site.
+from . import audit, people_admin, sign_in_admin  # noqa: F401
 from .admin_site import AdminRoleOnly, ConfigAdmin, admin_url, site
 from .models import (
     AuditEntry,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -23,6 +24,15 @@ class PersonBackend(ModelBackend):
     runs on every request anyway, so the check costs no query of its own. It is read per
     request: a role or team an admin removes stops the very next save.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs) -> User | None:
+        user = super().authenticate(request, username, password, **kwargs)
+        if user is None and password is not None:
+            # Django's ModelBackend, next in the chain, would hash the same password against
+            # the same person again for the same answer. Stopping here makes a wrong
+            # password cost one hash; Django still reports the failure (to axes, too).
+            raise PermissionDenied
+        return user
 
     def get_user(self, user_id) -> User | None:
         try:

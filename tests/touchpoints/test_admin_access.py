@@ -1,6 +1,7 @@
 """Only people with the admin role reach configuration: every page, every action."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -32,6 +33,7 @@ def config_objects(org, agent):
         User: agent,
         AuditEntry: entry,
         FeedbackSettings: FeedbackSettings.current(),
+        AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
     }
 
 
@@ -98,10 +100,11 @@ def test_posting_to_config_as_a_manager_changes_nothing(client, org, arn_manager
 
 def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config_objects):
     assert not role_admin.is_staff and not role_admin.is_superuser
-    # The audit trail and the one settings row are never added or deleted, even by admins.
+    # The audit trail, the one settings row and failed sign-ins (unlocked by an action) are
+    # never added or deleted, even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings)
+        for model in (AuditEntry, FeedbackSettings, AccessAttempt)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     client.force_login(role_admin)
