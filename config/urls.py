@@ -14,3 +14,6 @@ urlpatterns = [
     # Configuration: Django's admin, open to the admin role only (see touchpoints.admin_site).
     path("admin/", config_site.urls),
 ]
+
+# A database that is down gets a 503 with Retry-After instead of a 500 (docs/faults.md).
+handler500 = "config.errors.server_error"
