@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from config.cache import BREAK_SECONDS
 from dashboards.models import DailyRollup
 from feedback.invitations import invitation_for
 from tests.conftest import moment_post
@@ -131,6 +132,7 @@ def test_a_sign_out_while_redis_is_down_stays_signed_out_when_it_returns(
     form = {"csrfmiddlewaretoken": tablet.cookies["csrftoken"]}
     signed_out = tablet.request("POST", "/logout/", form)[0]
     redis_server.thaw()
+    time.sleep(BREAK_SECONDS)  # until every gunicorn worker reads Redis again
 
     replay = Browser(stack)
     replay.cookies = stolen_cookie
@@ -156,6 +158,7 @@ def test_a_hand_over_started_while_redis_is_down_holds_when_it_returns(
         {"csrfmiddlewaretoken": tablet.cookies["csrftoken"]},
     )[0]
     redis_server.thaw()
+    time.sleep(BREAK_SECONDS)  # until every gunicorn worker reads Redis again
 
     status, headers, _ = tablet.get("/log/")
     assert started == 302
