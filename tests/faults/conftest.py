@@ -137,7 +137,6 @@ class Browser:
         sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         if form is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
-            sent["Referer"] = f"http://127.0.0.1:{self.port}{path}"
         connection.request(method, path, urlencode(form or {}) or None, {**sent, **(headers or {})})
         response = connection.getresponse()
         body = response.read().decode()

@@ -112,10 +112,10 @@ def test_a_frozen_redis_holds_up_no_more_than_a_save_now_and_then(stack, redis_s
 
     assert {status for _, status, _ in saves} == {201}
     # Each gunicorn worker waits out the half-second socket timeout once per breaker
-    # window (5 s); without the breaker every save would.
+    # window (5 s); without the breaker every save would, three times over.
     slow = [seconds for _, _, seconds in saves if seconds >= 0.45]
     assert len(saves) >= 10
-    assert len(slow) <= 4, f"{len(slow)} of {len(saves)} saves waited on Redis"
+    assert len(slow) * 3 <= len(saves), f"{len(slow)} of {len(saves)} saves waited on Redis"
 
 
 def test_a_sign_out_while_redis_is_down_stays_signed_out_when_it_returns(
