@@ -123,11 +123,20 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept a minute and checked at each request's first query, so that a
+    # database restart costs no request (docs/faults.md).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound on the server, and statements run often (every save's few
         # queries) prepared once per connection: PostgreSQL then skips planning them.
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        # A database that does not answer is given 5 s, then the request gets the 503 page.
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+            "connect_timeout": 5,
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -206,6 +215,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_HASHED
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if STATIC_HASHED else 60
 
+# Sessions live in the database only: a Redis outage can neither lose one nor bring back
+# an old copy of one (config/sessions.py, docs/faults.md).
+SESSION_ENGINE = "config.sessions"
 # HTTPS, on by default outside DEBUG. Compose's health check calls http://localhost directly.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
@@ -247,16 +259,20 @@ CONTENT_SECURITY_POLICY = {
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    # Without Redis the cache acts empty and nothing waits on it (config/cache.py,
+    # docs/faults.md); Redis answers in a millisecond, so half a second means it is gone.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
     # Saves into one bucket queue at most one roll-up per this many seconds; the dirty mark
     # keeps any later save for the next run.
     ROLLUP_REQUEST_SECONDS = int(env("ROLLUP_REQUEST_SECONDS", "5"))
-    # Sessions read from Redis on every request, written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
@@ -273,7 +289,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # this many seconds; it must exceed the time limit, or a slow task could run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("BROKER_VISIBILITY_TIMEOUT", "3600")),
+    # A web request that queues a task while Redis is down gives up within seconds rather
+    # than hanging (its dirty mark keeps the work for beat); workers and beat reconnect on
+    # their own, with their own retries.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
 }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "roll-up-dirty-days": {

@@ -18,3 +18,6 @@ urlpatterns = [
     path("admin/", config_site.urls),
     path("health/", health, name="health"),
 ]
+
+# A database that is down gets a 503 with Retry-After instead of a 500 (docs/faults.md).
+handler500 = "config.errors.server_error"

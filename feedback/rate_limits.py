@@ -6,6 +6,10 @@ someone else opened it (a QR code seen over a shoulder). See docs/security.md.
 
 Counters live in Django's cache (Redis in production, shared by every web process;
 local memory when embedded) in fixed windows: simple, and exact enough for abuse.
+
+While Redis is down the cache keeps nothing (config/cache.py), so every request counts as
+the first of its window: the limits fail open, and the cache logs a warning once per
+outage. Answering customers matters more than slowing a guesser for a few minutes.
 """
 
 import time
