@@ -1,6 +1,7 @@
 """Factories and fixtures shared by every test: an airline with two airports."""
 
 import os
+import secrets
 import socket
 import uuid
 from pathlib import Path
@@ -61,6 +62,15 @@ def redis_url() -> str:
     if not url or not reachable(url, 6379):
         skip_or_fail("needs Redis: set REDIS_URL=redis://...")
     return url
+
+
+def process_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process a test starts (gunicorn, a worker, beat): production
+    settings with keys of their own (unless the run has some) and plain HTTP, which is what
+    the test speaks to it."""
+    keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CUSTOMER_REF_KEY")}
+    plain_http = {"SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0"}
+    return {**keys, **os.environ, **plain_http, **overrides}
 
 
 def make_user(username: str, role: Role, team: Team | None = None, **extra) -> User:

@@ -5,7 +5,6 @@ worker process that keeps its database connection and its Redis connections betw
 requests. The shared Redis on 6379 is never touched.
 """
 
-import os
 import re
 import signal
 import socket
@@ -20,7 +19,7 @@ import pytest
 import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, process_env
 from tests.dashboards.test_worker import database_url, listening, start_worker, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +77,7 @@ def redis_server(redis_url):
 
 def start_web(redis_server_url: str, workers: int = 2) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_server_url}
+    env = process_env(DATABASE_URL=database_url(), REDIS_URL=redis_server_url)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
@@ -100,12 +99,9 @@ def stack(redis_server, postgres, tmp_path):
     beat = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "warning"]
         + ["-s", str(tmp_path / "beat-schedule")],
-        env={
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": redis_server.url,
-            "ROLLUP_INTERVAL_SECONDS": "2",
-        },
+        env=process_env(
+            DATABASE_URL=database_url(), REDIS_URL=redis_server.url, ROLLUP_INTERVAL_SECONDS="2"
+        ),
     )
     try:
         assert wait_for(lambda: listening("celery", redis_server.url), timeout=60)
