@@ -71,6 +71,7 @@ def test_form_is_fresh_at_once_for_the_next_moment(tablet, agent, org):
     log_typical_moment(tablet)
     tablet.wait_for_function("!document.querySelector('input[name=touchpoint_type]:checked')")
     assert tablet.locator("input[name=outcome]:checked").count() == 0
+    wait_until(lambda: Moment.objects.exists())  # sent before the test's database goes
 
 
 def test_each_moment_gets_a_uuid_made_on_the_tablet_when_it_is_logged(tablet, agent, org):
