@@ -43,18 +43,22 @@
   const cookie = (name) => (document.cookie.match(`(?:^|; )${name}=([^;]*)`) || [])[1] || "";
   const tabletNow = () => new Date().toISOString();
 
+  const post = (url, body, headers) => fetch(url, { // the cookie's token: a kept page's may be stale
+    method: "POST", body, redirect: "manual", credentials: "same-origin",
+    headers: { "X-CSRFToken": cookie("csrftoken"), ...headers },
+  });
+  const jsonOf = async (response) =>
+    (response.headers.get("Content-Type") || "").includes("json") ? response.json().catch(() => null) : null;
+  const loggedOut = (response) => response.type === "opaqueredirect" || response.status === 401;
+
   async function send(op) {
     const url = op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
     const body = new URLSearchParams(op.body);
-    body.delete("csrfmiddlewaretoken"); // a cached page's token may be stale; the cookie is not
-    const response = await fetch(url, {
-      method: "POST", body, redirect: "manual", credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": cookie("csrftoken") },
-    });
-    if (response.type === "opaqueredirect" || response.status === 401) return { login: true };
+    body.delete("csrfmiddlewaretoken");
+    const response = await post(url, body, { Accept: "application/json" });
+    if (loggedOut(response)) return { login: true };
     const { status } = response;
-    const isJson = (response.headers.get("Content-Type") || "").includes("json");
-    const json = isJson ? await response.json().catch(() => null) : null;
+    const json = await jsonOf(response);
     // Only the server's word that it holds the moment (or did the undo) takes it off the
     // tablet; any other success (a captive portal's page) is tried again.
     if (response.ok) return confirmed(op, json) ? { ok: true } : { retry: `odd answer (${status})` };
@@ -143,8 +147,7 @@
     return li;
   }
   function retried({ error, code, status, ...op }) {
-    // Same UUID (stored meanwhile? then no copy), unless the server holds another moment under
-    // it and so never stored this one.
+    // A new UUID only when the server holds another moment under this one (so not this one).
     if (code !== "id_in_use") return op;
     const uuid = newUuid();
     const body = new URLSearchParams(op.body);
@@ -279,11 +282,7 @@
     $$("button", ask).concat(undoButton || []).forEach((b) => { b.disabled = true; });
     let response = null;
     try {
-      response = await fetch(ask.action, {
-        method: "POST", redirect: "manual", credentials: "same-origin",
-        // The cookie's token, not the page's: a kept copy of the page may hold a stale one.
-        headers: { "HX-Request": "true", "X-CSRFToken": cookie("csrftoken"), Accept: "text/html, application/json" },
-      });
+      response = await post(ask.action, null, { "HX-Request": "true", Accept: "text/html, application/json" });
     } catch { /* no network */ }
     card.classList.remove("asking");
     if (response?.ok) {
@@ -301,11 +300,8 @@
   }
   async function askFailure(response) {
     if (!response) return "No network: the customer could not be asked. Try again when it is back.";
-    if (response.type === "opaqueredirect" || response.status === 401) {
-      return "You have been logged out: log in again, then ask from My moments.";
-    }
-    const json = (response.headers.get("Content-Type") || "").includes("json")
-      ? await response.json().catch(() => null) : null;
+    if (loggedOut(response)) return "You have been logged out: log in again, then ask from My moments.";
+    const json = await jsonOf(response);
     if (json?.error) return `The customer could not be asked. ${json.error}`;
     return `The customer could not be asked (the server answered ${response.status}). Try again.`;
   }
@@ -355,6 +351,10 @@
     if (name === "resolved_on_spot") touched.resolved = true;
   });
 
+  // htmx posts (the team panel) too: the cookie's token, not a kept page's.
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (cookie("csrftoken")) event.detail.headers["X-CSRFToken"] = cookie("csrftoken");
+  });
   window.addEventListener("online", () => { offline = false; flush(); });
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);

@@ -4,13 +4,14 @@ reopened offline, refusals of every kind, and asking the customer on a bad link.
 import pytest
 
 from feedback.models import Invitation
-from tests.conftest import TABLET
+from tests.conftest import TABLET, add_moment
 from tests.touchpoints.test_log_screen_browser import (
     Taps,
     log_typical_moment,
     open_log_screen,
     wait_until,
 )
+from touchpoints.customers import hash_ref
 from touchpoints.models import Moment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -225,3 +226,11 @@ def test_asking_the_customer_from_my_moments(chromium, live_server, agent, org):
     page.screenshot(path=f"{SCREENSHOTS}/my-moments-asked.png")
     context.close()
     assert Invitation.objects.get().moment == Moment.objects.get()
+
+
+def test_a_stale_token_in_the_page_does_not_stop_the_customer_lookup(tablet, agent, org):
+    add_moment(agent, org["desk"], resolved=False, customer_ref_hash=hash_ref("XK7P2Q"))
+    open_log_screen(tablet, agent.username)
+    tablet.evaluate("document.body.setAttribute('hx-headers', '{\"X-CSRFToken\": \"stale\"}')")
+    tablet.get_by_label("Booking code or loyalty number").fill("xk7p2q")
+    tablet.locator("#customer-history").get_by_text("1 not resolved on the spot").wait_for()
