@@ -351,7 +351,7 @@
     if (name === "resolved_on_spot") touched.resolved = true;
   });
 
-  // htmx posts (the team panel) too: the cookie's token, not a kept page's.
+  // htmx posts (the customer lookup) too: the cookie's token, not a kept page's.
   document.addEventListener("htmx:configRequest", (event) => {
     if (cookie("csrftoken")) event.detail.headers["X-CSRFToken"] = cookie("csrftoken");
   });
