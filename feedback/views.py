@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from touchpoints.access import role_required
 from touchpoints.models import Moment, Role
+from touchpoints.views import wants_json
 
 from . import handover as lock
 from . import rate_limits
@@ -184,10 +186,14 @@ def _panel_after_action(request):
 
 
 def csrf_failure(request, reason: str = ""):
-    """A kind page for a customer whose form went stale; Django's own page for the rest."""
+    """A kind page for a customer whose form went stale; a reason the tablet's queue can show
+    for a script that asks for JSON; Django's own page for the rest."""
     view_name = request.resolver_match.view_name if request.resolver_match else ""
     if view_name == "feedback:answer":
         return _public(request, PageState("stale"), 403, customer_language(request))
     if view_name == "feedback:handover":
         return redirect("feedback:handover")
+    if wants_json(request):
+        message = "The server's security check refused it: reload the page, then try again."
+        return JsonResponse({"error": message, "code": "csrf"}, status=403)
     return django_csrf_failure(request, reason)

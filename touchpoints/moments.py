@@ -19,17 +19,25 @@ class NotYourMoment(Exception):
     """The tablet's UUID is already used by a moment someone else logged."""
 
 
+class UuidReused(Exception):
+    """The tablet's UUID is already used by a different moment of the same person."""
+
+
 class UndoRefused(Exception):
     """The moment cannot be taken back; the message says why and what to do instead."""
 
 
-def record_moment(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> tuple[Moment, bool]:
+def record_moment(
+    staff: User, unsaved: Moment, uuid: uuid_module.UUID, *, timed_by_tablet: bool = True
+) -> tuple[Moment, bool]:
     """Store `unsaved` under the tablet's `uuid`, once.
 
     Returns the stored moment and whether this call created it. A repeat of the same UUID
-    (double tap, resent request, two copies racing) returns the moment stored the first
-    time. The insert comes first: the common case is a new moment, and the unique UUID
-    decides a race without a lookup beforehand.
+    with the same content (double tap, resent request, two copies racing) returns the moment
+    stored the first time. A repeat with other content is a different moment under a reused
+    UUID: it is refused (`UuidReused`), never answered as if it had been stored. The insert
+    comes first: the common case is a new moment, and the unique UUID decides a race without
+    a lookup beforehand.
     """
     try:
         return _insert(staff, unsaved, uuid), True
@@ -39,7 +47,48 @@ def record_moment(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> tuple
             raise
     if existing.staff_id != staff.pk:
         raise NotYourMoment
+    if not is_resend(existing, unsaved, timed_by_tablet):
+        raise UuidReused(
+            "It came with the ID of another moment you logged "
+            f"({existing.touchpoint_type.name}, {existing.get_outcome_display().lower()} "
+            f"at {timezone.localtime(existing.occurred_at):%H:%M}), so it was not stored."
+        )
     return existing, False
+
+
+# What the tablet sends for a moment: a resend carries the same values.
+SENT_FIELDS = [
+    "touchpoint_type_id",
+    "channel",
+    "outcome",
+    "resolved_on_spot",
+    "note",
+    "extra",
+    "customer_ref_hash",
+]
+
+
+def is_resend(stored: Moment, sent: Moment, timed_by_tablet: bool = True) -> bool:
+    """Whether `sent` is the moment `stored` as first sent (a later correction does not count).
+
+    The time is compared to the second, and only when the tablet stamped it: a post without
+    it got the server's clock, which differs on every repeat.
+    """
+    fields = SENT_FIELDS + (["occurred_at"] if timed_by_tablet else [])
+
+    def content(values: dict) -> dict:
+        return {name: _to_the_second(values[name]) for name in fields}
+
+    sent_values = content({name: getattr(sent, name) for name in fields})
+    first = stored.corrections.order_by("corrected_at").values_list("before", flat=True).first()
+    if first is not None:
+        first["occurred_at"] = datetime.fromisoformat(first["occurred_at"])
+        return sent_values == content(first)
+    return sent_values == content({name: getattr(stored, name) for name in fields})
+
+
+def _to_the_second(value):
+    return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
 
 @transaction.atomic

@@ -15,7 +15,14 @@ from . import corrections, extra_fields
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
-from .moments import NotYourMoment, UndoRefused, moments_today, record_moment, undo_moment
+from .moments import (
+    NotYourMoment,
+    UndoRefused,
+    UuidReused,
+    moments_today,
+    record_moment,
+    undo_moment,
+)
 from .needs import needs_of, raise_need
 
 HOME_BY_ROLE = {
@@ -42,15 +49,26 @@ def frontline(view):
         request.user.team = frontline_team(request.user)
         if request.user.team is None:
             if not request.user.has_role(Role.FRONTLINE):
-                raise PermissionDenied
-            raise PermissionDenied(
-                "You are not in a team yet, so moments cannot be logged for you."
+                return _refused(request, "Only frontline staff log moments: ask an admin.")
+            return _refused(
+                request, "You are not in a team yet, so moments cannot be logged for you."
             )
         # Times on these screens are the desk's own local times.
         with timezone.override(request.user.team.location.tz):
             return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# Tells the tablet that the moment was not stored and is safe to send under a new ID.
+ID_IN_USE = "id_in_use"
+
+
+def _refused(request, reason: str, code: str = "refused"):
+    """403 with the reason: JSON for the tablet's queue, which shows it beside the moment."""
+    if wants_json(request):
+        return JsonResponse({"error": reason, "code": code}, status=403)
+    raise PermissionDenied(reason)
 
 
 def frontline_team(user) -> Team | None:
@@ -93,14 +111,32 @@ def log_moment(request):
         return _log_page(request, form, None, status=status)
     try:
         saved, created = record_moment(
-            request.user, form.unsaved_moment(), form.cleaned_data["uuid"]
+            request.user,
+            form.unsaved_moment(),
+            form.cleaned_data["uuid"],
+            timed_by_tablet=bool(request.POST.get("occurred_at")),
         )
-    except NotYourMoment as exc:
-        raise PermissionDenied from exc
+    except NotYourMoment:
+        reason = "It came with the ID of a moment someone else logged, so it was not stored."
+        return _refused(request, reason, code=ID_IN_USE)
+    except UuidReused as refusal:
+        if wants_json(request):
+            return JsonResponse({"error": str(refusal), "code": ID_IN_USE}, status=409)
+        return _log_page(request, _as_new_moment(request, refusal), None, status=409)
     if wants_json(request):
         body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
         return JsonResponse(body, status=201 if created else 200)
     return redirect(f"{reverse('touchpoints:log')}?saved={saved.uuid}")
+
+
+def _as_new_moment(request, refusal: UuidReused) -> MomentForm:
+    """The refused moment's form again, under a new ID, so that one tap saves it."""
+    data = request.POST.copy()
+    data["uuid"] = str(uuid.uuid4())
+    form = MomentForm(data, staff=request.user)
+    form.is_valid()
+    form.add_error(None, f"{refusal} Save it again to keep it.")
+    return form
 
 
 def _log_page(request, form, saved, status=200):

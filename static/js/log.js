@@ -1,5 +1,6 @@
 // The log screen on a tablet: save without waiting on the network, queue in IndexedDB while
-// offline, send each moment exactly once (the tablet-made UUID makes a resend harmless).
+// offline, send each moment exactly once (its UUID, made here, makes a resend harmless), and
+// keep a moment the server refuses until the person has seen why.
 (() => {
   "use strict";
   const box = document.getElementById("outbox"); // on every frontline page
@@ -15,6 +16,7 @@
   let lastSave = 0;
   let offline = !navigator.onLine;
   let needsLogin = false;
+  let stalled = ""; // why the last send will be tried again, when it was not the network
 
   // ---- The outbox: an IndexedDB store of operations, sent in order. ----
   const db = new Promise((resolve, reject) => {
@@ -41,20 +43,30 @@
   const cookie = (name) => (document.cookie.match(`(?:^|; )${name}=([^;]*)`) || [])[1] || "";
   const tabletNow = () => new Date().toISOString();
 
+  const post = (url, body, headers) => fetch(url, { // the cookie's token: a kept page's may be stale
+    method: "POST", body, redirect: "manual", credentials: "same-origin",
+    headers: { "X-CSRFToken": cookie("csrftoken"), ...headers },
+  });
+  const jsonOf = async (response) =>
+    (response.headers.get("Content-Type") || "").includes("json") ? response.json().catch(() => null) : null;
+  const loggedOut = (response) => response.type === "opaqueredirect" || response.status === 401;
+
   async function send(op) {
     const url = op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
     const body = new URLSearchParams(op.body);
-    body.delete("csrfmiddlewaretoken"); // a cached page's token may be stale; the cookie is not
-    const response = await fetch(url, {
-      method: "POST", body, redirect: "manual", credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": cookie("csrftoken") },
-    });
-    if (response.type === "opaqueredirect" || response.status === 401) return { login: true };
-    const json = (response.headers.get("Content-Type") || "").includes("json") ? await response.json() : null;
-    if (response.ok) return { ok: true, json };
-    if (json && response.status < 500) return { refused: json };
-    return { retry: true }; // 5xx, or a proxy's HTML page: try again later
+    body.delete("csrfmiddlewaretoken");
+    const response = await post(url, body, { Accept: "application/json" });
+    if (loggedOut(response)) return { login: true };
+    const { status } = response;
+    const json = await jsonOf(response);
+    // Only the server's word that it holds the moment (or did the undo) takes it off the
+    // tablet; any other success (a captive portal's page) is tried again.
+    if (response.ok) return confirmed(op, json) ? { ok: true } : { retry: `odd answer (${status})` };
+    if (status === 408 || status === 429 || status >= 500) return { retry: `server busy (${status})` };
+    return { refused: { ...json, status } }; // show why, send the rest
   }
+  const confirmed = (op, json) => op.kind === "undo" ? typeof json?.undone === "boolean"
+    : json?.uuid === op.uuid && typeof json.created === "boolean";
 
   let flushing = null;
   let again = false;
@@ -81,19 +93,28 @@
       inFlight.delete(op.uuid);
       offline = !!result.offline;
       needsLogin = !!result.login;
+      stalled = result.retry || "";
       if (result.offline || result.login || result.retry) return;
-      if (result.ok || (op.kind === "undo" && result.refused)) {
+      if (result.ok || op.kind === "undo") {
         await outbox.remove(op.seq);
         if (op.kind === "save") markSent(op.uuid);
-        if (op.kind === "undo" && result.refused) undoRefused(op.uuid, result.refused.error);
+        if (result.refused) undoRefused(op.uuid, describe(result.refused));
       } else {
-        await outbox.put({ ...op, error: describe(result.refused) });
+        const { code = "", status } = result.refused;
+        await outbox.put({ ...op, error: describe(result.refused), code, status });
       }
     }
   }
+  const REFUSED_BECAUSE = { // when the server gave no reason of its own
+    400: "The server could not read it (400).",
+    403: "Refused (403): you may no longer log moments here, or the page is out of date: " +
+      "reload it, then try again.",
+    413: "It is too large for the server (413).",
+  };
   const describe = (refusal) => {
-    const errors = refusal.errors || { __all__: [{ message: refusal.error || "Refused." }] };
-    return Object.values(errors).flat().map((e) => e.message).join(" ");
+    if (refusal.error) return refusal.error;
+    if (refusal.errors) return Object.values(refusal.errors).flat().map((e) => e.message).join(" ");
+    return REFUSED_BECAUSE[refusal.status] || `The server refused it (${refusal.status}).`;
   };
 
   // ---- What the staff member sees: the waiting count and anything refused. ----
@@ -105,6 +126,7 @@
     let text = waiting ? `${waiting} ${plural} waiting to send` : "";
     if (waiting && needsLogin) text += ": log in again to send them";
     else if (waiting && offline) text += ": no network, they will be sent when it is back";
+    else if (waiting && stalled) text += `: ${stalled}, trying again shortly`;
     $(".outbox-count", box).textContent = text;
     $(".outbox-problems", box).replaceChildren(...problems.map(problemItem));
     box.hidden = !waiting && !problems.length;
@@ -113,16 +135,25 @@
     $$(".saved[data-uuid]").forEach((card) => updateCard(card, refused));
     return waiting;
   }
+  const el = (tag, props) => Object.assign(document.createElement(tag), props);
   function problemItem(op) {
-    const li = document.createElement("li");
-    li.textContent = `Not saved: ${op.summary || "a moment"}. ${op.error} `;
-    const discard = document.createElement("button");
-    discard.type = "button";
-    discard.className = "button quiet";
-    discard.textContent = "Discard";
-    discard.onclick = () => outbox.remove(op.seq).then(render);
-    li.append(discard);
+    const li = el("li", { textContent: `Not saved: ${op.summary || "a moment"}. ${op.error} ` });
+    const button = (textContent, onclick) =>
+      el("button", { type: "button", className: "button quiet", textContent, onclick });
+    li.append(
+      button("Try again", () => outbox.put(retried(op)).then(flush)),
+      button("Discard", () => outbox.remove(op.seq).then(render)),
+    );
     return li;
+  }
+  function retried({ error, code, status, ...op }) {
+    // A new UUID only when the server holds another moment under this one (so not this one).
+    if (code !== "id_in_use") return op;
+    const uuid = newUuid();
+    const body = new URLSearchParams(op.body);
+    body.set("uuid", uuid);
+    $(`.saved[data-uuid="${op.uuid}"]`)?.setAttribute("data-uuid", uuid);
+    return { ...op, uuid, body: body.toString(), attempted: false };
   }
 
   // ---- Logging out with moments still on the tablet asks first. ----
@@ -154,23 +185,30 @@
   }
 
   // ---- Saving (log screen): queue, confirm, give a fresh form at once, then send. ----
+  let saving = false;
   if (form) form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (saving) return; // a second tap while the first is still being queued
     const data = new FormData(form);
     const pristine = !data.get("touchpoint_type") && !data.get("outcome");
     if (pristine && Date.now() - lastSave < 1500) return; // the second tap of a double tap
     if (!form.reportValidity()) return;
     lastSave = Date.now();
+    saving = true;
+    // The UUID is made now: the page may be a kept copy, opened many times.
+    const uuid = newUuid();
+    data.set("uuid", uuid);
     data.set("occurred_at", tabletNow());
-    const uuid = data.get("uuid");
     const summary = `${checkedText("touchpoint_type")}, ${checkedText("outcome").toLowerCase()}`;
     try {
       await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
     } catch {
+      form.elements.uuid.value = uuid;
       return form.submit(); // no IndexedDB here (a private window?): a plain post still works
     }
     showSaved(uuid, summary);
     resetForm();
+    saving = false;
     flush();
   });
   const checkedText = (name) => { // the label's words, without its emoji
@@ -186,7 +224,6 @@
 
   function resetForm() {
     form.reset();
-    form.elements.uuid.value = newUuid();
     touched = {};
     $("#customer-history").replaceChildren();
     $("details.more", form).open = false;
@@ -199,7 +236,7 @@
     card.dataset.uuid = uuid;
     $(".saved-summary", card).textContent = summary;
     $(".need-link", card).href = `${form.dataset.needsUrl}?moment=${uuid}`;
-    $(".handover-button", card).onclick = () => handOver(card);
+    $(".ask-form", card).action = form.dataset.inviteUrl.replace(ZERO, uuid);
     $(".undo-button", card).onclick = () => undo(card);
     $("#saved-area").replaceChildren(card);
     let left = Number(form.dataset.undoSeconds);
@@ -222,18 +259,56 @@
     const isSent = sent.has(card.dataset.uuid);
     const button = $(".handover-button", card);
     if (!button || card.classList.contains("undone")) return;
-    button.disabled = !isSent;
-    const state = refused.has(card.dataset.uuid) ? "Not saved, see the reason above"
+    const isRefused = refused.has(card.dataset.uuid);
+    button.disabled = !isSent || isRefused || card.classList.contains("asking");
+    $(".saved-state", card).textContent = isRefused ? "Not saved, see the reason above"
       : isSent ? "Saved" : "Saved on this tablet, waiting to send";
-    $(".saved-state", card).textContent = state;
-    card.classList.toggle("refused", refused.has(card.dataset.uuid));
+    card.classList.toggle("refused", isRefused);
   }
-  function handOver(card) {
-    $(".undo-button", card)?.remove(); // once the customer is asked, the moment stays
-    const url = form.dataset.inviteUrl.replace(ZERO, card.dataset.uuid);
+
+  // ---- Asking the customer (a saved moment here, or one in My moments). ----
+  // Ask and Undo go only once the invitation is made; on a failure they stay, with the reason.
+  document.addEventListener("submit", (event) => {
+    const ask = event.target.closest("form.ask-form");
+    if (!ask) return;
+    event.preventDefault();
+    askCustomer(ask);
+  });
+  async function askCustomer(ask) {
+    const card = ask.closest(".saved, .my-moment");
     const slot = $(".handover-slot", card);
-    if (window.htmx) htmx.ajax("POST", url, { target: slot, swap: "innerHTML" });
-    $(".handover-button", card).remove();
+    const undoButton = $(".undo-button, .undo-form button", card);
+    card.classList.add("asking");
+    $$("button", ask).concat(undoButton || []).forEach((b) => { b.disabled = true; });
+    let response = null;
+    try {
+      response = await post(ask.action, null, { "HX-Request": "true", Accept: "text/html, application/json" });
+    } catch { /* no network */ }
+    card.classList.remove("asking");
+    if (response?.ok) {
+      const html = await response.text();
+      if (window.htmx) htmx.swap(slot, html, { swapStyle: "innerHTML" });
+      else slot.innerHTML = html;
+      ask.remove();
+      (undoButton?.closest("form.undo-form") || undoButton)?.remove(); // asked: the moment stays
+      const status = $(".feedback-status", card);
+      if (status) status.textContent = "Customer asked for feedback, no answer yet.";
+      return;
+    }
+    $$("button", ask).concat(undoButton || []).forEach((b) => { b.disabled = false; });
+    slot.replaceChildren(alertParagraph(await askFailure(response)));
+  }
+  async function askFailure(response) {
+    if (!response) return "No network: the customer could not be asked. Try again when it is back.";
+    if (loggedOut(response)) return "You have been logged out: log in again, then ask from My moments.";
+    const json = await jsonOf(response);
+    if (json?.error) return `The customer could not be asked. ${json.error}`;
+    return `The customer could not be asked (the server answered ${response.status}). Try again.`;
+  }
+  function alertParagraph(textContent) {
+    const p = el("p", { className: "error", textContent });
+    p.setAttribute("role", "alert");
+    return p;
   }
   async function undo(card) {
     const uuid = card.dataset.uuid;
@@ -241,9 +316,9 @@
     $(".saved-title", card).textContent = "Undone: this moment will not be kept.";
     $(".saved-actions", card).remove();
     const queued = (await outbox.mine()).find((op) => op.kind === "save" && op.uuid === uuid);
-    if (queued && !inFlight.has(uuid) && !sent.has(uuid) && !queued.attempted) {
-      await outbox.remove(queued.seq);
-    } else {
+    const neverSent = queued && !inFlight.has(uuid) && !sent.has(uuid) && !queued.attempted;
+    if (neverSent || queued?.error) await outbox.remove(queued.seq);
+    if (!neverSent) { // the server may hold it (an unknown UUID is a no-op)
       await outbox.add({ kind: "undo", uuid, body: `requested_at=${encodeURIComponent(tabletNow())}` });
     }
     render();
@@ -251,11 +326,7 @@
   }
   function undoRefused(uuid, message) {
     const card = $(`.saved[data-uuid="${uuid}"]`) || $("#saved-area");
-    const p = document.createElement("p");
-    p.className = "error";
-    p.setAttribute("role", "alert");
-    p.textContent = message;
-    card.append(p);
+    card?.append(alertParagraph(message));
   }
 
   // ---- Picking a type sets its usual channel and resolved state, and its extra fields. ----
@@ -280,13 +351,14 @@
     if (name === "resolved_on_spot") touched.resolved = true;
   });
 
+  // htmx posts (the customer lookup) too: the cookie's token, not a kept page's.
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (cookie("csrftoken")) event.detail.headers["X-CSRFToken"] = cookie("csrftoken");
+  });
   window.addEventListener("online", () => { offline = false; flush(); });
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
-  if (form) {
-    form.elements.uuid.value = form.elements.uuid.value || newUuid();
-    typeChanged();
-  }
+  if (form) typeChanged();
   flush();
   document.documentElement.dataset.outbox = "ready"; // taps from here on are queued
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});

@@ -29,8 +29,10 @@ self.addEventListener("activate", (event) => {
 
 async function pageNetworkFirst(request) {
   const cache = await caches.open(CACHE);
+  // Only the bare screen is kept: "?saved=…" shows one past moment, not a page to reopen.
+  const bare = !new URL(request.url).search;
   const network = fetch(request).then((response) => {
-    if (response.ok && !response.redirected) cache.put(LOG_URL, response.clone());
+    if (response.ok && !response.redirected && bare) cache.put(LOG_URL, response.clone());
     return response;
   });
   const timeout = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS));

@@ -68,12 +68,22 @@ def test_typical_moment_is_logged_in_three_taps(tablet, agent, org):
 
 def test_form_is_fresh_at_once_for_the_next_moment(tablet, agent, org):
     open_log_screen(tablet, agent.username)
-    first_uuid = tablet.locator("input[name=uuid]").input_value()
     log_typical_moment(tablet)
     # A function, not a string: the page's policy forbids Playwright to eval a string there.
     tablet.wait_for_function("() => !document.querySelector('input[name=touchpoint_type]:checked')")
     assert tablet.locator("input[name=outcome]:checked").count() == 0
-    assert tablet.locator("input[name=uuid]").input_value() != first_uuid
+    wait_until(lambda: Moment.objects.exists())  # sent before the test's database goes
+
+
+def test_each_moment_gets_a_uuid_made_on_the_tablet_when_it_is_logged(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    page_uuid = tablet.locator("input[name=uuid]").input_value()
+    log_typical_moment(tablet)
+    log_typical_moment(tablet)
+    wait_until(lambda: Moment.objects.count() == 2)
+    uuids = {str(uuid) for uuid in Moment.objects.values_list("uuid", flat=True)}
+    assert len(uuids) == 2
+    assert page_uuid not in uuids
 
 
 def test_undo_takes_the_moment_back(tablet, agent, org):
