@@ -275,6 +275,26 @@ class MomentCorrection(models.Model):
         return f"Correction of {self.moment_id} at {self.corrected_at}"
 
 
+class UndoRecord(models.Model):
+    """A moment its author took back: who, when, and the moment as it was, corrections
+    included, so that a figure that changes can be explained."""
+
+    moment_uuid = models.UUIDField(db_index=True)
+    undone_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    undone_at = models.DateTimeField(auto_now_add=True)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    local_date = models.DateField(help_text="The day whose figures the undo changed.")
+    # What the tablet said it was asked at; kept as evidence, never trusted for the window.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    moment = models.JSONField(help_text="The moment's fields and corrections when undone.")
+
+    class Meta:
+        ordering = ["-undone_at"]
+
+    def __str__(self) -> str:
+        return f"Undo of {self.moment_uuid} at {self.undone_at}"
+
+
 class Need(models.Model):
     """What a frontline person needed but did not have: a request to management."""
 
