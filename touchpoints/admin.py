@@ -25,6 +25,7 @@ from .models import (
     TouchpointType,
     all_channels,
 )
+from .time_zones import redate_location
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
 
@@ -213,7 +214,8 @@ class LocationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         label="Time zone",
         choices=timezone_choices,
-        help_text="Moments count on the local day here, and dashboards show that day.",
+        help_text="Moments count on the local day here, and dashboards show that day. Changing"
+        " it moves every moment here to its local day in the new zone and re-rolls those days.",
     )
 
     class Meta:
@@ -274,6 +276,17 @@ class LocationAdmin(ConfigAdmin):
     @admin.display(description="Teams", ordering="team_count")
     def team_count(self, location):
         return location.team_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "timezone" in form.changed_data:
+            moved = redate_location(obj)
+            if moved:
+                self.message_user(
+                    request,
+                    f"{moved} moments and needs moved to their local day in {obj.timezone};"
+                    " the figures of the days they left and joined are being rolled up again.",
+                )
 
     def archive_warning(self, location) -> str:
         open_teams = location.teams.filter(active=True).count()

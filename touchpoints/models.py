@@ -55,6 +55,21 @@ class Team(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.location.code})"
 
+    def closed_to_moments(self) -> str:
+        """Why nothing can be saved to this team now (it or its location is archived); ""
+        while it is open."""
+        if not self.location.active:
+            return (
+                f"{self.location} is archived, so moments can no longer be saved there."
+                " Ask an admin to move you to an active team."
+            )
+        if not self.active:
+            return (
+                f"Your team {self} is archived, so moments can no longer be saved for it."
+                " Ask an admin to move you to an active team."
+            )
+        return ""
+
 
 class Role(models.TextChoices):
     FRONTLINE = "frontline", "Frontline"
