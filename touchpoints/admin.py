@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
-from . import audit, people_admin  # noqa: F401  people_admin registers people on the site
+from . import audit, people_admin, undo_admin  # noqa: F401  each registers its pages on the site
 from .admin_site import AdminRoleOnly, ConfigAdmin, admin_url, site
 from .models import (
     AuditEntry,

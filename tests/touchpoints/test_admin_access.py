@@ -1,5 +1,8 @@
 """Only people with the admin role reach configuration: every page, every action."""
 
+import uuid
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -15,6 +18,7 @@ from touchpoints.models import (
     Role,
     Team,
     TouchpointType,
+    UndoRecord,
     User,
 )
 
@@ -24,6 +28,13 @@ ARCHIVABLE = [Location, Team, TouchpointType, User]
 @pytest.fixture
 def config_objects(org, agent):
     entry = audit.record(None, org["arn"], AuditEntry.Action.CHANGED, {"name": ["a", "b"]})
+    undo = UndoRecord.objects.create(
+        moment_uuid=uuid.uuid4(),
+        undone_by=agent,
+        location=org["arn"],
+        local_date=date.today(),
+        moment={},
+    )
     return {
         Location: org["arn"],
         Team: org["arn_desk"],
@@ -32,6 +43,7 @@ def config_objects(org, agent):
         User: agent,
         AuditEntry: entry,
         FeedbackSettings: FeedbackSettings.current(),
+        UndoRecord: undo,
     }
 
 
@@ -98,10 +110,11 @@ def test_posting_to_config_as_a_manager_changes_nothing(client, org, arn_manager
 
 def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config_objects):
     assert not role_admin.is_staff and not role_admin.is_superuser
-    # The audit trail and the one settings row are never added or deleted, even by admins.
+    # The audit trail, the undo records and the one settings row are never added or deleted,
+    # even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings)
+        for model in (AuditEntry, FeedbackSettings, UndoRecord)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     client.force_login(role_admin)

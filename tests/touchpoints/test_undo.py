@@ -130,3 +130,13 @@ def test_an_undo_is_recorded_with_who_when_and_what(agent_client, agent, org):
     assert timezone.now() - record.undone_at < timedelta(minutes=1)
     assert (record.moment["outcome"], record.moment["note"]) == (2, "Overweight")
     assert record.moment["touchpoint_type_id"] == org["bag_drop"].pk
+
+
+def test_an_admin_sees_who_undid_which_moment(agent_client, client, org, role_admin):
+    data = moment_post(org["bag_drop"])
+    agent_client.post(LOG_URL, data, headers=JSON)
+    agent_client.post(undo_url(data), headers=JSON)
+    client.force_login(role_admin)
+    page = client.get(reverse("admin:touchpoints_undorecord_changelist")).text
+    assert data["uuid"] in page
+    assert "anna" in page
