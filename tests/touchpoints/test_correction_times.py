@@ -107,3 +107,12 @@ def test_a_time_left_as_shown_keeps_its_seconds(agent_client, org):
         "occurred_at" in c.after and c.after["occurred_at"] != c.before["occurred_at"]
         for c in moment.corrections.all()
     )
+
+
+def test_an_unreadable_time_is_refused_and_changes_nothing(agent_client, org):
+    moment = log(agent_client, org, timezone.now())
+    response = correct(agent_client, moment, correction(org, "yesterday-ish"))
+    assert response.status_code == 422
+    assert "Enter a valid date/time." in response.text
+    moment.refresh_from_db()
+    assert moment.outcome == 2
