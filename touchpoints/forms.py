@@ -90,7 +90,7 @@ class MomentForm(forms.Form):
                 "You are not in that team, so you cannot log moments for it.",
                 code="not_your_team",
             )
-        if closed := self.staff.team.closed_to_moments():
+        if self.staff.team and (closed := self.staff.team.closed_to_moments()):
             raise forms.ValidationError(closed, code="archived")
         return team
 
