@@ -15,8 +15,9 @@ RUN pip install -r requirements.lock
 COPY . .
 
 # STATIC_HASHED gives the files hashed, compressed names; no database is touched here.
+# DEBUG=1 for this one command only: the image holds no keys, they come with the environment.
 RUN mkdir -p staticfiles data \
-    && SECRET_KEY=collectstatic-only DATA_DIR=/tmp/build-data \
+    && DEBUG=1 DATA_DIR=/tmp/build-data \
         python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-data \
     && useradd --system --no-create-home --home-dir /app moments \

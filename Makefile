@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check
 PYTEST_ARGS ?=
 
-.PHONY: run test lint worker beat lock
+.PHONY: run test lint worker beat lock screenshots
 
 run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py migrate
@@ -18,20 +18,25 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Browser tests that also refresh docs/screenshots/*.png; `make test` leaves them alone.
+screenshots: $(VENV)/.installed-test
+	SCREENSHOTS=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py check
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The real stack: set DATABASE_URL and REDIS_URL, then run these beside `make run`.
+# The real stack: set DATABASE_URL and REDIS_URL, then run these beside `make run` (which,
+# like them, runs with DEBUG=1: no production keys needed on a development machine).
 # Beat keeps its schedule under data/, which git ignores.
 worker: $(VENV)/.installed-run
-	$(BIN)/celery -A config worker -l info
+	DEBUG=1 $(BIN)/celery -A config worker -l info
 
 beat: $(VENV)/.installed-run
 	mkdir -p data
-	$(BIN)/celery -A config beat -l info -s data/celerybeat-schedule
+	DEBUG=1 $(BIN)/celery -A config beat -l info -s data/celerybeat-schedule
 
 lock: | $(BIN)/python
 	$(BIN)/python -m uv --version >/dev/null 2>&1 || $(PIP_INSTALL) uv

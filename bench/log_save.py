@@ -18,6 +18,7 @@ import http.client
 import os
 import random
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -31,6 +32,12 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 os.environ["DJANGO_SETTINGS_MODULE"] = "log_save_settings"
+# Production settings on plain http://127.0.0.1: throwaway keys (DEBUG off refuses to start
+# without real ones) and no redirect to HTTPS.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
 PASSWORD = "bench-tablet-pw"
 
 

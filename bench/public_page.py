@@ -13,6 +13,7 @@ It uses a throwaway SQLite database in a temporary DATA_DIR, so it touches nothi
 import argparse
 import gzip
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# Production settings on plain http://127.0.0.1: throwaway keys (DEBUG off refuses to start
+# without real ones) and no redirect to HTTPS.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
 SLOW_3G = {
     "offline": False,
     "latency": 400,

@@ -14,6 +14,7 @@ Run on its own to (re)build the data set:
 
 import argparse
 import os
+import secrets
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -68,6 +69,9 @@ def use_bench_database() -> None:
             admin.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Production settings, so throwaway keys: DEBUG off refuses to start without real ones.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command

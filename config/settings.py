@@ -5,11 +5,13 @@ in-process. DATABASE_URL and REDIS_URL switch it to PostgreSQL and a real Redis 
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
@@ -28,10 +30,43 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = env("SECRET_KEY", "insecure-dev-key-set-SECRET_KEY-in-production")
+# --- Production safety: real keys, HTTPS (docs/operations.md) ---
+# pytest-django imports these settings inside pytest; the test servers speak plain HTTP and
+# need no real keys. pytest is a dev dependency only, so production never matches this.
+TESTING = "pytest" in sys.modules
+PRODUCTION = not DEBUG and not TESTING
+# Keys anyone can read in this repository: docker-compose.yml's, .env.example's, the dev one.
+PUBLISHED_KEYS = {
+    "insecure-dev-key-set-SECRET_KEY-in-production",
+    "insecure-dev-key-set-CUSTOMER_REF_KEY-in-production",
+    "insecure-compose-key-set-SECRET_KEY-in-.env",
+    "insecure-compose-key-set-CUSTOMER_REF_KEY-in-.env",
+    "change-me",
+    "change-me-too",
+}
+
+
+def env_key(name: str) -> str:
+    """A signing key; outside DEBUG, a missing or published one stops the app from starting."""
+    value = env(name)
+    if not PRODUCTION:
+        return value or f"insecure-dev-key-set-{name}-in-production"
+    published = value.strip() in PUBLISHED_KEYS or value.startswith("django-insecure-")
+    if not value.strip() or published:
+        problem = "is a published placeholder" if published else "is not set"
+        raise ImproperlyConfigured(
+            f"{name} {problem}. With DEBUG off Moments refuses to start without real keys: "
+            "set SECRET_KEY and CUSTOMER_REF_KEY to two different long random strings, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))' "
+            "(or DEBUG=1 on a development machine). See docs/operations.md."
+        )
+    return value
+
+
+SECRET_KEY = env_key("SECRET_KEY")
 # Keys customer references are hashed with; a separate secret so that rotating the session
 # key does not orphan every customer's history.
-CUSTOMER_REF_KEY = env("CUSTOMER_REF_KEY", SECRET_KEY)
+CUSTOMER_REF_KEY = env_key("CUSTOMER_REF_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -48,6 +83,7 @@ INSTALLED_APPS = [
     "touchpoints",
     "feedback",
     "dashboards",
+    "axes",  # sign-in throttling: see the block after AUTHENTICATION_BACKENDS
 ]
 
 MIDDLEWARE = [
@@ -63,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "feedback.handover.HandoverLockMiddleware",
+    # Last, as axes asks: turns a refused sign-in into the "try again at ..." page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,11 +123,20 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept a minute and checked at each request's first query, so that a
+    # database restart costs no request (docs/faults.md).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound on the server, and statements run often (every save's few
         # queries) prepared once per connection: PostgreSQL then skips planning them.
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+        # A database that does not answer is given 5 s, then the request gets the 503 page.
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": 5,
+            "connect_timeout": 5,
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -103,12 +150,38 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "touchpoints.User"
+# The throttle first: a locked account or address is refused before any password is hashed.
 # The person comes with team, location and frontline role in one query (see the module).
-# Django's own backend stays second so that sessions signed in through it stay valid.
+# Django's own backend stays last so that sessions signed in through it stay valid; it never
+# checks a password PersonBackend turned down (one hash per attempt).
 AUTHENTICATION_BACKENDS = [
+    "touchpoints.sign_in_throttle.ThrottleBackend",
     "touchpoints.sign_in.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# -- Sign-in throttling (django-axes; touchpoints/sign_in_throttle.py, docs/security.md) --
+# Wrong passwords in a row that lock one account, from anywhere.
+SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
+# Wrong passwords that lock one address, for every account. High: a busy airport's tablets
+# share one address, and a person's failures stop counting once they sign in.
+SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
+# A failure counts for this long after the latest failure of its account on that device.
+SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
+AXES_HANDLER = "touchpoints.sign_in_throttle.SignInThrottle"  # the database, never Redis
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is counted by SignInThrottle
+# Axes warns when the address is missing from the line above; it is counted, with its own limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# Trying while locked does not push the time the page promised further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "touchpoints.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "touchpoints.sign_in_throttle.locked_out_page"
+AXES_ENABLE_ADMIN = False  # admins unlock on the configuration site (touchpoints/sign_in_admin.py)
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no table of their own
+AXES_VERBOSE = False
+# -- end of sign-in throttling --
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,21 +215,64 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_HASHED
 WHITENOISE_MAX_AGE = 365 * 24 * 3600 if STATIC_HASHED else 60
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
+# Sessions live in the database only: a Redis outage can neither lose one nor bring back
+# an old copy of one (config/sessions.py, docs/faults.md).
+SESSION_ENGINE = "config.sessions"
+# HTTPS, on by default outside DEBUG. Compose's health check calls http://localhost directly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# The header a TLS-terminating proxy sets to "https" (X-Forwarded-Proto). Unset by default:
+# trusted only when the proxy always sets it, or a client could claim HTTPS.
+PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER")
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Tablets are shared: a frontline sign-in lasts one shift (touchpoints/sign_in.py); everyone
+# else keeps Django's two weeks.
+FRONTLINE_SESSION_HOURS = int(env("FRONTLINE_SESSION_HOURS", "12"))
+
+# --- Content-Security-Policy on every page (django-csp) ---
+# Scripts only from our own static files: no inline script, no eval. Inline styles stay
+# allowed because tiles carry their admin-set colour in a style attribute. The public
+# feedback pages set a stricter policy of their own, which the middleware leaves alone.
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    # Without Redis the cache acts empty and nothing waits on it (config/cache.py,
+    # docs/faults.md); Redis answers in a millisecond, so half a second means it is gone.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
     # Saves into one bucket queue at most one roll-up per this many seconds; the dirty mark
     # keeps any later save for the next run.
     ROLLUP_REQUEST_SECONDS = int(env("ROLLUP_REQUEST_SECONDS", "5"))
-    # Sessions read from Redis on every request, written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
@@ -173,7 +289,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 # this many seconds; it must exceed the time limit, or a slow task could run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env("BROKER_VISIBILITY_TIMEOUT", "3600")),
+    # A web request that queues a task while Redis is down gives up within seconds rather
+    # than hanging (its dirty mark keeps the work for beat); workers and beat reconnect on
+    # their own, with their own retries.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
 }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "roll-up-dirty-days": {
@@ -215,15 +338,13 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     return int(requests), int(seconds)
 
 
-# Public feedback pages, as "requests/seconds": every request from one address (generous:
-# a whole airport's Wi-Fi can share one), tokens not found from one address (guessing), and
-# requests for one token.
+# Public feedback pages, as "requests/seconds": tokens not found from one address (guessing).
+# A real token is never limited: nobody else's requests may lock its customer out.
 FEEDBACK_RATE_LIMITS = {
-    "address": env_rate("FEEDBACK_RATE_PER_ADDRESS", "600/600"),
     "miss": env_rate("FEEDBACK_RATE_MISSES_PER_ADDRESS", "20/600"),
-    "token": env_rate("FEEDBACK_RATE_PER_TOKEN", "30/600"),
 }
-# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust REMOTE_ADDR).
+# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust
+# REMOTE_ADDR). Sign-in throttling reads the caller's address the same way.
 FEEDBACK_TRUSTED_PROXIES = int(env("FEEDBACK_TRUSTED_PROXIES", "0"))
 # Tablet hand-over: back to the log screen after this long untouched; a lock nobody touches
 # for the second figure is forgotten even if the page died.

@@ -1,16 +1,23 @@
+from axes.decorators import axes_dispatch
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import health
 from touchpoints.admin_site import site as config_site
 from touchpoints.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # A locked account or address gets "try again at ..." before any form or password work.
+    path("login/", axes_dispatch(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("log/", include("touchpoints.urls")),
     path("", include("feedback.urls")),
     path("dashboard/", include("dashboards.urls")),
     # Configuration: Django's admin, open to the admin role only (see touchpoints.admin_site).
     path("admin/", config_site.urls),
+    path("health/", health, name="health"),
 ]
+
+# A database that is down gets a 503 with Retry-After instead of a 500 (docs/faults.md).
+handler500 = "config.errors.server_error"

@@ -1,16 +1,26 @@
-"""Counting requests to the public pages, so that guessing tokens or flooding one is slow.
+"""Counting unknown links tried on the public pages, so that guessing tokens is slow.
+
+Only misses are counted, never a real token: a real link is answered for whoever holds it,
+however many bogus links came from the same address (an airport's Wi-Fi) and however often
+someone else opened it (a QR code seen over a shoulder). See docs/security.md.
 
 Counters live in Django's cache (Redis in production, shared by every web process;
 local memory when embedded) in fixed windows: simple, and exact enough for abuse.
+
+While Redis is down the cache keeps nothing (config/cache.py), so every request counts as
+the first of its window: the limits fail open, and the cache logs a warning once per
+outage. Answering customers matters more than slowing a guesser for a few minutes.
 """
 
-import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+
+from touchpoints.client_address import client_address
+
+__all__ = ["Limit", "client_address", "hit", "limit"]
 
 
 @dataclass(frozen=True)
@@ -44,30 +54,3 @@ def hit(rule: Limit, who: str) -> bool:
         cache.add(key, 1, timeout=rule.seconds + 1)
         count = 1
     return count <= rule.requests
-
-
-def exceeded(rule: Limit, who: str) -> bool:
-    """True if `who` already used up the window, without counting this request."""
-    return (cache.get(_key(rule, who)) or 0) >= rule.requests
-
-
-def client_address(request: HttpRequest) -> str:
-    """The caller's address; IPv6 callers by their /64, which one household or phone owns.
-
-    Behind proxies, FEEDBACK_TRUSTED_PROXIES says how many X-Forwarded-For entries, counted
-    from the right, were added by our own proxies: only the one before those is believed.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.FEEDBACK_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return "unknown"
-    if ip.version == 6:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)

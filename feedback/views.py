@@ -74,23 +74,20 @@ def _limited(request, rule: rate_limits.Limit, language: str):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def answer(request, token: str):
-    """The public page. Opening it records nothing; only an explicit submit does."""
+    """The public page. Opening it records nothing; only an explicit submit does.
+
+    A real token is always answered: no count of other people's requests (bogus links from
+    the same airport Wi-Fi, someone opening a QR code they saw) may lock its customer out.
+    Only unknown tokens are counted, per address, so that guessing stays slow.
+    """
     language = customer_language(request)
-    address = rate_limits.client_address(request)
-    misses, per_address = rate_limits.limit("miss"), rate_limits.limit("address")
-    # Someone guessing tokens gets 429 for every token, real or not, so a hit is invisible.
-    if rate_limits.exceeded(misses, address):
-        return _limited(request, misses, language)
-    if not rate_limits.hit(per_address, address):
-        return _limited(request, per_address, language)
     invitation = invitation_at(token)
     if invitation is None:
-        rate_limits.hit(misses, address)
+        misses = rate_limits.limit("miss")
+        if not rate_limits.hit(misses, rate_limits.client_address(request)):
+            return _limited(request, misses, language)
         # Deliberately bare: it must not hint that anything was ever here, or what.
         return render(request, "feedback/not_found.html", status=404)
-    per_token = rate_limits.limit("token")
-    if not rate_limits.hit(per_token, token):
-        return _limited(request, per_token, language)
     with translation.override(language):
         state, status = answer_invitation(request, invitation)
     return _public(request, state, status, language)

@@ -1,6 +1,7 @@
 """Factories and fixtures shared by every test: an airline with two airports."""
 
 import os
+import secrets
 import socket
 import uuid
 from pathlib import Path
@@ -61,6 +62,15 @@ def redis_url() -> str:
     if not url or not reachable(url, 6379):
         skip_or_fail("needs Redis: set REDIS_URL=redis://...")
     return url
+
+
+def process_env(**overrides: str) -> dict[str, str]:
+    """The environment of a process a test starts (gunicorn, a worker, beat): production
+    settings with keys of their own (unless the run has some) and plain HTTP, which is what
+    the test speaks to it."""
+    keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CUSTOMER_REF_KEY")}
+    plain_http = {"SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0"}
+    return {**keys, **os.environ, **plain_http, **overrides}
 
 
 def make_user(username: str, role: Role, team: Team | None = None, **extra) -> User:
@@ -226,10 +236,21 @@ AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 
 def serious_accessibility_violations(page) -> list[str]:
     """axe-core's serious and critical findings on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol: an added <script> would break the page's policy.
+    page.evaluate(AXE.read_text())
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def screenshot(page, name: str, **options) -> None:
+    """Refresh docs/screenshots/<name>.png, only when asked (SCREENSHOTS=1, `make screenshots`):
+    an ordinary test run must leave the tree clean."""
+    if os.environ.get("SCREENSHOTS") == "1":
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", **options)

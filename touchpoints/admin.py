@@ -12,7 +12,9 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
-from . import audit, people_admin, undo_admin  # noqa: F401  each registers its pages on the site
+# people_admin, sign_in_admin and undo_admin register people, failed sign-ins and undone
+# moments on the site.
+from . import audit, people_admin, sign_in_admin, undo_admin  # noqa: F401
 from .admin_site import AdminRoleOnly, ConfigAdmin, admin_url, site
 from .models import (
     AuditEntry,

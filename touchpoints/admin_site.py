@@ -24,7 +24,7 @@ from . import audit
 from .in_use import describe, references
 from .models import AuditEntry, Role
 
-APP_ORDER = ["touchpoints", "feedback", "dashboards"]
+APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
 SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "AuditEntry"]
 NOT_ADMIN = "Only admins configure Moments. Ask an admin if something needs changing."
 
@@ -56,6 +56,10 @@ class MomentsAdminSite(admin.AdminSite):
         apps = super().get_app_list(request, app_label)
         for app in apps:
             app["models"].sort(key=lambda model: _rank(SETUP_ORDER, model["object_name"]))
+            if app["app_label"] == "axes":  # django-axes' names say nothing to an admin
+                app["name"] = "Sign-in"
+                for model in app["models"]:
+                    model["name"] = "Failed sign-ins (unlock here)"
         return sorted(apps, key=lambda app: _rank(APP_ORDER, app["app_label"]))
 
     def has_permission(self, request: HttpRequest) -> bool:

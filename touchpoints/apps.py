@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -7,7 +8,9 @@ class TouchpointsConfig(AppConfig):
 
     def ready(self):
         from .roles import ensure_role_groups
+        from .sign_in import end_session_after_shift
 
         # Permissions exist only after migrate, and each app's are made in its own
         # post_migrate; syncing after every app leaves the groups with all of them.
         post_migrate.connect(ensure_role_groups, dispatch_uid="moments-role-groups")
+        user_logged_in.connect(end_session_after_shift, dispatch_uid="moments-shift-session")

@@ -68,6 +68,8 @@ def request_rollup(location_id: int, local_date: date) -> None:
 
     A busy desk saves many moments a minute into one bucket; one queued roll-up per bucket
     every few seconds covers them all, and whatever lands after it stays marked for beat.
+    While Redis is down `cache.add` keeps nothing and answers False, so no request tries
+    the broker: the dirty mark waits for beat, which runs again once Redis is back.
     """
     key = f"rollup-requested:{location_id}:{local_date.isoformat()}"
     try:

@@ -4,7 +4,8 @@ Every save checks the chosen type. Rather than ask the database each time, a pro
 the active types and reloads them whenever the shared `type_version` has changed, which
 every save or delete of a type or an extra field does: an archived type is refused from
 the next save on, in every process. As a safety net (a version that could not be written,
-rows changed outside the models' save), nothing is kept longer than MAX_AGE.
+rows changed outside the models' save), nothing is kept longer than MAX_AGE. While Redis
+is down there is no version at all, and every save reads the types from the database.
 """
 
 import copy
@@ -29,7 +30,8 @@ def active_type(pk: int) -> TouchpointType | None:
 
 def _active_types() -> dict[int, TouchpointType]:
     version = type_version.current()  # read before the rows: a later change shows as new
-    if version != _loaded["version"] or time.monotonic() - _loaded["at"] > MAX_AGE:
+    stale = version is None or version != _loaded["version"]  # None: Redis is down
+    if stale or time.monotonic() - _loaded["at"] > MAX_AGE:
         types = TouchpointType.objects.filter(active=True).annotate(
             has_extra_fields=extra_fields.has_active_fields()
         )

@@ -16,6 +16,7 @@ from .admin_site import ConfigAdmin, site
 from .models import AuditEntry, Role, Team, User
 from .people import assign_role
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
+from .sign_in_admin import unlock_people
 
 ROLE_CHOICES = [("", "No role (cannot sign in to anything)"), *Role.choices]
 ROLE_HELP = (
@@ -90,6 +91,7 @@ class TeamFilter(admin.RelatedFieldListFilter):
 class PersonAdmin(ConfigAdmin, UserAdmin):
     archive_field = "is_active"
     archive_words = ("Deactivate", "deactivated: they can no longer sign in", "Reactivate")
+    actions = [*ConfigAdmin.actions, unlock_people]
     form = PersonChangeForm
     add_form = PersonCreationForm
     change_list_template = "admin/touchpoints/user/change_list.html"

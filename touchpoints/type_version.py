@@ -13,8 +13,12 @@ from django.db import transaction
 KEY = "touchpoint-types-version"
 
 
-def current() -> str:
-    """The version now; a missing one (cache flushed or restarted) is started afresh."""
+def current() -> str | None:
+    """The version now; a missing one (cache flushed or restarted) is started afresh.
+
+    None while the shared cache is unavailable (Redis down): no version can be trusted
+    then, so callers read the database.
+    """
     version = cache.get(KEY)
     if version is None:
         cache.add(KEY, uuid.uuid4().hex, timeout=None)

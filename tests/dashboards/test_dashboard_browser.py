@@ -1,7 +1,6 @@
 """The dashboard on a tablet: filters by htmx, the back button, drill-down, answering a need."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,14 +10,13 @@ from tests.conftest import (
     log_in,
     make_user,
     roll_up_everything,
+    screenshot,
     serious_accessibility_violations,
 )
 from touchpoints.models import Need, Role, Team
 from touchpoints.needs import raise_need
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path(__file__).resolve().parent.parent.parent / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -44,9 +42,9 @@ def moments_figure(page):
 
 def settled(page) -> None:
     """Wait until htmx has swapped and settled: a change made before that can go unheard."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    # A function, not a string: the page's policy forbids Playwright to eval a string there.
+    page.wait_for_function(f"() => !document.querySelector('{busy}')")
 
 
 def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, org):
@@ -60,7 +58,7 @@ def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, o
     settled(tablet)
     tablet.select_option("#f-type", str(org["bag_drop"].pk))
     expect(moments_figure(tablet)).to_have_text("2")
-    tablet.screenshot(path=SHOTS / "dashboard-filtered-tablet.png", full_page=True)
+    screenshot(tablet, "dashboard-filtered-tablet", full_page=True)
 
     tablet.go_back()
     expect(moments_figure(tablet)).to_have_text("4")
@@ -72,7 +70,7 @@ def test_filters_back_button_and_drill_down_on_a_tablet(tablet, busy_airports, o
     expect(tablet.get_by_role("heading", level=1)).to_contain_text("Bag drop")
     tablet.locator("table a.button", has_text="Moments").first.tap()
     expect(tablet.locator("blockquote", has_text="wrong belt")).to_be_visible()
-    tablet.screenshot(path=SHOTS / "dashboard-drill-down-tablet.png", full_page=True)
+    screenshot(tablet, "dashboard-drill-down-tablet", full_page=True)
 
 
 def test_manager_answers_a_need_in_place(tablet, busy_airports):
@@ -90,5 +88,5 @@ def test_manager_answers_a_need_in_place(tablet, busy_airports):
 def test_dashboard_has_no_serious_accessibility_problems(tablet, busy_airports):
     log_in(tablet, busy_airports.username)
     tablet.goto("/dashboard/?period=30")
-    tablet.screenshot(path=SHOTS / "dashboard-tablet.png", full_page=True)
+    screenshot(tablet, "dashboard-tablet", full_page=True)
     assert serious_accessibility_violations(tablet) == []

@@ -1,6 +1,5 @@
 """The roll-up through a real Celery worker process on the real Redis broker."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from config.celery import app as celery_app
 from dashboards.models import DailyRollup
 from dashboards.rollup import rebuild_buckets
 from dashboards.tasks import roll_up_day
+from tests.conftest import process_env
 from touchpoints.models import DirtyDay, Moment
 
 
@@ -26,7 +26,7 @@ def database_url() -> str:
 
 def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
     """A worker process on a queue of its own, pointed at the test database."""
-    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": redis_url, **env}
+    env = process_env(DATABASE_URL=database_url(), REDIS_URL=redis_url, **env)
     return subprocess.Popen(
         [
             sys.executable,

@@ -6,9 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from feedback.invitations import invitation_for
 from feedback.models import Answer, Recovery
 from feedback.rate_limits import client_address
 from tests.conftest import PASSWORD
+from tests.feedback.conftest import make_moment
 
 
 def answer_url(invitation) -> str:
@@ -29,12 +31,17 @@ def test_guessing_tokens_is_stopped_after_a_few_misses(client, db, few_guesses):
     assert statuses == [404] * 5 + [429] * 3
 
 
-def test_a_guesser_cannot_tell_a_real_token_once_limited(client, invitation, few_guesses):
+def test_a_limited_guesser_still_gets_a_real_token_answered(client, invitation, few_guesses):
+    # Changed on purpose (issue 10): this address used to get 429 for real tokens too, so a
+    # guesser could not tell a hit. But the customers behind an airport's one Wi-Fi address
+    # then lost their own links to whoever guessed there. A real token is now always
+    # answered; what keeps guessing hopeless is its 144 random bits (docs/security.md).
     for _ in range(5):
         client.get(guess())
     response = client.get(answer_url(invitation))
-    assert response.status_code == 429
-    assert "How did we do?" not in response.text
+    assert response.status_code == 200
+    assert "How did we do?" in response.text
+    assert client.get(guess()).status_code == 429
 
 
 def test_rate_limited_page_is_friendly_and_says_when_to_retry(client, db, few_guesses):
@@ -51,19 +58,37 @@ def test_another_address_is_not_limited_by_a_guesser(client, invitation, few_gue
     assert other.get(answer_url(invitation)).status_code == 200
 
 
-def test_one_token_cannot_be_hammered_from_many_addresses(invitation, settings):
-    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "token": (3, 600)}
-    statuses = [
-        Client(REMOTE_ADDR=f"198.51.100.{n}").post(answer_url(invitation), {"csat": 9}).status_code
-        for n in range(5)
-    ]
-    assert statuses == [422, 422, 422, 429, 429]
+def test_five_customers_behind_a_guessers_address_answer_their_own_links(db, agent, org):
+    # An airport's Wi-Fi: one address for everyone. Someone there tries 20 bogus links (the
+    # default limit, 20 in 10 minutes); five real customers on the same Wi-Fi still answer.
+    wifi = "203.0.113.40"
+    guesser = Client(REMOTE_ADDR=wifi)
+    statuses = [guesser.get(guess()).status_code for _ in range(21)]
+    assert statuses[-1] == 429
+    invitations = [invitation_for(make_moment(agent, org["desk"])) for _ in range(5)]
+    for number, invitation in enumerate(invitations):
+        customer = Client(REMOTE_ADDR=wifi)
+        assert customer.get(answer_url(invitation)).status_code == 200
+        assert customer.post(answer_url(invitation), {"csat": 4 + number % 2}).status_code == 200
+    assert Answer.objects.count() == 5
 
 
-def test_every_request_from_one_address_is_counted(client, invitation, settings):
-    settings.FEEDBACK_RATE_LIMITS = {**settings.FEEDBACK_RATE_LIMITS, "address": (4, 600)}
-    statuses = [client.get(answer_url(invitation)).status_code for _ in range(5)]
-    assert statuses == [200, 200, 200, 200, 429]
+def test_opening_a_qr_code_link_many_times_never_locks_its_customer_out(invitation):
+    # Changed on purpose (issue 10): each token used to allow 30 requests per 10 minutes, so
+    # anyone who saw a QR code could open it 35 times and its customer got 429. An answer is
+    # single-use and opening records nothing, so no count of opens protects anything.
+    onlooker = Client(REMOTE_ADDR="198.51.100.9")
+    assert {onlooker.get(answer_url(invitation)).status_code for _ in range(60)} == {200}
+    customer = Client(REMOTE_ADDR="198.51.100.10")
+    assert customer.post(answer_url(invitation), {"csat": 5}).status_code == 200
+    assert Answer.objects.get().csat == 5
+
+
+def test_the_same_real_link_from_one_address_is_always_answered(client, invitation):
+    # Changed on purpose (issue 10): every request from one address used to count, 600 per
+    # 10 minutes, real tokens included; a busy airport's shared address could use that up.
+    statuses = {client.get(answer_url(invitation)).status_code for _ in range(50)}
+    assert statuses == {200}
 
 
 def test_unknown_token_is_a_plain_404_that_names_nothing(client, db):

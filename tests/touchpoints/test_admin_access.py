@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -44,6 +45,7 @@ def config_objects(org, agent):
         AuditEntry: entry,
         FeedbackSettings: FeedbackSettings.current(),
         UndoRecord: undo,
+        AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
     }
 
 
@@ -110,11 +112,11 @@ def test_posting_to_config_as_a_manager_changes_nothing(client, org, arn_manager
 
 def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config_objects):
     assert not role_admin.is_staff and not role_admin.is_superuser
-    # The audit trail, the undo records and the one settings row are never added or deleted,
-    # even by admins.
+    # The audit trail, the undo records, the one settings row and failed sign-ins (unlocked
+    # by an action) are never added or deleted, even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings, UndoRecord)
+        for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     client.force_login(role_admin)

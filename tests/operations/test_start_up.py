@@ -1,0 +1,105 @@
+"""With DEBUG off the app refuses to start on missing or published keys, and the documented
+production environment passes `manage.py check --deploy` without a warning."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+REFUSAL = "refuses to start without real keys"
+
+
+def real_key() -> str:
+    return secrets.token_urlsafe(50)
+
+
+def manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """manage.py in a fresh process, as a server would start: outside pytest, DEBUG off."""
+    base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DATA_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def env_example(name: str) -> str:
+    """The value .env.example gives NAME: what `cp .env.example .env` leaves in place."""
+    text = (ROOT / ".env.example").read_text()
+    return re.search(rf"^{name}=(.*)$", text, re.MULTILINE).group(1)
+
+
+def test_it_refuses_to_start_without_a_secret_key(tmp_path):
+    result = manage(tmp_path, "check", CUSTOMER_REF_KEY=real_key())
+    assert result.returncode != 0
+    assert f"SECRET_KEY is not set. With DEBUG off Moments {REFUSAL}" in result.stderr
+
+
+def test_it_refuses_to_start_without_a_customer_ref_key(tmp_path):
+    result = manage(tmp_path, "check", DEBUG="0", SECRET_KEY=real_key())
+    assert result.returncode != 0
+    assert f"CUSTOMER_REF_KEY is not set. With DEBUG off Moments {REFUSAL}" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["SECRET_KEY", "CUSTOMER_REF_KEY"])
+def test_it_refuses_to_start_on_the_env_example_placeholders(tmp_path, name):
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key(), name: env_example(name)}
+    result = manage(tmp_path, "check", **keys)
+    assert result.returncode != 0
+    assert f"{name} is a published placeholder" in result.stderr
+
+
+def test_it_refuses_to_start_on_the_development_key(tmp_path):
+    dev_key = "insecure-dev-key-set-SECRET_KEY-in-production"
+    result = manage(tmp_path, "check", SECRET_KEY=dev_key, CUSTOMER_REF_KEY=real_key())
+    assert result.returncode != 0
+    assert "SECRET_KEY is a published placeholder" in result.stderr
+
+
+def test_it_starts_with_real_keys(tmp_path):
+    result = manage(tmp_path, "check", SECRET_KEY=real_key(), CUSTOMER_REF_KEY=real_key())
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_starts_without_keys_in_debug(tmp_path):
+    result = manage(tmp_path, "check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def documented_production_environment() -> dict[str, str]:
+    """The environment block of docs/operations.md, keys filled in with real random ones."""
+    doc = (ROOT / "docs" / "operations.md").read_text()
+    block = re.search(r"<!-- production-environment -->\s*```sh\n(.*?)```", doc, re.DOTALL)
+    pairs = (line.split("=", 1) for line in block.group(1).splitlines() if "=" in line)
+    return {name: real_key() if value.startswith("<") else value for name, value in pairs}
+
+
+def test_documented_production_environment_passes_check_deploy_without_a_warning(tmp_path):
+    environment = documented_production_environment()
+    assert environment["DEBUG"] == "0"
+    result = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode == 0, result.stderr
+    # One check is silenced on purpose: axes.W006, see the sign-in block of config/settings.py.
+    assert "System check identified no issues (1 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_production_defaults_are_https_only(tmp_path):
+    show = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_PROXY_SSL_HEADER)"
+    )
+    environment = {**documented_production_environment(), "DATABASE_URL": ""}
+    result = manage(tmp_path, "shell", "--verbosity", "0", "-c", show, **environment)
+    assert result.returncode == 0, result.stderr
+    expected = "True 31536000 True True ('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert result.stdout.strip() == expected

@@ -1,0 +1,80 @@
+"""Failed sign-ins on the configuration site: who is locked out, and unlocking them.
+
+The rows are axes' own (one per account, address and browser that got a password wrong);
+an admin unlocks by forgetting them. People can also be unlocked from the people list.
+"""
+
+from axes.models import AccessAttempt
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import time_format
+
+from . import audit
+from .admin_site import AdminRoleOnly, site
+from .models import AuditEntry, User
+from .sign_in_throttle import current_lock, unlock
+
+
+@admin.register(AccessAttempt, site=site)
+class FailedSignInAdmin(AdminRoleOnly, admin.ModelAdmin):
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
+    list_display_links = None
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    actions = ["unlock_accounts", "unlock_addresses"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # unlocking is the one thing to do here, by the actions below
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "title": "Failed sign-ins",
+            "subtitle": "Select rows and unlock their accounts or addresses to let them in now.",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Locked")
+    def locked(self, attempt: AccessAttempt) -> str:
+        lock = current_lock(attempt.username, attempt.ip_address)
+        if lock is None:
+            return "no"
+        what = "account" if lock.account else "address"
+        return f"{what}, until {time_format(timezone.localtime(lock.until), 'H:i')}"
+
+    @admin.action(description="Unlock the accounts of the selected rows")
+    def unlock_accounts(self, request, queryset):
+        names = sorted({attempt.username for attempt in queryset if attempt.username})
+        unlock_accounts(request, names)
+        who = ", ".join(names) or "nobody"
+        self.message_user(request, f"Unlocked {who}: they can sign in now.")
+
+    @admin.action(description="Unlock the addresses of the selected rows (every account there)")
+    def unlock_addresses(self, request, queryset):
+        addresses = sorted({attempt.ip_address for attempt in queryset if attempt.ip_address})
+        for address in addresses:
+            unlock(address=address)
+        self.message_user(request, f"Unlocked {', '.join(addresses) or 'no address'}.")
+
+
+def unlock_accounts(request, usernames: list[str]) -> None:
+    """Unlock each account; a person's history says who unlocked them, and when."""
+    for username in usernames:
+        unlock(username=username)
+    unlocked = {"sign-in": ["locked", "unlocked"]}
+    for person in User.objects.filter(username__in=usernames):
+        audit.record(request.user, person, AuditEntry.Action.CHANGED, unlocked)
+
+
+@admin.action(description="Unlock sign-in of selected people (after too many wrong passwords)")
+def unlock_people(modeladmin, request, queryset) -> None:
+    """The people list's action: forget their wrong passwords, so they can sign in now."""
+    names = sorted(queryset.values_list("username", flat=True))
+    unlock_accounts(request, names)
+    modeladmin.message_user(request, f"Unlocked sign-in of {', '.join(names)}.")

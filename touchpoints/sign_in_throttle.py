@@ -1,0 +1,141 @@
+"""Throttling sign-in: too many wrong passwords lock an account, or an address, for a while.
+
+django-axes counts the failures in the database (never in Redis: sign-in must work while
+Redis is down). Its backend, first in AUTHENTICATION_BACKENDS, refuses a locked attempt
+before any password is hashed, so a guessing flood costs a query per guess, not a hash.
+
+Axes compares every count it keeps with one limit; an address needs its own, far higher
+one, because a whole airport's tablets sign in from behind one NAT. So axes counts per
+account (AXES_LOCKOUT_PARAMETERS = ["username"]) and `SignInThrottle` adds the address.
+Why the figures are what they are: docs/security.md.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+LOCKED = 429
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """Axes' check. Only sign-ins over the web are counted: without a request (the shell,
+    the test client's login()) there is no address to count by and nobody guessing."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+@dataclass(frozen=True)
+class Lock:
+    until: datetime
+    account: bool  # False: the address is locked, not this account
+
+    @property
+    def minutes_left(self) -> int:
+        return max(1, math.ceil((self.until - timezone.now()).total_seconds() / 60))
+
+    @property
+    def seconds_left(self) -> int:
+        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
+
+
+def _cool_off() -> timedelta:
+    return get_cool_off()
+
+
+def _unlocks_at(failures: list[tuple[datetime, int]], limit: int) -> datetime | None:
+    """When the newest failures that reach `limit` fall out of the window; None if under it.
+
+    `failures` are axes' rows, newest first: one per (username, address, browser) with its
+    count and its latest failure; a row counts while that latest failure is in the window.
+    """
+    counted = 0
+    for at, count in failures:
+        counted += count
+        if counted >= limit:
+            return at + _cool_off()
+    return None
+
+
+def current_lock(username: str | None, address: str | None) -> Lock | None:
+    """The lock on this account or address, whichever lasts longer; None when neither is.
+
+    One query: it runs before every sign-in, and for every refused guess of a flood.
+    """
+    if username is None and address is None:
+        return None
+    rows = (
+        AccessAttempt.objects.filter(
+            (Q(username=username) if username is not None else Q(pk__in=[]))
+            | (Q(ip_address=address) if address is not None else Q(pk__in=[])),
+            attempt_time__gte=timezone.now() - _cool_off(),
+        )
+        .order_by("-attempt_time")
+        .values_list("username", "ip_address", "attempt_time", "failures_since_start")
+    )
+    rows = list(rows)
+    account = [(at, n) for name, _, at, n in rows if username is not None and name == username]
+    network = [(at, n) for _, ip, at, n in rows if address is not None and ip == address]
+    locks = []
+    if until := _unlocks_at(account, settings.AXES_FAILURE_LIMIT):
+        locks.append(Lock(until, account=True))
+    if until := _unlocks_at(network, settings.SIGN_IN_FAILURES_PER_ADDRESS):
+        locks.append(Lock(until, account=False))
+    return max(locks, key=lambda lock: lock.until, default=None)
+
+
+class SignInThrottle(AxesDatabaseHandler):
+    """Axes' database handler, with the address counted beside the account."""
+
+    def is_locked(self, request, credentials=None) -> bool:
+        lock = current_lock(get_client_username(request, credentials), request.axes_ip_address)
+        request.sign_in_lock = lock  # for the page that says until when
+        return lock is not None
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if request is not None and request.axes_locked_out:
+            # Refused while locked: nothing to record (the promised time stands), and in a
+            # flood every query saved here is one per guess.
+            request.axes_credentials = credentials
+            return
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or request.axes_locked_out:
+            return
+        # This failure may have been the one that reached the address's limit.
+        if self.is_locked(request, credentials):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+
+
+def locked_out_page(request: HttpRequest, original_response, credentials) -> HttpResponse:
+    """The sign-in page again, saying until when (AXES_LOCKOUT_CALLABLE)."""
+    username = get_client_username(request, credentials)
+    lock = getattr(request, "sign_in_lock", None) or current_lock(username, request.axes_ip_address)
+    lock = lock or Lock(timezone.now() + _cool_off(), account=True)
+    form = AuthenticationForm(request, initial={"username": username or ""})
+    next_page = request.POST.get("next") or request.GET.get("next", "")
+    context = {"form": form, "lock": lock, "next": next_page}
+    response = render(request, "registration/login.html", context, status=LOCKED)
+    response["Retry-After"] = str(lock.seconds_left)
+    return response
+
+
+def unlock(*, username: str | None = None, address: str | None = None) -> int:
+    """Forget the failures of an account or an address: it may sign in again at once."""
+    if username is None and address is None:
+        return 0
+    return AxesProxyHandler.reset_attempts(username=username, ip_address=address)
