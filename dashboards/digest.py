@@ -1,8 +1,18 @@
-"""The morning digest: at 07:00 in their location's time, each manager gets yesterday's
-figures and what their front line is still waiting for.
+"""The morning digest: each manager gets yesterday's figures and what their front line is
+still waiting for, once a day.
 
-Beat runs `send_due_digests` every quarter of an hour; a `DigestSent` row per manager and
-local day, written in the same transaction as the send, keeps it to one email a day.
+When: at 07:00 at the manager's home location (the first they manage), and not before
+yesterday is over at every location they manage. Each location counts its own local
+yesterday (the same date, on its own clock), so a manager of Stockholm and Los Angeles gets
+it at 09:00 in Stockholm, once Los Angeles's day has ended, never half a day.
+
+Once: beat runs `send_due_digests` every quarter of an hour. Each digest is first claimed
+(a `DigestSent` row committed on its own), then sent, then marked sent. A failed send gives
+the claim back, so the next run tries again. A process that stops between sending and
+marking leaves the claim "sending": that digest is never sent again, and after
+`STALE_CLAIM` it is marked "maybe not sent" and logged as an error. Maybe missing one
+morning, said out loud, is better than a second copy every time a worker restarts.
+More in docs/metrics.md, "The morning digest".
 """
 
 import logging
@@ -25,6 +35,8 @@ from .need_answers import age, open_queue
 log = logging.getLogger(__name__)
 
 SEND_AT = time(7, 0)
+# A claim older than this, still not marked sent, belonged to a process that stopped.
+STALE_CLAIM = timedelta(minutes=15)
 
 
 def home_location(manager: User) -> Location | None:
@@ -37,12 +49,18 @@ def home_location(manager: User) -> Location | None:
 
 
 def due_today(manager: User, now: datetime) -> date | None:
-    """The manager's local date if their 07:00 has passed; None before, or with no location."""
+    """The manager's local date once their digest is due: 07:00 has passed at home and
+    yesterday is over at every location they manage. None before, or with no location."""
     location = home_location(manager)
     if location is None:
         return None
     local_now = now.astimezone(location.tz)
-    return local_now.date() if local_now.time() >= SEND_AT else None
+    if local_now.time() < SEND_AT:
+        return None
+    today = local_now.date()
+    if any(place.local_date(now) < today for place in scope_for(manager).locations()):
+        return None  # yesterday is still going on somewhere to the west
+    return today
 
 
 @dataclass(frozen=True)
@@ -71,16 +89,44 @@ def compose(manager: User, today: date) -> Digest:
     return Digest(subject, render_to_string("dashboards/digest_email.txt", context))
 
 
-def send_digest(manager: User, today: date) -> bool:
-    """Send one manager's digest for `today`, unless it has gone already; True if sent."""
+def send_digest(manager: User, today: date, now: datetime | None = None) -> bool:
+    """Send one manager's digest for `today`, unless it was claimed already; True if sent."""
+    claim = claim_digest(manager, today, now or timezone.now())
+    if claim is None:
+        return False  # another run has it
+    try:
+        digest = compose(manager, today)
+        send_mail(digest.subject, digest.body, None, [manager.email])
+    except Exception:
+        claim.delete()  # nothing went out: give the claim back for the next run
+        raise
+    claim.status, claim.sent_at = DigestSent.Status.SENT, now or timezone.now()
+    claim.save(update_fields=["status", "sent_at"])
+    return True
+
+
+def claim_digest(manager: User, today: date, now: datetime) -> DigestSent | None:
+    """The claim to send this digest, committed before anything is sent; None if taken."""
     try:
         with transaction.atomic():
-            DigestSent.objects.create(manager=manager, local_date=today, sent_at=timezone.now())
-            digest = compose(manager, today)
-            send_mail(digest.subject, digest.body, None, [manager.email])
+            return DigestSent.objects.create(manager=manager, local_date=today, claimed_at=now)
     except IntegrityError:
-        return False  # another run sent it first
-    return True
+        return None
+
+
+def give_up_stale_claims(now: datetime) -> None:
+    """Claims still "sending" long after: the process stopped mid-send. Not sent again."""
+    stale = DigestSent.objects.filter(
+        status=DigestSent.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).select_related("manager")
+    for claim in stale:
+        log.error(
+            "The digest for %s on %s may not have gone out: the process stopped while"
+            " sending it. It is not sent again, so that nobody gets it twice.",
+            claim.manager.username,
+            claim.local_date,
+        )
+    stale.update(status=DigestSent.Status.UNKNOWN)
 
 
 def managers() -> list[User]:
@@ -95,13 +141,14 @@ def managers() -> list[User]:
 def send_due_digests(now: datetime | None = None) -> int:
     """Send every digest that is due and not yet sent; a failed send is tried next run."""
     now = now or timezone.now()
+    give_up_stale_claims(now)
     sent = 0
     for manager in managers():
         today = due_today(manager, now)
         if today is None or DigestSent.objects.filter(manager=manager, local_date=today).exists():
             continue
         try:
-            sent += send_digest(manager, today)
+            sent += send_digest(manager, today, now)
         except Exception:
             log.exception("Digest for %s failed; it will be tried again.", manager.username)
     return sent

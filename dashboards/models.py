@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from touchpoints.models import Channel, Location, Team, TouchpointType
 
@@ -127,13 +128,22 @@ class NeedRollup(models.Model):
 
 
 class DigestSent(models.Model):
-    """One morning digest sent to one manager for one local day: the record that keeps it once."""
+    """One manager's morning digest for one local day, claimed before it is sent: the claim
+    is what keeps it to once. A claim never marked sent means the process stopped while
+    sending; it is not sent again (see `dashboards.digest`)."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        UNKNOWN = "unknown", "Maybe not sent"
 
     manager = models.ForeignKey(
         "touchpoints.User", on_delete=models.CASCADE, related_name="digests_sent"
     )
     local_date = models.DateField(help_text="The manager's local day the digest was sent on.")
-    sent_at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

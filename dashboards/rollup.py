@@ -228,7 +228,9 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
     marks are cleared: a seam for tests that land a save mid-run.
     """
     cursor.execute(
-        f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}", scope.params
+        f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}"
+        " ORDER BY location_id, local_date",
+        scope.params,
     )
     marks = cursor.fetchall()
     rolled_at = timezone.now()
@@ -236,7 +238,33 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
         _write(cursor, table, scope, rolled_at)
     if after_writes is not None:
         after_writes()
-    cursor.executemany("DELETE FROM touchpoints_dirtyday WHERE id = %s AND marked_at = %s", marks)
+    _clear_marks(cursor, marks)
+
+
+# The marks this run read and that nobody re-marked since, locked in (location, day) order:
+# the order `mark_days_dirty` takes them in, so a correction that marks two days and a
+# roll-up that clears them never wait for each other in a circle (a deadlock).
+CLEAR_MARKS = """
+    DELETE FROM touchpoints_dirtyday WHERE id IN (
+        SELECT d.id FROM touchpoints_dirtyday d
+        JOIN unnest(%s::bigint[], %s::timestamptz[]) AS seen (id, marked_at)
+            ON seen.id = d.id AND seen.marked_at = d.marked_at
+        ORDER BY d.location_id, d.local_date
+        FOR UPDATE OF d
+    )
+"""
+
+
+def _clear_marks(cursor, marks: list[tuple]) -> None:
+    if not marks:
+        return
+    if connection.vendor != "postgresql":  # one writer at a time: no order to keep
+        cursor.executemany(
+            "DELETE FROM touchpoints_dirtyday WHERE id = %s AND marked_at = %s", marks
+        )
+        return
+    ids, marked_at = zip(*marks, strict=True)
+    cursor.execute(CLEAR_MARKS, [list(ids), list(marked_at)])
 
 
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:

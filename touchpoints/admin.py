@@ -12,8 +12,9 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
-# people_admin and sign_in_admin register people and failed sign-ins on the site.
-from . import audit, people_admin, sign_in_admin  # noqa: F401
+# people_admin, sign_in_admin and undo_admin register people, failed sign-ins and undone
+# moments on the site.
+from . import audit, people_admin, sign_in_admin, undo_admin  # noqa: F401
 from .admin_site import AdminRoleOnly, ConfigAdmin, admin_url, site
 from .models import (
     AuditEntry,
@@ -26,6 +27,7 @@ from .models import (
     TouchpointType,
     all_channels,
 )
+from .time_zones import redate_location
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
 
@@ -214,7 +216,8 @@ class LocationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         label="Time zone",
         choices=timezone_choices,
-        help_text="Moments count on the local day here, and dashboards show that day.",
+        help_text="Moments count on the local day here, and dashboards show that day. Changing"
+        " it moves every moment here to its local day in the new zone and re-rolls those days.",
     )
 
     class Meta:
@@ -275,6 +278,17 @@ class LocationAdmin(ConfigAdmin):
     @admin.display(description="Teams", ordering="team_count")
     def team_count(self, location):
         return location.team_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "timezone" in form.changed_data:
+            moved = redate_location(obj)
+            if moved:
+                self.message_user(
+                    request,
+                    f"{moved} moments and needs moved to their local day in {obj.timezone};"
+                    " the figures of the days they left and joined are being rolled up again.",
+                )
 
     def archive_warning(self, location) -> str:
         open_teams = location.teams.filter(active=True).count()

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .customers import hash_ref
-from .dirty_days import mark_day_dirty
+from .dirty_days import mark_days_dirty
 from .models import Moment, MomentCorrection, User
 
 CORRECTION_WINDOW = timedelta(minutes=15)
@@ -63,7 +63,5 @@ def correct_moment(staff: User, moment: Moment, cleaned: dict) -> Moment:
     if after == before:
         return moment
     MomentCorrection.objects.create(moment=moment, corrected_by=staff, before=before, after=after)
-    mark_day_dirty(moment.location_id, old_day)
-    if moment.local_date != old_day:
-        mark_day_dirty(moment.location_id, moment.local_date)
+    mark_days_dirty(moment.location_id, [old_day, moment.local_date])
     return moment

@@ -6,6 +6,7 @@ Touchpoints and feedback call this where they save; they never import the roll-u
 
 import logging
 import time
+from collections.abc import Iterable
 from datetime import date
 
 from celery import current_app
@@ -23,20 +24,28 @@ ROLL_UP_DAY_TASK = "dashboards.roll_up_day"
 
 def mark_day_dirty(location_id: int, local_date: date) -> None:
     """Record that a bucket changed; call inside the transaction that changed it."""
+    mark_days_dirty(location_id, [local_date])
+
+
+def mark_days_dirty(location_id: int, local_dates: Iterable[date]) -> None:
+    """Record that some of a location's buckets changed, in one statement that takes their
+    rows in day order: the order the roll-up clears them in, so the two never deadlock."""
+    days = sorted(set(local_dates))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = []
+    for day in days:
+        params += [location_id, connection.ops.adapt_datefield_value(day), now]
     # Every save runs this: one plain statement (the same on PostgreSQL and SQLite) costs a
     # fraction of what building the equivalent bulk_create(update_conflicts=True) does.
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {DirtyDay._meta.db_table} (location_id, local_date, marked_at)"
-            " VALUES (%s, %s, %s)"
+            f" VALUES {', '.join(['(%s, %s, %s)'] * len(days))}"
             " ON CONFLICT (location_id, local_date) DO UPDATE SET marked_at = excluded.marked_at",
-            [
-                location_id,
-                connection.ops.adapt_datefield_value(local_date),
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-            ],
+            params,
         )
-    transaction.on_commit(lambda: request_rollup(location_id, local_date))
+    for day in days:
+        transaction.on_commit(lambda day=day: request_rollup(location_id, day))
 
 
 # When this process last asked for each bucket's roll-up: spares the shared cache a round

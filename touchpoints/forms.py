@@ -1,9 +1,10 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from . import extra_fields, loggable_types
+from . import extra_fields, loggable_types, wall_clock
 from .customers import hash_ref, normalise_ref
 from .models import Channel, Moment, Need, Outcome, TouchpointType, User
 from .usage import TeamUsage
@@ -89,6 +90,8 @@ class MomentForm(forms.Form):
                 "You are not in that team, so you cannot log moments for it.",
                 code="not_your_team",
             )
+        if self.staff.team and (closed := self.staff.team.closed_to_moments()):
+            raise forms.ValidationError(closed, code="archived")
         return team
 
     def clean_customer_ref(self) -> str:
@@ -133,7 +136,8 @@ class MomentForm(forms.Form):
         return cleaned
 
     def refused_for_team(self) -> bool:
-        return any(error.code == "not_your_team" for error in self.errors.as_data().get("team", []))
+        refusals = {"not_your_team", "archived"}
+        return any(error.code in refusals for error in self.errors.as_data().get("team", []))
 
     def unsaved_moment(self) -> Moment:
         data = self.cleaned_data
@@ -186,23 +190,98 @@ class MomentForm(forms.Form):
         return list(groups.values())
 
 
+class WallClockField(forms.DateTimeField):
+    """A time as the desk's clock showed it, kept naive: the form decides what it means
+    when the clocks change (`wall_clock`), instead of refusing the repeated hour."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = parse_datetime(str(value).strip())
+        except ValueError:
+            parsed = None
+        return parsed or forms.fields.BaseTemporalField.to_python(self, value)
+
+
+READINGS = [("first", "The first time"), ("second", "The second time")]
+
+
 class CorrectionForm(MomentForm):
-    """The same fields as logging, and when it happened; the UUID stays as it was."""
+    """The same fields as logging, and when it happened; the UUID stays as it was.
+
+    The time is changed only when the person changed it (the form shows it to the minute;
+    an untouched moment keeps its seconds). A time in the hour the clocks repeat offers
+    both readings; one in the hour they skip is refused.
+    """
 
     def __init__(self, *args, moment: Moment, **kwargs):
         fields = ["touchpoint_type", "channel", "outcome", "resolved_on_spot", "note"]
         initial = {name: getattr(moment, name) for name in [*fields, "occurred_at"]}
         prefix = f"extra_{moment.touchpoint_type_id}_"
         initial.update({prefix + key: value for key, value in (moment.extra or {}).items()})
+        self.tz = moment.location.tz
+        own = wall_clock.readings(wall_clock.wall_time_of(moment.occurred_at, self.tz), self.tz)
+        if len(own) == 2:
+            initial["dst_reading"] = "second" if moment.occurred_at >= own[1] else "first"
         super().__init__(*args, initial=initial, **kwargs)
         self.moment = moment
         for name in ("uuid", "team"):
             self.fields.pop(name)
-        self.fields["occurred_at"] = forms.DateTimeField(
+        self.fields["occurred_at"] = WallClockField(
             label="When it happened",
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             error_messages={"required": "Say when it happened."},
         )
+        self.fields["dst_reading"] = forms.ChoiceField(
+            label="Which one?", choices=READINGS, required=False, widget=forms.RadioSelect
+        )
+        self.offer_readings(own)
+
+    def offer_readings(self, instants: list[datetime]) -> None:
+        """Show the choice between a repeated hour's two readings, named for what they are."""
+        self.asks_reading = len(instants) == 2
+        if self.asks_reading:
+            self.fields["dst_reading"].choices = [
+                (value, wall_clock.describe_reading(instant, self.tz, value))
+                for (value, _), instant in zip(READINGS, instants, strict=True)
+            ]
+
+    def clean_occurred_at(self):
+        typed = self.cleaned_data["occurred_at"]
+        reading = self.data.get(self.add_prefix("dst_reading"), "")
+        if timezone.is_aware(typed):
+            if typed == self.moment.occurred_at:
+                return self.moment.occurred_at
+            self.cleaned_data["occurred_at"] = typed
+            return super().clean_occurred_at()
+        instants = wall_clock.readings(typed, self.tz)
+        self.offer_readings(instants)
+        if not instants:
+            raise forms.ValidationError(
+                f"{typed:%H:%M} on {typed:%-d %B} never happened at {self.moment.location}:"
+                " the clocks went forward an hour that night. Enter the time the clock showed.",
+                code="skipped_hour",
+            )
+        if len(instants) == 2 and reading not in ("first", "second"):
+            raise forms.ValidationError(
+                f"{typed:%H:%M} on {typed:%-d %B} happened twice at {self.moment.location}:"
+                " the clocks went back an hour that night. Choose which one you mean.",
+                code="repeated_hour",
+            )
+        chosen = instants[1] if len(instants) == 2 and reading == "second" else instants[0]
+        if chosen == self.moment.occurred_at.replace(second=0, microsecond=0):
+            return self.moment.occurred_at  # sent back as shown: keep its seconds
+        self.cleaned_data["occurred_at"] = chosen
+        return super().clean_occurred_at()
+
+    def clean(self):
+        cleaned = super().clean()
+        if closed := self.moment.team.closed_to_moments():
+            raise forms.ValidationError(closed, code="archived")
+        return cleaned
 
 
 class NeedForm(forms.ModelForm):

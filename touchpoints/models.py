@@ -55,6 +55,21 @@ class Team(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.location.code})"
 
+    def closed_to_moments(self) -> str:
+        """Why nothing can be saved to this team now (it or its location is archived); ""
+        while it is open."""
+        if not self.location.active:
+            return (
+                f"{self.location} is archived, so moments can no longer be saved there."
+                " Ask an admin to move you to an active team."
+            )
+        if not self.active:
+            return (
+                f"Your team {self} is archived, so moments can no longer be saved for it."
+                " Ask an admin to move you to an active team."
+            )
+        return ""
+
 
 class Role(models.TextChoices):
     FRONTLINE = "frontline", "Frontline"
@@ -273,6 +288,26 @@ class MomentCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of {self.moment_id} at {self.corrected_at}"
+
+
+class UndoRecord(models.Model):
+    """A moment its author took back: who, when, and the moment as it was, corrections
+    included, so that a figure that changes can be explained."""
+
+    moment_uuid = models.UUIDField(db_index=True)
+    undone_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    undone_at = models.DateTimeField(auto_now_add=True)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    local_date = models.DateField(help_text="The day whose figures the undo changed.")
+    # What the tablet said it was asked at; kept as evidence, never trusted for the window.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    moment = models.JSONField(help_text="The moment's fields and corrections when undone.")
+
+    class Meta:
+        ordering = ["-undone_at"]
+
+    def __str__(self) -> str:
+        return f"Undo of {self.moment_uuid} at {self.undone_at}"
 
 
 class Need(models.Model):

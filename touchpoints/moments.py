@@ -7,12 +7,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .dirty_days import mark_day_dirty
-from .models import Moment, User
+from .models import Moment, UndoRecord, User
 
-# The tablet offers undo for a few seconds; the server allows a little more so that an undo
-# sent over a slow link, or queued offline, still counts. Measured on the tablet's own clock
-# (occurred_at and the undo's requested_at are both stamped there).
+# The tablet offers undo for a few seconds. The server allows an undo until a while after
+# the moment reached it (`created_at`, the server's own clock): enough for an undo that was
+# queued while the link dropped and is sent once the tablet is back, never days later. The
+# tablet's clock (its `occurred_at` and the undo's `requested_at`) may narrow that window
+# to UNDO_WINDOW between tap and undo, but a wrong or forged clock can never widen it.
 UNDO_WINDOW = timedelta(minutes=2)
+UNDO_SERVER_WINDOW = timedelta(minutes=10)
 
 
 class NotYourMoment(Exception):
@@ -106,7 +109,8 @@ def _insert(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> Moment:
 def undo_moment(
     staff: User, uuid: uuid_module.UUID, requested_at: datetime | None = None
 ) -> Moment | None:
-    """Delete a moment its author just logged. Undoing twice, or an unknown UUID, is a no-op.
+    """Delete a moment its author just logged, and record that they did. Undoing twice, or
+    an unknown UUID, is a no-op.
 
     A moment the customer has been asked about stays: their link must keep working.
     """
@@ -118,12 +122,42 @@ def undo_moment(
             "The customer has already been asked for feedback on this moment, so it stays. "
             "You can still correct it in My moments."
         )
-    asked_at = min(requested_at or timezone.now(), timezone.now())
-    if asked_at - moment.occurred_at > UNDO_WINDOW:
+    if not within_undo_window(moment, requested_at):
         raise UndoRefused("It is too late to undo this moment. Correct it in My moments instead.")
+    UndoRecord.objects.create(
+        moment_uuid=moment.uuid,
+        undone_by=staff,
+        location_id=moment.location_id,
+        local_date=moment.local_date,
+        requested_at=requested_at,
+        moment=undone_snapshot(moment),
+    )
     moment.delete()
     mark_day_dirty(moment.location_id, moment.local_date)
     return moment
+
+
+def within_undo_window(moment: Moment, requested_at: datetime | None) -> bool:
+    """The server's clock decides: the moment must have reached it a short while ago. The
+    tablet's own times (`occurred_at`, `requested_at`) can only narrow that, never widen it."""
+    now = timezone.now()
+    if now - moment.created_at > UNDO_SERVER_WINDOW:
+        return False
+    asked_at = min(requested_at or now, now)
+    return asked_at - moment.occurred_at <= UNDO_WINDOW
+
+
+def undone_snapshot(moment: Moment) -> dict:
+    fields = ["touchpoint_type_id", "team_id", "channel", "outcome", "resolved_on_spot", "note"]
+    snapshot = {name: getattr(moment, name) for name in fields}
+    snapshot["extra"] = moment.extra
+    snapshot["occurred_at"] = moment.occurred_at.isoformat()
+    snapshot["created_at"] = moment.created_at.isoformat()
+    snapshot["corrections"] = [
+        {"at": c.corrected_at.isoformat(), "before": c.before, "after": c.after}
+        for c in moment.corrections.all()
+    ]
+    return snapshot
 
 
 def has_invitation(moment: Moment) -> bool:

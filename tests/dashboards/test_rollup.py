@@ -15,6 +15,7 @@ from dashboards.rollup import LOCK_NAMESPACE, rebuild_buckets, rebuild_dirty, re
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
 from tests.conftest import add_moment
+from tests.dashboards.held_roll_up import roll_up_held_open
 from touchpoints import dirty_days
 from touchpoints.models import DirtyDay, Moment, Need
 from touchpoints.moments import record_moment
@@ -87,23 +88,40 @@ def test_roll_up_clears_the_dirty_marks_it_covered(agent, org):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_roll_ups_of_one_bucket_at_once_do_not_double_count(postgres, agent, org):
+def test_a_second_roll_up_of_a_bucket_leaves_it_to_the_one_running(postgres, agent, org):
     moments = [add_moment(agent, org["desk"]) for _ in range(20)]
-    barrier = threading.Barrier(2)
+    with roll_up_held_open([bucket(moments[0])]) as first:
+        second = rebuild_buckets([bucket(moments[0])])
+    assert (first["rolled_up"], second) == (1, 0)
+    assert list(DailyRollup.objects.values_list("moments", flat=True)) == [20]
+    assert DirtyDay.objects.filter(location=org["arn"], local_date=moments[0].local_date).exists()
 
-    def roll_up():
-        barrier.wait()
+
+@pytest.mark.django_db(transaction=True)
+def test_a_range_rebuild_waits_for_a_running_roll_up_of_the_location(postgres, agent, org):
+    """A range rebuild reads its days before it writes them; taking turns per location is
+    what keeps it from writing figures older than a run that committed in between."""
+    today = add_moment(agent, org["desk"])
+    earlier = add_moment(agent, org["desk"], occurred_at=_days_ago(3))
+    range_done = threading.Event()
+
+    def rebuild_earlier_day():
         try:
-            rebuild_buckets([bucket(moments[0])])
+            rebuild_range(earlier.local_date, earlier.local_date, [org["arn"].pk])
+            range_done.set()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=roll_up) for _ in range(2)]
-    for thread in threads:
+    with roll_up_held_open([bucket(today)]):
+        thread = threading.Thread(target=rebuild_earlier_day)
         thread.start()
-    for thread in threads:
-        thread.join()
-    assert list(DailyRollup.objects.values_list("moments", flat=True)) == [20]
+        assert not range_done.wait(1), "the range rebuild ran beside the other roll-up"
+    thread.join()
+    assert range_done.is_set()
+    assert sorted(DailyRollup.objects.values_list("local_date", "moments")) == [
+        (earlier.local_date, 1),
+        (today.local_date, 1),
+    ]
 
 
 def _days_ago(days: int):

@@ -11,11 +11,10 @@ and day.
 """
 
 import math
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +30,7 @@ from dashboards.rollup import (
 )
 from feedback.models import Answer, FeedbackSettings, Invitation, Recovery
 from tests.conftest import make_user
+from tests.dashboards.held_roll_up import roll_up_held_open
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Channel, DirtyDay, Location, Moment, Need, Role, Team
 
@@ -139,24 +139,16 @@ def test_rolling_up_again_changes_nothing(org, teams, world):
 @given(world=world_strategy)
 @settings(PROPERTY_SETTINGS, max_examples=8)
 def test_two_roll_ups_of_the_same_buckets_at_once_do_not_double_count(postgres, org, teams, world):
+    """The second run leaves the buckets to the one running and marked for the next."""
     try:
         create_moments(org, teams, world["first"] + world["later"], world["change"])
         create_needs(teams, world["needs"], world["change"])
         buckets = all_buckets()
-        barrier = threading.Barrier(2)
-
-        def roll_up():
-            barrier.wait()
-            try:
-                rebuild_buckets(buckets)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=roll_up) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        with roll_up_held_open(buckets):
+            assert rebuild_buckets(buckets) == 0
+        assert DirtyDay.objects.count() == len(buckets)
+        rebuild_dirty()
+        assert not DirtyDay.objects.exists()
         assert_roll_ups_match_raw({}, {})
         assert_location_days_are_bucket_sums()
     finally:

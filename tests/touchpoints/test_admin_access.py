@@ -1,5 +1,8 @@
 """Only people with the admin role reach configuration: every page, every action."""
 
+import uuid
+from datetime import date
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
@@ -16,6 +19,7 @@ from touchpoints.models import (
     Role,
     Team,
     TouchpointType,
+    UndoRecord,
     User,
 )
 
@@ -25,6 +29,13 @@ ARCHIVABLE = [Location, Team, TouchpointType, User]
 @pytest.fixture
 def config_objects(org, agent):
     entry = audit.record(None, org["arn"], AuditEntry.Action.CHANGED, {"name": ["a", "b"]})
+    undo = UndoRecord.objects.create(
+        moment_uuid=uuid.uuid4(),
+        undone_by=agent,
+        location=org["arn"],
+        local_date=date.today(),
+        moment={},
+    )
     return {
         Location: org["arn"],
         Team: org["arn_desk"],
@@ -33,6 +44,7 @@ def config_objects(org, agent):
         User: agent,
         AuditEntry: entry,
         FeedbackSettings: FeedbackSettings.current(),
+        UndoRecord: undo,
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
     }
 
@@ -100,11 +112,11 @@ def test_posting_to_config_as_a_manager_changes_nothing(client, org, arn_manager
 
 def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config_objects):
     assert not role_admin.is_staff and not role_admin.is_superuser
-    # The audit trail, the one settings row and failed sign-ins (unlocked by an action) are
-    # never added or deleted, even by admins.
+    # The audit trail, the undo records, the one settings row and failed sign-ins (unlocked
+    # by an action) are never added or deleted, even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings, AccessAttempt)
+        for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     client.force_login(role_admin)

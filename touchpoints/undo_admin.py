@@ -1,0 +1,35 @@
+"""Undone moments, read-only on the configuration site: when a day's figures drop, this
+says who took which moment back, and when."""
+
+from django.contrib import admin
+
+from .admin_site import AdminRoleOnly, site
+from .models import UndoRecord
+
+
+@admin.register(UndoRecord, site=site)
+class UndoRecordAdmin(AdminRoleOnly, admin.ModelAdmin):
+    list_display = ["undone_at", "undone_by", "location", "local_date", "moment_uuid"]
+    list_filter = ["location", "local_date"]
+    list_select_related = ["undone_by", "location"]
+    search_fields = ["moment_uuid", "undone_by__username"]
+    date_hierarchy = "undone_at"
+    fields = [
+        "undone_at",
+        "undone_by",
+        "location",
+        "local_date",
+        "moment_uuid",
+        "requested_at",
+        "moment",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
