@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from . import audit, people_admin  # noqa: F401  people_admin registers people on the site
-from .admin_site import AdminRoleOnly, ConfigAdmin, admin_url, site
+from .admin_site import AdminRoleOnly, ConfigAdmin, RefusesMalformedLookups, admin_url, site
 from .models import (
     AuditEntry,
     Channel,
@@ -320,7 +320,7 @@ class TeamAdmin(ConfigAdmin):
 
 
 @admin.register(AuditEntry, site=site)
-class AuditEntryAdmin(AdminRoleOnly, admin.ModelAdmin):
+class AuditEntryAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     """Every configuration change, read-only: the trail cannot be edited or pruned here."""
 
     list_display = ["at", "actor", "action", "what", "object_link", "summary"]
