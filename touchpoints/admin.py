@@ -3,8 +3,6 @@
 People live in `people_admin`; the site and the rules every page shares in `admin_site`.
 """
 
-import zoneinfo
-
 from django import forms
 from django.contrib import admin
 from django.core.validators import RegexValidator
@@ -24,6 +22,7 @@ from .models import (
     Team,
     TouchpointType,
     all_channels,
+    known_timezones,
 )
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
@@ -205,7 +204,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+    names = sorted(known_timezones() - {"Factory", "localtime"})
     return [("", "Choose a time zone"), *((name, name.replace("_", " ")) for name in names)]
 
 
