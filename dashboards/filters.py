@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from touchpoints.models import Channel, JourneyStage, Location, Role, Team, TouchpointType, User
+from touchpoints.repeated_fields import OneValueEach
 
 PERIODS = [("1", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
 CUSTOM = "custom"
@@ -149,7 +150,7 @@ class Window:
         return dates[-1] if dates else None
 
 
-class FilterForm(forms.Form):
+class FilterForm(OneValueEach, forms.Form):
     location = forms.ModelChoiceField(Location.objects.none(), required=False, empty_label="All")
     team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All")
     stage = forms.ModelChoiceField(

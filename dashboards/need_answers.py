@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Need, Team, User
+from touchpoints.repeated_fields import OneValueEach
 
 STILL_OPEN = [Need.Status.OPEN, Need.Status.ACKNOWLEDGED]
 ANSWERS = [Need.Status.ACKNOWLEDGED, Need.Status.PROVIDED, Need.Status.DECLINED]
 QUEUE_LIMIT = 60  # the oldest; the page says how many more there are
 
 
-class NeedAnswerForm(forms.Form):
+class NeedAnswerForm(OneValueEach, forms.Form):
     status = forms.ChoiceField(
         choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect, label="Answer"
     )

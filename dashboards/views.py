@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from touchpoints.access import role_required
 from touchpoints.models import Moment, Need, Role, TouchpointType
+from touchpoints.redirects import next_on_this_site
 
 from . import exports, figures, recognition, team_view
 from .charts import bar_chart, line_chart, sparkline
@@ -148,7 +149,8 @@ def answer(request, need_id: int):
             need, request.user, form.cleaned_data["status"], form.cleaned_data["answer"]
         )
         if not request.htmx:
-            return redirect(request.POST.get("next") or reverse("dashboards:needs"))
+            back = next_on_this_site(request, request.POST.get("next"))
+            return redirect(back or reverse("dashboards:needs"))
     context = {"need": need, "answer_form": form, "grouped": True}
     status = 422 if form.errors else 200
     return render(request, "dashboards/_need.html", context, status=status)

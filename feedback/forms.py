@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from touchpoints.repeated_fields import OneValueEach
+
 from .models import Answer, Recovery
 
 # Read out by screen readers; on screen each face is a drawing with its number.
@@ -13,18 +15,10 @@ CSAT_CHOICES = [
 ]
 
 
-class OneValueEach:
-    """Refuse a post that repeats a field: `csat=1&csat=5` is no answer at all."""
+class OneAnswerEach(OneValueEach):
+    """`csat=1&csat=5` is no answer at all; the customer is told so in their language."""
 
     repeated_message = _("Choose one answer only.")
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.is_bound and hasattr(self.data, "getlist"):
-            for name in self.fields:
-                if len(self.data.getlist(name)) > 1:
-                    self.add_error(name, self.repeated_message)
-        return cleaned
 
 
 class CommentField(forms.CharField):
@@ -34,7 +28,7 @@ class CommentField(forms.CharField):
         return super().to_python(value).replace("\r\n", "\n")
 
 
-class AnswerForm(OneValueEach, forms.ModelForm):
+class AnswerForm(OneAnswerEach, forms.ModelForm):
     """The customer's answer; the public page and the tablet hand-over both use it."""
 
     csat = forms.TypedChoiceField(
@@ -87,7 +81,7 @@ class AnswerForm(OneValueEach, forms.ModelForm):
             del self.fields["effort"]
 
 
-class RecoveryCloseForm(OneValueEach, forms.Form):
+class RecoveryCloseForm(OneAnswerEach, forms.Form):
     """What the front line did about a low answer, and how it ended."""
 
     action = forms.ChoiceField(

@@ -10,10 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
 
+TOKEN_BYTES = 18
+# What `new_token` makes: TOKEN_BYTES in URL-safe base64, which needs no padding.
+TOKEN_PATTERN = f"[A-Za-z0-9_-]{{{TOKEN_BYTES * 4 // 3}}}"
+
 
 def new_token() -> str:
     # 18 random bytes: 144 bits, more than enough that guessing a live token is hopeless.
-    return secrets.token_urlsafe(18)
+    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def default_languages() -> list[str]:

@@ -1,10 +1,28 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .models import TOKEN_PATTERN
+
+
+class TokenConverter:
+    """Only a token as `new_token` makes them reaches the answer page and its lookup."""
+
+    regex = TOKEN_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 app_name = "feedback"
 urlpatterns = [
-    path("r/<str:token>/", views.answer, name="answer"),
+    path("r/<token:token>/", views.answer, name="answer"),
+    # Anything else there is a cut-off or mistyped link: the same bare page, looked up nowhere.
+    path("r/<str:malformed>/", views.link_not_found, name="link_not_found"),
     path("feedback/moments/<uuid:moment_uuid>/invitation/", views.invite, name="invite"),
     path(
         "feedback/moments/<uuid:moment_uuid>/handover/",

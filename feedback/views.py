@@ -185,6 +185,13 @@ def _panel_after_action(request):
     return redirect(reverse("feedback:team_panel"))
 
 
+@never_cache
+def link_not_found(request, malformed: str):
+    """A link no invitation could have (cut off, mistyped, or made up): the page an unknown
+    token gets, without looking anything up."""
+    return render(request, "feedback/not_found.html", status=404)
+
+
 def csrf_failure(request, reason: str = ""):
     """A kind page for a customer whose form went stale; a reason the tablet's queue can show
     for a script that asks for JSON; Django's own page for the rest."""

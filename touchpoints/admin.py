@@ -3,8 +3,6 @@
 People live in `people_admin`; the site and the rules every page shares in `admin_site`.
 """
 
-import zoneinfo
-
 from django import forms
 from django.contrib import admin
 from django.core.validators import RegexValidator
@@ -15,7 +13,7 @@ from django.utils.text import slugify
 # people_admin, sign_in_admin and undo_admin register people, failed sign-ins and undone
 # moments on the site.
 from . import audit, people_admin, sign_in_admin, undo_admin  # noqa: F401
-from .admin_site import AdminRoleOnly, ConfigAdmin, admin_url, site
+from .admin_site import AdminRoleOnly, ConfigAdmin, RefusesMalformedLookups, admin_url, site
 from .models import (
     AuditEntry,
     Channel,
@@ -26,6 +24,7 @@ from .models import (
     Team,
     TouchpointType,
     all_channels,
+    known_timezones,
 )
 from .time_zones import redate_location
 
@@ -208,7 +207,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
 
 
 def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+    names = sorted(known_timezones() - {"Factory", "localtime"})
     return [("", "Choose a time zone"), *((name, name.replace("_", " ")) for name in names)]
 
 
@@ -335,7 +334,7 @@ class TeamAdmin(ConfigAdmin):
 
 
 @admin.register(AuditEntry, site=site)
-class AuditEntryAdmin(AdminRoleOnly, admin.ModelAdmin):
+class AuditEntryAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     """Every configuration change, read-only: the trail cannot be edited or pruned here."""
 
     list_display = ["at", "actor", "action", "what", "object_link", "summary"]

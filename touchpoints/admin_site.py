@@ -10,7 +10,9 @@ from functools import wraps
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -23,6 +25,7 @@ from django.urls import path, reverse
 from . import audit
 from .in_use import describe, references
 from .models import AuditEntry, Role
+from .redirects import next_on_this_site
 
 APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
 SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "AuditEntry"]
@@ -83,7 +86,8 @@ class MomentsAdminSite(admin.AdminSite):
         """Everyone signs in on the one Moments login page."""
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied(NOT_ADMIN)
-        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+        back = next_on_this_site(request, request.GET.get("next"))
+        return redirect_to_login(back or reverse("admin:index"))
 
 
 def _rank(order: list[str], name: str) -> int:
@@ -113,7 +117,28 @@ class AdminRoleOnly:
         return is_config_admin(request.user)
 
 
-class ConfigAdmin(AdminRoleOnly, admin.ModelAdmin):
+class RefusesMalformedLookups:
+    """Two inputs Django's admin would answer with a 500: a NUL byte in a list's filters
+    (PostgreSQL cannot compare text with one, and nothing stored holds one) and an empty
+    `_to_field`. The first is an invalid filter, the second means no field: the object's own
+    primary key, as when it is left out."""
+
+    def get_changelist(self, request, **kwargs):
+        return NulRefusingChangeList
+
+    def get_object(self, request, object_id, from_field=None):
+        return super().get_object(request, object_id, from_field or None)
+
+
+class NulRefusingChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        for name, values in self.filter_params.items():
+            if any("\x00" in value for value in [name, *values]):
+                raise IncorrectLookupParameters(f"{name!r} holds a NUL byte")
+        return super().get_queryset(request, exclude_parameters)
+
+
+class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     """A configuration page: admin role only, audited, and never deletes history.
 
     `archive_field` is the boolean that archives an object (False = archived); None for

@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 from . import extra_fields, loggable_types, wall_clock
 from .customers import hash_ref, normalise_ref
 from .models import Channel, Moment, Need, Outcome, TouchpointType, User
+from .repeated_fields import OneValueEach
 from .usage import TeamUsage
 
 # A queued moment keeps the time it really happened. The tablet's clock may run a little
@@ -33,7 +34,7 @@ class ActiveTypeField(forms.ModelChoiceField):
         return found
 
 
-class MomentForm(forms.Form):
+class MomentForm(OneValueEach, forms.Form):
     """One moment as the tablet sends it. A plain form: the save path runs no query it
     does not need (a ModelForm would look up the chosen type a second time)."""
 
@@ -284,7 +285,7 @@ class CorrectionForm(MomentForm):
         return cleaned
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(OneValueEach, forms.ModelForm):
     kind = forms.ChoiceField(
         choices=Need.Kind.choices,
         widget=forms.RadioSelect,

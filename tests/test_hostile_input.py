@@ -1,0 +1,201 @@
+"""No input makes any URL answer 5xx, whoever sends it.
+
+Every URL pattern the resolver knows, the configuration site's included, gets hostile
+values in its path (and real ids), in its query string and in every field of the forms
+that post to it, repeated parameters, and every method, from each role. It runs on
+PostgreSQL: NUL bytes only fail there.
+"""
+
+import logging
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+
+from feedback.invitations import invitation_for, record_answer
+from feedback.models import Answer, FeedbackSettings
+from tests.conftest import add_moment, make_user
+from tests.hostile import (
+    HOSTILE,
+    NUL,
+    RAW_NAMES,
+    RAW_QUERY,
+    all_nul,
+    encoded,
+    link_params,
+    page_forms,
+    rotated,
+    routes,
+)
+from touchpoints import audit
+from touchpoints.models import Role, Team
+from touchpoints.needs import raise_need
+
+FORM = "application/x-www-form-urlencoded"
+OFF_SITE = "https://evil.example/phish"
+HTMX_IN_NO_LANGUAGE = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": f"{NUL};q=x,{'x' * 600}"}
+ROLES = ["anonymous", "frontline", "frontline without a team", "manager", "admin"]
+# Values that may pass a form's checks and so reach what runs after them.
+# (No huge number: in an admin formset's TOTAL_FORMS it builds a thousand forms, slowly.)
+PASSABLE = [NUL, HOSTILE[3], "-1", "x" * 5000, "' OR 1=1 --"]
+
+
+@pytest.fixture
+def world(org, agent, arn_manager, admin_user):
+    """A user in every role, and a real object of every kind a URL names."""
+    answered = add_moment(agent, org["desk"], outcome=1)
+    record_answer(invitation_for(answered), Answer(csat=1, comment="Cold coffee"))
+    waiting = add_moment(agent, org["bag_drop"])
+    need = raise_need(agent, "tool", "A printer", waiting.uuid)
+    audit.record_change(admin_user, org["arn_desk"], None)
+    FeedbackSettings.current()
+    real = {
+        "moment_uuid": waiting.uuid,
+        "token": invitation_for(waiting).token,
+        "recovery_id": answered.invitation.answer.recovery.pk,
+        "type_id": org["desk"].pk,
+        "need_id": need.pk,
+        "content_type_id": ContentType.objects.get_for_model(Team).pk,
+        "app_label": "touchpoints",
+        "url": "touchpoints/nothing/",
+        "malformed": "cut-off",
+    }
+    users = {
+        "anonymous": None,
+        "frontline": agent,
+        "frontline without a team": make_user("lone", Role.FRONTLINE),
+        "manager": arn_manager,
+        "admin": admin_user,
+    }
+    return real, users
+
+
+def real_path(route, real: dict) -> str:
+    """The route's path naming real objects: the configuration site's object pages name
+    the first object of the model in their path."""
+    values = dict(real)
+    parts = route.template.split("/")
+    if parts[0] == "admin" and {"object_id", "id"} & set(route.params):
+        model = Team if parts[1] == "r" else apps.get_model(parts[1], parts[2])
+        values["object_id"] = values["id"] = model._base_manager.order_by("pk").first().pk
+    missing = set(route.params) - set(values)
+    assert not missing, f"{route.name}: give the sweep a real value for {missing} in `world`"
+    return route.path(values)
+
+
+class Sweep:
+    """One role's browser: sends requests, each rolled back, and notes every 5xx and every
+    redirect that leaves the site."""
+
+    def __init__(self, user):
+        self.user = user
+        self.client = Client()
+        self.failures: dict[str, str] = {}
+        if user is not None:
+            self.client.force_login(user)
+
+    def send(self, method: str, path: str, query: str = "", body: str = "", **headers):
+        url = f"{path}?{query}" if query else path
+        session = self.client.cookies.get("sessionid")
+        response = None
+        try:
+            # A POST that saved, deleted or locked something leaves the next request the
+            # same world; the session lives in the database so it rolls back too.
+            with transaction.atomic():
+                response = self.client.generic(method, url, body, FORM, **headers)
+                transaction.set_rollback(True)
+        except Exception as exc:  # noqa: BLE001  the 500 this test is here to find
+            self._note(method, path, f"{type(exc).__name__}: {exc}", query, body)
+        else:
+            if response.status_code >= 500:
+                self._note(method, path, f"status {response.status_code}", query, body)
+            if leaves_site(response.get("Location", "")):
+                self._note(method, path, f"redirects to {response['Location']}", query, body)
+        if self.user is not None and self.client.cookies.get("sessionid") != session:
+            self.client.force_login(self.user)  # a logout or a login replaced the session
+        return response
+
+    def _note(self, method, path, what, query, body):
+        where = f"{method} {path[:100]}: {what[:200]}"
+        self.failures.setdefault(where, f"query {query[:300]!r} body {body[:300]!r}")
+
+
+def leaves_site(location: str) -> bool:
+    # Not Django's url_has_allowed_host_and_scheme: that also refuses a long, harmless path.
+    parts = urlsplit(location.replace("\\", "/"))
+    return parts.netloc not in ("", "testserver") or parts.scheme not in ("", "http", "https")
+
+
+def let_in(response) -> bool:
+    """The role may use the page: it exists, and the role is neither refused nor sent
+    to log in first."""
+    if response is None or response.status_code in (403, 404, 405):
+        return False
+    return not (response.status_code == 302 and "/login/" in response.get("Location", ""))
+
+
+def sweep_route(sweep: Sweep, route, path: str, page, forms: dict, links: set) -> None:
+    fields, query_fields = forms.get(("POST", path), {}), forms.get(("GET", path), {})
+    # The form as the page offers it reaches what runs after it, such as a redirect.
+    sent = sweep.send("POST", path, body=encoded({**fields, "next": OFF_SITE}))
+    entered = let_in(page) or let_in(sent)
+    # A role refused here is refused whatever the path holds: one hostile path shows it.
+    for hostile_path in route.hostile_paths()[: None if entered else 1]:
+        sweep.send("GET", hostile_path)
+        sweep.send("POST", hostile_path, body=encoded(fields))
+    names = [*RAW_NAMES, *sorted((links | set(fields) | set(query_fields)) - set(RAW_NAMES))]
+    rounds = [all_nul(names), dict.fromkeys(names, ""), rotated(names, 1)]
+    rounds = rounds if entered else rounds[:1]
+    for number, values in enumerate(rounds):
+        headers = HTMX_IN_NO_LANGUAGE if number % 2 else {}
+        sweep.send("GET", path, encoded({**query_fields, **values}), **headers)
+        sweep.send("POST", path, encoded(values), encoded({**fields, **values}), **headers)
+    for method in ("PUT", "PATCH", "DELETE", "OPTIONS"):
+        sweep.send(method, path, encoded(all_nul(names)), encoded(fields))
+    if not entered:
+        return
+    repeated = {name: [value or "1", "2"] for name, value in fields.items()}
+    sweep.send("GET", path, encoded(dict.fromkeys(names, ["1", "2"]), RAW_QUERY))
+    sweep.send("POST", path, RAW_QUERY, encoded(repeated, RAW_QUERY))
+    # One at a time, the rest as the page offered it: a value a form lets through reaches
+    # what runs after the form, and a bad filter cannot hide a bad search behind it.
+    for name in sorted(links | set(query_fields)):
+        sweep.send("GET", path, encoded({**query_fields, name: NUL}))
+    for number, name in enumerate(fields):
+        value = PASSABLE[number % len(PASSABLE)]
+        sweep.send("POST", path, body=encoded({**fields, name: value}))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_input_makes_any_url_answer_5xx_or_redirect_off_site(role, world, postgres, settings):
+    # Sessions roll back with each request when they live in the database; the public
+    # page's rate limits would otherwise stop the sweep from reaching its form.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"hostile-{role}",
+        }
+    }
+    settings.FEEDBACK_RATE_LIMITS = dict.fromkeys(settings.FEEDBACK_RATE_LIMITS, (10**9, 600))
+    real, users = world
+    sweep = Sweep(users[role])
+    every_route = routes()
+    paths = {route: real_path(route, real) for route in every_route}
+    pages, forms, links = {}, {}, {}
+    logging.disable(logging.CRITICAL)  # thousands of 4xx; the failures say what matters
+    try:
+        for path in paths.values():
+            pages[path] = page = sweep.send("GET", path, encoded({"next": OFF_SITE}))
+            links[path] = link_params(page) if page is not None else set()
+            for target, fields in (page_forms(path, page) if page is not None else {}).items():
+                forms.setdefault(target, {}).update(fields)
+        for route, path in paths.items():
+            sweep_route(sweep, route, path, pages[path], forms, links[path])
+    finally:
+        logging.disable(logging.NOTSET)
+    assert len(every_route) > 80  # the walk found the configuration site's pages too
+    assert not sweep.failures, "\n".join(f"{k}\n    {v}" for k, v in sweep.failures.items())
