@@ -32,6 +32,7 @@ from tests.hostile import (
 )
 from touchpoints import audit
 from touchpoints.models import Role, Team
+from touchpoints.moments import undo_moment
 from touchpoints.needs import raise_need
 
 FORM = "application/x-www-form-urlencoded"
@@ -51,6 +52,8 @@ def world(org, agent, arn_manager, admin_user):
     waiting = add_moment(agent, org["bag_drop"])
     need = raise_need(agent, "tool", "A printer", waiting.uuid)
     audit.record_change(admin_user, org["arn_desk"], None)
+    undo_moment(agent, add_moment(agent, org["boarding"]).uuid)
+    Client().post("/login/", {"username": "someone-else", "password": "wrong"})
     FeedbackSettings.current()
     real = {
         "moment_uuid": waiting.uuid,

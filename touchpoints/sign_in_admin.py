@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.formats import time_format
 
 from . import audit
-from .admin_site import AdminRoleOnly, site
+from .admin_site import AdminRoleOnly, RefusesMalformedLookups, site
 from .models import AuditEntry, User
 from .sign_in_throttle import current_lock, unlock
 
 
 @admin.register(AccessAttempt, site=site)
-class FailedSignInAdmin(AdminRoleOnly, admin.ModelAdmin):
+class FailedSignInAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked"]
     list_display_links = None
     search_fields = ["username", "ip_address"]

@@ -3,12 +3,12 @@ says who took which moment back, and when."""
 
 from django.contrib import admin
 
-from .admin_site import AdminRoleOnly, site
+from .admin_site import AdminRoleOnly, RefusesMalformedLookups, site
 from .models import UndoRecord
 
 
 @admin.register(UndoRecord, site=site)
-class UndoRecordAdmin(AdminRoleOnly, admin.ModelAdmin):
+class UndoRecordAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     list_display = ["undone_at", "undone_by", "location", "local_date", "moment_uuid"]
     list_filter = ["location", "local_date"]
     list_select_related = ["undone_by", "location"]
