@@ -77,7 +77,10 @@ def sparkline(values: list[float | None]) -> SafeString:
     low, high = min(known), max(known)
     if low == high:
         low, high = low - 1, high + 1
-    points = _points(values, low, high, SPARK_WIDTH - 4, SPARK_HEIGHT - 4, 2, 2)
+    inset = 4  # a dot (r 2.5) and the line's stroke stay whole at the top and bottom
+    points = _points(
+        values, low, high, SPARK_WIDTH - 2 * inset, SPARK_HEIGHT - 2 * inset, inset, inset
+    )
     return mark_safe(
         f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" aria-hidden="true" '
         f'focusable="false" preserveAspectRatio="none">{_path(points)}</svg>'

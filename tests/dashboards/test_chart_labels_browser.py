@@ -1,5 +1,5 @@
 """Charts that fit: at tablet, laptop and desktop widths no chart label is clipped by its
-SVG or covered by another label or a bar."""
+SVG or covered by another label or a bar, and no bar, line or dot is cut off."""
 
 import os
 from datetime import timedelta
@@ -15,30 +15,31 @@ WIDTHS = [768, 1024, 1440]
 PERIODS = ["1", "7", "30", "90"]
 
 # Runs in the page (a function, as the page's policy forbids evaluating a string): every
-# <text> of every chart, and where it breaks the rules. Boxes are the rendered ones, so a
-# scaled chart and the page's fonts count.
+# <text> and mark of every chart, and where it breaks the rules. Boxes are the rendered
+# ones, so a scaled chart and the page's fonts count.
 FIND_LABEL_FAULTS = """() => {
   const box = (el) => el.getBoundingClientRect();
   const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5
                          && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const outside = (a, frame) => a.left < frame.left - 0.5 || a.right > frame.right + 0.5
+                             || a.top < frame.top - 0.5 || a.bottom > frame.bottom + 0.5;
   const name = (el) => `${el.tagName} "${el.textContent.trim()}"`;
   const faults = [];
   let labels = 0;
   for (const svg of document.querySelectorAll("svg.chart, svg.spark")) {
     const frame = box(svg);
+    const chart = svg.getAttribute("aria-label") || "sparkline";
+    for (const mark of svg.querySelectorAll("circle, rect, polyline")) {
+      if (outside(box(mark), frame)) faults.push(`${chart}: a ${mark.tagName} is cut off`);
+    }
     const texts = [...svg.querySelectorAll("text")];
-    const marks = [...svg.querySelectorAll("rect")];
+    const bars = [...svg.querySelectorAll("rect")];
     labels += texts.length;
     texts.forEach((text, i) => {
       const t = box(text);
-      if (t.left < frame.left - 0.5 || t.right > frame.right + 0.5
-          || t.top < frame.top - 0.5 || t.bottom > frame.bottom + 0.5) {
-        faults.push(`${svg.getAttribute("aria-label")}: ${name(text)} sticks out of its chart`);
-      }
-      for (const other of [...texts.slice(i + 1), ...marks]) {
-        if (overlap(t, box(other))) {
-          faults.push(`${svg.getAttribute("aria-label")}: ${name(text)} overlaps ${name(other)}`);
-        }
+      if (outside(t, frame)) faults.push(`${chart}: ${name(text)} sticks out of its chart`);
+      for (const other of [...texts.slice(i + 1), ...bars]) {
+        if (overlap(t, box(other))) faults.push(`${chart}: ${name(text)} overlaps ${name(other)}`);
       }
     });
   }
@@ -86,7 +87,7 @@ def test_chart_labels_fit_their_charts_and_cover_nothing(tablet, ninety_days, or
     assert faults == []
 
 
-def test_the_team_pages_charts_fit_too(tablet, ninety_days, agent):
+def test_the_team_pages_sparklines_fit_too(tablet, ninety_days, agent):
     log_in(tablet, agent.username)
     faults = []
     for width in WIDTHS:
