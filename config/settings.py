@@ -198,6 +198,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# --- Times: a 24-hour clock everywhere, the admin included (config/formats/<language>) ---
+FORMAT_MODULE_PATH = ["config.formats"]
+# --- end times ---
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -12,11 +12,19 @@ from django.utils.safestring import SafeString, mark_safe
 
 SPARK_WIDTH, SPARK_HEIGHT = 120, 32
 WIDTH, HEIGHT = 960, 260
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 36
+# Room for the y labels ("+100", "150 000") left of the axis, and for the date labels below
+# it, clear of the lowest y label.
+LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 40
+TICK_GAP = 8  # between a y label and the axis
+# Date labels are 15 px (moments.css); their characters ("30 Nov") average narrower than
+# this, so a label's estimated width is more than what the browser draws.
+CHAR_WIDTH = 9.5
+LABEL_GAP = 16  # the least room between two date labels
 
 
 def _points(values: list[float | None], low: float, high: float, width: float, height: float,
             left: float = 0, top: float = 0) -> list[tuple[float, float] | None]:  # fmt: skip
+    """A sparkline's points, the first and last on its edges."""
     span = (high - low) or 1
     step = width / max(1, len(values) - 1)
     return [
@@ -25,6 +33,17 @@ def _points(values: list[float | None], low: float, high: float, width: float, h
         else (round(left + i * step, 1), round(top + height - (v - low) / span * height, 1))
         for i, v in enumerate(values)
     ]
+
+
+def _day_x(count: int) -> list[float]:
+    """The middle of each day's slot: a day's bar or point never sits on the y axis."""
+    slot = (WIDTH - LEFT - RIGHT) / max(1, count)
+    return [LEFT + slot * (i + 0.5) for i in range(count)]
+
+
+def _y(value: float, low: float, high: float) -> float:
+    inner_h = HEIGHT - TOP - BOTTOM
+    return round(TOP + inner_h - (value - low) / ((high - low) or 1) * inner_h, 1)
 
 
 def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
@@ -58,7 +77,10 @@ def sparkline(values: list[float | None]) -> SafeString:
     low, high = min(known), max(known)
     if low == high:
         low, high = low - 1, high + 1
-    points = _points(values, low, high, SPARK_WIDTH - 4, SPARK_HEIGHT - 4, 2, 2)
+    inset = 4  # a dot (r 2.5) and the line's stroke stay whole at the top and bottom
+    points = _points(
+        values, low, high, SPARK_WIDTH - 2 * inset, SPARK_HEIGHT - 2 * inset, inset, inset
+    )
     return mark_safe(
         f'<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" aria-hidden="true" '
         f'focusable="false" preserveAspectRatio="none">{_path(points)}</svg>'
@@ -84,29 +106,46 @@ def _nice_range(values: list[float], floor: float | None, ceiling: float | None)
     return low, high, step
 
 
+def _date_labels(days: list[date]) -> list[tuple[float, str, str]]:
+    """(x, text-anchor, text) of the date labels: the first and the last day always, and
+    about seven in all, each whole inside the chart and none crowding another."""
+    xs = _day_x(len(days))
+    every = max(1, len(days) // 7)
+    wanted = [0, len(days) - 1, *range(every, len(days) - 1, every)] if days else []
+    placed: list[tuple[float, float]] = []
+    labels = []
+    for i in dict.fromkeys(wanted):  # first and last, then the rest in order
+        text = f"{days[i]:%-d %b}"
+        width = len(text) * CHAR_WIDTH
+        if xs[i] - width / 2 < LEFT:
+            x, anchor, span = LEFT, "start", (LEFT, LEFT + width)
+        elif xs[i] + width / 2 > WIDTH - RIGHT:
+            x, anchor, span = WIDTH - RIGHT, "end", (WIDTH - RIGHT - width, WIDTH - RIGHT)
+        else:
+            x, anchor, span = xs[i], "middle", (xs[i] - width / 2, xs[i] + width / 2)
+        if all(span[1] + LABEL_GAP <= a or b + LABEL_GAP <= span[0] for a, b in placed):
+            placed.append(span)
+            labels.append((round(x, 1), anchor, text))
+    return sorted(labels)
+
+
 def _axes(days: list[date], low: float, high: float, step: float, unit: str) -> str:
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = []
     for i in range(int(round((high - low) / step)) + 1):
         value = low + i * step
-        y = round(TOP + inner_h - inner_h * (value - low) / (high - low), 1)
+        y = _y(value, low, high)
         label = f"{value:+.0f}" if unit == "signed" and value else f"{value:,.0f}"
-        label = label.replace(",", "\u202f")  # a thin space between thousands
+        # A thin space between thousands; a real minus sign, as in the figures.
+        label = label.replace(",", "\u202f").replace("-", "\u2212")
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" />'
-            f'<text class="tick" x="{LEFT - 8}" y="{y + 5}" text-anchor="end">{label}</text>'
+            f'<text class="tick y" x="{LEFT - TICK_GAP}" y="{y + 5}" text-anchor="end">'
+            f"{label}</text>"
         )
-    every = max(1, len(days) // 7)
-    step = inner_w / max(1, len(days) - 1)
-    for i, day in enumerate(days):
-        # Every `every`-th day, and the last one unless a label would crowd it.
-        last = i == len(days) - 1 and i % every >= every / 2
-        if i % every == 0 or last:
-            x = round(LEFT + i * step, 1)
-            parts.append(
-                f'<text class="tick" x="{x}" y="{HEIGHT - 10}" text-anchor="middle">'
-                f"{day:%-d %b}</text>"
-            )
+    for x, anchor, text in _date_labels(days):
+        parts.append(
+            f'<text class="tick x" x="{x}" y="{HEIGHT - 10}" text-anchor="{anchor}">{text}</text>'
+        )
     return "".join(parts)
 
 
@@ -115,8 +154,10 @@ def line_chart(days: list[date], values: list[float | None], label: str, unit: s
     """A daily line with a labelled axis; each point has a title for pointer users."""
     known = [v for v in values if v is not None]
     low, high, step = _nice_range(known, floor, ceiling)
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    points = _points(values, low, high, inner_w, inner_h, LEFT, TOP)
+    points = [
+        None if v is None else (round(x, 1), _y(v, low, high))
+        for x, v in zip(_day_x(len(days)), values, strict=True)
+    ]
     dots = "".join(
         format_html(
             '<circle cx="{}" cy="{}" r="4"><title>{}: {}</title></circle>',
@@ -138,20 +179,19 @@ def line_chart(days: list[date], values: list[float | None], label: str, unit: s
 def bar_chart(days: list[date], values: list[int], label: str) -> SafeString:
     """Daily volume as bars; zero days show as no bar."""
     low, high, tick = _nice_range([float(v) for v in values], 0, None)
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = inner_w / max(1, len(days) - 1)
-    bar = max(2.0, min(28.0, step * 0.7))
+    bottom = _y(low, low, high)
+    bar = max(2.0, min(28.0, (WIDTH - LEFT - RIGHT) / max(1, len(days)) * 0.7))
     bars = "".join(
         format_html(
             '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
-            round(LEFT + i * step - bar / 2, 1),
-            round(TOP + inner_h - v / high * inner_h, 1),
+            round(x - bar / 2, 1),
+            _y(v, low, high),
             round(bar, 1),
-            round(v / high * inner_h, 1),
+            round(bottom - _y(v, low, high), 1),
             f"{day:%-d %b}",
             v,
         )  # fmt: skip
-        for i, (day, v) in enumerate(zip(days, values, strict=True))
+        for x, day, v in zip(_day_x(len(days)), days, values, strict=True)
         if v
     )
     return mark_safe(

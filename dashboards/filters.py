@@ -68,6 +68,11 @@ class Scope:
         ).distinct()
 
 
+def spans_zones(locations) -> bool:
+    """Whether the locations keep different clocks: then every time shown names its zone."""
+    return len({location.timezone for location in locations}) > 1
+
+
 def scope_for(user: User) -> Scope:
     if user.has_role(Role.ADMIN):
         return Scope(everything=True)

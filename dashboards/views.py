@@ -17,7 +17,7 @@ from touchpoints.redirects import next_on_this_site
 
 from . import exports, figures, recognition, team_view
 from .charts import bar_chart, line_chart, sparkline
-from .filters import FilterForm, Selection, scope_for, selection_from
+from .filters import FilterForm, Selection, scope_for, selection_from, spans_zones
 from .need_answers import NeedAnswerForm, answer_need, open_queue, recently_answered
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
@@ -64,6 +64,7 @@ def dashboard(request):
         "queue": queue,
         "open_count": open_count,
         "answer_form": NeedAnswerForm(),
+        "name_zones": spans_zones(form.location_choices),
         "needs_figures": overview.needs,
         "headlines": [(h, sparkline(h.series)) for h in overview.headlines()],
         "trend": _trend(overview),
@@ -118,6 +119,7 @@ def journey_moments(request, type_id: int):
         "selection": selection,
         "touchpoint_type": touchpoint_type,
         "page": page,
+        "name_zones": spans_zones(form.location_choices),
     }
     return _render(request, "dashboards/journey_moments.html", "moments", context)
 
@@ -133,6 +135,7 @@ def needs(request):
         "shown": sum(len(group.needs) for group in queue),
         "answered": recently_answered(scope.q()),
         "answer_form": NeedAnswerForm(),
+        "name_zones": spans_zones(scope.locations()),
     }
     return render(request, "dashboards/needs.html", context)
 
@@ -141,7 +144,8 @@ def needs(request):
 @role_required(*MANAGERS)
 def answer(request, need_id: int):
     need = get_object_or_404(Need.objects.select_related("team__location", "raised_by"), pk=need_id)
-    if not scope_for(request.user).covers(need.location_id, need.team_id):
+    scope = scope_for(request.user)
+    if not scope.covers(need.location_id, need.team_id):
         raise PermissionDenied("That need comes from a team you do not manage.")
     form = NeedAnswerForm(request.POST)
     if form.is_valid():
@@ -151,7 +155,12 @@ def answer(request, need_id: int):
         if not request.htmx:
             back = next_on_this_site(request, request.POST.get("next"))
             return redirect(back or reverse("dashboards:needs"))
-    context = {"need": need, "answer_form": form, "grouped": True}
+    context = {
+        "need": need,
+        "answer_form": form,
+        "grouped": True,
+        "name_zones": spans_zones(scope.locations()),
+    }
     status = 422 if form.errors else 200
     return render(request, "dashboards/_need.html", context, status=status)
 

@@ -40,6 +40,7 @@ class PastMoment:
     type_name: str
     icon: str
     location_code: str
+    location_timezone: str
     outcome: int
     outcome_label: str
     resolved_on_spot: bool
@@ -58,6 +59,11 @@ class CustomerHistory:
     @property
     def low_ratings(self) -> list[PastMoment]:
         return [m for m in self.moments if m.customer_csat is not None and m.customer_csat <= 2]
+
+    @property
+    def spans_zones(self) -> bool:
+        """Moments at places with different clocks: then each time names its zone."""
+        return len({moment.location_timezone for moment in self.moments}) > 1
 
 
 def customer_history(raw_ref: str, limit: int = HISTORY_LIMIT) -> CustomerHistory:
@@ -78,6 +84,7 @@ def customer_history(raw_ref: str, limit: int = HISTORY_LIMIT) -> CustomerHistor
             "touchpoint_type__name",
             "touchpoint_type__icon",
             "location__code",
+            "location__timezone",
             "outcome",
             "resolved_on_spot",
             "invitation__answer__csat",
@@ -92,6 +99,7 @@ def customer_history(raw_ref: str, limit: int = HISTORY_LIMIT) -> CustomerHistor
                 type_name=row["touchpoint_type__name"],
                 icon=row["touchpoint_type__icon"],
                 location_code=row["location__code"],
+                location_timezone=row["location__timezone"],
                 outcome=row["outcome"],
                 outcome_label=labels[row["outcome"]],
                 resolved_on_spot=row["resolved_on_spot"],

@@ -46,7 +46,7 @@ class FailedSignInAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin
         if lock is None:
             return "no"
         what = "account" if lock.account else "address"
-        return f"{what}, until {time_format(timezone.localtime(lock.until), 'H:i')}"
+        return f"{what}, until {time_format(timezone.localtime(lock.until), 'H:i T')}"
 
     @admin.action(description="Unlock the accounts of the selected rows")
     def unlock_accounts(self, request, queryset):

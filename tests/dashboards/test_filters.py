@@ -94,5 +94,5 @@ def test_volume_axis_has_a_few_round_ticks_however_busy():
 
     days = [date(2026, 10, 1) + timedelta(days=n) for n in range(30)]
     svg = bar_chart(days, [130_000 + n for n in range(30)], "Moments per day")
-    ticks = re.findall(r'text-anchor="end">([^<]*)<', svg)
+    ticks = re.findall(r'class="tick y"[^>]*>([^<]*)<', svg)
     assert ticks == ["0", "50\u202f000", "100\u202f000", "150\u202f000"]
