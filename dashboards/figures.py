@@ -161,8 +161,8 @@ def _with_detail(headline: Headline, detail: str) -> Headline:
 # What the headline figures, their changes and sparklines read.
 HEADLINE_COLUMNS = [
     "moments", "resolved_on_spot", "csat_answers", "satisfied", "nps_answers", "promoters",
-    "detractors", "effort_answers", "effort_sum", "low_answers", "recoveries_closed",
-    "recovery_seconds",
+    "detractors", "effort_answers", "effort_sum", "effort_squares", "low_answers",
+    "recoveries_closed", "recovery_seconds",
 ]  # fmt: skip
 
 
@@ -208,7 +208,7 @@ def overview(
 # What the tables read: the journey, the teams, the perception gap and recovery per team.
 BREAKDOWN_COLUMNS = [
     "moments", "resolved_on_spot", "answers", "csat_answers", "satisfied", "nps_answers",
-    "promoters", "detractors", "effort_answers", "effort_sum", "low_answers",
+    "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares", "low_answers",
     "recoveries_closed", "recovery_seconds", "gap_staff_good_customer_low",
     "gap_staff_bad_customer_high",
 ]  # fmt: skip

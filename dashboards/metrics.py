@@ -36,6 +36,7 @@ class Figures:
     detractors: int = 0
     effort_answers: int = 0
     effort_sum: int = 0
+    effort_squares: int = 0
     low_answers: int = 0
     recoveries_opened: int = 0
     recoveries_closed: int = 0
