@@ -5,7 +5,7 @@ from django.db import migrations, models
 # Rows rolled up before this column existed get their Σ effort² from the answers they count,
 # so the effort interval is right for all history, not only for days rolled up from now on.
 BACKFILL_DAILY = """
-    UPDATE dashboards_dailyrollup d SET effort_squares = s.squares
+    UPDATE dashboards_dailyrollup AS d SET effort_squares = s.squares
     FROM (
         SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
             SUM(a.effort * a.effort) AS squares
@@ -19,7 +19,7 @@ BACKFILL_DAILY = """
         = (s.local_date, s.location_id, s.team_id, s.touchpoint_type_id, s.channel)
 """
 BACKFILL_LOCATION_DAY = """
-    UPDATE dashboards_locationdayrollup l SET effort_squares = s.squares
+    UPDATE dashboards_locationdayrollup AS l SET effort_squares = s.squares
     FROM (
         SELECT local_date, location_id, SUM(effort_squares) AS squares
         FROM dashboards_dailyrollup GROUP BY local_date, location_id
