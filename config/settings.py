@@ -356,6 +356,9 @@ FEEDBACK_TRUSTED_PROXIES = int(env("FEEDBACK_TRUSTED_PROXIES", "0"))
 FEEDBACK_HANDOVER_IDLE_SECONDS = int(env("FEEDBACK_HANDOVER_IDLE_SECONDS", "90"))
 FEEDBACK_HANDOVER_FORGET_SECONDS = int(env("FEEDBACK_HANDOVER_FORGET_SECONDS", "1800"))
 CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
+# --- Dashboards: figures resting on fewer answers (or moments) than this are drawn muted and
+# marked "few answers" (docs/metrics.md, "How sure is a figure?"). ---
+FEW_ANSWERS = int(env("FEW_ANSWERS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -45,19 +45,33 @@ def _rounded(value: float | None) -> object:
     return "" if value is None else round(value, 1)
 
 
+# Each rate as four columns: its value, how many answers (or moments) it rests on, and its
+# 95 % interval (docs/metrics.md, "How sure is a figure?"). (value column, n column, rate)
+RATE_COLUMNS = [
+    ("csat_pct", "csat_answers", "csat"),
+    ("nps", "nps_answers", "nps"),
+    ("effort", "effort_answers", "effort"),
+    ("resolved_on_spot_pct", "resolved_moments", "resolved_pct"),
+    ("recovery_rate_pct", "low_answers", "recovery_rate"),
+]
 FIGURE_HEADER = [
-    "section", "name", "moments", "csat_pct", "csat_answers", "nps", "nps_answers",
-    "effort", "resolved_on_spot_pct", "recovery_rate_pct", "hours_to_recover",
-    "staff_good_customer_low", "staff_bad_customer_high",
+    "section", "name", "moments",
+    *(column for value, n, _ in RATE_COLUMNS
+      for column in (value, n, f"{value}_lower", f"{value}_upper")),
+    "hours_to_recover", "staff_good_customer_low", "staff_bad_customer_high",
 ]  # fmt: skip
 
 
 def _figure_row(section: str, name: str, f: Figures) -> list:
+    rates = [
+        cell
+        for _, _, rate in RATE_COLUMNS
+        for e in [f.estimates[rate]]
+        for cell in (_rounded(e.value), e.n, _rounded(e.lower), _rounded(e.upper))
+    ]
     return [
-        section, name, f.moments, _rounded(f.csat), f.csat_answers, _rounded(f.nps),
-        f.nps_answers, _rounded(f.effort), _rounded(f.resolved_pct), _rounded(f.recovery_rate),
-        _rounded(f.hours_to_recover), f.gap_staff_good_customer_low,
-        f.gap_staff_bad_customer_high,
+        section, name, f.moments, *rates, _rounded(f.hours_to_recover),
+        f.gap_staff_good_customer_low, f.gap_staff_bad_customer_high,
     ]  # fmt: skip
 
 

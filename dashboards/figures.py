@@ -17,7 +17,7 @@ from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from touchpoints.models import Team, TouchpointType
 
 from .filters import Selection
-from .metrics import NEED_COLUMNS, Figures, NeedFigures
+from .metrics import NEED_COLUMNS, Estimate, Figures, NeedFigures
 from .models import DailyRollup, LocationDayRollup, NeedRollup
 
 CURRENT, PREVIOUS, EARLIER = 2, 1, 0
@@ -98,6 +98,9 @@ class Headline:
     unit: str  # count, pct, signed, score or hours: how the figure is written
     higher_is_better: bool | None = True  # None: neither way is better (volume)
     detail: str = ""
+    estimate: Estimate | None = None  # a rate's n and interval; None for counts and times
+    # Whether the change is beyond the noise at 95 %; None where there is no test (times).
+    significant: bool | None = None
 
     @property
     def change(self) -> float | None:
@@ -106,21 +109,29 @@ class Headline:
         return self.current - self.previous
 
     @property
+    def unclear(self) -> bool:
+        """A change that a rate's noise explains: shown as "no clear change", never coloured."""
+        return bool(self.change) and self.significant is False
+
+    @property
     def change_tone(self) -> str:
+        """Good or bad for a counted change (exact) or a rate's significant one; else none."""
         if not self.change or self.higher_is_better is None:
+            return ""
+        if not (self.significant or self.unit == "count"):
             return ""
         return "good" if (self.change > 0) == self.higher_is_better else "bad"
 
 
-# key, label, value from Figures, unit, higher is better
-MOMENT_HEADLINES: list[tuple[str, str, Callable[[Figures], float | None], str, bool | None]] = [
-    ("moments", "Moments", lambda f: f.moments, "count", None),
-    ("csat", "CSAT", lambda f: f.csat, "pct", True),
-    ("nps", "NPS", lambda f: f.nps, "signed", True),
-    ("effort", "Effort (1–7, 7 easy)", lambda f: f.effort, "score", True),
-    ("resolved", "Resolved on the spot", lambda f: f.resolved_pct, "pct", True),
-    ("recovery", "Recovery rate", lambda f: f.recovery_rate, "pct", True),
-    ("recover_hours", "Time to recover", lambda f: f.hours_to_recover, "hours", False),
+# key, label, the Figures property it shows, unit, higher is better
+MOMENT_HEADLINES: list[tuple[str, str, str, str, bool | None]] = [
+    ("moments", "Moments", "moments", "count", None),
+    ("csat", "CSAT", "csat", "pct", True),
+    ("nps", "NPS", "nps", "signed", True),
+    ("effort", "Effort (1–7, 7 easy)", "effort", "score", True),
+    ("resolved", "Resolved on the spot", "resolved_pct", "pct", True),
+    ("recovery", "Recovery rate", "recovery_rate", "pct", True),
+    ("recover_hours", "Time to recover", "hours_to_recover", "hours", False),
 ]
 
 
@@ -135,13 +146,14 @@ class Overview:
     daily_needs: list[NeedFigures]
 
     def headlines(self) -> list[Headline]:
+        estimates = self.current.estimates
         rows = [
-            Headline(key, label, get(self.current), get(self.previous),
-                     [get(f) for f in self.daily], unit, better)
-            for key, label, get, unit, better in MOMENT_HEADLINES
+            Headline(key, label, getattr(self.current, name), getattr(self.previous, name),
+                     [getattr(f, name) for f in self.daily], unit, better,
+                     estimate=estimates.get(name),
+                     significant=self.current.differs_from(self.previous, name))
+            for key, label, name, unit, better in MOMENT_HEADLINES
         ]  # fmt: skip
-        rows[1] = _with_detail(rows[1], f"{self.current.csat_answers} answers")
-        rows[2] = _with_detail(rows[2], f"{self.current.nps_answers} answers")
         rows[6] = _with_detail(rows[6], f"{self.current.recoveries_closed} recovered")
         return rows + [
             Headline("needs", "Open needs", self.needs.still_open, self.previous_needs.still_open,
@@ -161,8 +173,8 @@ def _with_detail(headline: Headline, detail: str) -> Headline:
 # What the headline figures, their changes and sparklines read.
 HEADLINE_COLUMNS = [
     "moments", "resolved_on_spot", "csat_answers", "satisfied", "nps_answers", "promoters",
-    "detractors", "effort_answers", "effort_sum", "low_answers", "recoveries_closed",
-    "recovery_seconds",
+    "detractors", "effort_answers", "effort_sum", "effort_squares", "low_answers",
+    "recoveries_closed", "recovery_seconds",
 ]  # fmt: skip
 
 
@@ -208,7 +220,7 @@ def overview(
 # What the tables read: the journey, the teams, the perception gap and recovery per team.
 BREAKDOWN_COLUMNS = [
     "moments", "resolved_on_spot", "answers", "csat_answers", "satisfied", "nps_answers",
-    "promoters", "detractors", "effort_answers", "effort_sum", "low_answers",
+    "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares", "low_answers",
     "recoveries_closed", "recovery_seconds", "gap_staff_good_customer_low",
     "gap_staff_bad_customer_high",
 ]  # fmt: skip

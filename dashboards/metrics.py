@@ -4,16 +4,66 @@ Every rate is a ratio of sums over whatever rows are selected, so a week, a team
 whole company is exact: averages are never averaged. Definitions: docs/metrics.md.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
+from django.conf import settings
 from django.db.models import QuerySet, Sum
 
+from .confidence import (
+    Interval,
+    Sample,
+    mean_interval,
+    means_differ,
+    nps_sample,
+    proportions_differ,
+    wilson_interval,
+)
 from .rollup import COUNTED_COLUMNS
 
 
 def _ratio(part: int, whole: int, scale: float = 100.0) -> float | None:
     return None if not whole else scale * part / whole
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A rate with what it rests on: how many answers (or moments), and its 95 % interval in
+    the figure's own unit (None while there is too little to say)."""
+
+    value: float | None
+    n: int
+    interval: Interval | None
+    counted: str = "answers"  # what n counts, as a person would say it
+
+    @property
+    def lower(self) -> float | None:
+        return self.interval[0] if self.interval else None
+
+    @property
+    def upper(self) -> float | None:
+        return self.interval[1] if self.interval else None
+
+    @property
+    def few(self) -> bool:
+        """Too few to go by (settings.FEW_ANSWERS): drawn muted, marked "few answers"."""
+        return self.n < settings.FEW_ANSWERS
+
+
+def _share(successes: int, n: int, counted: str = "answers") -> Estimate:
+    interval = wilson_interval(successes, n)
+    scaled = (100 * interval[0], 100 * interval[1]) if interval else None
+    return Estimate(_ratio(successes, n), n, scaled, counted)
+
+
+def _mean(sample: Sample, value: float | None, scale: float, bounds: Interval) -> Estimate:
+    """A mean's estimate; its interval is kept within the scale's own ends."""
+    interval = mean_interval(sample)
+    if interval is not None:
+        low, high = bounds
+        interval = (max(low, scale * interval[0]), min(high, scale * interval[1]))
+    return Estimate(value, sample.n, interval)
 
 
 @dataclass(frozen=True)
@@ -36,6 +86,7 @@ class Figures:
     detractors: int = 0
     effort_answers: int = 0
     effort_sum: int = 0
+    effort_squares: int = 0
     low_answers: int = 0
     recoveries_opened: int = 0
     recoveries_closed: int = 0
@@ -104,6 +155,40 @@ class Figures:
         return _ratio(self.answers, self.invitations)
 
     @property
+    def nps_scores(self) -> Sample:
+        return nps_sample(self.promoters, self.detractors, self.nps_answers)
+
+    @property
+    def effort_scores(self) -> Sample:
+        return Sample.from_sums(self.effort_answers, self.effort_sum, self.effort_squares)
+
+    @functools.cached_property
+    def estimates(self) -> dict[str, Estimate]:
+        """Each rate with its n and 95 % interval, by the name of the rate's property."""
+        return {
+            "csat": _share(self.satisfied, self.csat_answers),
+            "nps": _mean(self.nps_scores, self.nps, 100.0, (-100.0, 100.0)),
+            "effort": _mean(self.effort_scores, self.effort, 1.0, (1.0, 7.0)),
+            "resolved_pct": _share(self.resolved_on_spot, self.moments, "moments"),
+            "recovery_rate": _share(self.recoveries_closed, self.low_answers, "low answers"),
+            "response_rate": _share(self.answers, self.invitations, "invitations"),
+        }
+
+    def differs_from(self, other: "Figures", rate: str) -> bool | None:
+        """Whether `rate` differs from `other`'s at 95 %; None for a figure without a test."""
+        if rate == "nps":
+            return means_differ(self.nps_scores, other.nps_scores)
+        if rate == "effort":
+            return means_differ(self.effort_scores, other.effort_scores)
+        parts = SHARES.get(rate)
+        if parts is None:
+            return None
+        successes, n = parts
+        return proportions_differ(
+            getattr(self, successes), getattr(self, n), getattr(other, successes), getattr(other, n)
+        )
+
+    @property
     def gap_moments(self) -> int:
         """Answered moments where the staff member's read and the customer's verdict disagree."""
         return self.gap_staff_good_customer_low + self.gap_staff_bad_customer_high
@@ -113,6 +198,14 @@ class Figures:
         """Share of answered moments where staff and customer disagree, in %."""
         return _ratio(self.gap_moments, self.answers)
 
+
+# The shares a change is tested on: (successes, out of).
+SHARES = {
+    "csat": ("satisfied", "csat_answers"),
+    "resolved_pct": ("resolved_on_spot", "moments"),
+    "recovery_rate": ("recoveries_closed", "low_answers"),
+    "response_rate": ("answers", "invitations"),
+}
 
 assert [f.name for f in fields(Figures)] == COUNTED_COLUMNS, "Figures must mirror the roll-up"
 

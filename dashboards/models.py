@@ -27,6 +27,8 @@ class CountedSums(models.Model):
     detractors = models.PositiveIntegerField(default=0, help_text="NPS 0–6.")
     effort_answers = models.PositiveIntegerField(default=0)
     effort_sum = models.PositiveIntegerField(default=0)
+    # Σ effort², for the spread of the scores and so the mean's interval (docs/metrics.md).
+    effort_squares = models.PositiveIntegerField(default=0, db_default=0)
     low_answers = models.PositiveIntegerField(default=0, help_text="Below the thresholds.")
     recoveries_opened = models.PositiveIntegerField(default=0)
     recoveries_closed = models.PositiveIntegerField(default=0)

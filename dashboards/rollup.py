@@ -57,6 +57,7 @@ COUNTED_COLUMNS = [
     "detractors",
     "effort_answers",
     "effort_sum",
+    "effort_squares",
     "low_answers",
     "recoveries_opened",
     "recoveries_closed",
@@ -90,6 +91,7 @@ MOMENT_SELECT = """
         COUNT(*) FILTER (WHERE a.nps <= 6),                           -- detractors
         COUNT(a.effort),                                              -- effort_answers
         COALESCE(SUM(a.effort), 0),                                   -- effort_sum
+        COALESCE(SUM(a.effort * a.effort), 0),                        -- effort_squares
         COUNT(*) FILTER (WHERE a.is_low),                             -- low_answers
         COUNT(r.id),                                                  -- recoveries_opened
         COUNT(r.closed_at),                                           -- recoveries_closed

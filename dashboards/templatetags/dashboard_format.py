@@ -1,7 +1,9 @@
 """Formatting of figures for display; the figures themselves come from `dashboards.metrics`."""
 
 from django import template
+from django.utils.html import format_html
 
+from dashboards.metrics import Estimate
 from dashboards.need_answers import age
 
 register = template.Library()
@@ -70,6 +72,59 @@ def change(value: float | None, unit: str) -> str:
     if unit == "score":
         return f"{sign}{magnitude:.1f}"
     return f"{sign}{magnitude:,.0f}".replace(",", "\u202f")
+
+
+@register.filter
+def interval(estimate: Estimate | None, unit: str) -> str:
+    """A rate's 95 % interval in its unit ("45–72%", "−12 to +30"); "" with too little to say."""
+    if estimate is None or estimate.interval is None:
+        return ""
+    low, high = (FORMATS[unit](bound) for bound in estimate.interval)
+    if unit == "signed":
+        return f"{low} to {high}"
+    return f"{low.removesuffix('%')}–{high}"
+
+
+@register.filter
+def resting_on(estimate: Estimate) -> str:
+    """What a rate rests on: "34 answers", "1 moment", "no low answers"."""
+    if not estimate.n:
+        return f"no {estimate.counted}"
+    noun = estimate.counted.removesuffix("s") if estimate.n == 1 else estimate.counted
+    return f"{count(estimate.n)} {noun}"
+
+
+def few_mark(estimate: Estimate) -> str:
+    """ "few answers" (or moments…) when a figure rests on too few to go by, else ""."""
+    return f"few {estimate.counted}" if estimate.n and estimate.few else ""
+
+
+@register.simple_tag
+def rate_cell(estimate: Estimate, unit: str, tone: str = "") -> str:
+    """A table cell for a rate: muted with few answers, its n and interval in the title, the
+    interval itself shown when the reader asks for ranges (.ci)."""
+    muted = " few" if few_mark(estimate) else ""
+    title = " · ".join(
+        part
+        for part in (resting_on(estimate), few_mark(estimate), interval(estimate, unit))
+        if part
+    )
+    ranged = interval(estimate, unit)
+    return format_html(
+        '<td class="num tone-{}{}" title="{}">{}<span class="ci">{}</span></td>',
+        tone, muted, title, FORMATS[unit](estimate.value), ranged and f"95 %: {ranged}",
+    )  # fmt: skip
+
+
+@register.simple_tag
+def n_cell(estimate: Estimate) -> str:
+    """The cell that says how many answers a row rests on, marked when they are few."""
+    mark = few_mark(estimate)
+    if not mark:
+        return format_html('<td class="num">{}</td>', count(estimate.n))
+    return format_html(
+        '<td class="num few">{} <small class="few-mark">{}</small></td>', count(estimate.n), mark
+    )
 
 
 @register.filter

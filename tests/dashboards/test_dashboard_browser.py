@@ -90,3 +90,17 @@ def test_dashboard_has_no_serious_accessibility_problems(tablet, busy_airports):
     tablet.goto("/dashboard/?period=30")
     screenshot(tablet, "dashboard-tablet", full_page=True)
     assert serious_accessibility_violations(tablet) == []
+
+
+def test_95_percent_ranges_show_when_asked_and_few_answers_look_pale(tablet, busy_airports):
+    log_in(tablet, busy_airports.username)
+    tablet.goto("/dashboard/")
+    csat = tablet.locator(".figure", has=tablet.locator('[data-figure="csat"]'))
+    expect(csat).to_have_class(re.compile(r"\bfew\b"))
+    expect(csat.get_by_text("few answers")).to_be_visible()
+    expect(csat.locator(".ci")).to_be_hidden()
+    tablet.get_by_label("Show 95 % ranges").check()
+    expect(csat.locator(".ci")).to_be_visible()
+    expect(csat.locator(".ci")).to_have_text(re.compile(r"95 %: \d+–\d+%"))
+    assert serious_accessibility_violations(tablet) == []
+    screenshot(tablet, "dashboard-ranges-tablet", full_page=True)

@@ -378,6 +378,7 @@ def add_answer(sums: dict, m: Moment, a: Answer) -> None:
     if a.effort is not None:
         sums["effort_answers"] += 1
         sums["effort_sum"] += a.effort
+        sums["effort_squares"] += a.effort * a.effort
     sums["low_answers"] += a.is_low
     sums["gap_staff_good_customer_low"] += m.outcome >= 4 and a.is_low
     sums["gap_staff_bad_customer_high"] += m.outcome <= 2 and a.csat >= 4
