@@ -135,3 +135,12 @@ def test_an_empty_period_still_gives_a_header_row(manager, org):
     book = download(manager, "export_moments_xlsx", period="1")
     assert [cell.value for cell in book["Moments"][1]][:3] == ["Time", "Time zone", "Local date"]
     assert book["Moments"].max_row == 1
+
+
+def test_a_manager_exports_only_the_moments_of_their_own_locations(client, jfk_manager, agent,
+                                                                    jfk_agent, org):  # fmt: skip
+    add_moment(agent, org["desk"], note="At Arlanda")
+    add_moment(jfk_agent, org["desk"], note="At JFK")
+    client.login(username=jfk_manager.username, password=PASSWORD)
+    rows = table(download(client, "export_moments_xlsx")["Moments"])
+    assert [row["Note"].value for row in rows] == ["At JFK"]
