@@ -144,3 +144,9 @@ def test_a_manager_exports_only_the_moments_of_their_own_locations(client, jfk_m
     client.login(username=jfk_manager.username, password=PASSWORD)
     rows = table(download(client, "export_moments_xlsx")["Moments"])
     assert [row["Note"].value for row in rows] == ["At JFK"]
+
+
+def test_the_dashboard_offers_each_export_as_xlsx_and_csv_with_its_filters(manager, org):
+    page = manager.get(reverse("dashboards:dashboard"), {"period": "30"}).text
+    for name in ["export_figures", "export_figures_xlsx", "export_moments", "export_moments_xlsx"]:
+        assert f'href="{reverse(f"dashboards:{name}")}?period=30' in page
