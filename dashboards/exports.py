@@ -1,14 +1,24 @@
-"""CSV exports of the figures and of the raw moments behind a dashboard view.
+"""Exports of the figures and of the raw moments behind a dashboard view: the rows, the
+words that describe them, and the CSV writing (the XLSX writing is in `workbook`).
+
+Rows hold typed values (numbers, dates, booleans) and labels, with codes in their own
+columns, so one row shape serves both formats. Times are the clock at the moment's
+location, with the zone named in its own column.
 
 Customers write comments and staff write notes, so any text cell may start with `=`, `+`,
-`-` or `@` and be run as a formula when the file is opened in a spreadsheet. Such cells
-are prefixed with an apostrophe, which spreadsheets show as plain text.
+`-` or `@` and be run as a formula when the file is opened in a spreadsheet. In the CSV
+such cells are prefixed with an apostrophe, which spreadsheets show as plain text. The CSV
+starts with a UTF-8 byte-order mark, without which Excel reads "hjälp" as "hjÃ¤lp".
 """
 
 import csv
 from collections.abc import Iterable, Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from touchpoints.models import Moment
+from django.utils import timezone
+
+from touchpoints.models import Channel, Moment, Outcome
 
 from . import figures
 from .filters import Selection
@@ -17,6 +27,7 @@ from .rollup import COUNTED_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def safe_cell(value) -> object:
@@ -35,10 +46,25 @@ class _Echo:
         return value
 
 
+def csv_cell(value) -> object:
+    """A typed value as CSV text: yes/no for booleans, ISO 8601 for times (with offset)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return safe_cell(value)
+
+
 def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    yield BYTE_ORDER_MARK
     for row in rows:
-        yield writer.writerow([safe_cell(value) for value in row])
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
+def local_time(instant: datetime, zone: str) -> datetime:
+    """An instant as the clock showed it at a location; exports name `zone` beside it."""
+    return timezone.localtime(instant, ZoneInfo(zone))
 
 
 def _rounded(value: float | None) -> object:
@@ -87,20 +113,24 @@ def figure_rows(selection: Selection) -> Iterator[list]:
     for row in breakdown.by_team():
         yield _figure_row("team", str(row.subject), row.figures)
     for day, f in zip(overview.days, overview.daily, strict=True):
-        yield _figure_row("day", day.isoformat(), f)
+        yield _figure_row("day", day, f)
 
 
 MOMENT_HEADER = [
-    "occurred_at", "local_date", "location", "team", "stage", "touchpoint_type", "channel",
-    "staff_outcome", "resolved_on_spot", "duration_seconds", "note", "invited",
-    "csat", "nps", "effort", "customer_comment",
+    "occurred_at", "time_zone", "local_date", "location", "location_code", "team", "stage",
+    "touchpoint_type", "channel", "channel_code", "staff_outcome", "staff_outcome_score",
+    "resolved_on_spot", "duration_seconds", "note", "invited", "csat", "nps", "effort",
+    "customer_comment",
 ]  # fmt: skip
 MOMENT_COLUMNS = [
-    "occurred_at", "local_date", "location__code", "team__name", "touchpoint_type__stage__name",
-    "touchpoint_type__name", "channel", "outcome", "resolved_on_spot", "duration_seconds",
-    "note", "invitation__id", "invitation__answer__csat", "invitation__answer__nps",
-    "invitation__answer__effort", "invitation__answer__comment",
+    "occurred_at", "location__timezone", "local_date", "location__name", "location__code",
+    "team__name", "touchpoint_type__stage__name", "touchpoint_type__name", "channel", "outcome",
+    "resolved_on_spot", "duration_seconds", "note", "invitation__id",
+    "invitation__answer__csat", "invitation__answer__nps", "invitation__answer__effort",
+    "invitation__answer__comment",
 ]  # fmt: skip
+CHANNELS = dict(Channel.choices)
+OUTCOMES = dict(Outcome.choices)
 
 
 def moment_rows(selection: Selection) -> Iterator[list]:
@@ -112,7 +142,51 @@ def moment_rows(selection: Selection) -> Iterator[list]:
         .values_list(*MOMENT_COLUMNS)
     )
     for row in moments.iterator(chunk_size=CHUNK):
-        row = list(row)
-        row[0] = row[0].isoformat()
-        row[11] = "yes" if row[11] else "no"
-        yield row
+        (occurred_at, zone, local_date, location, code, team, stage, touchpoint_type,
+         channel, outcome, resolved, duration, note, invitation, csat, nps, effort,
+         comment) = row  # fmt: skip
+        yield [
+            local_time(occurred_at, zone), zone, local_date, location, code, team, stage,
+            touchpoint_type, CHANNELS.get(channel, channel), channel,
+            OUTCOMES.get(outcome, outcome), outcome, resolved, duration, note,
+            invitation is not None, csat, nps, effort, comment,
+        ]  # fmt: skip
+
+
+HEADER_LABELS = {
+    "csat_pct": "CSAT %", "csat_answers": "CSAT answers", "nps": "NPS",
+    "nps_answers": "NPS answers", "resolved_on_spot_pct": "Resolved on the spot %",
+    "recovery_rate_pct": "Recovery rate %", "staff_good_customer_low": "Staff good, customer low",
+    "staff_bad_customer_high": "Staff bad, customer high", "occurred_at": "Time",
+    "local_date": "Local date", "touchpoint_type": "Touchpoint", "staff_outcome": "Staff's view",
+    "staff_outcome_score": "Staff's view (1–5)", "resolved_on_spot": "Resolved on the spot",
+    "duration_seconds": "Duration (s)", "csat": "CSAT (1–5)",
+    "effort": "Effort (1–7)", "customer_comment": "Customer's comment",
+}  # fmt: skip
+
+
+def column_label(name: str) -> str:
+    """A column's name as a person reads it: `team_code` becomes "Team code"."""
+    return HEADER_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def description(selection: Selection, what: str) -> list[tuple[str, object]]:
+    """What an export holds: its filters and period, for the file's first sheet."""
+    everything = "All" if selection.scope.everything else "All of yours"
+
+    def chosen(value) -> str:
+        return str(value) if value else everything
+
+    return [
+        ("Export", what),
+        ("Period", selection.period_label),
+        ("First day", selection.window.first),
+        ("Last day", selection.window.last),
+        ("Location", chosen(selection.location)),
+        ("Team", chosen(selection.team)),
+        ("Journey stage", chosen(selection.stage)),
+        ("Touchpoint", chosen(selection.touchpoint_type)),
+        ("Channel", CHANNELS.get(selection.channel, "All")),
+        ("Times", "The local time at each location; the zone is in the Time zone column"),
+        ("Exported (UTC)", timezone.now().replace(tzinfo=None, microsecond=0)),
+    ]

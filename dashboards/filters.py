@@ -288,7 +288,13 @@ class Selection:
     @property
     def querystring(self) -> str:
         """The filters as a URL query, for links that keep them (drill-down, export)."""
-        return urlencode({k: v for k, v in self.params.items() if v})
+        return self.query_with()
+
+    def query_with(self, **changes) -> str:
+        """The filters as a URL query with some changed: each parameter once, so a link to
+        one team's moments replaces the team filter instead of adding a second one."""
+        params = {**self.params, **changes}
+        return urlencode({name: value for name, value in params.items() if value not in ("", None)})
 
     @property
     def period_label(self) -> str:

@@ -11,5 +11,7 @@ urlpatterns = [
     path("needs/<int:need_id>/answer/", views.answer, name="answer"),
     path("export/figures.csv", views.export_figures, name="export_figures"),
     path("export/moments.csv", views.export_moments, name="export_moments"),
+    path("export/figures.xlsx", views.export_figures_xlsx, name="export_figures_xlsx"),
+    path("export/moments.xlsx", views.export_moments_xlsx, name="export_moments_xlsx"),
     path("team/", views.team, name="team"),
 ]

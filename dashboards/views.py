@@ -6,7 +6,7 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from touchpoints.access import role_required
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.redirects import next_on_this_site
 
-from . import exports, figures, recognition, team_view
+from . import exports, figures, recognition, team_view, workbook
 from .charts import bar_chart, line_chart, sparkline
 from .filters import FilterForm, Selection, scope_for, selection_from, spans_zones
 from .need_answers import NeedAnswerForm, answer_need, open_queue, recently_answered
@@ -177,11 +177,39 @@ def export_moments(request):
     return _csv(exports.moment_rows(selection), "moments-raw", selection)
 
 
+@role_required(*MANAGERS)
+def export_figures_xlsx(request):
+    _form, selection = _filtered(request)
+    return _xlsx(exports.figure_rows(selection), "Figures", "moments-figures", selection)
+
+
+@role_required(*MANAGERS)
+def export_moments_xlsx(request):
+    _form, selection = _filtered(request)
+    return _xlsx(exports.moment_rows(selection), "Moments", "moments-raw", selection)
+
+
 def _csv(rows, name: str, selection: Selection) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv")
-    first, last = selection.window.first, selection.window.last
-    response["Content-Disposition"] = f'attachment; filename="{name}-{first}-{last}.csv"'
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(name, selection)}.csv"'
     return response
+
+
+def _xlsx(rows, title: str, name: str, selection: Selection) -> FileResponse:
+    about = exports.description(selection, title)
+    file = workbook.write_xlsx(about, title, rows, exports.column_label)
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=f"{_file_name(name, selection)}.xlsx",
+        content_type=workbook.CONTENT_TYPE,
+    )
+
+
+def _file_name(name: str, selection: Selection) -> str:
+    return f"{name}-{selection.window.first}-{selection.window.last}"
 
 
 @login_required

@@ -80,6 +80,16 @@ class Answer(models.Model):
     is_low = models.BooleanField(default=False)
     answered_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = [
+            # The dashboard's newest praise: full marks with words, newest first.
+            models.Index(
+                fields=["-answered_at"],
+                condition=models.Q(csat=5) & ~models.Q(comment=""),
+                name="answer_praise_newest",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"CSAT {self.csat} for {self.invitation.moment}"
 
@@ -149,7 +159,20 @@ class Recovery(models.Model):
 
     class Meta:
         ordering = ["opened_at"]
-        indexes = [models.Index(fields=["team", "closed_at"], name="recovery_team_open")]
+        indexes = [
+            models.Index(fields=["team", "closed_at"], name="recovery_team_open"),
+            # The dashboard's oldest open recoveries and newest closed ones ("put right lately").
+            models.Index(
+                fields=["opened_at"],
+                condition=models.Q(closed_at__isnull=True),
+                name="recovery_open_oldest",
+            ),
+            models.Index(
+                fields=["-closed_at"],
+                condition=models.Q(closed_at__isnull=False),
+                name="recovery_closed_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Recovery of {self.answer}"

@@ -251,6 +251,10 @@ class Moment(models.Model):
         indexes = [
             models.Index(fields=["location", "local_date"], name="moment_location_day"),
             models.Index(fields=["staff", "-occurred_at"], name="moment_staff_recent"),
+            # The drill-down's newest moments of a type: a short index walk at any history.
+            models.Index(
+                fields=["touchpoint_type", "-occurred_at", "-id"], name="moment_type_newest"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -358,6 +362,12 @@ class Need(models.Model):
         indexes = [
             models.Index(fields=["status", "raised_at"], name="need_status_age"),
             models.Index(fields=["location", "local_date"], name="need_location_day"),
+            # The dashboard's oldest open needs; closed needs, the bulk, stay out of it.
+            models.Index(
+                fields=["raised_at", "location", "team"],
+                condition=models.Q(status__in=["open", "acknowledged"]),
+                name="need_open_oldest",
+            ),
         ]
 
     def __str__(self) -> str:

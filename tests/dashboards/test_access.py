@@ -10,7 +10,10 @@ from tests.conftest import PASSWORD, add_moment, roll_up_everything
 from touchpoints.models import Need
 
 PEOPLE = ["anonymous", "frontline", "manager_a", "manager_b", "admin"]
-READ_URLS = ["dashboard", "journey_type", "journey_moments", "needs", "figures", "moments"]
+READ_URLS = [
+    "dashboard", "journey_type", "journey_moments", "needs", "figures", "moments",
+    "figures_xlsx", "moments_xlsx",
+]  # fmt: skip
 # What each person gets from every read URL.
 READ = {"anonymous": 302, "frontline": 403, "manager_a": 200, "manager_b": 200, "admin": 200}
 ANSWER = {"anonymous": 302, "frontline": 403, "manager_a": 302, "manager_b": 403, "admin": 302}
@@ -39,6 +42,8 @@ def url(name: str, world, org) -> str:
         "needs": reverse("dashboards:needs"),
         "figures": reverse("dashboards:export_figures"),
         "moments": reverse("dashboards:export_moments"),
+        "figures_xlsx": reverse("dashboards:export_figures_xlsx"),
+        "moments_xlsx": reverse("dashboards:export_moments_xlsx"),
         "answer": reverse("dashboards:answer", args=[world["need"].pk]),
         "team": reverse("dashboards:team"),
     }[name]
@@ -76,7 +81,9 @@ def test_team_page_follows_the_permission_matrix(client, world, org, person):
     assert response.status_code == TEAM_PAGE[person]
 
 
-@pytest.mark.parametrize("name", ["dashboard", "journey_type", "journey_moments", "figures"])
+@pytest.mark.parametrize(
+    "name", ["dashboard", "journey_type", "journey_moments", "figures", "moments_xlsx"]
+)
 def test_manager_of_b_naming_location_a_gets_403(client, world, org, name):
     client = as_person(client, "manager_b", world)
     assert client.get(url(name, world, org), {"location": org["arn"].pk}).status_code == 403

@@ -45,7 +45,8 @@ class LoggingTablet(threading.Thread):
 def period_figures(manager: Browser) -> dict:
     status, _, body = manager.get("/dashboard/export/figures.csv")
     assert status == 200
-    return next(row for row in csv.DictReader(body.splitlines()) if row["section"] == "period")
+    lines = body.removeprefix("\ufeff").splitlines()  # the byte-order mark Excel needs
+    return next(row for row in csv.DictReader(lines) if row["section"] == "period")
 
 
 def test_with_redis_stopped_every_screen_answers_and_the_figures_catch_up(
