@@ -78,13 +78,13 @@ def figure_rows(selection: Selection) -> Iterator[list]:
 
 MOMENT_HEADER = [
     "occurred_at", "local_date", "location", "team", "stage", "touchpoint_type", "channel",
-    "staff_outcome", "resolved_on_spot", "duration_seconds", "note", "invited",
+    "staff_outcome", "resolved_on_spot", "note", "invited",
     "csat", "nps", "effort", "customer_comment",
 ]  # fmt: skip
 MOMENT_COLUMNS = [
     "occurred_at", "local_date", "location__code", "team__name", "touchpoint_type__stage__name",
-    "touchpoint_type__name", "channel", "outcome", "resolved_on_spot", "duration_seconds",
-    "note", "invitation__id", "invitation__answer__csat", "invitation__answer__nps",
+    "touchpoint_type__name", "channel", "outcome", "resolved_on_spot", "note",
+    "invitation__id", "invitation__answer__csat", "invitation__answer__nps",
     "invitation__answer__effort", "invitation__answer__comment",
 ]  # fmt: skip
 
@@ -100,5 +100,5 @@ def moment_rows(selection: Selection) -> Iterator[list]:
     for row in moments.iterator(chunk_size=CHUNK):
         row = list(row)
         row[0] = row[0].isoformat()
-        row[11] = "yes" if row[11] else "no"
+        row[10] = "yes" if row[10] else "no"
         yield row

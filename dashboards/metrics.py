@@ -20,13 +20,12 @@ def _ratio(part: int, whole: int, scale: float = 100.0) -> float | None:
 class Figures:
     moments: int = 0
     resolved_on_spot: int = 0
+    resolution_recorded: int = 0
     outcome_1: int = 0
     outcome_2: int = 0
     outcome_3: int = 0
     outcome_4: int = 0
     outcome_5: int = 0
-    timed_moments: int = 0
-    duration_sum: int = 0
     invitations: int = 0
     answers: int = 0
     csat_answers: int = 0
@@ -74,7 +73,13 @@ class Figures:
 
     @property
     def resolved_pct(self) -> float | None:
-        return _ratio(self.resolved_on_spot, self.moments)
+        """Resolved among the moments whose resolution was recorded, in %."""
+        return _ratio(self.resolved_on_spot, self.resolution_recorded)
+
+    @property
+    def resolution_coverage(self) -> float | None:
+        """Moments whose resolution was recorded, among all moments, in %."""
+        return _ratio(self.resolution_recorded, self.moments)
 
     @property
     def effort(self) -> float | None:

@@ -38,8 +38,9 @@ class Taps:
     def face(self, label: str) -> None:
         self.tap(self.page.locator(".face", has=self.page.get_by_text(label, exact=True)))
 
-    def save(self) -> None:
-        self.tap(self.page.get_by_role("button", name="Save moment"))
+    def save(self, resolution: str = "Resolved") -> None:
+        """Save with one of the two save buttons: "Resolved" or "Not yet"."""
+        self.tap(self.page.get_by_role("button", name=resolution, exact=True))
 
     def tap(self, locator) -> None:
         locator.tap()
@@ -122,7 +123,7 @@ def test_double_tap_on_save_stores_one_moment(tablet, agent, org):
     open_log_screen(tablet, agent.username)
     tablet.locator(".tile", has_text="Bag drop").tap()
     tablet.locator(".face-4").tap()
-    save = tablet.get_by_role("button", name="Save moment")
+    save = tablet.get_by_role("button", name="Resolved", exact=True)
     save.tap()
     save.tap()
     wait_until(lambda: Moment.objects.exists())
@@ -161,8 +162,7 @@ def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
     tablet.locator(".tile", has_text="Check-in desk").tap()
     tablet.locator(".face-1").tap()
     tablet.get_by_label("Booking code or loyalty number").fill("XK7P2Q")
-    tablet.locator("label.toggle").tap()  # not resolved
-    tablet.get_by_role("button", name="Save moment").tap()
+    tablet.get_by_role("button", name="Not yet", exact=True).tap()
     wait_until(lambda: Moment.objects.exists())
     tablet.get_by_label("Booking code or loyalty number").fill("xk7p2q")
     history = tablet.locator("#customer-history")
@@ -193,7 +193,7 @@ def test_a_types_extra_field_is_asked_only_for_that_type(tablet, agent, org):
     tablet.locator(".tile", has_text="Boarding").tap()
     flight.fill("SK903")
     tablet.locator(".face-5").tap()
-    tablet.get_by_role("button", name="Save moment").tap()
+    tablet.get_by_role("button", name="Resolved", exact=True).tap()
     wait_until(lambda: Moment.objects.exists())
     assert Moment.objects.get().extra == {"flight": "SK903"}
 
@@ -221,10 +221,11 @@ def test_log_screen_works_without_javascript(chromium, live_server, agent, org):
     log_in(page, agent.username)
     Taps(page).tile("Bag drop")
     Taps(page).face("Good")
-    page.get_by_role("button", name="Save moment").tap()
+    page.get_by_role("button", name="Not yet", exact=True).tap()
     page.get_by_text("Saved: Bag drop, good").wait_for()
     context.close()
-    assert Moment.objects.get().touchpoint_type == org["bag_drop"]
+    moment = Moment.objects.get()
+    assert (moment.touchpoint_type, moment.resolved_on_spot) == (org["bag_drop"], False)
 
 
 def test_a_queued_moment_the_server_refuses_is_shown_with_the_reason(tablet, agent, org):
