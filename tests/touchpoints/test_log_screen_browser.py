@@ -297,3 +297,55 @@ def test_log_screen_works_when_the_team_panel_is_missing(tablet, agent, org):
     log_typical_moment(tablet)
     wait_until(lambda: Moment.objects.exists())
     assert tablet.locator("#team-panel").inner_text() == ""
+
+
+def save_buttons_in_view(page) -> list[str]:
+    """The save buttons that show whole on the screen as it is, and are not covered."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('button[name=resolved_on_spot]'))
+          .filter((button) => {
+            const box = button.getBoundingClientRect();
+            const on = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight
+              && box.right <= innerWidth && box.width > 0;
+            const middle = [box.x + box.width / 2, box.y + box.height / 2];
+            return on && button.contains(document.elementFromPoint(...middle));
+          })
+          .map((button) => button.textContent.trim())"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_both_save_buttons_are_in_view_and_one_tap_saves_the_choice(
+    chromium, live_server, agent, org, viewport
+):
+    width, height = viewport
+    settings = {**TABLET, "viewport": {"width": width, "height": height}}
+    context = chromium.new_context(base_url=live_server.url, **settings)
+    page = context.new_page()
+    open_log_screen(page, agent.username)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert save_buttons_in_view(page) == ["✓ Resolved", "Not yet"]
+
+    counts = []
+    for resolution, face in [("Resolved", "Good"), ("Not yet", "Bad")]:
+        taps = Taps(page)
+        taps.tile("Bag drop")
+        taps.face(face)
+        assert save_buttons_in_view(page) == ["✓ Resolved", "Not yet"]
+        taps.save(resolution)
+        counts.append(taps.count)
+        page.locator(".saved-title", has_text=f"Saved: Bag drop, {face.lower()}").wait_for()
+    wait_until(lambda: Moment.objects.count() == 2)
+    context.close()
+    assert counts == [3, 3]
+    stored = dict(Moment.objects.values_list("outcome", "resolved_on_spot"))
+    assert stored == {4: True, 2: False}
+
+
+def test_enter_in_a_field_does_not_choose_for_the_person(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    tablet.locator(".tile", has_text="Bag drop").tap()
+    tablet.locator(".face-4").tap()
+    tablet.get_by_label("Booking code or loyalty number").press("Enter")
+    time.sleep(1)
+    assert not Moment.objects.exists()
