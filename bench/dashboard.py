@@ -92,13 +92,13 @@ BUCKETS = """
 # come out at the intended number of moments.
 FILL = """
     INSERT INTO dashboards_dailyrollup (local_date, location_id, team_id, touchpoint_type_id,
-        channel, moments, resolved_on_spot, outcome_1, outcome_2, outcome_3, outcome_4,
-        outcome_5, timed_moments, duration_sum, invitations, answers, csat_answers, satisfied,
+        channel, moments, resolved_on_spot, resolution_recorded, outcome_1, outcome_2,
+        outcome_3, outcome_4, outcome_5, invitations, answers, csat_answers, satisfied,
         nps_answers, promoters, detractors, effort_answers, effort_sum, low_answers,
         recoveries_opened, recoveries_closed, recovery_seconds, gap_staff_good_customer_low,
         gap_staff_bad_customer_high, rolled_at)
-    SELECT day, location_id, team_id, type_id, channel, m, floor(m * 0.78 + random()),
-        o1, o2, o3, m - o1 - o2 - o3 - o5, o5, 0, 0, i, a, a, s, a, p, least(a - p, d),
+    SELECT day, location_id, team_id, type_id, channel, m, floor(m * 0.78 + random()), m,
+        o1, o2, o3, m - o1 - o2 - o3 - o5, o5, i, a, a, s, a, p, least(a - p, d),
         0, 0, least(a - p, d), least(a - p, d), floor(least(a - p, d) * 0.9 + random()),
         floor(least(a - p, d) * 0.9 + random()) * 14400, least(s, o5), 0, now()
     FROM (

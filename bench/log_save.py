@@ -137,7 +137,7 @@ class Tablet:
             "touchpoint_type": self.fixture["type"],
             "channel": "in_person",
             "outcome": 4,
-            "resolved_on_spot": "on",
+            "resolved_on_spot": "yes",
             "note": "",
             "occurred_at": datetime.now(UTC).isoformat(),
         }

@@ -192,16 +192,15 @@ WITH picked AS (
     JOIN bench_team t USING (slot)
 ), m AS (
     INSERT INTO touchpoints_moment (uuid, staff_id, team_id, location_id, touchpoint_type_id,
-        channel, outcome, resolved_on_spot, note, extra, customer_ref_hash, duration_seconds,
-        occurred_at, local_date, created_at, updated_at)
+        channel, outcome, resolved_on_spot, note, extra, customer_ref_hash, occurred_at,
+        local_date, created_at, updated_at)
     SELECT gen_random_uuid(), staff_id, team_id, location_id,
         type_ids[1 + floor(r * cardinality(type_ids))::int],
         CASE WHEN r2 < 0.85 THEN 'in_person' WHEN r2 < 0.93 THEN 'phone'
              WHEN r2 < 0.98 THEN 'chat' ELSE 'email' END,
         CASE WHEN r3 < 0.04 THEN 1 WHEN r3 < 0.12 THEN 2 WHEN r3 < 0.30 THEN 3
              WHEN r3 < 0.70 THEN 4 ELSE 5 END,
-        random() < 0.78, '', '{}', '',
-        CASE WHEN r2 < 0.6 THEN 20 + floor(random() * 400)::int END,
+        CASE WHEN random() >= 0.05 THEN random() < 0.8 END, '', '{}', '',  -- 1 in 20 not recorded
         occurred_at, (occurred_at AT TIME ZONE tz)::date, occurred_at, occurred_at
     FROM picked
     RETURNING id, team_id, outcome, occurred_at

@@ -268,13 +268,23 @@ def _moment(
         touchpoint_type=types[kind.name],
         channel=kind.channel,
         outcome=outcome,
-        # A moment that went better than usual for its type was more likely resolved.
-        resolved_on_spot=rng.random() < kind.resolved + 0.06 * (outcome - kind.mood),
+        resolved_on_spot=_resolution(rng, kind, outcome),
         occurred_at=occurred_at,
         # bulk_create skips Moment.save(), which would otherwise set this.
         local_date=team.location.local_date(occurred_at),
     )
     return moment, kind
+
+
+# Moments saved without a choice: a tablet still on the old page, an import.
+NOT_RECORDED = 0.04
+
+
+def _resolution(rng: random.Random, kind: Kind, outcome: int) -> bool | None:
+    if rng.random() < NOT_RECORDED:
+        return None
+    # A moment that went better than usual for its type was more likely resolved.
+    return rng.random() < kind.resolved + 0.06 * (outcome - kind.mood)
 
 
 def _local_time(rng: random.Random, team: Team, day: date) -> datetime:

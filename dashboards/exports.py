@@ -119,13 +119,13 @@ def figure_rows(selection: Selection) -> Iterator[list]:
 MOMENT_HEADER = [
     "occurred_at", "time_zone", "local_date", "location", "location_code", "team", "stage",
     "touchpoint_type", "channel", "channel_code", "staff_outcome", "staff_outcome_score",
-    "resolved_on_spot", "duration_seconds", "note", "invited", "csat", "nps", "effort",
+    "resolved_on_spot", "note", "invited", "csat", "nps", "effort",
     "customer_comment",
 ]  # fmt: skip
 MOMENT_COLUMNS = [
     "occurred_at", "location__timezone", "local_date", "location__name", "location__code",
     "team__name", "touchpoint_type__stage__name", "touchpoint_type__name", "channel", "outcome",
-    "resolved_on_spot", "duration_seconds", "note", "invitation__id",
+    "resolved_on_spot", "note", "invitation__id",
     "invitation__answer__csat", "invitation__answer__nps", "invitation__answer__effort",
     "invitation__answer__comment",
 ]  # fmt: skip
@@ -143,12 +143,12 @@ def moment_rows(selection: Selection) -> Iterator[list]:
     )
     for row in moments.iterator(chunk_size=CHUNK):
         (occurred_at, zone, local_date, location, code, team, stage, touchpoint_type,
-         channel, outcome, resolved, duration, note, invitation, csat, nps, effort,
+         channel, outcome, resolved, note, invitation, csat, nps, effort,
          comment) = row  # fmt: skip
         yield [
             local_time(occurred_at, zone), zone, local_date, location, code, team, stage,
             touchpoint_type, CHANNELS.get(channel, channel), channel,
-            OUTCOMES.get(outcome, outcome), outcome, resolved, duration, note,
+            OUTCOMES.get(outcome, outcome), outcome, resolved, note,
             invitation is not None, csat, nps, effort, comment,
         ]  # fmt: skip
 
@@ -160,7 +160,7 @@ HEADER_LABELS = {
     "staff_bad_customer_high": "Staff bad, customer high", "occurred_at": "Time",
     "local_date": "Local date", "touchpoint_type": "Touchpoint", "staff_outcome": "Staff's view",
     "staff_outcome_score": "Staff's view (1–5)", "resolved_on_spot": "Resolved on the spot",
-    "duration_seconds": "Duration (s)", "csat": "CSAT (1–5)",
+    "csat": "CSAT (1–5)",
     "effort": "Effort (1–7)", "customer_comment": "Customer's comment",
 }  # fmt: skip
 

@@ -154,6 +154,7 @@ class Overview:
                      significant=self.current.differs_from(self.previous, name))
             for key, label, name, unit, better in MOMENT_HEADLINES
         ]  # fmt: skip
+        rows[4] = _with_detail(rows[4], resolution_coverage(self.current))
         rows[6] = _with_detail(rows[6], f"{self.current.recoveries_closed} recovered")
         return rows + [
             Headline("needs", "Open needs", self.needs.still_open, self.previous_needs.still_open,
@@ -166,14 +167,23 @@ class Overview:
         ]  # fmt: skip
 
 
+def resolution_coverage(figures: Figures) -> str:
+    """Beside the resolved rate: how many moments it is out of, since some are not recorded."""
+    if not figures.moments:
+        return ""
+    coverage = round(figures.resolution_coverage)
+    return f"of {figures.resolution_recorded} recorded ({coverage}% of moments)"
+
+
 def _with_detail(headline: Headline, detail: str) -> Headline:
     return Headline(**{**headline.__dict__, "detail": detail})
 
 
 # What the headline figures, their changes and sparklines read.
 HEADLINE_COLUMNS = [
-    "moments", "resolved_on_spot", "csat_answers", "satisfied", "nps_answers", "promoters",
-    "detractors", "effort_answers", "effort_sum", "effort_squares", "low_answers",
+    "moments", "resolved_on_spot", "resolution_recorded", "csat_answers", "satisfied",
+    "nps_answers", "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares",
+    "low_answers",
     "recoveries_closed", "recovery_seconds",
 ]  # fmt: skip
 
@@ -219,8 +229,9 @@ def overview(
 
 # What the tables read: the journey, the teams, the perception gap and recovery per team.
 BREAKDOWN_COLUMNS = [
-    "moments", "resolved_on_spot", "answers", "csat_answers", "satisfied", "nps_answers",
-    "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares", "low_answers",
+    "moments", "resolved_on_spot", "resolution_recorded", "answers", "csat_answers",
+    "satisfied", "nps_answers", "promoters", "detractors", "effort_answers", "effort_sum",
+    "effort_squares", "low_answers",
     "recoveries_closed", "recovery_seconds", "gap_staff_good_customer_low",
     "gap_staff_bad_customer_high",
 ]  # fmt: skip

@@ -70,13 +70,12 @@ def _mean(sample: Sample, value: float | None, scale: float, bounds: Interval) -
 class Figures:
     moments: int = 0
     resolved_on_spot: int = 0
+    resolution_recorded: int = 0
     outcome_1: int = 0
     outcome_2: int = 0
     outcome_3: int = 0
     outcome_4: int = 0
     outcome_5: int = 0
-    timed_moments: int = 0
-    duration_sum: int = 0
     invitations: int = 0
     answers: int = 0
     csat_answers: int = 0
@@ -125,7 +124,13 @@ class Figures:
 
     @property
     def resolved_pct(self) -> float | None:
-        return _ratio(self.resolved_on_spot, self.moments)
+        """Resolved among the moments whose resolution was recorded, in %."""
+        return _ratio(self.resolved_on_spot, self.resolution_recorded)
+
+    @property
+    def resolution_coverage(self) -> float | None:
+        """Moments whose resolution was recorded, among all moments, in %."""
+        return _ratio(self.resolution_recorded, self.moments)
 
     @property
     def effort(self) -> float | None:
@@ -169,7 +174,9 @@ class Figures:
             "csat": _share(self.satisfied, self.csat_answers),
             "nps": _mean(self.nps_scores, self.nps, 100.0, (-100.0, 100.0)),
             "effort": _mean(self.effort_scores, self.effort, 1.0, (1.0, 7.0)),
-            "resolved_pct": _share(self.resolved_on_spot, self.moments, "moments"),
+            "resolved_pct": _share(
+                self.resolved_on_spot, self.resolution_recorded, "recorded moments"
+            ),
             "recovery_rate": _share(self.recoveries_closed, self.low_answers, "low answers"),
             "response_rate": _share(self.answers, self.invitations, "invitations"),
         }
@@ -202,7 +209,7 @@ class Figures:
 # The shares a change is tested on: (successes, out of).
 SHARES = {
     "csat": ("satisfied", "csat_answers"),
-    "resolved_pct": ("resolved_on_spot", "moments"),
+    "resolved_pct": ("resolved_on_spot", "resolution_recorded"),
     "recovery_rate": ("recoveries_closed", "low_answers"),
     "response_rate": ("answers", "invitations"),
 }

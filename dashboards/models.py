@@ -10,14 +10,15 @@ class CountedSums(models.Model):
 
     moments = models.PositiveIntegerField(default=0)
     resolved_on_spot = models.PositiveIntegerField(default=0)
+    resolution_recorded = models.PositiveIntegerField(
+        default=0, help_text="Moments whose staff member chose resolved or not yet."
+    )
     # How the staff member said it went, one count per face.
     outcome_1 = models.PositiveIntegerField(default=0)
     outcome_2 = models.PositiveIntegerField(default=0)
     outcome_3 = models.PositiveIntegerField(default=0)
     outcome_4 = models.PositiveIntegerField(default=0)
     outcome_5 = models.PositiveIntegerField(default=0)
-    timed_moments = models.PositiveIntegerField(default=0)
-    duration_sum = models.PositiveBigIntegerField(default=0, help_text="Seconds.")
     invitations = models.PositiveIntegerField(default=0)
     answers = models.PositiveIntegerField(default=0)
     csat_answers = models.PositiveIntegerField(default=0)

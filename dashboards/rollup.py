@@ -41,13 +41,12 @@ LOCK_NAMESPACE = 0x0526
 COUNTED_COLUMNS = [
     "moments",
     "resolved_on_spot",
+    "resolution_recorded",
     "outcome_1",
     "outcome_2",
     "outcome_3",
     "outcome_4",
     "outcome_5",
-    "timed_moments",
-    "duration_sum",
     "invitations",
     "answers",
     "csat_answers",
@@ -68,6 +67,7 @@ COUNTED_COLUMNS = [
 
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
 # a = the customer's answer, r = its recovery (all NULL when there is none, so not counted).
+# resolved_on_spot is NULL when the staff member did not say: not recorded, not counted.
 # Each is one-to-one with the moment, so the joins never count a moment twice. Feedback is
 # joined among itself first: on PostgreSQL 15 a recovery joined straight onto a day of
 # moments, most without an answer, can hash all those NULLs into one bucket and crawl.
@@ -75,13 +75,12 @@ MOMENT_SELECT = """
     SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
         COUNT(*),                                                     -- moments
         COUNT(*) FILTER (WHERE m.resolved_on_spot),                   -- resolved_on_spot
+        COUNT(m.resolved_on_spot),                                    -- resolution_recorded
         COUNT(*) FILTER (WHERE m.outcome = 1),                        -- outcome_1
         COUNT(*) FILTER (WHERE m.outcome = 2),                        -- outcome_2
         COUNT(*) FILTER (WHERE m.outcome = 3),                        -- outcome_3
         COUNT(*) FILTER (WHERE m.outcome = 4),                        -- outcome_4
         COUNT(*) FILTER (WHERE m.outcome = 5),                        -- outcome_5
-        COUNT(m.duration_seconds),                                    -- timed_moments
-        COALESCE(SUM(m.duration_seconds), 0),                         -- duration_sum
         COUNT(i.id),                                                  -- invitations
         COUNT(a.id),                                                  -- answers
         COUNT(a.csat),                                                -- csat_answers

@@ -126,7 +126,7 @@ def moment_post(touchpoint_type, **overrides) -> dict:
         "touchpoint_type": touchpoint_type.pk,
         "channel": "in_person",
         "outcome": 4,
-        "resolved_on_spot": "on",
+        "resolved_on_spot": "yes",
         "note": "",
     }
     data.update(overrides)

@@ -43,7 +43,7 @@ class PastMoment:
     location_timezone: str
     outcome: int
     outcome_label: str
-    resolved_on_spot: bool
+    resolved_on_spot: bool | None  # None: not recorded
     customer_csat: int | None
     customer_comment: str
 
@@ -54,7 +54,7 @@ class CustomerHistory:
 
     @property
     def unresolved(self) -> list[PastMoment]:
-        return [moment for moment in self.moments if not moment.resolved_on_spot]
+        return [moment for moment in self.moments if moment.resolved_on_spot is False]
 
     @property
     def low_ratings(self) -> list[PastMoment]:

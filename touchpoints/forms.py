@@ -34,6 +34,29 @@ class ActiveTypeField(forms.ModelChoiceField):
         return found
 
 
+class ResolutionField(forms.ChoiceField):
+    """Resolved on the spot as the person chose it: True, False, or None when they did not
+    choose. The old tick box's "on" was a default, not a choice, so it is not recorded."""
+
+    VALUES = {"yes": True, "no": False, "": None}
+
+    def __init__(self, **kwargs):
+        choices = [("yes", "Resolved"), ("no", "Not yet"), ("", "Not recorded")]
+        error = "Choose Resolved or Not yet."
+        super().__init__(
+            choices=choices, required=False, error_messages={"invalid_choice": error}, **kwargs
+        )
+
+    def to_python(self, value) -> str:
+        return "" if value == "on" else super().to_python(value)
+
+    def clean(self, value) -> bool | None:
+        return self.VALUES[super().clean(value)]
+
+    def prepare_value(self, value):
+        return {True: "yes", False: "no", None: ""}.get(value, value)
+
+
 class MomentForm(OneValueEach, forms.Form):
     """One moment as the tablet sends it. A plain form: the save path runs no query it
     does not need (a ModelForm would look up the chosen type a second time)."""
@@ -62,9 +85,8 @@ class MomentForm(OneValueEach, forms.Form):
         label="How did it go?",
         error_messages={"required": "Choose how it went."},
     )
-    resolved_on_spot = forms.BooleanField(
-        required=False, initial=True, label="Resolved on the spot"
-    )
+    # The save buttons carry it ("Resolved", "Not yet"): a choice on every save, no extra tap.
+    resolved_on_spot = ResolutionField(label="Resolved on the spot", widget=forms.RadioSelect)
     note = forms.CharField(
         required=False,
         max_length=500,

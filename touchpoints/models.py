@@ -230,16 +230,15 @@ class Moment(models.Model):
     )
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.IN_PERSON)
     outcome = models.PositiveSmallIntegerField(choices=Outcome.choices)
-    resolved_on_spot = models.BooleanField(default=False)
+    # True resolved, False not yet, None not recorded: saved without the person choosing
+    # (an older tablet, an import). Not recorded is left out of the resolved rate.
+    resolved_on_spot = models.BooleanField(null=True, default=None)
     note = models.CharField(max_length=500, blank=True)
     extra = models.JSONField(
         default=dict, blank=True, help_text="Values of the type's extra fields."
     )
     # HMAC of the normalised booking code or loyalty number: matchable, never readable.
     customer_ref_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    duration_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="How long the moment took, when the tablet knows."
-    )
     occurred_at = models.DateTimeField(default=timezone.now)
     # The location's calendar day at occurred_at; stored because every roll-up groups by it.
     local_date = models.DateField(editable=False)

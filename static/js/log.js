@@ -190,6 +190,8 @@
     event.preventDefault();
     if (saving) return; // a second tap while the first is still being queued
     const data = new FormData(form);
+    const { name, value } = event.submitter || {}; // Resolved or Not yet
+    if (name) data.set(name, value);
     const pristine = !data.get("touchpoint_type") && !data.get("outcome");
     if (pristine && Date.now() - lastSave < 1500) return; // the second tap of a double tap
     if (!form.reportValidity()) return;
@@ -204,6 +206,7 @@
       await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
     } catch {
       form.elements.uuid.value = uuid;
+      if (name) form.append(el("input", { type: "hidden", name, value }));
       return form.submit(); // no IndexedDB here (a private window?): a plain post still works
     }
     showSaved(uuid, summary);
@@ -329,7 +332,7 @@
     card?.append(alertParagraph(message));
   }
 
-  // ---- Picking a type sets its usual channel and resolved state, and its extra fields. ----
+  // ---- Picking a type sets its usual channel and its extra fields. ----
   function typeChanged() {
     const tile = $('input[name="touchpoint_type"]:checked', form);
     const allowed = tile ? tile.dataset.channels.split(" ") : null;
@@ -337,7 +340,6 @@
       chip.hidden = !!allowed && !allowed.includes(chip.dataset.channel);
     });
     if (tile && !touched.channel) form.elements.channel.value = tile.dataset.channel;
-    if (tile && !touched.resolved) form.elements.resolved_on_spot.checked = tile.dataset.resolved === "1";
     $$("fieldset.extra", form).forEach((set) => { // shown by CSS, sent only when it applies
       const active = !!tile && set.dataset.type === tile.value;
       set.disabled = !active;
@@ -348,7 +350,6 @@
     const name = event.target.name;
     if (name === "touchpoint_type") typeChanged();
     if (name === "channel") touched.channel = true;
-    if (name === "resolved_on_spot") touched.resolved = true;
   });
 
   // htmx posts (the customer lookup) too: the cookie's token, not a kept page's.

@@ -42,7 +42,10 @@ CHANGES = [
     datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York falls back
 ]
 WINDOW_MINUTES = 36 * 60
-METRICS = ["csat", "nps", "effort", "resolved_pct", "response_rate", "recovery_rate"]
+METRICS = [
+    "csat", "nps", "effort", "resolved_pct", "resolution_coverage", "response_rate",
+    "recovery_rate",
+]  # fmt: skip
 METRICS += ["hours_to_recover"]
 PROPERTY_SETTINGS = settings(
     max_examples=30,
@@ -65,8 +68,7 @@ moment_strategy = st.fixed_dictionaries(
         "type": st.integers(0, 2),
         "channel": st.sampled_from(Channel.values),
         "outcome": st.integers(1, 5),
-        "resolved": st.booleans(),
-        "duration": st.none() | st.integers(1, 3600),
+        "resolved": st.none() | st.booleans(),  # None: not recorded
         "minute": st.integers(-WINDOW_MINUTES, WINDOW_MINUTES),
         # None: not invited; {"answer": None}: invited, no answer yet.
         "feedback": st.none() | st.fixed_dictionaries({"answer": st.none() | answer_strategy}),
@@ -194,7 +196,6 @@ def create_moments(org, teams, specs, change) -> list[Moment]:
             channel=spec["channel"],
             outcome=spec["outcome"],
             resolved_on_spot=spec["resolved"],
-            duration_seconds=spec["duration"],
             occurred_at=change + timedelta(minutes=spec["minute"]),
         )
         moment.save()
@@ -354,11 +355,9 @@ def raw_sums(moments: list[Moment]) -> dict[str, int]:
     sums = dict.fromkeys(COUNTED_COLUMNS, 0)
     for m in moments:
         sums["moments"] += 1
-        sums["resolved_on_spot"] += m.resolved_on_spot
+        sums["resolved_on_spot"] += m.resolved_on_spot is True
+        sums["resolution_recorded"] += m.resolved_on_spot is not None
         sums[f"outcome_{m.outcome}"] += 1
-        if m.duration_seconds is not None:
-            sums["timed_moments"] += 1
-            sums["duration_sum"] += m.duration_seconds
         invitation = getattr(m, "invitation", None)
         answer = getattr(invitation, "answer", None)
         sums["invitations"] += invitation is not None
@@ -398,11 +397,13 @@ def raw_metrics(moments: list[Moment]) -> dict[str, float | None]:
     effort = [a.effort for a in answers if a.effort is not None]
     low = [a for a in answers if a.is_low]
     closed = [a.recovery for a in answers if hasattr(a, "recovery") and a.recovery.closed_at]
+    recorded = [m for m in moments if m.resolved_on_spot is not None]
     return {
         "csat": percent([a.csat >= 4 for a in answers]),
         "nps": None if not nps else percent([n >= 9 for n in nps]) - percent([n <= 6 for n in nps]),
         "effort": sum(effort) / len(effort) if effort else None,
-        "resolved_pct": percent([m.resolved_on_spot for m in moments]),
+        "resolved_pct": percent([m.resolved_on_spot for m in recorded]),
+        "resolution_coverage": percent([m in recorded for m in moments]),
         "response_rate": 100 * len(answers) / len(invitations) if invitations else None,
         "recovery_rate": 100 * len(closed) / len(low) if low else None,
         "hours_to_recover": (

@@ -49,7 +49,7 @@ def logged_day(client_factory, agent, jfk_agent, org, django_capture_on_commit_c
     anna, jack, customer = client_factory(agent), client_factory(jfk_agent), client_factory()
     with django_capture_on_commit_callbacks(execute=True):
         m1 = log(anna, org["bag_drop"], outcome=4)
-        m2 = log(anna, org["bag_drop"], outcome=2, resolved_on_spot=None)
+        m2 = log(anna, org["bag_drop"], outcome=2, resolved_on_spot="no")
         m3 = log(anna, org["desk"], outcome=5)
         log(anna, org["boarding"], outcome=3)
         log(jack, org["desk"], outcome=1)

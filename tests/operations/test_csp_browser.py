@@ -32,7 +32,7 @@ def test_log_screen_hand_over_and_team_panel_work_under_the_policy(tablet, agent
 
     tablet.locator(".tile", has_text="Bag drop").tap()
     tablet.locator(".face", has=tablet.get_by_text("Good", exact=True)).tap()
-    tablet.get_by_role("button", name="Save moment").tap()
+    tablet.get_by_role("button", name="Resolved", exact=True).tap()
     tablet.get_by_role("button", name="Ask the customer for feedback").tap()
     # The hand-over panel, swapped in by htmx, with its copy button from static/js.
     copy = tablet.locator("button[data-copy]")

@@ -79,7 +79,7 @@ def test_an_admin_sets_up_an_airport_and_its_first_person_logs_a_moment(
     lounge = TouchpointType.objects.get(name="Lounge welcome")
     tablet.select_option(f"#id_extra_{lounge.pk}_lounge_area", "South")
     tablet.locator(".face", has=tablet.get_by_text("Good", exact=True)).tap()
-    tablet.get_by_role("button", name="Save moment").tap()
+    tablet.get_by_role("button", name="Resolved", exact=True).tap()
     tablet.locator(".saved-title", has_text="Saved: Lounge welcome").wait_for()
 
     moment = Moment.objects.get()

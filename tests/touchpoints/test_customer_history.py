@@ -35,7 +35,7 @@ def test_customers_recent_moments_across_the_company_are_shown(client, agent, jf
     client.login(username=jfk_agent.username, password=PASSWORD)
     client.post(
         LOG_URL,
-        moment_post(org["desk"], customer_ref="XK7P2Q", outcome=1, resolved_on_spot=None),
+        moment_post(org["desk"], customer_ref="XK7P2Q", outcome=1, resolved_on_spot="no"),
     )
     client.login(username=agent.username, password=PASSWORD)
     response = client.post(HISTORY_URL, {"customer_ref": "xk7p2q"})

@@ -192,12 +192,13 @@ def test_tiles_the_team_uses_most_come_first_within_a_stage(agent_client, agent,
     assert page.index("Check-in desk</span>") < page.index("Bag drop</span>")
 
 
-def test_a_type_defaults_to_the_teams_usual_channel(agent_client, org):
+def test_a_type_defaults_to_the_teams_usual_channel_and_never_to_resolved(agent_client, org):
     for _ in range(2):
-        agent_client.post(LOG_URL, moment_post(org["desk"], channel="phone", resolved_on_spot=None))
+        agent_client.post(LOG_URL, moment_post(org["desk"], channel="phone"))
     form = agent_client.get(LOG_URL).context["form"]
     defaults = form.usage().defaults(org["desk"])
-    assert (defaults["channel"], defaults["resolved"]) == ("phone", False)
+    assert defaults["channel"] == "phone"
+    assert "resolved" not in defaults
 
 
 def test_log_screen_and_its_script_are_small_on_the_wire(agent_client, org):

@@ -38,8 +38,9 @@ class Taps:
     def face(self, label: str) -> None:
         self.tap(self.page.locator(".face", has=self.page.get_by_text(label, exact=True)))
 
-    def save(self) -> None:
-        self.tap(self.page.get_by_role("button", name="Save moment"))
+    def save(self, resolution: str = "Resolved") -> None:
+        """Save with one of the two save buttons: "Resolved" or "Not yet"."""
+        self.tap(self.page.get_by_role("button", name=resolution, exact=True))
 
     def tap(self, locator) -> None:
         locator.tap()
@@ -122,7 +123,7 @@ def test_double_tap_on_save_stores_one_moment(tablet, agent, org):
     open_log_screen(tablet, agent.username)
     tablet.locator(".tile", has_text="Bag drop").tap()
     tablet.locator(".face-4").tap()
-    save = tablet.get_by_role("button", name="Save moment")
+    save = tablet.get_by_role("button", name="Resolved", exact=True)
     save.tap()
     save.tap()
     wait_until(lambda: Moment.objects.exists())
@@ -161,8 +162,7 @@ def test_customer_history_shows_on_the_log_screen(tablet, agent, org):
     tablet.locator(".tile", has_text="Check-in desk").tap()
     tablet.locator(".face-1").tap()
     tablet.get_by_label("Booking code or loyalty number").fill("XK7P2Q")
-    tablet.locator("label.toggle").tap()  # not resolved
-    tablet.get_by_role("button", name="Save moment").tap()
+    tablet.get_by_role("button", name="Not yet", exact=True).tap()
     wait_until(lambda: Moment.objects.exists())
     tablet.get_by_label("Booking code or loyalty number").fill("xk7p2q")
     history = tablet.locator("#customer-history")
@@ -193,7 +193,7 @@ def test_a_types_extra_field_is_asked_only_for_that_type(tablet, agent, org):
     tablet.locator(".tile", has_text="Boarding").tap()
     flight.fill("SK903")
     tablet.locator(".face-5").tap()
-    tablet.get_by_role("button", name="Save moment").tap()
+    tablet.get_by_role("button", name="Resolved", exact=True).tap()
     wait_until(lambda: Moment.objects.exists())
     assert Moment.objects.get().extra == {"flight": "SK903"}
 
@@ -221,10 +221,11 @@ def test_log_screen_works_without_javascript(chromium, live_server, agent, org):
     log_in(page, agent.username)
     Taps(page).tile("Bag drop")
     Taps(page).face("Good")
-    page.get_by_role("button", name="Save moment").tap()
+    page.get_by_role("button", name="Not yet", exact=True).tap()
     page.get_by_text("Saved: Bag drop, good").wait_for()
     context.close()
-    assert Moment.objects.get().touchpoint_type == org["bag_drop"]
+    moment = Moment.objects.get()
+    assert (moment.touchpoint_type, moment.resolved_on_spot) == (org["bag_drop"], False)
 
 
 def test_a_queued_moment_the_server_refuses_is_shown_with_the_reason(tablet, agent, org):
@@ -296,3 +297,55 @@ def test_log_screen_works_when_the_team_panel_is_missing(tablet, agent, org):
     log_typical_moment(tablet)
     wait_until(lambda: Moment.objects.exists())
     assert tablet.locator("#team-panel").inner_text() == ""
+
+
+def save_buttons_in_view(page) -> list[str]:
+    """The save buttons that show whole on the screen as it is, and are not covered."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('button[name=resolved_on_spot]'))
+          .filter((button) => {
+            const box = button.getBoundingClientRect();
+            const on = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight
+              && box.right <= innerWidth && box.width > 0;
+            const middle = [box.x + box.width / 2, box.y + box.height / 2];
+            return on && button.contains(document.elementFromPoint(...middle));
+          })
+          .map((button) => button.textContent.trim())"""
+    )
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_both_save_buttons_are_in_view_and_one_tap_saves_the_choice(
+    chromium, live_server, agent, org, viewport
+):
+    width, height = viewport
+    settings = {**TABLET, "viewport": {"width": width, "height": height}}
+    context = chromium.new_context(base_url=live_server.url, **settings)
+    page = context.new_page()
+    open_log_screen(page, agent.username)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert save_buttons_in_view(page) == ["✓ Resolved", "Not yet"]
+
+    counts = []
+    for resolution, face in [("Resolved", "Good"), ("Not yet", "Bad")]:
+        taps = Taps(page)
+        taps.tile("Bag drop")
+        taps.face(face)
+        assert save_buttons_in_view(page) == ["✓ Resolved", "Not yet"]
+        taps.save(resolution)
+        counts.append(taps.count)
+        page.locator(".saved-title", has_text=f"Saved: Bag drop, {face.lower()}").wait_for()
+    wait_until(lambda: Moment.objects.count() == 2)
+    context.close()
+    assert counts == [3, 3]
+    stored = dict(Moment.objects.values_list("outcome", "resolved_on_spot"))
+    assert stored == {4: True, 2: False}
+
+
+def test_enter_in_a_field_does_not_choose_for_the_person(tablet, agent, org):
+    open_log_screen(tablet, agent.username)
+    tablet.locator(".tile", has_text="Bag drop").tap()
+    tablet.locator(".face-4").tap()
+    tablet.get_by_label("Booking code or loyalty number").press("Enter")
+    time.sleep(1)
+    assert not Moment.objects.exists()

@@ -36,6 +36,7 @@ def test_an_identical_resend_answers_200_with_created_false(agent_client, org):
         {"outcome": 1},
         {"touchpoint_type": "desk"},
         {"channel": "phone"},
+        {"resolved_on_spot": "no"},
         {"resolved_on_spot": None},
         {"note": "Another passenger"},
         {"customer_ref": "ZZ9PLURAL"},
