@@ -51,12 +51,12 @@ FILL = """
         WHERE i.moment_id = m.id AND m.location_id = %(location)s;
     DELETE FROM touchpoints_moment WHERE location_id = %(location)s;
     INSERT INTO touchpoints_moment (uuid, channel, outcome, resolved_on_spot, note, extra,
-        customer_ref_hash, duration_seconds, occurred_at, local_date, created_at, updated_at,
+        customer_ref_hash, occurred_at, local_date, created_at, updated_at,
         location_id, staff_id, team_id, touchpoint_type_id)
     SELECT gen_random_uuid(), (ARRAY['in_person','phone','chat','email'])[1 + n %% 4],
         1 + n %% 5, n %% 3 > 0,
         CASE WHEN n %% 5 = 0 THEN 'Behövde hjälp med väskan, nummer ' || n ELSE '' END,
-        '{}', '', 30 + n %% 600, t, (t AT TIME ZONE 'Europe/Stockholm')::date, t, t,
+        '{}', '', t, (t AT TIME ZONE 'Europe/Stockholm')::date, t, t,
         %(location)s, %(staff)s, (%(teams)s)[1 + n %% 4], (%(types)s)[1 + n %% 4]
     FROM generate_series(1, %(moments)s) AS n,
         LATERAL (SELECT now() - interval '365 days' * n / %(moments)s) AS at(t);
