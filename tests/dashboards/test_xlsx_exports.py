@@ -36,11 +36,11 @@ def table(sheet) -> list[dict]:
 
 
 def test_moments_xlsx_has_typed_cells(manager, agent, org):
-    moment = add_moment(agent, org["desk"], duration_seconds=95, resolved=True,
+    moment = add_moment(agent, org["desk"], resolved=True,
                         answer={"csat": 4, "nps": 9})  # fmt: skip
     book = download(manager, "export_moments_xlsx")
     row = table(book["Moments"])[0]
-    assert row["Duration (s)"].value == 95 and row["Duration (s)"].data_type == "n"
+    assert row["Staff's view (1–5)"].value == 4 and row["Staff's view (1–5)"].data_type == "n"
     assert row["CSAT (1–5)"].value == 4
     resolved = row["Resolved on the spot"]
     assert resolved.value is True and resolved.data_type == "b"
