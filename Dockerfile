@@ -25,6 +25,4 @@ RUN mkdir -p staticfiles data \
 
 USER moments
 EXPOSE 8000
-# Threads (gthread): a long streamed export keeps a thread busy, not the worker's heartbeat,
-# so gunicorn's 30 s timeout does not cut a year's export short.
-CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--threads", "4"]
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]
