@@ -13,7 +13,14 @@ from django.utils.text import slugify
 # people_admin, sign_in_admin and undo_admin register people, failed sign-ins and undone
 # moments on the site.
 from . import audit, people_admin, sign_in_admin, undo_admin  # noqa: F401
-from .admin_site import AdminRoleOnly, ConfigAdmin, RefusesMalformedLookups, admin_url, site
+from .admin_site import (
+    AdminRoleOnly,
+    ConfigAdmin,
+    ReadOnly,
+    RefusesMalformedLookups,
+    admin_url,
+    site,
+)
 from .models import (
     AuditEntry,
     Channel,
@@ -334,7 +341,7 @@ class TeamAdmin(ConfigAdmin):
 
 
 @admin.register(AuditEntry, site=site)
-class AuditEntryAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     """Every configuration change, read-only: the trail cannot be edited or pruned here."""
 
     list_display = ["at", "actor", "action", "what", "object_link", "summary"]
@@ -344,15 +351,6 @@ class AuditEntryAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     date_hierarchy = "at"
     fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "change_table"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="What")
     def what(self, entry):

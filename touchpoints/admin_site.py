@@ -97,6 +97,20 @@ def _rank(order: list[str], name: str) -> int:
 site = MomentsAdminSite(name="admin")
 
 
+class ReadOnly:
+    """A record to read, never to add, change or delete (the audit trail, undone moments).
+    First among the bases: it overrides what the role would otherwise allow."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AdminRoleOnly:
     """The role decides, not Django's model permissions: giving someone the admin role is
     all it takes to let them configure, and taking it away is all it takes to stop them."""

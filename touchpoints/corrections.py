@@ -10,16 +10,7 @@ from .dirty_days import mark_days_dirty
 from .models import Moment, MomentCorrection, User
 
 CORRECTION_WINDOW = timedelta(minutes=15)
-CORRECTED_FIELDS = [
-    "touchpoint_type_id",
-    "channel",
-    "outcome",
-    "resolved_on_spot",
-    "note",
-    "extra",
-    "customer_ref_hash",
-    "occurred_at",
-]
+CORRECTED_FIELDS = [*Moment.TOLD_FIELDS, "occurred_at"]
 
 
 class CorrectionRefused(Exception):

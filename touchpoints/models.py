@@ -220,6 +220,18 @@ class Outcome(models.IntegerChoices):
 
 
 class Moment(models.Model):
+    # What the person tells about a moment, besides its time: a resend repeats these exactly,
+    # and a correction may change them (touchpoints/moments.py, touchpoints/corrections.py).
+    TOLD_FIELDS = [
+        "touchpoint_type_id",
+        "channel",
+        "outcome",
+        "resolved_on_spot",
+        "note",
+        "extra",
+        "customer_ref_hash",
+    ]
+
     # Made on the tablet, so that a resent request is recognised as the same moment.
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     staff = models.ForeignKey(User, on_delete=models.PROTECT, related_name="moments")

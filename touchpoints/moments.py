@@ -59,25 +59,13 @@ def record_moment(
     return existing, False
 
 
-# What the tablet sends for a moment: a resend carries the same values.
-SENT_FIELDS = [
-    "touchpoint_type_id",
-    "channel",
-    "outcome",
-    "resolved_on_spot",
-    "note",
-    "extra",
-    "customer_ref_hash",
-]
-
-
 def is_resend(stored: Moment, sent: Moment, timed_by_tablet: bool = True) -> bool:
     """Whether `sent` is the moment `stored` as first sent (a later correction does not count).
 
     The time is compared to the second, and only when the tablet stamped it: a post without
     it got the server's clock, which differs on every repeat.
     """
-    fields = SENT_FIELDS + (["occurred_at"] if timed_by_tablet else [])
+    fields = Moment.TOLD_FIELDS + (["occurred_at"] if timed_by_tablet else [])
 
     def content(values: dict) -> dict:
         return {name: _to_the_second(values[name]) for name in fields}

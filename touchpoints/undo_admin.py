@@ -3,12 +3,12 @@ says who took which moment back, and when."""
 
 from django.contrib import admin
 
-from .admin_site import AdminRoleOnly, RefusesMalformedLookups, site
+from .admin_site import AdminRoleOnly, ReadOnly, RefusesMalformedLookups, site
 from .models import UndoRecord
 
 
 @admin.register(UndoRecord, site=site)
-class UndoRecordAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
+class UndoRecordAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     list_display = ["undone_at", "undone_by", "location", "local_date", "moment_uuid"]
     list_filter = ["location", "local_date"]
     list_select_related = ["undone_by", "location"]
@@ -24,12 +24,3 @@ class UndoRecordAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
         "moment",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
