@@ -88,7 +88,7 @@ def test_a_page_while_the_database_is_down_says_to_try_again_shortly(tablet, pag
     assert "Back in a moment" in response.text
 
 
-def test_the_public_page_while_the_database_is_down_says_to_try_again_shortly(db):
+def test_the_public_page_while_the_database_is_down_says_to_try_again_shortly(postgres, db):
     with database_down():
         # Shaped like a real token, so that it reaches the lookup (a malformed one never does).
         response = Client(raise_request_exception=False).get("/r/AbCdEfGhIjKlMnOpQrStUvWx/")

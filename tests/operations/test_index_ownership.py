@@ -54,7 +54,7 @@ def test_models_and_migrations_agree(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_upgraded_database_has_one_copy_of_each_index_under_its_new_name():
+def test_an_upgraded_database_has_one_copy_of_each_index_under_its_new_name(postgres):
     try:
         # Back before the move: the indexes stand under the names dashboards' SQL gave them,
         # which is what a database made before the upgrade holds.
