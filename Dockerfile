@@ -25,4 +25,6 @@ RUN mkdir -p staticfiles data \
 
 USER moments
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]
+# A hub's year as CSV streams for about 2 minutes and as XLSX is built for about 12
+# (docs/performance.md): a sync worker must not be reaped at gunicorn's default 30 s.
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--timeout", "900"]
