@@ -78,17 +78,17 @@ def set_up(tablets: int) -> dict:
     return {"type": touchpoint_type.pk, "team": team.pk, "location": location}
 
 
-def start_gunicorn(workers: int) -> tuple[subprocess.Popen, int]:
+def start_gunicorn(workers: int, **env: str) -> tuple[subprocess.Popen, int]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [
-        str(ROOT / ".venv/bin/gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"),  # the venv this runs under
         *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
         *("--chdir", str(ROOT), "--pythonpath", str(ROOT / "bench"), "--log-level", "warning"),
         "config.wsgi",
     ]
-    server = subprocess.Popen(command, env={**os.environ})
+    server = subprocess.Popen(command, env={**os.environ, **env})
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

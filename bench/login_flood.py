@@ -24,8 +24,6 @@ import multiprocessing
 import os
 import random
 import re
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -36,7 +34,13 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from log_save import Tablet, percentile, run_phase, set_up  # noqa: E402  (sets settings)
+from log_save import (  # noqa: E402  (sets settings)
+    Tablet,
+    percentile,
+    run_phase,
+    set_up,
+    start_gunicorn,
+)
 
 VICTIM = "bench-victim"
 
@@ -55,28 +59,6 @@ def add_victim() -> None:
         victim.set_password("the-victims-real-password")
         victim.save()
     forget_victims_failures()
-
-
-def start_gunicorn(workers: int) -> tuple[subprocess.Popen, int]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        *("--workers", str(workers), "--bind", f"127.0.0.1:{port}"),
-        *("--chdir", str(ROOT), "--pythonpath", str(ROOT / "bench"), "--log-level", "warning"),
-        "config.wsgi",
-    ]
-    # One trusted proxy: the flood's X-Forwarded-For is believed, as behind a load balancer.
-    server = subprocess.Popen(command, env={**os.environ, "FEEDBACK_TRUSTED_PROXIES": "1"})
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server, port
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 class Guesser:
@@ -179,7 +161,8 @@ def main() -> None:
         raise SystemExit("Set REDIS_URL: the real save queues its roll-up there.")
     fixture = set_up(args.tablets)
     add_victim()
-    server, port = start_gunicorn(args.workers)
+    # One trusted proxy: the flood's X-Forwarded-For is believed, as behind a load balancer.
+    server, port = start_gunicorn(args.workers, FEEDBACK_TRUSTED_PROXIES="1")
     alone: list[float] = []
     flooded: list[float] = []
     failed = {"alone": 0, "flood": 0}

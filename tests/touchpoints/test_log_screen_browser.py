@@ -254,15 +254,21 @@ def test_moments_logged_in_quick_succession_are_all_sent_promptly(tablet, agent,
     wait_until(lambda: Moment.objects.count() == 3, seconds=8)
 
 
-@pytest.mark.parametrize("viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
-def test_every_target_on_the_log_screen_is_at_least_44_px(
-    chromium, live_server, agent, org, viewport
-):
+def log_screen_at(chromium, live_server, user, viewport: tuple[int, int]):
+    """A tablet of the given size, signed in on the log screen: (its context, its page)."""
     width, height = viewport
     settings = {**TABLET, "viewport": {"width": width, "height": height}}
     context = chromium.new_context(base_url=live_server.url, **settings)
     page = context.new_page()
-    open_log_screen(page, agent.username)
+    open_log_screen(page, user.username)
+    return context, page
+
+
+@pytest.mark.parametrize("viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"])
+def test_every_target_on_the_log_screen_is_at_least_44_px(
+    chromium, live_server, agent, org, viewport
+):
+    context, page = log_screen_at(chromium, live_server, agent, viewport)
     small = page.evaluate(
         """() => Array.from(document.querySelectorAll(
             'main a, main button, .tile, .face, .chip, .toggle, summary, main input[type=search]'))
@@ -318,11 +324,7 @@ def save_buttons_in_view(page) -> list[str]:
 def test_both_save_buttons_are_in_view_and_one_tap_saves_the_choice(
     chromium, live_server, agent, org, viewport
 ):
-    width, height = viewport
-    settings = {**TABLET, "viewport": {"width": width, "height": height}}
-    context = chromium.new_context(base_url=live_server.url, **settings)
-    page = context.new_page()
-    open_log_screen(page, agent.username)
+    context, page = log_screen_at(chromium, live_server, agent, viewport)
     assert page.evaluate("() => window.scrollY") == 0
     assert save_buttons_in_view(page) == ["✓ Resolved", "Not yet"]
 
