@@ -211,7 +211,12 @@ def _create_people(teams: list[Team]) -> dict[Team, list[User]]:
     admin.groups.add(groups[Role.ADMIN])
     for username, (first, last, codes) in MANAGERS.items():
         manager = User.objects.create(
-            username=username, password=password, first_name=first, last_name=last
+            username=username,
+            password=password,
+            first_name=first,
+            last_name=last,
+            # example.com never delivers: the digest and need emails can be tried safely.
+            email=f"{username}@example.com",
         )
         manager.groups.add(groups[Role.MANAGER])
         manager.managed_locations.set(Location.objects.filter(code__in=codes))
