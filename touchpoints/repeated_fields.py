@@ -27,6 +27,4 @@ class OneValueEach:
 
 def _takes_many(field: forms.Field) -> bool:
     many = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
-    return isinstance(field, many) or getattr(
-        field.widget, "allow_multiple_selected", False
-    )
+    return isinstance(field, many) or getattr(field.widget, "allow_multiple_selected", False)
