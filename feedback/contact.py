@@ -1,0 +1,110 @@
+"""A way to reach the customer after a low answer, given by consent.
+
+The thank-you page after an answer that opened a recovery offers a second, optional form:
+a phone number or an email address, and a consent sentence to tick. Only whoever sent the
+answer can use it: the form carries an offer key, signed and dated, that exists only in
+the response to that POST. Someone who holds the link (a QR code seen over a shoulder)
+gets "we already have your answer" and no key; a key works for OFFER_MINUTES, while the
+recovery is open, and once: details already given are never replaced.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils.translation import get_language, ngettext
+
+from .models import FeedbackSettings, Invitation, Recovery, RecoveryContact
+
+OFFER_MINUTES = 60
+# Change it whenever the consent sentence's meaning changes; each row keeps the one it had.
+CONSENT_VERSION = "2026-12"
+_SIGNER_SALT = "feedback.contact-offer"
+
+# "(0)" is the national trunk prefix written after a country code ("+46 (0)70 …"): dialled
+# from abroad it is left out. The rest is punctuation people type between digit groups.
+_TRUNK_ZERO = "(0)"
+_PUNCTUATION = re.compile(r"[\s\-().]")
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+
+
+def normalise_phone(typed: str) -> str | None:
+    """`typed` as E.164 ("+46701234567"), or None when it cannot be one.
+
+    Spaces, dashes, dots and parentheses go; a leading 00 (the international prefix) becomes
+    "+". A number without its country code is refused rather than guessed.
+    """
+    number = _PUNCTUATION.sub("", typed.strip().replace(_TRUNK_ZERO, ""))
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    return number if _E164.fullmatch(number) else None
+
+
+def consent_sentence() -> str:
+    """What the customer agrees to, in the active language, with today's erasure period."""
+    days = FeedbackSettings.current().contact_kept_days
+    return ngettext(
+        "I agree that the team may use these details to contact me about this answer. "
+        "They are used for nothing else and deleted %(days)d day after the matter is closed.",
+        "I agree that the team may use these details to contact me about this answer. "
+        "They are used for nothing else and deleted %(days)d days after the matter is closed.",
+        days,
+    ) % {"days": days}
+
+
+def offer_key(invitation: Invitation) -> str:
+    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(invitation.token)
+
+
+class OfferRefused(Exception):
+    """The key is forged, for another link, too old, or the recovery is already closed."""
+
+
+@dataclass
+class Offer:
+    recovery: Recovery
+    already_given: bool
+
+
+def offer_for(invitation: Invitation, key: str) -> Offer:
+    """The open recovery that `key` lets its holder leave a contact on."""
+    signer = signing.TimestampSigner(salt=_SIGNER_SALT)
+    try:
+        token = signer.unsign(key, max_age=OFFER_MINUTES * 60)
+    except signing.BadSignature as refusal:  # SignatureExpired is one too
+        raise OfferRefused from refusal
+    recovery = Recovery.objects.filter(answer__invitation=invitation).first()
+    if token != invitation.token or recovery is None or recovery.closed_at is not None:
+        raise OfferRefused
+    given = RecoveryContact.objects.filter(recovery=recovery).exists()
+    return Offer(recovery, already_given=given)
+
+
+def leave_contact(recovery: Recovery, *, phone: str, email: str) -> RecoveryContact | None:
+    """Keep the customer's details with the consent they gave; None if some were given
+    already (a double tap), which are kept as they are."""
+    try:
+        with transaction.atomic():
+            return RecoveryContact.objects.create(
+                recovery=recovery,
+                phone=phone,
+                email=email,
+                consent_text=consent_sentence(),
+                consent_version=CONSENT_VERSION,
+                language=get_language() or "",
+            )
+    except IntegrityError:
+        return None
+
+
+def contact_for(recovery_id: int) -> RecoveryContact | None:
+    return RecoveryContact.objects.filter(recovery_id=recovery_id).first()
+
+
+def contact_of(recovery: Recovery) -> RecoveryContact | None:
+    """The recovery's contact through its cache (see `panel_context`'s prefetch)."""
+    try:
+        return recovery.contact
+    except RecoveryContact.DoesNotExist:
+        return None
