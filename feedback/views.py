@@ -15,7 +15,6 @@ from touchpoints.views import wants_json
 
 from . import handover as lock
 from . import rate_limits
-from .contact import contact_for
 from .answering import (
     PageState,
     answer_invitation,
@@ -23,6 +22,7 @@ from .answering import (
     invitation_at,
     language_choices,
 )
+from .contact import contact_for
 from .forms import RecoveryCloseForm
 from .invitations import invitation_for, public_url, qr_svg
 from .models import Invitation, Recovery
