@@ -20,7 +20,7 @@ from .models import FeedbackSettings, Invitation, Recovery, RecoveryContact
 OFFER_MINUTES = 60
 # Change it whenever the consent sentence's meaning changes; each row keeps the one it had.
 CONSENT_VERSION = "2026-12"
-_SIGNER_SALT = "feedback.contact-offer"
+SIGNER_SALT = "feedback.contact-offer"
 
 # "(0)" is the national trunk prefix written after a country code ("+46 (0)70 …"): dialled
 # from abroad it is left out. The rest is punctuation people type between digit groups.
@@ -54,7 +54,7 @@ def consent_sentence() -> str:
 
 
 def offer_key(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(invitation.token)
+    return signing.TimestampSigner(salt=SIGNER_SALT).sign(invitation.token)
 
 
 class OfferRefused(Exception):
@@ -69,7 +69,7 @@ class Offer:
 
 def offer_for(invitation: Invitation, key: str) -> Offer:
     """The open recovery that `key` lets its holder leave a contact on."""
-    signer = signing.TimestampSigner(salt=_SIGNER_SALT)
+    signer = signing.TimestampSigner(salt=SIGNER_SALT)
     try:
         token = signer.unsign(key, max_age=OFFER_MINUTES * 60)
     except signing.BadSignature as refusal:  # SignatureExpired is one too
