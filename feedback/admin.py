@@ -35,7 +35,8 @@ class FeedbackSettingsForm(forms.ModelForm):
         min_value=1,
         max_value=365,
         help_text="Days after the recovery closes; then they are erased, within the hour. "
-        "Customers are told this period when they give their details.",
+        "Customers are told this period when they give their details: a shorter one applies "
+        "to every contact kept, a longer one only to details given from now on.",
     )
     languages = forms.MultipleChoiceField(
         label="Languages offered to customers",

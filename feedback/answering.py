@@ -106,11 +106,11 @@ def answer_invitation(
     return PageState("open", context), 422 if form.errors else 200
 
 
-def _thanks(answer: Answer, offers_contact: bool, form: ContactForm | None = None) -> dict:
+def _thanks(answer: Answer, offers_contact: bool) -> dict:
     context = {"answer": answer}
     if offers_contact and hasattr(answer, "recovery"):
-        key = contact.offer_key(answer.invitation)
-        context["contact_form"] = form or ContactForm(initial={"contact_key": key})
+        offer = contact.new_offer(answer.invitation)
+        context["contact_form"] = ContactForm(initial={"contact_key": offer.key}, offer=offer)
     return context
 
 
@@ -122,11 +122,8 @@ def _take_contact(request: HttpRequest, invitation: Invitation) -> tuple[PageSta
         return PageState("contact_closed"), 410
     if offer.already_given:
         return PageState("contact_saved"), 200
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, offer=offer)
     if not form.is_valid():
-        answer = offer.recovery.answer
-        return PageState("thanks", _thanks(answer, True, form)), 422
-    contact.leave_contact(
-        offer.recovery, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"]
-    )
+        return PageState("thanks", {"answer": offer.recovery.answer, "contact_form": form}), 422
+    contact.leave_contact(offer, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"])
     return PageState("contact_saved"), 200

@@ -41,9 +41,8 @@ def normalise_phone(typed: str) -> str | None:
     return number if _E164.fullmatch(number) else None
 
 
-def consent_sentence() -> str:
-    """What the customer agrees to, in the active language, with today's erasure period."""
-    days = FeedbackSettings.current().contact_kept_days
+def consent_sentence(days: int) -> str:
+    """What the customer agrees to, in the active language."""
     return ngettext(
         "I agree that the team may use these details to contact me about this answer. "
         "They are used for nothing else and deleted %(days)d day after the matter is closed.",
@@ -53,46 +52,55 @@ def consent_sentence() -> str:
     ) % {"days": days}
 
 
-def offer_key(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=SIGNER_SALT).sign(invitation.token)
-
-
 class OfferRefused(Exception):
     """The key is forged, for another link, too old, or the recovery is already closed."""
 
 
 @dataclass
 class Offer:
-    recovery: Recovery
-    already_given: bool
+    """What the customer may accept: the recovery, and the erasure period they were told."""
+
+    key: str
+    kept_days: int
+    recovery: Recovery | None = None
+    already_given: bool = False
+
+
+def new_offer(invitation: Invitation) -> Offer:
+    """The offer on the thank-you page. Its key carries the period the consent sentence
+    names, so that what is kept is what the customer read, whatever an admin changes after."""
+    days = FeedbackSettings.current().contact_kept_days
+    key = signing.TimestampSigner(salt=SIGNER_SALT).sign(f"{invitation.token}/{days}")
+    return Offer(key, days)
 
 
 def offer_for(invitation: Invitation, key: str) -> Offer:
-    """The open recovery that `key` lets its holder leave a contact on."""
+    """The offer that `key` made on `invitation`'s thank-you page, while it stands."""
     signer = signing.TimestampSigner(salt=SIGNER_SALT)
     try:
-        token = signer.unsign(key, max_age=OFFER_MINUTES * 60)
+        token, _, days = signer.unsign(key, max_age=OFFER_MINUTES * 60).partition("/")
     except signing.BadSignature as refusal:  # SignatureExpired is one too
         raise OfferRefused from refusal
     recovery = Recovery.objects.filter(answer__invitation=invitation).first()
     if token != invitation.token or recovery is None or recovery.closed_at is not None:
         raise OfferRefused
     given = RecoveryContact.objects.filter(recovery=recovery).exists()
-    return Offer(recovery, already_given=given)
+    return Offer(key, int(days), recovery, already_given=given)
 
 
-def leave_contact(recovery: Recovery, *, phone: str, email: str) -> RecoveryContact | None:
+def leave_contact(offer: Offer, *, phone: str, email: str) -> RecoveryContact | None:
     """Keep the customer's details with the consent they gave; None if some were given
     already (a double tap), which are kept as they are."""
     try:
         with transaction.atomic():
             return RecoveryContact.objects.create(
-                recovery=recovery,
+                recovery=offer.recovery,
                 phone=phone,
                 email=email,
-                consent_text=consent_sentence(),
+                consent_text=consent_sentence(offer.kept_days),
                 consent_version=CONSENT_VERSION,
                 language=get_language() or "",
+                kept_days=offer.kept_days,
             )
     except IntegrityError:
         return None

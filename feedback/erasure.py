@@ -1,8 +1,9 @@
 """Erasing customers' contact details once their recovery no longer needs them.
 
-A contact is kept `FeedbackSettings.contact_kept_days` after its recovery ends, long
-enough to answer "you called me about…", then deleted outright (no soft delete, no copy
-kept). Beat runs `erase_contacts` every hour (config/settings.py, docs/security.md).
+A contact is kept for the period its consent sentence named, or the admins' current
+`FeedbackSettings.contact_kept_days` when that is shorter, counted from the end of its
+recovery, then deleted outright (no soft delete, no copy kept). Beat runs
+`erase_contacts` every hour (config/settings.py, docs/security.md).
 """
 
 from datetime import datetime, timedelta
@@ -24,7 +25,13 @@ def ended_before(cutoff: datetime) -> Q:
 
 def erase_contacts(now: datetime | None = None) -> int:
     """Delete every contact kept past its time; returns how many went."""
-    kept = timedelta(days=FeedbackSettings.current().contact_kept_days)
-    cutoff = (now or timezone.now()) - kept
-    erased, _ = RecoveryContact.objects.filter(ended_before(cutoff)).delete()
+    now = now or timezone.now()
+    current = FeedbackSettings.current().contact_kept_days
+    erased = 0
+    # One delete per period promised: there are as many as times an admin changed it.
+    promised = RecoveryContact.objects.values_list("kept_days", flat=True).distinct()
+    for days in list(promised):
+        cutoff = now - timedelta(days=min(days, current))
+        due = RecoveryContact.objects.filter(ended_before(cutoff), kept_days=days)
+        erased += due.delete()[0]
     return erased

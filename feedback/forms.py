@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touchpoints.repeated_fields import OneValueEach
 
-from .contact import consent_sentence, normalise_phone
+from .contact import Offer, consent_sentence, normalise_phone
 from .models import Answer, Recovery, RecoveryContact
 
 # Read out by screen readers; on screen each face is a drawing with its number.
@@ -112,10 +112,10 @@ class ContactForm(OneAnswerEach, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer: Offer, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read when the form is drawn, so it names today's erasure period in today's language.
-        self.fields["consent"].label = consent_sentence()
+        # Made when the form is drawn, in the customer's language, with the offer's period.
+        self.fields["consent"].label = consent_sentence(offer.kept_days)
 
     def clean_phone(self) -> str:
         typed = self.cleaned_data["phone"]

@@ -204,7 +204,7 @@ class RecoveryContact(models.Model):
     A row of its own so that nothing that reads recoveries (roll-ups, exports, the
     dashboard) carries it by accident. Shown only on the team's recovery card; never
     exported, never on a public page, never in the configuration site or its audit trail;
-    erased `contact_kept_days` after the recovery ends (feedback/erasure.py).
+    erased a set time after the recovery ends (feedback/erasure.py).
     """
 
     recovery = models.OneToOneField(Recovery, on_delete=models.CASCADE, related_name="contact")
@@ -215,6 +215,9 @@ class RecoveryContact(models.Model):
     consent_version = models.CharField(max_length=16)
     language = models.CharField(max_length=8)
     consented_at = models.DateTimeField(auto_now_add=True)
+    # The period the sentence named: an admin may shorten it for everyone, never lengthen it
+    # for details given under a shorter promise.
+    kept_days = models.PositiveSmallIntegerField()
 
     class Meta:
         constraints = [

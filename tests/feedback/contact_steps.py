@@ -19,10 +19,11 @@ def offered_key(response) -> str | None:
     return found.group(1) if found else None
 
 
-def send_contact(client, invitation: Invitation, key: str, consent=True, **fields):
+def send_contact(client, invitation: Invitation, key: str, ticked=True, **fields):
+    """The contact form sent; `ticked` ticks the consent box unless `fields` say otherwise."""
     data = {"contact_key": key, **fields}
-    if consent:
-        data["consent"] = "on"
+    if ticked:
+        data.setdefault("consent", "on")
     return client.post(reverse("feedback:answer", args=[invitation.token]), data)
 
 

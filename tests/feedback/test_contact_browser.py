@@ -3,7 +3,7 @@
 import pytest
 
 from feedback.models import RecoveryContact
-from tests.conftest import log_in, screenshot
+from tests.conftest import log_in, screenshot, serious_accessibility_violations
 from tests.feedback.contact_steps import answer_and_leave_contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,6 +23,7 @@ def test_a_customer_leaves_a_phone_number_after_a_low_answer(phone, invitation):
     consent = phone.locator("label.consent")
     assert big_enough(number.bounding_box()) and big_enough(consent.bounding_box())
     consent.tap()
+    assert serious_accessibility_violations(phone) == []
     screenshot(phone, "customer-contact-offer", full_page=True)
     phone.get_by_role("button", name="Please contact me").tap()
     phone.get_by_text("Enter the number with its country code").wait_for()

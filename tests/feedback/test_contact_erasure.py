@@ -54,12 +54,25 @@ def test_a_later_run_erases_what_has_come_due_since(client, agent, org):
     assert kept_phones() == set()
 
 
-def test_the_window_is_the_admins_setting(client, agent, org):
-    FeedbackSettings.objects.update_or_create(pk=1, defaults={"contact_kept_days": 7})
+def set_kept_days(days: int) -> None:
+    FeedbackSettings.objects.update_or_create(pk=1, defaults={"contact_kept_days": days})
+
+
+def test_a_shorter_period_set_by_an_admin_applies_to_every_contact(client, agent, org):
     closed_days_ago(client, agent, org, 8, "+46700000008")
     closed_days_ago(client, agent, org, 6, "+46700000006")
+    set_kept_days(7)
     erase_contacts()
     assert kept_phones() == {"+46700000006"}
+
+
+def test_a_longer_period_never_keeps_details_past_what_the_customer_was_told(client, agent, org):
+    set_kept_days(7)
+    closed_days_ago(client, agent, org, 8, "+46700000008")
+    set_kept_days(60)
+    closed_days_ago(client, agent, org, 40, "+46700000040")
+    erase_contacts()
+    assert kept_phones() == {"+46700000040"}
 
 
 def test_erasing_keeps_the_answer_and_the_recovery(client, agent, org):

@@ -119,6 +119,8 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         for route in routes():
             if UNFILLED & set(route.params):
                 continue
+            missing = set(route.params) - set(real)
+            assert not missing, f"{route.name}: give this sweep a real value for {missing}"
             path = route.path(real)
             for headers in ({}, {"HTTP_ACCEPT": "application/json"}):
                 if traces_in(body(visitor.get(path, **headers))):

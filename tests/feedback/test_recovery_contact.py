@@ -56,6 +56,15 @@ def test_details_given_with_consent_reach_the_recovery(client, invitation):
     assert kept.language == "en"
 
 
+def test_what_is_kept_is_the_period_the_customer_read(client, invitation):
+    thanks = answer(client, invitation, csat=1)
+    FeedbackSettings.objects.filter(pk=1).update(contact_kept_days=90)  # changed meanwhile
+    send_contact(client, invitation, offered_key(thanks), email="eva@example.com")
+    kept = RecoveryContact.objects.get()
+    assert kept.kept_days == 30
+    assert "deleted 30 days after" in kept.consent_text
+
+
 def test_a_swedish_customer_reads_and_agrees_to_the_sentence_in_swedish(client, invitation):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv-SE,sv;q=0.9"
     thanks = answer(client, invitation, csat=1)
@@ -70,7 +79,7 @@ def test_a_swedish_customer_reads_and_agrees_to_the_sentence_in_swedish(client, 
 def test_without_consent_nothing_is_kept_and_the_customer_is_told(client, invitation):
     thanks = answer(client, invitation, csat=1)
     response = send_contact(
-        client, invitation, offered_key(thanks), consent=False, phone="+4670123456"
+        client, invitation, offered_key(thanks), ticked=False, phone="+4670123456"
     )
     assert response.status_code == 422
     assert "Tick the box to let us contact you. Without it we keep no details." in response.text
@@ -177,7 +186,7 @@ class SignedLongAgo(signing.TimestampSigner):
 
 def test_the_offer_ends_after_its_time(client, invitation):
     answer(client, invitation, csat=1)
-    old_key = SignedLongAgo(salt=contact.SIGNER_SALT).sign(invitation.token)
+    old_key = SignedLongAgo(salt=contact.SIGNER_SALT).sign(f"{invitation.token}/30")
     response = send_contact(client, invitation, old_key, phone="+46701234567")
     assert response.status_code == 410
     assert "This page has been open too long" in response.text
@@ -194,7 +203,7 @@ def test_no_details_are_taken_once_the_team_closed_the_recovery(client, invitati
 
 def test_a_contact_post_on_a_high_answer_is_refused(client, invitation):
     answer(client, invitation, csat=5)
-    forged = signing.TimestampSigner(salt=contact.SIGNER_SALT).sign(invitation.token)
+    forged = signing.TimestampSigner(salt=contact.SIGNER_SALT).sign(f"{invitation.token}/30")
     response = send_contact(client, invitation, forged, phone="+46701234567")
     assert response.status_code == 410
     assert not RecoveryContact.objects.exists()
@@ -207,3 +216,32 @@ def test_the_tablet_hand_over_does_not_ask_for_details(client, agent, moment):
     response = client.post(reverse("feedback:handover"), {"csat": 1})
     assert "Please hand the tablet back." in response.text
     assert offered_key(response) is None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"phone": "x" * 5000},
+        {"email": "<script>alert(1)</script>@example.com"},
+        {"phone": "' OR 1=1 --", "email": "' OR 1=1 --@example.com"},
+        {"phone": ["+46701234567", "+46709999999"]},
+        {"consent": ["on", "off"], "phone": "+46701234567"},
+    ],
+)
+def test_junk_in_the_contact_form_is_a_message_never_a_crash(client, invitation, fields):
+    thanks = answer(client, invitation, csat=1)
+    response = send_contact(client, invitation, offered_key(thanks), **fields)
+    assert response.status_code == 422
+    assert 'class="error" role="alert"' in response.text
+    assert "<script>alert" not in response.text
+    assert not RecoveryContact.objects.exists()
+
+
+def test_a_key_sent_twice_with_different_values_is_refused_with_a_message(client, invitation):
+    key = offered_key(answer(client, invitation, csat=1))
+    url = reverse("feedback:answer", args=[invitation.token])
+    data = {"contact_key": [key + "x", key], "phone": "+46701234567", "consent": "on"}
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "Choose one answer only." in response.text
+    assert not RecoveryContact.objects.exists()
