@@ -324,6 +324,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.send_need_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # Customers' contact details, a set time after their recovery ends (docs/security.md).
+    "erase-customer-contacts": {
+        "task": "feedback.erase_contacts",
+        "schedule": crontab(minute=40),
+    },
 }
 
 # Mail (the managers' morning digest): printed to the console unless EMAIL_HOST is set.

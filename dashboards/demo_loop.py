@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from feedback.forms import possible_actions
 from feedback.models import Answer, FeedbackSettings, Recovery
 from touchpoints.models import Need, Team, User
 
@@ -97,9 +98,10 @@ def _create_recoveries(rng: random.Random, staff: dict[Team, list[User]]) -> Non
 def _close(rng, recovery: Recovery, by: User, answered_at: datetime, delay: timedelta) -> None:
     closed_at = answered_at + delay
     recovery.taken_by, recovery.taken_at = by, answered_at + delay / 3
-    recovery.action = rng.choice(list(Recovery.Action)).value
+    # Demo customers leave no contact, so no calling back: only what is possible without.
+    recovery.action = rng.choice([value for value, _label in possible_actions(None)])
     recovery.result = rng.choices(list(Recovery.Result), weights=[6, 3, 1])[0].value
-    recovery.note = "Called the customer and sorted it out."
+    recovery.note = "Put it right with the customer on the spot."
     recovery.closed_at = closed_at
     recovery.seconds_to_recover = int(delay.total_seconds())
 

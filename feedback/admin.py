@@ -30,6 +30,14 @@ class FeedbackSettingsForm(forms.ModelForm):
         max_value=90,
         help_text="Days from the moment; after that the link says it has expired.",
     )
+    contact_kept_days = forms.IntegerField(
+        label="Customers' contact details are kept for",
+        min_value=1,
+        max_value=365,
+        help_text="Days after the recovery closes; then they are erased, within the hour. "
+        "Customers are told this period when they give their details: a shorter one applies "
+        "to every contact kept, a longer one only to details given from now on.",
+    )
     languages = forms.MultipleChoiceField(
         label="Languages offered to customers",
         choices=settings.LANGUAGES,
@@ -39,7 +47,13 @@ class FeedbackSettingsForm(forms.ModelForm):
 
     class Meta:
         model = FeedbackSettings
-        fields = ["low_csat_at_most", "low_nps_at_most", "invitation_expiry_days", "languages"]
+        fields = [
+            "low_csat_at_most",
+            "low_nps_at_most",
+            "contact_kept_days",
+            "invitation_expiry_days",
+            "languages",
+        ]
 
 
 @admin.register(FeedbackSettings, site=site)
@@ -50,7 +64,7 @@ class FeedbackSettingsAdmin(ConfigAdmin):
     archive_field = None
     actions = []
     fieldsets = [
-        ("Recovery", {"fields": ["low_csat_at_most", "low_nps_at_most"]}),
+        ("Recovery", {"fields": ["low_csat_at_most", "low_nps_at_most", "contact_kept_days"]}),
         ("Invitations", {"fields": ["invitation_expiry_days", "languages"]}),
     ]
 

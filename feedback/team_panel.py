@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from touchpoints.models import User
 
+from .contact import contact_of
 from .forms import RecoveryCloseForm
 from .models import Recovery
 from .recognition import praise_for, praise_for_team
@@ -28,11 +30,14 @@ def recently_closed(user: User) -> list[Recovery]:
 def panel_context(user: User, failed_form: tuple[int, RecoveryCloseForm] | None = None) -> dict:
     """Each open recovery with its close form; a form that failed keeps what was typed."""
     recoveries = list(open_for_team(user.team))
+    # One query for every card's contact; each card's actions depend on it.
+    prefetch_related_objects(recoveries, "contact")
     for recovery in recoveries:
         if failed_form and failed_form[0] == recovery.pk:
             recovery.close_form = failed_form[1]
         else:
-            recovery.close_form = RecoveryCloseForm(prefix=f"r{recovery.pk}")
+            contact = contact_of(recovery)
+            recovery.close_form = RecoveryCloseForm(prefix=f"r{recovery.pk}", contact=contact)
     return {
         "recoveries": recoveries,
         "my_praise": praise_for(user),

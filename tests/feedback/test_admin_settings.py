@@ -17,6 +17,7 @@ def form(**overrides) -> dict:
         "low_nps_at_most": "6",
         "invitation_expiry_days": "7",
         "languages": ["en", "sv"],
+        "contact_kept_days": "30",
     }
     data.update(overrides)
     return data
@@ -82,3 +83,10 @@ def test_a_longer_expiry_applies_to_the_next_invitation(client, role_admin, mome
     invitation = invitation_for(moment)
     days_open = (invitation.expires_at - invitation.created_at).total_seconds() / 86400
     assert round(days_open) == 14
+
+
+def test_an_admin_shortens_how_long_contacts_are_kept_and_it_is_recorded(client, role_admin):
+    client.force_login(role_admin)
+    assert client.post(settings_url(), form(contact_kept_days="7")).status_code == 302
+    assert FeedbackSettings.current().contact_kept_days == 7
+    assert AuditEntry.objects.get().changes == {"contact kept days": [30, 7]}
