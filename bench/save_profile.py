@@ -31,9 +31,19 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from log_save import PASSWORD, set_up  # noqa: E402  (sets settings)
 
-# One save's seconds per part; a list per part and per save.
+# One request's seconds per part: wall clock, and this thread's CPU (labels ending "cpu").
 spent: dict[str, float] = defaultdict(float)
 counted: dict[str, int] = defaultdict(int)
+
+
+def clock() -> tuple[float, float]:
+    return time.perf_counter(), time.thread_time()
+
+
+def add(label: str, started: tuple[float, float]) -> None:
+    wall, cpu = clock()
+    spent[label] += wall - started[0]
+    spent[f"{label} cpu"] += cpu - started[1]
 
 
 def timed(owner, name: str, label: str) -> None:
@@ -41,11 +51,11 @@ def timed(owner, name: str, label: str) -> None:
     original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started = clock()
         try:
             return original(*args, **kwargs)
         finally:
-            spent[label] += time.perf_counter() - started
+            add(label, started)
             counted[label] += 1
 
     setattr(owner, name, wrapper)
@@ -68,11 +78,11 @@ def time_middleware() -> list[str]:
 
         def factory(get_response):
             def inner(request):
-                started = time.perf_counter()
+                started = clock()
                 try:
                     return get_response(request)
                 finally:
-                    spent[f"inner {name}"] += time.perf_counter() - started
+                    add(f"inner {name}", started)
 
             return TimedMiddleware(found(inner), name)
 
@@ -87,21 +97,21 @@ class TimedMiddleware:
         self.instance, self.name = instance, name
 
     def __call__(self, request):
-        started = time.perf_counter()
+        started = clock()
         try:
             return self.instance(request)
         finally:
-            spent[f"outer {self.name}"] += time.perf_counter() - started
+            add(f"outer {self.name}", started)
 
     def __getattr__(self, hook: str):
         method = getattr(self.instance, hook)  # AttributeError: Django skips the hook
 
         def wrapper(*args, **kwargs):
-            started = time.perf_counter()
+            started = clock()
             try:
                 return method(*args, **kwargs)
             finally:
-                spent[f"hook {self.name}"] += time.perf_counter() - started
+                add(f"hook {self.name}", started)
 
         return wrapper
 
@@ -122,7 +132,7 @@ def time_the_save() -> None:
     timed(sign_in.PersonBackend, "get_user", "person: read")
     timed(touchpoints.forms.MomentForm, "__init__", "form: build")
     timed(touchpoints.forms.MomentForm, "full_clean", "form: validate")
-    timed(loggable_types, "_active_types", "form: types' version (Redis GET)")
+    timed(loggable_types, "_active_types", "form: the chosen type (kept types)")
     timed(touchpoints.views, "record_moment", "save: transaction")
     timed(dirty_days, "mark_days_dirty", "save: dirty-day mark")
     timed(dirty_days, "request_rollup", "save: roll-up request (after commit)")
@@ -135,11 +145,11 @@ def count_statements() -> None:
     from django.db import connection
 
     def record(execute, sql, params, many, context):
-        started = time.perf_counter()
+        started = clock()
         try:
             return execute(sql, params, many, context)
         finally:
-            spent["db: statements through Django"] += time.perf_counter() - started
+            add("db: statements through Django", started)
             counted["db: statements through Django"] += 1
 
     connection.execute_wrappers.append(record)
@@ -265,12 +275,11 @@ def measure(run, saves: int) -> list[dict[str, float]]:
     for _ in range(saves):
         spent.clear()
         counted.clear()
-        started = time.perf_counter()
+        started = clock()
         status = run()
-        total = time.perf_counter() - started
+        add("total", started)
         assert status == 201, status
         record = dict(spent)
-        record["total"] = total
         record.update({f"n {k}": v for k, v in counted.items()})
         records.append(record)
     return records
@@ -285,50 +294,53 @@ def quieter_half(records: list[dict[str, float]]) -> dict[str, float]:
     return {key: sum(r.get(key, 0.0) for r in kept) / len(kept) for key in keys}
 
 
-def middleware_rows(names: list[str], means: dict) -> list[tuple[str, float]]:
-    rows = []
-    for name in names:
-        own = means.get(f"outer {name}", 0) - means.get(f"inner {name}", 0)
-        rows.append((f"middleware: {name}", own + means.get(f"hook {name}", 0)))
+def both(d: dict, key: str) -> tuple[float, float]:
+    return d.get(key, 0.0), d.get(f"{key} cpu", 0.0)
+
+
+def minus(a: tuple[float, float], *others: tuple[float, float]) -> tuple[float, float]:
+    return a[0] - sum(o[0] for o in others), a[1] - sum(o[1] for o in others)
+
+
+def rows_of(names: list[str], d: dict) -> list[tuple[str, tuple[float, float], str]]:
+    """(part, (wall, CPU), how it was measured) for one kind of request."""
+    hooks = [both(d, f"hook {name}") for name in names]
+    rows = [("whole request", both(d, "total"), "WSGIHandler(environ), as gunicorn calls it")]
+    rows.append(
+        (
+            "Django's handler outside the middleware",
+            minus(both(d, "total"), both(d, f"outer {names[0]}")),
+            "request object, signals (connection check), response",
+        )
+    )
+    for name, hook in zip(names, hooks, strict=True):
+        own = minus(both(d, f"outer {name}"), both(d, f"inner {name}"))
+        rows.append((f"middleware {name}", (own[0] + hook[0], own[1] + hook[1]), "own time"))
+    rows.append(
+        (
+            "URL, view and its parts",
+            minus(both(d, f"inner {names[-1]}"), *hooks),
+            "inside the last middleware, less process_view hooks",
+        )
+    )
+    for label in sorted(k for k in d if ":" in k and not k.endswith(" cpu") and k[:2] != "n "):
+        rows.append((f"  {label}", both(d, label), f"{d.get(f'n {label}', 0):.2f} calls"))
     return rows
 
 
 def report(names: list[str], real: dict, bare: dict) -> None:
-    ms = 1000
-    outer = f"outer {names[0]}"
-    innermost = f"inner {names[-1]}"
-    hooks = sum(v for k, v in real.items() if k.startswith("hook "))
-    print(f"{'part of one request':<48} {'real save':>10} {'bare insert':>12}")
-    print(
-        f"{'whole request (WSGI handler, in-process)':<48} {real['total'] * ms:>8.2f}ms"
-        f" {bare['total'] * ms:>10.2f}ms"
+    """A Markdown table: the real save and the bare insert, wall clock and CPU."""
+    real_rows, bare_rows = (
+        rows_of(names, real),
+        dict((label, value) for label, value, _ in rows_of(names, bare)),
     )
-    handler = {k: d["total"] - d[outer] for k, d in (("real", real), ("bare", bare))}
-    print(
-        f"{'  Django handler outside middleware':<48} {handler['real'] * ms:>8.2f}ms"
-        f" {handler['bare'] * ms:>10.2f}ms"
-    )
-    real_rows = dict(middleware_rows(names, real))
-    bare_rows = dict(middleware_rows(names, bare))
-    for label in real_rows:
-        print(f"  {label:<46} {real_rows[label] * ms:>8.2f}ms {bare_rows[label] * ms:>10.2f}ms")
-    bare_hooks = sum(v for k, v in bare.items() if k.startswith("hook "))
-    view_real = real[innermost] - hooks
-    view_bare = bare[innermost] - bare_hooks
-    print(
-        f"{'  URL resolving, view and its parts':<48} {view_real * ms:>8.2f}ms"
-        f" {view_bare * ms:>10.2f}ms"
-    )
-    parts = sorted(
-        k
-        for k in real
-        if k.split(":")[0] in {"session", "person", "form", "save", "answer", "db", "redis"}
-    )
-    for label in parts:
-        calls = real.get(f"n {label}", 0)
+    print("| part | real wall ms | real CPU ms | bare wall ms | bare CPU ms | measured |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for label, (wall, cpu), how in real_rows:
+        bare_wall, bare_cpu = bare_rows.get(label, (0.0, 0.0))
         print(
-            f"    {label:<44} {real[label] * ms:>8.2f}ms {bare.get(label, 0) * ms:>10.2f}ms"
-            f"   ({calls:.2f} / {bare.get(f'n {label}', 0):.2f} calls)"
+            f"| {label} | {wall * 1000:.2f} | {cpu * 1000:.2f} | {bare_wall * 1000:.2f} |"
+            f" {bare_cpu * 1000:.2f} | {how} |"
         )
 
 

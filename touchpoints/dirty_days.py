@@ -7,12 +7,15 @@ Touchpoints and feedback call this where they save; they never import the roll-u
 import logging
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Model
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from .models import DirtyDay
@@ -20,6 +23,42 @@ from .models import DirtyDay
 log = logging.getLogger(__name__)
 
 ROLL_UP_DAY_TASK = "dashboards.roll_up_day"
+
+
+def insert_marking_day_dirty(row: Model) -> None:
+    """INSERT the new `row` (it has a location and a local_date) and mark its day dirty.
+
+    On PostgreSQL one statement does both (a data-modifying WITH), and in autocommit it is
+    its own transaction: one round trip to the database instead of four (BEGIN, two
+    INSERTs, COMMIT), on every save. SQLite (the embedded mode) has no INSERT inside WITH,
+    so there the two statements share a transaction.
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            row.save(force_insert=True)
+            mark_day_dirty(row.location_id, row.local_date)
+        return
+    meta = row._meta
+    query = InsertQuery(type(row))
+    query.insert_values([f for f in meta.local_concrete_fields if f is not meta.auto_field], [row])
+    [(insert, params)] = query.get_compiler(connection=connection).as_sql()
+    table, pk = DirtyDay._meta.db_table, meta.pk.column
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = (
+        f"WITH new_row AS ({insert} RETURNING {pk}, location_id, local_date),"
+        f" marked AS (INSERT INTO {table} (location_id, local_date, marked_at)"
+        "  SELECT location_id, local_date, %s FROM new_row"
+        "  ON CONFLICT (location_id, local_date) DO UPDATE SET marked_at = excluded.marked_at)"
+        f" SELECT {pk} FROM new_row"
+    )
+    # Inside a caller's transaction a savepoint, as atomic() gives: an insert refused for
+    # its UUID must leave that transaction usable.
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, [*params, now])
+        row.pk = cursor.fetchone()[0]
+    row._state.adding, row._state.db = False, connection.alias
+    transaction.on_commit(lambda: request_rollup(row.location_id, row.local_date))
 
 
 def mark_day_dirty(location_id: int, local_date: date) -> None:

@@ -5,24 +5,28 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Role, User
+from .models import LoggableTypesVersion, Role, User
 
-# Built once: the annotation is resolved here, not again on every request.
+# Built once: the annotations are resolved here, not again on every request. The types'
+# version rides along because a save checks its cached types against it (loggable_types).
 PEOPLE = User._default_manager.select_related("team__location").annotate(
     is_frontline=Exists(
         User.groups.through.objects.filter(user=OuterRef("pk"), group__name=Role.FRONTLINE)
-    )
+    ),
+    types_version=Coalesce(Subquery(LoggableTypesVersion.objects.values("version")[:1]), Value("")),
 )
 
 
 class PersonBackend(ModelBackend):
-    """Django's own sign-in, with one change: the user comes with team, location and whether
-    they hold the frontline role, in one query. A save checks all three, and this lookup
-    runs on every request anyway, so the check costs no query of its own. It is read per
-    request: a role or team an admin removes stops the very next save.
+    """Django's own sign-in, with one change: the user comes with team, location, whether
+    they hold the frontline role and the touchpoint types' version, in one query. A save
+    checks all four, and this lookup runs on every request anyway, so the check costs no
+    query of its own. It is read per request: a role or team an admin removes stops the
+    very next save.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs) -> User | None:
