@@ -75,7 +75,6 @@ os.environ["REDIS_URL"] = REDIS.url  # before Django reads its settings
 from log_save import PASSWORD, Tablet, percentile, run_phase, set_up, start_gunicorn  # noqa: E402
 
 
-
 def set_up_probe() -> dict:
     """FRESH: an airport of its own with one frontline tablet and its manager."""
     from django.contrib.auth.models import Group
