@@ -108,6 +108,8 @@ def start_celery(kind: str, schedule: Path) -> subprocess.Popen:
     command = [sys.executable, "-m", "celery", "-A", "config", kind, "-l", "warning"]
     if kind == "beat":
         command += ["-s", str(schedule)]
+    else:  # as docker-compose.yml runs it
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "REDIS_URL": REDIS.url}
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
