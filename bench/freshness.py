@@ -114,6 +114,31 @@ def start_celery(kind: str, schedule: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
+class Supervised:
+    """The worker, started again whenever it stops, as compose's `restart: unless-stopped`
+    does: kombu 5.7 sometimes takes the worker down when Redis goes away while a task is
+    unacknowledged ("Unrecoverable error: AttributeError ... 'hostname'")."""
+
+    def __init__(self, kind: str, schedule: Path):
+        self.kind, self.schedule, self.restarts = kind, schedule, 0
+        self.process = start_celery(kind, schedule)
+        self.stopping = threading.Event()
+        threading.Thread(target=self.watch, daemon=True).start()
+
+    def watch(self) -> None:
+        while not self.stopping.wait(0.5):
+            if self.process.poll() is not None:
+                self.restarts += 1
+                self.process = start_celery(self.kind, self.schedule)
+
+    def send_signal(self, number: int) -> None:
+        self.stopping.set()
+        self.process.send_signal(number)
+
+    def wait(self, timeout: float) -> int:
+        return self.process.wait(timeout=timeout)
+
+
 class Dashboard:
     """The manager's dashboard for FRESH, today: its moments figure."""
 
@@ -186,7 +211,7 @@ def main() -> None:
     loads = [os.getloadavg()[0]]
     server, port = start_gunicorn(args.workers)
     schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
-    worker, beat = start_celery("worker", schedule), start_celery("beat", schedule)
+    worker, beat = Supervised("worker", schedule), start_celery("beat", schedule)
     stop_load = threading.Event()
     try:
         tablets = [Tablet(port, f"bench-{n:02}", fixture) for n in range(args.tablets)]
@@ -220,6 +245,7 @@ def main() -> None:
             process.wait(timeout=60)
         REDIS.stop()
     report(args, delays, outages, sum(saves) / load_seconds, loads)
+    print(f"the worker stopped and was started again {worker.restarts} times")
 
 
 def report(args, delays: list[float], outages: list, saves_per_second: float, loads) -> None:
