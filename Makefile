@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-test
 # like them, runs with DEBUG=1: no production keys needed on a development machine).
 # Beat keeps its schedule under data/, which git ignores.
 worker: $(VENV)/.installed-run
-	DEBUG=1 $(BIN)/celery -A config worker -l info
+	DEBUG=1 $(BIN)/celery -A config worker -l info --without-gossip --without-mingle --without-heartbeat
 
 beat: $(VENV)/.installed-run
 	mkdir -p data

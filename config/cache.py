@@ -73,7 +73,7 @@ class ResilientRedisCache(RedisCache):
             if down_until is None:
                 log.warning(
                     "Redis cache unavailable (%s): rate limits fail open, roll-ups wait for"
-                    " beat, touchpoint types are read from the database. Retrying every %s s.",
+                    " beat. Retrying every %s s.",
                     exc,
                     BREAK_SECONDS,
                 )

@@ -303,10 +303,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that lost Redis tries again every second, for as long as it takes.
+CELERY_WORKER_CONSUMER = "config.celery:PromptReconnect"
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Beat sweeps the dirty marks every few seconds: a save that lands after its bucket's
+# prompt roll-up was asked for (ROLLUP_REQUEST_SECONDS) is on the dashboard within this,
+# and so is one made while Redis was down. A sweep with nothing marked costs one query; a
+# tick nobody took within its interval is dropped, so ticks never pile up.
+ROLLUP_INTERVAL_SECONDS = int(env("ROLLUP_INTERVAL_SECONDS", "3"))
 CELERY_BEAT_SCHEDULE = {
     "roll-up-dirty-days": {
         "task": "dashboards.roll_up_dirty_days",
-        "schedule": timedelta(seconds=int(env("ROLLUP_INTERVAL_SECONDS", "30"))),
+        "schedule": timedelta(seconds=ROLLUP_INTERVAL_SECONDS),
+        "options": {"expires": ROLLUP_INTERVAL_SECONDS},
     },
     "reconcile-last-week": {
         "task": "dashboards.reconcile_recent_days",

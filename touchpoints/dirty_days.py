@@ -4,15 +4,18 @@ Touchpoints and feedback call this where they save; they never import the roll-u
 (dashboards reads them, not the other way round). The roll-up task is asked for by name.
 """
 
+import functools
 import logging
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from .models import DirtyDay
@@ -20,6 +23,54 @@ from .models import DirtyDay
 log = logging.getLogger(__name__)
 
 ROLL_UP_DAY_TASK = "dashboards.roll_up_day"
+
+
+def insert_marking_day_dirty(row: Model) -> None:
+    """INSERT the new `row` (it has a location and a local_date) and mark its day dirty.
+
+    On PostgreSQL one statement does both (a data-modifying WITH), and in autocommit it is
+    its own transaction: one round trip to the database instead of four (BEGIN, two
+    INSERTs, COMMIT), on every save. SQLite (the embedded mode) has no INSERT inside WITH,
+    so there the two statements share a transaction.
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            row.save(force_insert=True)
+            mark_day_dirty(row.location_id, row.local_date)
+        return
+    sql, fields = _insert_marking_sql(type(row))
+    # What Django's insert sends for each field: defaults and auto_now filled in, adapted.
+    params = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+    params.append(connection.ops.adapt_datetimefield_value(timezone.now()))
+    # Inside a caller's transaction a savepoint, as atomic() gives: an insert refused for
+    # its UUID must leave that transaction usable.
+    savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row.pk = cursor.fetchone()[0]
+    row._state.adding, row._state.db = False, connection.alias
+    transaction.on_commit(lambda: request_rollup(row.location_id, row.local_date))
+
+
+@functools.cache
+def _insert_marking_sql(model: type[Model]) -> tuple[str, list[Field]]:
+    """The statement for `insert_marking_day_dirty`, written once per model and process.
+
+    The marked_at time is its last parameter."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(["%s"] * len(fields))
+    pk = quote(meta.pk.column)
+    sql = (
+        f"WITH new_row AS (INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})"
+        f"  RETURNING {pk}, location_id, local_date),"
+        f" marked AS (INSERT INTO {DirtyDay._meta.db_table} (location_id, local_date, marked_at)"
+        "  SELECT location_id, local_date, %s FROM new_row"
+        "  ON CONFLICT (location_id, local_date) DO UPDATE SET marked_at = excluded.marked_at)"
+        f" SELECT {pk} FROM new_row"
+    )
+    return sql, fields
 
 
 def mark_day_dirty(location_id: int, local_date: date) -> None:

@@ -20,11 +20,13 @@ class ActiveTypeField(forms.ModelChoiceField):
     """The type tiles; a posted choice is looked up among the active types each process
     keeps (`loggable_types`), not in the database on every save."""
 
+    types_version = None  # the form sets the version the person was read with
+
     def to_python(self, value):
         if value in self.empty_values:
             return None
         try:
-            found = loggable_types.active_type(int(value))
+            found = loggable_types.active_type(int(value), self.types_version)
         except (TypeError, ValueError):
             found = None
         if found is None:
@@ -105,6 +107,8 @@ class MomentForm(OneValueEach, forms.Form):
     def __init__(self, *args, staff: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.staff = staff
+        # Signed in through PersonBackend, the person carries the types' version.
+        self.fields["touchpoint_type"].types_version = getattr(staff, "types_version", None)
 
     def clean_team(self):
         team = self.cleaned_data.get("team")

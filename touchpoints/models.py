@@ -8,8 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from . import type_version
-
 
 @functools.cache
 def known_timezones() -> frozenset[str]:
@@ -144,17 +142,45 @@ def all_channels() -> list[str]:
     return [channel.value for channel in Channel]
 
 
+class LoggableTypesVersion(models.Model):
+    """One row: a version that every change to the touchpoint types or their extra fields
+    replaces, in the change's own transaction. Each process keeps the types in memory and
+    reloads them when the version has changed (`loggable_types`); every request reads it
+    with the person (`sign_in.PEOPLE`), so a save asks the database nothing more for it.
+
+    In PostgreSQL, not Redis: it commits and rolls back with the change, and a Redis outage
+    cannot hide one. Random, not counted up: a rolled-back change's version is never given
+    to a later one, so a process that read it inside that transaction still reloads.
+    """
+
+    version = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"touchpoint types, version {self.version}"
+
+    @classmethod
+    def current(cls) -> str:
+        """ "" before the first change (or after a test emptied the table)."""
+        return cls.objects.values_list("version", flat=True).first() or ""
+
+    @classmethod
+    def bump(cls) -> None:
+        version = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(version=version):
+            cls.objects.update_or_create(pk=1, defaults={"version": version})
+
+
 class ChangesLoggableTypes:
     """Saving or deleting one of these tells every process to reload the types a moment
     can be logged as (see `loggable_types`)."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        type_version.bump()
+        LoggableTypesVersion.bump()
 
     def delete(self, *args, **kwargs):
         deleted = super().delete(*args, **kwargs)
-        type_version.bump()
+        LoggableTypesVersion.bump()
         return deleted
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .dirty_days import mark_day_dirty
+from .dirty_days import insert_marking_day_dirty, mark_day_dirty
 from .models import Moment, UndoRecord, User
 
 # The tablet offers undo for a few seconds. The server allows an undo until a while after
@@ -82,14 +82,13 @@ def _to_the_second(value):
     return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
 
-@transaction.atomic
 def _insert(staff: User, unsaved: Moment, uuid: uuid_module.UUID) -> Moment:
     unsaved.uuid = uuid
     unsaved.staff = staff
     unsaved.team = staff.team
     unsaved.location = staff.team.location
-    unsaved.save(force_insert=True)
-    mark_day_dirty(unsaved.location_id, unsaved.local_date)
+    unsaved.local_date = unsaved.location.local_date(unsaved.occurred_at)  # as save() does
+    insert_marking_day_dirty(unsaved)
     return unsaved
 
 

@@ -12,7 +12,7 @@ Why the figures are what they are: docs/security.md.
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
@@ -20,8 +20,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Q
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -74,20 +73,22 @@ def _unlocks_at(failures: list[tuple[datetime, int]], limit: int) -> datetime | 
 def current_lock(username: str | None, address: str | None) -> Lock | None:
     """The lock on this account or address, whichever lasts longer; None when neither is.
 
-    One query: it runs before every sign-in, and for every refused guess of a flood.
+    One plain statement, the same text every time (PostgreSQL prepares it): it runs before
+    every sign-in and for every refused guess of a flood, where building the ORM's version
+    of it cost more than running it. A missing name or address (NULL) matches no row.
     """
     if username is None and address is None:
         return None
-    rows = (
-        AccessAttempt.objects.filter(
-            (Q(username=username) if username is not None else Q(pk__in=[]))
-            | (Q(ip_address=address) if address is not None else Q(pk__in=[])),
-            attempt_time__gte=timezone.now() - _cool_off(),
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - _cool_off())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT username, ip_address, attempt_time, failures_since_start"
+            f" FROM {AccessAttempt._meta.db_table}"
+            " WHERE (username = %s OR ip_address = %s) AND attempt_time >= %s"
+            " ORDER BY attempt_time DESC",
+            [username, address, since],
         )
-        .order_by("-attempt_time")
-        .values_list("username", "ip_address", "attempt_time", "failures_since_start")
-    )
-    rows = list(rows)
+        rows = [(name, ip, _aware(at), n) for name, ip, at, n in cursor.fetchall()]
     account = [(at, n) for name, _, at, n in rows if username is not None and name == username]
     network = [(at, n) for _, ip, at, n in rows if address is not None and ip == address]
     locks = []
@@ -96,6 +97,13 @@ def current_lock(username: str | None, address: str | None) -> Lock | None:
     if until := _unlocks_at(network, settings.SIGN_IN_FAILURES_PER_ADDRESS):
         locks.append(Lock(until, account=False))
     return max(locks, key=lambda lock: lock.until, default=None)
+
+
+def _aware(value) -> datetime:
+    """PostgreSQL gives an aware time; SQLite a naive (UTC) one, or its text."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
 
 
 class SignInThrottle(AxesDatabaseHandler):
@@ -122,15 +130,21 @@ class SignInThrottle(AxesDatabaseHandler):
 
 
 def locked_out_page(request: HttpRequest, original_response, credentials) -> HttpResponse:
-    """The sign-in page again, saying until when (AXES_LOCKOUT_CALLABLE)."""
+    """The sign-in form again, saying until when (AXES_LOCKOUT_CALLABLE).
+
+    A page of its own, not the sign-in page's template: in a guessing flood it is the answer
+    to every guess, and rendering base.html's layout cost more than checking the lock. Not
+    logged either: the lock was logged once when it began, and a warning per refused guess
+    would flood the log as well.
+    """
     username = get_client_username(request, credentials)
     lock = getattr(request, "sign_in_lock", None) or current_lock(username, request.axes_ip_address)
     lock = lock or Lock(timezone.now() + _cool_off(), account=True)
-    form = AuthenticationForm(request, initial={"username": username or ""})
     next_page = request.POST.get("next") or request.GET.get("next", "")
-    context = {"form": form, "lock": lock, "next": next_page}
-    response = render(request, "registration/login.html", context, status=LOCKED)
+    context = {"username": username or "", "lock": lock, "next": next_page}
+    response = render(request, "registration/locked.html", context, status=LOCKED)
     response["Retry-After"] = str(lock.seconds_left)
+    response._has_been_logged = True  # what django.request checks before its warning
     return response
 
 
