@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     the person on every request (touchpoints/loggable_types.py)."""
 
     dependencies = [
-        ("touchpoints", "0004_resolution_recorded_no_duration"),
+        ("touchpoints", "0005_user_need_emails_since"),
     ]
 
     operations = [
