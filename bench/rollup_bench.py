@@ -182,18 +182,19 @@ def _incremental(day) -> float:
 
 
 def _explain_incremental(day) -> None:
-    """Run one day's incremental roll-up with each write statement (the GROUP BYs) run as
-    EXPLAIN (ANALYZE, BUFFERS) instead, which executes it all the same, and print the plans."""
+    """Run one day's incremental roll-up with each write statement (the GROUP BYs and the
+    deletes) run as EXPLAIN (ANALYZE, BUFFERS), which executes it all the same, and print
+    the plans."""
     from django.db import connection
 
     from dashboards.rollup import rebuild_dirty
 
     def explain(execute, sql, params, many, context):
-        if many or not sql.lstrip().startswith("INSERT"):
+        if many or sql.split()[0] not in ("INSERT", "DELETE"):
             return execute(sql, params, many, context)
         cursor = context["cursor"]
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        target = sql.split()[2]
+        target = " ".join(sql.split()[:3])
         print(f"--- {target}\n" + "\n".join(row[0] for row in cursor.fetchall()))
 
     _mark_day_dirty(day)
