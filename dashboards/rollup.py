@@ -312,7 +312,7 @@ PLAN_SETTINGS = {"jit": "off", "random_page_cost": "1.1", "plan_cache_mode": "fo
 # date) index, then each one's invitation, answer and recovery through their one-to-one
 # indexes: nested loops only, so the plan does not flip to hashing whole feedback tables
 # when they are small next to a day (a short history), and its cost follows the day's
-# moments, not the history's (docs/performance.md, Roll-up: 1.2 s at 20 days → 0.x s).
+# moments, not the history's (docs/performance.md, "A day's roll-up whatever the history").
 RANGE_SETTINGS = {"work_mem": RANGE_WORK_MEM}
 BUCKET_SETTINGS = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
 
