@@ -7,14 +7,23 @@ Measures, in one run against the same data:
   (a) the incremental roll-up of one full day (every station's bucket marked dirty), as beat
       runs it; the median of three.
 and prints the figures, the ratio (b)/(c) and a year of 50 million moments extrapolated
-from (b). The data (about 4 GB for ten million moments) is generated once by
-bench/sas_data.py into its own database and kept for the next run unless --drop is given.
+from (b), with the load average before and after. The data (about 4 GB for ten million
+moments) is generated once by bench/sas_data.py into a database of its own per size
+(`moments_bench_73d`, `moments_bench_3d_x10`, or --database) and kept for the next run
+unless --drop is given.
 
-    .venv/bin/python bench/rollup_bench.py              # ten million moments (73 days)
-    .venv/bin/python bench/rollup_bench.py --days 7     # a quick look
+    .venv/bin/python bench/rollup_bench.py                        # ten million moments (73 days)
+    .venv/bin/python bench/rollup_bench.py --days 20 --runs 3     # three runs, one line each
+    .venv/bin/python bench/rollup_bench.py --days 3 --scale 10    # ten times SAS's daily volume
+    .venv/bin/python bench/rollup_bench.py --days 20 --explain    # plans of one day's roll-up
+    .venv/bin/python bench/rollup_bench.py --days 3 --scale 10 --dashboard 100
+
+--dashboard N then times N requests of the whole company's dashboard over the data's last
+30 days (the roll-ups the runs made), as a manager of every station sees it: p50 and p95.
 """
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -32,27 +41,57 @@ GOALS = {"incremental day (s)": 1.0, "rebuild / floor": 1.3, "year extrapolated 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Roll-up speed at SAS scale.")
     parser.add_argument("--days", type=int, default=73, help="days of data (73 = 10 M moments)")
+    parser.add_argument("--scale", type=int, default=1, help="times SAS's 137,000 moments a day")
+    parser.add_argument("--database", help="bench database (default moments_bench_<days>d)")
+    parser.add_argument("--runs", type=int, default=1, help="measure this many times")
     parser.add_argument("--chunk-days", type=int, help="days per transaction in the rebuild")
+    parser.add_argument(
+        "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of a day's roll-up"
+    )
+    parser.add_argument("--dashboard", type=int, default=0, help="then time N dashboard requests")
     parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
     args = parser.parse_args()
-    sas_data.use_bench_database()
-    if abs(sas_data.moment_count() - args.days * sas_data.MOMENTS_PER_DAY) > 0.01 * (
-        args.days * sas_data.MOMENTS_PER_DAY
-    ):
-        print(f"Generating {args.days} days of SAS-shaped data…", file=sys.stderr)
-        sas_data.generate(args.days)
+    per_day = args.scale * sas_data.MOMENTS_PER_DAY
+    sas_data.use_bench_database(_database_url(args))
+    if abs(sas_data.moment_count() - args.days * per_day) > 0.01 * args.days * per_day:
+        print(f"Generating {args.days} days of {per_day:,} moments…", file=sys.stderr)
+        sas_data.generate(args.days, per_day=per_day)
+    sas_data.ensure_statistics()
     first, last, moments = _extent()
     chunk_days = args.chunk_days or (last - first).days + 1
-    print(f"{moments:,} moments from {first} to {last}, {_load()}")
+    day = first + timedelta(days=(last - first).days // 2)
+    print(f"{moments:,} moments from {first} to {last} in {_database_name()}")
+    if args.explain:
+        _explain_incremental(day)
+    for run in range(1, args.runs + 1):
+        print(f"run {run} of {args.runs}, {_load()} before")
+        _measure(first, last, moments, chunk_days, day)
+        print(f"  {_load()} after; the machine may be shared: compare within a run")
+    if args.dashboard:
+        _time_dashboard(max(first, last - timedelta(days=29)), last, args.dashboard)
+    if args.drop:
+        _drop()
 
+
+def _database_url(args) -> str:
+    if args.database:
+        name = args.database
+    elif "BENCH_DATABASE_URL" in os.environ:
+        return os.environ["BENCH_DATABASE_URL"]
+    else:
+        name = f"moments_bench_{args.days}d" + (f"_x{args.scale}" if args.scale > 1 else "")
+    return sas_data.BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def _measure(first, last, moments: int, chunk_days: int, day) -> None:
     floor = _timed(lambda: _plain_group_by(first, last))
     _empty_roll_ups()
     rebuild = _timed(lambda: _rebuild(first, last, chunk_days))
     _check_exact(moments)
     recheck = _timed(lambda: _rebuild(first, last, chunk_days))
     _check_exact(moments)
-    day = first + timedelta(days=(last - first).days // 2)
-    incremental = statistics.median(_incremental(day) for _ in range(3))
+    days, cpu = zip(*(_incremental(day) for _ in range(3)), strict=True)
+    incremental = statistics.median(days)
 
     year = rebuild * YEAR_OF_MOMENTS / moments
     figures = {
@@ -63,13 +102,16 @@ def main() -> None:
     print(f"(c) plain GROUP BY, no writes:      {floor:7.2f} s")
     print(f"(b) full rebuild, {chunk_days} days a chunk: {rebuild:7.2f} s (no roll-ups before)")
     print(f"    the same again over the roll-ups: {recheck:7.2f} s (what a nightly re-check costs)")
-    print(f"(a) incremental roll-up of {day}: {incremental:7.2f} s (median of 3)")
+    print(
+        f"(a) incremental roll-up of {day}: {incremental:7.2f} s (median of"
+        f" {', '.join(f'{d:.2f}' for d in days)})"
+    )
+    if cpu[0] is not None:  # what a quiet machine's wall clock would show, near enough
+        print(f"    of which the database server's CPU: {statistics.median(cpu):.2f} s (median)")
     print(f"ratio (b)/(c) = {rebuild / floor:.2f}; a year of 50 M moments ≈ {year:.0f} s")
     for name, value in figures.items():
         verdict = "met" if value <= GOALS[name] else "MISSED"
         print(f"  goal {name} <= {GOALS[name]}: {value:.2f} {verdict}")
-    if args.drop:
-        _drop()
 
 
 def _extent():
@@ -80,9 +122,16 @@ def _extent():
         return cursor.fetchone()
 
 
+def _database_name() -> str:
+    from django.db import connection
+
+    return connection.settings_dict["NAME"]
+
+
 def _load() -> str:
     with open("/proc/loadavg") as loadavg:
-        return f"load average {loadavg.read().split()[0]} on this machine"
+        one, five, fifteen = loadavg.read().split()[:3]
+    return f"load average {one} {five} {fifteen} (1, 5, 15 min)"
 
 
 def _timed(run) -> float:
@@ -117,11 +166,9 @@ def _rebuild(first, last, chunk_days: int) -> None:
     rebuild_range(first, last, chunk_days=chunk_days)
 
 
-def _incremental(day) -> float:
-    """Mark every station's bucket of `day` dirty, then time the beat task's work."""
+def _mark_day_dirty(day) -> None:
     from django.utils import timezone
 
-    from dashboards.rollup import rebuild_dirty
     from touchpoints.models import DirtyDay, Location
 
     DirtyDay.objects.bulk_create(
@@ -131,9 +178,85 @@ def _incremental(day) -> float:
         ],
         ignore_conflicts=True,
     )
+
+
+def _incremental(day) -> tuple[float, float | None]:
+    """Mark every station's bucket of `day` dirty, then time the beat task's work: wall
+    seconds, and CPU seconds of the server process that ran it (which waiting for a core
+    on a busy machine does not inflate), when the server is on this machine."""
+    from dashboards.rollup import rebuild_dirty
+
+    _mark_day_dirty(day)
+    cpu = _server_cpu_seconds()
     started = time.perf_counter()
     rebuild_dirty()
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    return wall, None if cpu is None else _server_cpu_seconds() - cpu
+
+
+def _server_cpu_seconds() -> float | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/comm") as comm, open(f"/proc/{pid}/stat") as stat:
+            ours, fields = comm.read().startswith("postgres"), stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        ours = False
+    if not ours:  # the server is on another machine
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _explain_incremental(day) -> None:
+    """Run one day's incremental roll-up with each write statement (the GROUP BYs and the
+    deletes) run as EXPLAIN (ANALYZE, BUFFERS), which executes it all the same, and print
+    the plans."""
+    from django.db import connection
+
+    from dashboards.rollup import rebuild_dirty
+
+    def explain(execute, sql, params, many, context):
+        if many or sql.split()[0] not in ("INSERT", "DELETE"):
+            return execute(sql, params, many, context)
+        cursor = context["cursor"]
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        target = " ".join(sql.split()[:3])
+        print(f"--- {target}\n" + "\n".join(row[0] for row in cursor.fetchall()))
+
+    _mark_day_dirty(day)
+    print(f"Plans of the incremental roll-up of {day}, {_load()}:")
+    with connection.execute_wrapper(explain):
+        rebuild_dirty()
+
+
+def _time_dashboard(first, last, requests: int) -> None:
+    """p50 and p95 of the whole company's dashboard from `first` to `last`, read from the
+    roll-ups in place (a full rebuild made them), after ten requests to warm up."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from dashboards.filters import CUSTOM
+    from touchpoints.models import Location, Role, User
+
+    manager, _ = User.objects.get_or_create(username="bench.rollup")
+    manager.groups.add(Group.objects.get(name=Role.MANAGER))
+    manager.managed_locations.set(Location.objects.all())
+    client = Client()
+    client.force_login(manager)
+    params = {"period": CUSTOM, "start": first.isoformat(), "end": last.isoformat()}
+    timings = []
+    for n in range(10 + requests):
+        started = time.perf_counter()
+        response = client.get("/dashboard/", params, HTTP_HOST="localhost", secure=True)
+        assert response.status_code == 200, response.status_code
+        if n >= 10:
+            timings.append((time.perf_counter() - started) * 1000)
+    p50, p95 = (statistics.quantiles(timings, n=100, method="inclusive")[q - 1] for q in (50, 95))
+    print(f"dashboard {first} to {last}, whole company, {requests} requests:")
+    print(f"  p50 {p50:.0f} ms, p95 {p95:.0f} ms, {_load()}")
 
 
 def _empty_roll_ups() -> None:
@@ -158,8 +281,8 @@ def _drop() -> None:
     import psycopg
     from django.db import connection
 
+    name = connection.settings_dict["NAME"]
     connection.close()
-    name = sas_data.BENCH_DATABASE_URL.rsplit("/", 1)[1]
     admin_url = sas_data.BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE "{name}"')

@@ -9,7 +9,8 @@ two runs make the same data.
 
 Run on its own to (re)build the data set:
 
-    .venv/bin/python bench/sas_data.py --days 73    # ten million moments
+    .venv/bin/python bench/sas_data.py --days 73               # ten million moments
+    .venv/bin/python bench/sas_data.py --days 3 --scale 10     # ten times SAS's daily volume
 """
 
 import argparse
@@ -58,16 +59,16 @@ TEAMS = {
 NEED_KINDS = ["training", "tool", "authority", "information", "staffing", "other"]
 
 
-def use_bench_database() -> None:
+def use_bench_database(url: str = BENCH_DATABASE_URL) -> None:
     """Point Django at the benchmark database, creating it if needed, and migrate."""
     import psycopg
 
-    name = urlparse(BENCH_DATABASE_URL).path.lstrip("/")
-    admin_url = BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    name = urlparse(url).path.lstrip("/")
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Production settings, so throwaway keys: DEBUG off refuses to start without real ones.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
@@ -94,8 +95,9 @@ def moment_count() -> int:
         return cursor.fetchone()[0]
 
 
-def generate(days: int, first_day: date = FIRST_DAY) -> None:
-    """Replace every moment with `days` days of SAS-shaped traffic from `first_day`."""
+def generate(days: int, first_day: date = FIRST_DAY, per_day: int = MOMENTS_PER_DAY) -> None:
+    """Replace every moment with `days` days of SAS-shaped traffic from `first_day`,
+    `per_day` moments a day."""
     from django.db import connection
 
     started = time.perf_counter()
@@ -106,18 +108,43 @@ def generate(days: int, first_day: date = FIRST_DAY) -> None:
         cursor.execute("SELECT setseed(0.2026)")
         for n in range(days):
             day = datetime(*(first_day + timedelta(days=n)).timetuple()[:3])
-            cursor.execute(ADD_DAY, {"day": day, "count": MOMENTS_PER_DAY})
-            cursor.execute(ADD_NEEDS, {"day": day, "count": MOMENTS_PER_DAY // 100})
-            _progress(n + 1, days, started)
+            cursor.execute(ADD_DAY, {"day": day, "count": per_day})
+            cursor.execute(ADD_NEEDS, {"day": day, "count": per_day // 100})
+            _progress(n + 1, days, per_day, started)
         cursor.execute("SET session_replication_role = origin")
-        cursor.execute("ANALYZE")
+    # Statistics and the visibility map as a live database has them once autovacuum has
+    # been by (and a server may run with autovacuum off): plans are measured on facts.
+    connection.close()
+    with connection.cursor() as cursor:  # VACUUM refuses to run inside a transaction
+        cursor.execute("VACUUM (ANALYZE)")
     print(file=sys.stderr)
 
 
-def _progress(done: int, total: int, started: float) -> None:
+def ensure_statistics() -> None:
+    """ANALYZE the tables the roll-up reads if they were never analysed (a database filled
+    by hand, or by an older version of this script, on a server without autovacuum)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
+            " AND last_analyze IS NULL AND last_autoanalyze IS NULL",
+            [ANALYSED_TABLES],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {table}")
+
+
+ANALYSED_TABLES = [
+    "touchpoints_moment", "feedback_invitation", "feedback_answer", "feedback_recovery",
+    "touchpoints_need", "touchpoints_location",
+]  # fmt: skip
+
+
+def _progress(done: int, total: int, per_day: int, started: float) -> None:
     seconds = time.perf_counter() - started
     print(
-        f"\r  day {done}/{total}: {done * MOMENTS_PER_DAY:,} moments in {seconds:.0f} s",
+        f"\r  day {done}/{total}: {done * per_day:,} moments in {seconds:.0f} s",
         end="",
         file=sys.stderr,
         flush=True,
@@ -257,9 +284,10 @@ FROM (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=73, help="days of traffic (73 = 10 M)")
+    parser.add_argument("--scale", type=int, default=1, help="times SAS's 137,000 a day")
     args = parser.parse_args()
     use_bench_database()
-    generate(args.days)
+    generate(args.days, per_day=args.scale * MOMENTS_PER_DAY)
     print(f"{moment_count():,} moments in {BENCH_DATABASE_URL}")
 
 

@@ -85,7 +85,10 @@ class LocationDayRollup(CountedSums):
     """
 
     local_date = models.DateField()
-    location = models.ForeignKey(Location, on_delete=models.PROTECT)
+    # Derived rows, as DailyRollup's; the unique key below is the index by location.
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
 
     class Meta:
         constraints = [
@@ -108,8 +111,12 @@ class NeedRollup(models.Model):
     """
 
     local_date = models.DateField()
-    location = models.ForeignKey(Location, on_delete=models.PROTECT)
-    team = models.ForeignKey(Team, on_delete=models.PROTECT)
+    # Derived rows, rebuilt from needs, as DailyRollup's: no constraint or index per key
+    # column (a full rebuild checked each row's two keys at commit: a tenth of its time).
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
     kind = models.CharField(max_length=16)
     raised = models.PositiveIntegerField(default=0)
     acknowledged = models.PositiveIntegerField(default=0)

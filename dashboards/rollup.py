@@ -155,17 +155,12 @@ class RollupTable:
     def all_columns(self) -> list[str]:
         return [*self.key, *self.columns, "rolled_at"]
 
-    def upsert_sql(self, select: str, only_changed: bool = False) -> str:
+    def upsert_sql(self, select: str) -> str:
         updates = ", ".join(f"{c} = excluded.{c}" for c in [*self.columns, "rolled_at"])
-        sql = (
+        return (
             f"INSERT INTO {self.name} ({', '.join(self.all_columns)}) {select}"
             f" ON CONFLICT ({', '.join(self.key)}) DO UPDATE SET {updates}"
         )
-        if only_changed:
-            old = ", ".join(f"{self.name}.{c}" for c in self.columns)
-            new = ", ".join(f"excluded.{c}" for c in self.columns)
-            sql += f" WHERE ({old}) IS DISTINCT FROM ({new})"
-        return sql
 
 
 LOCATION_DAYS = RollupTable(
@@ -278,31 +273,59 @@ def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
         return
     # PostgreSQL spreads a plain query over several cores, never an INSERT … SELECT: so a
     # range is grouped into a temporary table in parallel first. Then only rows that
-    # changed are written, so re-checking a month that is right costs reads, not writes.
-    columns = ", ".join(table.all_columns)
+    # changed are written, so re-checking a month that is right costs reads, not writes;
+    # new rows go in by a plain INSERT, a third cheaper than ON CONFLICT's speculative one
+    # (the locations' locks keep every other roll-up out of these buckets meanwhile).
+    columns, key = ", ".join(table.all_columns), ", ".join(table.key)
     cursor.execute(f"CREATE TEMPORARY TABLE rollup_batch ({columns}) AS {select}", params)
-    cursor.execute("ANALYZE rollup_batch")
+    cursor.execute(f"ANALYZE rollup_batch ({key})")  # the joins below match on the key only
     same_key = " AND ".join(f"b.{c} = t.{c}" for c in table.key)
+    in_scope = f"{same_key} AND {scope.where('t')}"
     cursor.execute(
         f"DELETE FROM {table.name} t WHERE {scope.where('t')}"
         f" AND NOT EXISTS (SELECT 1 FROM rollup_batch b WHERE {same_key})",
         scope.params,
     )
-    cursor.execute(table.upsert_sql("SELECT * FROM rollup_batch WHERE true", only_changed=True))
+    updates = ", ".join(f"{c} = b.{c}" for c in [*table.columns, "rolled_at"])
+    old = ", ".join(f"t.{c}" for c in table.columns)
+    new = ", ".join(f"b.{c}" for c in table.columns)
+    cursor.execute(
+        f"UPDATE {table.name} t SET {updates} FROM rollup_batch b"
+        f" WHERE {in_scope} AND ({old}) IS DISTINCT FROM ({new})",
+        scope.params,
+    )
+    cursor.execute(
+        f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM rollup_batch b"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {in_scope})",
+        scope.params,
+    )
     cursor.execute("DROP TABLE rollup_batch")
 
 
+# Planner settings for a roll-up's transaction only (`SET LOCAL`). The raw rows are cached or
+# on SSD, but PostgreSQL's defaults assume spinning disks; compiling a query (JIT) costs more
+# than it saves; and a roll-up's statement text repeats, so once the driver prepares it a
+# generic plan, blind to which days and locations it reads, must never replace a custom one.
+PLAN_SETTINGS = {"jit": "off", "random_page_cost": "1.1", "plan_cache_mode": "force_custom_plan"}
+# A range reads every moment of its days, and whole feedback tables: hash joins and grouping
+# in memory. A set of buckets (a day, a few days) reads its moments by the (location, local
+# date) index, then each one's invitation, answer and recovery through their one-to-one
+# indexes: nested loops only, so the plan does not flip to hashing whole feedback tables
+# when they are small next to a day (a short history), and its cost follows the day's
+# moments, not the history's (docs/performance.md, "A day's roll-up whatever the history").
+RANGE_SETTINGS = {"work_mem": RANGE_WORK_MEM}
+BUCKET_SETTINGS = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+
+
 def _plan_for_roll_ups(cursor, scope: Scope) -> None:
-    """Planner settings for this transaction only. The raw rows are cached or on SSD, but
-    PostgreSQL's defaults assume spinning disks and so would hash whole feedback tables to
-    roll up one day instead of following their indexes; compiling the query (JIT) costs
-    more than it saves; and a range rebuild groups millions of rows, which needs memory."""
+    """Set the planner for this transaction, in one statement."""
     if connection.vendor != "postgresql":
         return
-    cursor.execute("SET LOCAL jit = off")
-    cursor.execute("SET LOCAL random_page_cost = 1.1")
-    if scope.large:
-        cursor.execute(f"SET LOCAL work_mem = '{RANGE_WORK_MEM}'")
+    settings = {**PLAN_SETTINGS, **(RANGE_SETTINGS if scope.large else BUCKET_SETTINGS)}
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+        [value for pair in settings.items() for value in pair],
+    )
 
 
 def _lock_locations(cursor, location_ids: tuple[int, ...]) -> None:
