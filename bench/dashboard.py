@@ -32,6 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/moments_dashbench")
+# Production settings, spoken to over plain HTTP by the test client.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per sign-in of the three managers
 
 from bench.sas_data import STATIONS, TEAMS, use_bench_database  # noqa: E402
 
@@ -72,8 +76,9 @@ def create_airline(name: str) -> bool:
 
 # One row per possible bucket with its share of the day's moments: the station's weight,
 # a quarter for the team, the type's share within the team, and the channel's share.
+# One statement per execute: under server-side binding (config/settings.py) PostgreSQL
+# refuses several commands in one prepared statement.
 BUCKETS = """
-    DROP TABLE IF EXISTS bench_bucket;
     CREATE TABLE bench_bucket AS
     SELECT t.location_id, t.id AS team_id, tt.id AS type_id, c.channel,
         s.weight::float / {total_weight} / 4 / (
@@ -84,7 +89,7 @@ BUCKETS = """
     JOIN touchpoints_location l ON l.id = t.location_id
     JOIN (VALUES {weights}) AS s(code, weight) ON s.code || '-' || %(initial)s = l.code
     JOIN touchpoints_touchpointtype tt ON tt.name = ANY(CASE t.name {cases} END)
-    CROSS JOIN (VALUES {channels}) AS c(channel, share);
+    CROSS JOIN (VALUES {channels}) AS c(channel, share)
 """
 
 # Counts for one bucket-day that are consistent with each other (answers within
@@ -178,6 +183,7 @@ def fill(name: str, per_day: int, days: int) -> None:
     }
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.6)")
+        cursor.execute("DROP TABLE IF EXISTS bench_bucket")
         cursor.execute(_sql(BUCKETS), params)
         cursor.execute(_sql(FILL), params)
         cursor.execute(_sql(NEEDS), params)
@@ -219,6 +225,11 @@ def time_dashboards(names: list[str], requests: int) -> dict[str, list[float]]:
     return timings
 
 
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages: figures taken on a busy machine say so."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
@@ -247,7 +258,13 @@ def main() -> None:
         cursor.execute("ANALYZE dashboards_dailyrollup")
         cursor.execute("ANALYZE dashboards_needrollup")
         cursor.execute("ANALYZE dashboards_locationdayrollup")
+    load_before = load_average()
+    started = time.strftime("%H:%M UTC", time.gmtime())
     timings = time_dashboards(list(DATA_SETS), args.requests)
+    print(
+        f"{args.requests} requests each after {WARM_UP} to warm up, from {started};"
+        f" load average {load_before} before, {load_average()} after ({os.cpu_count()} cores)"
+    )
     results = {}
     for name, values in timings.items():
         rows, moments = airline_size(name)
