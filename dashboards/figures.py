@@ -5,9 +5,9 @@ shown: sums are grouped in the database, and the few names (types, teams) are fe
 one query per kind. Rates come from `metrics`, computed from the summed counts.
 """
 
-import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,8 +30,19 @@ GAP_ROWS = 12
 FOCUS_TEAMS = 12
 
 
-def read_settings(function: Callable) -> Callable:
-    """Run `function`'s aggregates without PostgreSQL's JIT, and grouping by hashing.
+# Planner settings for the dashboard's aggregates, local to their transaction (see below).
+READ_SETTINGS = {
+    "jit": "off",
+    "enable_sort": "off",
+    "work_mem": "32MB",
+    "max_parallel_workers_per_gather": "0",
+    "plan_cache_mode": "force_custom_plan",
+}
+
+
+@contextmanager
+def read_settings() -> Iterator[None]:
+    """Run the aggregates inside with planner settings of their own, in one transaction.
 
     The planner misjudges how many roll-up rows a window holds, because the table's dates
     are skewed (recent days are busier, history is long). Guessing high, it JIT-compiles the
@@ -40,22 +51,32 @@ def read_settings(function: Callable) -> Callable:
     groups takes half the time. These queries always make few groups, so both choices are
     made here, for this transaction only (set_config's third argument). Parallel workers are
     left out too: starting them costs more than they save on the few tens of thousands of
-    rows a view reads. Other backends have no such knobs.
+    rows a view reads.
+
+    Custom plans only: the connection prepares a statement it has run five times
+    (`prepare_threshold`, config/settings.py), and after five more runs PostgreSQL would
+    plan a prepared statement once for any dates, a generic plan that suits a window of
+    skewed dates badly (the dense benchmark's p95 359 ms against 223 ms). The save's few
+    statements keep their generic plans; these are planned for their own dates each time
+    (docs/performance.md, "Prepared statements").
+
+    Used as a decorator or around several reads (the dashboard's figures and tables): an
+    inner use inside an outer one adds nothing, so a page pays for one set of settings.
+    Other backends have no such knobs.
     """
-
-    @functools.wraps(function)
-    def wrapped(*args, **kwargs):
-        if connection.vendor != "postgresql":
-            return function(*args, **kwargs)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true),"
-                " set_config('work_mem', '32MB', true),"
-                " set_config('max_parallel_workers_per_gather', '0', true)"
-            )
-            return function(*args, **kwargs)
-
-    return wrapped
+    if connection.vendor != "postgresql" or getattr(connection, "reading_figures", False):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(READ_SETTINGS)),
+            [value for pair in READ_SETTINGS.items() for value in pair],
+        )
+        connection.reading_figures = True
+        try:
+            yield
+        finally:
+            connection.reading_figures = False
 
 
 def _sums(columns: list[str]) -> dict[str, Sum]:
@@ -198,7 +219,7 @@ def _moment_rollup(selection: Selection, coarse: bool) -> tuple[type, Q]:
     return LocationDayRollup, by_location
 
 
-@read_settings
+@read_settings()
 def overview(
     selection: Selection, columns: list[str] = HEADLINE_COLUMNS, coarse: bool = True
 ) -> Overview:
@@ -346,7 +367,7 @@ def _journey_order(t: TouchpointType) -> tuple:
     return (t.stage.order, t.stage.name, t.order, t.name)
 
 
-@read_settings
+@read_settings()
 def breakdown(selection: Selection) -> Breakdown:
     if not selection.window.ends:
         return Breakdown([], {}, {})
@@ -376,7 +397,7 @@ def perception_gap(selection: Selection) -> list[GapRow]:
     return breakdown(selection).gap()
 
 
-@read_settings
+@read_settings()
 def moment_count(selection: Selection) -> int:
     """How many moments the selection holds in its window, from the roll-up (current to
     the last roll-up run, a minute at most)."""
