@@ -230,22 +230,27 @@ def overview(
     moment_rows = _by_part_and_day(moment_rollup, condition, selection, columns)
     need_rows = _by_part_and_day(NeedRollup, selection.need_q(), selection, NEED_COLUMNS)
     days = selection.window.dates(selection.window.series_days)
-    daily, daily_needs = defaultdict(Figures), defaultdict(NeedFigures)
-    for row in moment_rows:
-        daily[row["local_date"]] += Figures.from_row(row)
-    for row in need_rows:
-        daily_needs[row["local_date"]] += NeedFigures.from_row(row)
+    by_part = _summed(moment_rows, _part_of, columns)
+    by_day = _summed(moment_rows, _day_of, columns)
+    needs_by_part = _summed(need_rows, _part_of, NEED_COLUMNS, NeedFigures)
+    needs_by_day = _summed(need_rows, _day_of, NEED_COLUMNS, NeedFigures)
     return Overview(
-        current=Figures.total(Figures.from_row(r) for r in moment_rows if r["part"] == CURRENT),
-        previous=Figures.total(Figures.from_row(r) for r in moment_rows if r["part"] == PREVIOUS),
-        needs=NeedFigures.total(NeedFigures.from_row(r) for r in need_rows if r["part"] == CURRENT),
-        previous_needs=NeedFigures.total(
-            NeedFigures.from_row(r) for r in need_rows if r["part"] == PREVIOUS
-        ),
+        current=by_part.get(CURRENT, Figures()),
+        previous=by_part.get(PREVIOUS, Figures()),
+        needs=needs_by_part.get(CURRENT, NeedFigures()),
+        previous_needs=needs_by_part.get(PREVIOUS, NeedFigures()),
         days=days,
-        daily=[daily[day] for day in days],
-        daily_needs=[daily_needs[day] for day in days],
+        daily=[by_day.get(day, Figures()) for day in days],
+        daily_needs=[needs_by_day.get(day, NeedFigures()) for day in days],
     )
+
+
+def _part_of(row: dict) -> int:
+    return row["part"]
+
+
+def _day_of(row: dict) -> date:
+    return row["local_date"]
 
 
 # What the tables read: the journey, the teams, the perception gap and recovery per team.
@@ -258,14 +263,18 @@ BREAKDOWN_COLUMNS = [
 ]  # fmt: skip
 
 
-def _summed(rows: list[dict], key: Callable[[dict], object], columns: list[str]) -> dict:
-    """Add up rows of sums by `key`, as plain integers: {key: Figures}."""
-    totals: dict[object, dict[str, int]] = {}
+def _summed(rows: list[dict], key: Callable[[dict], object], columns: list[str],
+            kind: type = Figures) -> dict:  # fmt: skip
+    """Add up rows of sums by `key`: {key: Figures} (or `kind`). A day's rows (or a type's,
+    or a team's) are gathered first and each column summed in one go: a company's page adds
+    up thousands of rows of seventeen columns."""
+    groups: defaultdict[object, list[dict]] = defaultdict(list)
     for row in rows:
-        total = totals.setdefault(key(row), dict.fromkeys(columns, 0))
-        for column in columns:
-            total[column] += row[column] or 0
-    return {k: Figures.from_row(total) for k, total in totals.items()}
+        groups[key(row)].append(row)
+    return {
+        k: kind.from_row({column: sum(row[column] or 0 for row in group) for column in columns})
+        for k, group in groups.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -341,10 +350,15 @@ class Breakdown:
     def recovery_focus(self, limit: int = FOCUS_TEAMS) -> tuple[list[Row], int]:
         """The teams with the most unhappy customers not yet put right, and how many teams
         there are: a whole company has too many teams for one table."""
-        rows = self.by_team()
-        rows.sort(key=lambda r: (r.figures.recoveries_closed - r.figures.low_answers,
-                                 -r.figures.low_answers))  # fmt: skip
-        return rows[:limit], len(rows)
+        sums = _summed(self.rows, lambda r: r["team"], BREAKDOWN_COLUMNS)
+
+        def focus(pk: int) -> tuple:
+            f, team = sums[pk], self.teams[pk]
+            return (f.recoveries_closed - f.low_answers, -f.low_answers,
+                    team.location.name, team.name)  # fmt: skip
+
+        # Only the teams shown are made into rows; the table marks no worst and no tones.
+        return [Row(self.teams[pk], sums[pk]) for pk in sorted(sums, key=focus)[:limit]], len(sums)
 
     def gap(self) -> list[GapRow]:
         """Where staff and customers read the same moments differently, biggest gaps first."""
