@@ -13,12 +13,16 @@ of that shape share the tables, one per data set:
 
 Each airline's manager (all 48 stations: the whole company) opens the 30-day view through
 Django's test client (middleware, queries, template). Requests take turns across the three,
-so load from elsewhere on the machine falls on all of them alike; p50 and p95 of each, and
-the ratio of each 10 M airline to the 100 k one.
+so load from elsewhere on the machine falls on all of them alike; p50 and p95 of each, the
+ratio of each 10 M airline to the 100 k one, and the load average before and after. Beside
+them, the mean CPU time of a request (this process and its PostgreSQL backend), which other
+work on a shared machine hardly moves.
 
     .venv/bin/python bench/dashboard.py                   # fill once, then 200 requests each
     .venv/bin/python bench/dashboard.py --requests 50     # reuse the filled data
     .venv/bin/python bench/dashboard.py --refill          # rebuild the data (about 5 minutes)
+
+BENCH_DATABASE_URL names the database (moments_dashbench by default); it is made if missing.
 """
 
 import argparse
@@ -203,8 +207,23 @@ def airline_size(name: str) -> tuple[int, int]:
         return cursor.fetchone()
 
 
-def time_dashboards(names: list[str], requests: int) -> dict[str, list[float]]:
-    """Milliseconds per request of each airline's 30-day view, taking turns."""
+def cpu_seconds() -> float | None:
+    """CPU time used so far by this process and by its PostgreSQL backend, when the database
+    runs on this machine (else None). Unlike the wall clock, hardly moved by other work on a
+    shared machine; the backend's share is counted in ticks (10 ms), so read it as a mean."""
+    from django.db import connection
+
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (AttributeError, OSError):
+        return None
+    return time.process_time() + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_dashboards(names: list[str], requests: int) -> dict[str, tuple[list, list]]:
+    """Milliseconds per request of each airline's 30-day view, taking turns: wall clock and
+    CPU (web and database)."""
     from django.test import Client
 
     from touchpoints.models import User
@@ -213,15 +232,18 @@ def time_dashboards(names: list[str], requests: int) -> dict[str, list[float]]:
     for name in names:
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=f"bench.{name}"))
-    timings: dict[str, list[float]] = {name: [] for name in names}
+    timings: dict[str, tuple[list, list]] = {name: ([], []) for name in names}
     for n in range(WARM_UP + requests):
         for name, client in clients.items():
-            started = time.perf_counter()
+            cpu, started = cpu_seconds(), time.perf_counter()
             response = client.get("/dashboard/", {"period": "30"}, HTTP_HOST="localhost")
             elapsed = (time.perf_counter() - started) * 1000
+            cpu_after = cpu_seconds()
             assert response.status_code == 200, response.status_code
             if n >= WARM_UP:
-                timings[name].append(elapsed)
+                timings[name][0].append(elapsed)
+                if cpu is not None and cpu_after is not None:
+                    timings[name][1].append((cpu_after - cpu) * 1000)
     return timings
 
 
@@ -266,12 +288,13 @@ def main() -> None:
         f" load average {load_before} before, {load_average()} after ({os.cpu_count()} cores)"
     )
     results = {}
-    for name, values in timings.items():
+    for name, (values, cpu) in timings.items():
         rows, moments = airline_size(name)
         p50, p95 = results[name] = (percentile(values, 0.5), percentile(values, 0.95))
+        cpu_mean = f"  CPU {statistics.mean(cpu):5.1f} ms" if cpu else ""
         print(
             f"{name:>6}: {moments:>12,} moments in {rows:>10,} roll-up rows"
-            f"  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+            f"  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{cpu_mean}"
         )
     base = results["small"]
     for name in ("long", "dense"):
