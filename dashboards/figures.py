@@ -56,9 +56,9 @@ def read_settings() -> Iterator[None]:
     Custom plans only: the connection prepares a statement it has run five times
     (`prepare_threshold`, config/settings.py), and after five more runs PostgreSQL would
     plan a prepared statement once for any dates, a generic plan that suits a window of
-    skewed dates badly (the dense benchmark's p95 359 ms against 223 ms). The save's few
-    statements keep their generic plans; these are planned for their own dates each time
-    (docs/performance.md, "Prepared statements").
+    skewed dates badly (the dense benchmark's needs series: 367 ms generic, 106 ms custom).
+    The save's few statements keep their generic plans; these are planned for their own
+    dates each time (docs/performance.md, "Prepared statements").
 
     Used as a decorator or around several reads (the dashboard's figures and tables): an
     inner use inside an outer one adds nothing, so a page pays for one set of settings.
