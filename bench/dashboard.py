@@ -16,7 +16,7 @@ Django's test client (middleware, queries, template). Requests take turns across
 so load from elsewhere on the machine falls on all of them alike; p50 and p95 of each, the
 ratio of each 10 M airline to the 100 k one, and the load average before and after. Beside
 them, the mean CPU time of a request (this process and its PostgreSQL backend), which other
-work on a shared machine hardly moves.
+work on a shared machine moves far less than the wall clock.
 
     .venv/bin/python bench/dashboard.py                   # fill once, then 200 requests each
     .venv/bin/python bench/dashboard.py --requests 50     # reuse the filled data
@@ -209,8 +209,8 @@ def airline_size(name: str) -> tuple[int, int]:
 
 def cpu_seconds() -> float | None:
     """CPU time used so far by this process and by its PostgreSQL backend, when the database
-    runs on this machine (else None). Unlike the wall clock, hardly moved by other work on a
-    shared machine; the backend's share is counted in ticks (10 ms), so read it as a mean."""
+    runs on this machine (else None). Other work on a shared machine moves it far less than
+    the wall clock; the backend's share is counted in ticks (10 ms), so read it as a mean."""
     from django.db import connection
 
     try:
