@@ -13,12 +13,16 @@ of that shape share the tables, one per data set:
 
 Each airline's manager (all 48 stations: the whole company) opens the 30-day view through
 Django's test client (middleware, queries, template). Requests take turns across the three,
-so load from elsewhere on the machine falls on all of them alike; p50 and p95 of each, and
-the ratio of each 10 M airline to the 100 k one.
+so load from elsewhere on the machine falls on all of them alike; p50 and p95 of each, the
+ratio of each 10 M airline to the 100 k one, and the load average before and after. Beside
+them, the mean CPU time of a request (this process and its PostgreSQL backend), which other
+work on a shared machine moves far less than the wall clock.
 
     .venv/bin/python bench/dashboard.py                   # fill once, then 200 requests each
     .venv/bin/python bench/dashboard.py --requests 50     # reuse the filled data
     .venv/bin/python bench/dashboard.py --refill          # rebuild the data (about 5 minutes)
+
+BENCH_DATABASE_URL names the database (moments_dashbench by default); it is made if missing.
 """
 
 import argparse
@@ -32,6 +36,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/moments_dashbench")
+# Production settings, spoken to over plain HTTP by the test client.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # not a line per sign-in of the three managers
 
 from bench.sas_data import STATIONS, TEAMS, use_bench_database  # noqa: E402
 
@@ -72,8 +80,9 @@ def create_airline(name: str) -> bool:
 
 # One row per possible bucket with its share of the day's moments: the station's weight,
 # a quarter for the team, the type's share within the team, and the channel's share.
+# One statement per execute: under server-side binding (config/settings.py) PostgreSQL
+# refuses several commands in one prepared statement.
 BUCKETS = """
-    DROP TABLE IF EXISTS bench_bucket;
     CREATE TABLE bench_bucket AS
     SELECT t.location_id, t.id AS team_id, tt.id AS type_id, c.channel,
         s.weight::float / {total_weight} / 4 / (
@@ -84,7 +93,7 @@ BUCKETS = """
     JOIN touchpoints_location l ON l.id = t.location_id
     JOIN (VALUES {weights}) AS s(code, weight) ON s.code || '-' || %(initial)s = l.code
     JOIN touchpoints_touchpointtype tt ON tt.name = ANY(CASE t.name {cases} END)
-    CROSS JOIN (VALUES {channels}) AS c(channel, share);
+    CROSS JOIN (VALUES {channels}) AS c(channel, share)
 """
 
 # Counts for one bucket-day that are consistent with each other (answers within
@@ -178,6 +187,7 @@ def fill(name: str, per_day: int, days: int) -> None:
     }
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.6)")
+        cursor.execute("DROP TABLE IF EXISTS bench_bucket")
         cursor.execute(_sql(BUCKETS), params)
         cursor.execute(_sql(FILL), params)
         cursor.execute(_sql(NEEDS), params)
@@ -197,8 +207,23 @@ def airline_size(name: str) -> tuple[int, int]:
         return cursor.fetchone()
 
 
-def time_dashboards(names: list[str], requests: int) -> dict[str, list[float]]:
-    """Milliseconds per request of each airline's 30-day view, taking turns."""
+def cpu_seconds() -> float | None:
+    """CPU time used so far by this process and by its PostgreSQL backend, when the database
+    runs on this machine (else None). Other work on a shared machine moves it far less than
+    the wall clock; the backend's share is counted in ticks (10 ms), so read it as a mean."""
+    from django.db import connection
+
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (AttributeError, OSError):
+        return None
+    return time.process_time() + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_dashboards(names: list[str], requests: int) -> dict[str, tuple[list, list]]:
+    """Milliseconds per request of each airline's 30-day view, taking turns: wall clock and
+    CPU (web and database)."""
     from django.test import Client
 
     from touchpoints.models import User
@@ -207,16 +232,24 @@ def time_dashboards(names: list[str], requests: int) -> dict[str, list[float]]:
     for name in names:
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=f"bench.{name}"))
-    timings: dict[str, list[float]] = {name: [] for name in names}
+    timings: dict[str, tuple[list, list]] = {name: ([], []) for name in names}
     for n in range(WARM_UP + requests):
         for name, client in clients.items():
-            started = time.perf_counter()
+            cpu, started = cpu_seconds(), time.perf_counter()
             response = client.get("/dashboard/", {"period": "30"}, HTTP_HOST="localhost")
             elapsed = (time.perf_counter() - started) * 1000
+            cpu_after = cpu_seconds()
             assert response.status_code == 200, response.status_code
             if n >= WARM_UP:
-                timings[name].append(elapsed)
+                timings[name][0].append(elapsed)
+                if cpu is not None and cpu_after is not None:
+                    timings[name][1].append((cpu_after - cpu) * 1000)
     return timings
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages: figures taken on a busy machine say so."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -247,14 +280,21 @@ def main() -> None:
         cursor.execute("ANALYZE dashboards_dailyrollup")
         cursor.execute("ANALYZE dashboards_needrollup")
         cursor.execute("ANALYZE dashboards_locationdayrollup")
+    load_before = load_average()
+    started = time.strftime("%H:%M UTC", time.gmtime())
     timings = time_dashboards(list(DATA_SETS), args.requests)
+    print(
+        f"{args.requests} requests each after {WARM_UP} to warm up, from {started};"
+        f" load average {load_before} before, {load_average()} after ({os.cpu_count()} cores)"
+    )
     results = {}
-    for name, values in timings.items():
+    for name, (values, cpu) in timings.items():
         rows, moments = airline_size(name)
         p50, p95 = results[name] = (percentile(values, 0.5), percentile(values, 0.95))
+        cpu_mean = f"  CPU {statistics.mean(cpu):5.1f} ms" if cpu else ""
         print(
             f"{name:>6}: {moments:>12,} moments in {rows:>10,} roll-up rows"
-            f"  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms"
+            f"  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{cpu_mean}"
         )
     base = results["small"]
     for name in ("long", "dense"):

@@ -133,6 +133,12 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Parameters bound on the server, and statements run often (every save's few
         # queries) prepared once per connection: PostgreSQL then skips planning them.
+        # Prepared statements pay where the plan never depends on the values: the save's
+        # lookups by key and its inserts (a user with team and location costs 40-60 µs with
+        # its generic plan, ten to twenty times that planned afresh). They hurt where it
+        # does: the dashboard's aggregates over skewed date windows, so those force custom
+        # plans for their own transaction (dashboards.figures.read_settings), not the whole
+        # connection. Figures: docs/performance.md, "Prepared statements".
         # A database that does not answer is given 5 s, then the request gets the 503 page.
         DATABASES["default"]["OPTIONS"] = {
             "server_side_binding": True,

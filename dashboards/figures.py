@@ -6,9 +6,9 @@ shown: sums are grouped in the database, and the few names (types, teams) are fe
 one query per kind. Rates come from `metrics`, computed from the summed counts.
 """
 
-import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,8 +32,19 @@ GAP_ROWS = 12
 FOCUS_TEAMS = 12
 
 
-def read_settings(function: Callable) -> Callable:
-    """Run `function`'s aggregates without PostgreSQL's JIT, and grouping by hashing.
+# Planner settings for the dashboard's aggregates, local to their transaction (see below).
+READ_SETTINGS = {
+    "jit": "off",
+    "enable_sort": "off",
+    "work_mem": "32MB",
+    "max_parallel_workers_per_gather": "0",
+    "plan_cache_mode": "force_custom_plan",
+}
+
+
+@contextmanager
+def read_settings() -> Iterator[None]:
+    """Run the aggregates inside with planner settings of their own, in one transaction.
 
     The planner misjudges how many roll-up rows a window holds, because the table's dates
     are skewed (recent days are busier, history is long). Guessing high, it JIT-compiles the
@@ -42,22 +53,32 @@ def read_settings(function: Callable) -> Callable:
     groups takes half the time. These queries always make few groups, so both choices are
     made here, for this transaction only (set_config's third argument). Parallel workers are
     left out too: starting them costs more than they save on the few tens of thousands of
-    rows a view reads. Other backends have no such knobs.
+    rows a view reads.
+
+    Custom plans only: the connection prepares a statement it has run five times
+    (`prepare_threshold`, config/settings.py), and after five more runs PostgreSQL would
+    plan a prepared statement once for any dates, a generic plan that suits a window of
+    skewed dates badly (the dense benchmark's needs series: 367 ms generic, 106 ms custom).
+    The save's few statements keep their generic plans; these are planned for their own
+    dates each time (docs/performance.md, "Prepared statements").
+
+    Used as a decorator or around several reads (the dashboard's figures and tables): an
+    inner use inside an outer one adds nothing, so a page pays for one set of settings.
+    Other backends have no such knobs.
     """
-
-    @functools.wraps(function)
-    def wrapped(*args, **kwargs):
-        if connection.vendor != "postgresql":
-            return function(*args, **kwargs)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('jit', 'off', true), set_config('enable_sort', 'off', true),"
-                " set_config('work_mem', '32MB', true),"
-                " set_config('max_parallel_workers_per_gather', '0', true)"
-            )
-            return function(*args, **kwargs)
-
-    return wrapped
+    if connection.vendor != "postgresql" or getattr(connection, "reading_figures", False):
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(READ_SETTINGS)),
+            [value for pair in READ_SETTINGS.items() for value in pair],
+        )
+        connection.reading_figures = True
+        try:
+            yield
+        finally:
+            connection.reading_figures = False
 
 
 def _sums(columns: list[str]) -> dict[str, Sum]:
@@ -210,7 +231,7 @@ def _moment_rollup(selection: Selection, coarse: bool) -> tuple[type, Q]:
     return LocationDayRollup, by_location
 
 
-@read_settings
+@read_settings()
 def overview(
     selection: Selection, columns: list[str] = HEADLINE_COLUMNS, coarse: bool = True
 ) -> Overview:
@@ -221,22 +242,27 @@ def overview(
     moment_rows = _by_part_and_day(moment_rollup, condition, selection, columns)
     need_rows = _by_part_and_day(NeedRollup, selection.need_q(), selection, NEED_COLUMNS)
     days = selection.window.dates(selection.window.series_days)
-    daily, daily_needs = defaultdict(Figures), defaultdict(NeedFigures)
-    for row in moment_rows:
-        daily[row["local_date"]] += Figures.from_row(row)
-    for row in need_rows:
-        daily_needs[row["local_date"]] += NeedFigures.from_row(row)
+    by_part = _summed(moment_rows, _part_of, columns)
+    by_day = _summed(moment_rows, _day_of, columns)
+    needs_by_part = _summed(need_rows, _part_of, NEED_COLUMNS, NeedFigures)
+    needs_by_day = _summed(need_rows, _day_of, NEED_COLUMNS, NeedFigures)
     return Overview(
-        current=Figures.total(Figures.from_row(r) for r in moment_rows if r["part"] == CURRENT),
-        previous=Figures.total(Figures.from_row(r) for r in moment_rows if r["part"] == PREVIOUS),
-        needs=NeedFigures.total(NeedFigures.from_row(r) for r in need_rows if r["part"] == CURRENT),
-        previous_needs=NeedFigures.total(
-            NeedFigures.from_row(r) for r in need_rows if r["part"] == PREVIOUS
-        ),
+        current=by_part.get(CURRENT, Figures()),
+        previous=by_part.get(PREVIOUS, Figures()),
+        needs=needs_by_part.get(CURRENT, NeedFigures()),
+        previous_needs=needs_by_part.get(PREVIOUS, NeedFigures()),
         days=days,
-        daily=[daily[day] for day in days],
-        daily_needs=[daily_needs[day] for day in days],
+        daily=[by_day.get(day, Figures()) for day in days],
+        daily_needs=[needs_by_day.get(day, NeedFigures()) for day in days],
     )
+
+
+def _part_of(row: dict) -> int:
+    return row["part"]
+
+
+def _day_of(row: dict) -> date:
+    return row["local_date"]
 
 
 # What the tables read: the journey, the teams, the perception gap and recovery per team.
@@ -249,14 +275,18 @@ BREAKDOWN_COLUMNS = [
 ]  # fmt: skip
 
 
-def _summed(rows: list[dict], key: Callable[[dict], object], columns: list[str]) -> dict:
-    """Add up rows of sums by `key`, as plain integers: {key: Figures}."""
-    totals: dict[object, dict[str, int]] = {}
+def _summed(rows: list[dict], key: Callable[[dict], object], columns: list[str],
+            kind: type = Figures) -> dict:  # fmt: skip
+    """Add up rows of sums by `key`: {key: Figures} (or `kind`). A day's rows (or a type's,
+    or a team's) are gathered first and each column summed in one go: a company's page adds
+    up thousands of rows of seventeen columns."""
+    groups: defaultdict[object, list[dict]] = defaultdict(list)
     for row in rows:
-        total = totals.setdefault(key(row), dict.fromkeys(columns, 0))
-        for column in columns:
-            total[column] += row[column] or 0
-    return {k: Figures.from_row(total) for k, total in totals.items()}
+        groups[key(row)].append(row)
+    return {
+        k: kind.from_row({column: sum(row[column] or 0 for row in group) for column in columns})
+        for k, group in groups.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -332,10 +362,15 @@ class Breakdown:
     def recovery_focus(self, limit: int = FOCUS_TEAMS) -> tuple[list[Row], int]:
         """The teams with the most unhappy customers not yet put right, and how many teams
         there are: a whole company has too many teams for one table."""
-        rows = self.by_team()
-        rows.sort(key=lambda r: (r.figures.recoveries_closed - r.figures.low_answers,
-                                 -r.figures.low_answers))  # fmt: skip
-        return rows[:limit], len(rows)
+        sums = _summed(self.rows, lambda r: r["team"], BREAKDOWN_COLUMNS)
+
+        def focus(pk: int) -> tuple:
+            f, team = sums[pk], self.teams[pk]
+            return (f.recoveries_closed - f.low_answers, -f.low_answers,
+                    team.location.name, team.name)  # fmt: skip
+
+        # Only the teams shown are made into rows; the table marks no worst and no tones.
+        return [Row(self.teams[pk], sums[pk]) for pk in sorted(sums, key=focus)[:limit]], len(sums)
 
     def gap(self) -> list[GapRow]:
         """Where staff and customers read the same moments differently, biggest gaps first."""
@@ -358,7 +393,7 @@ def _journey_order(t: TouchpointType) -> tuple:
     return (t.stage.order, t.stage.name, t.order, t.name)
 
 
-@read_settings
+@read_settings()
 def breakdown(selection: Selection) -> Breakdown:
     if not selection.window.ends:
         return Breakdown([], {}, {})
@@ -388,7 +423,7 @@ def perception_gap(selection: Selection) -> list[GapRow]:
     return breakdown(selection).gap()
 
 
-@read_settings
+@read_settings()
 def moment_count(selection: Selection) -> int:
     """How many moments the selection holds in its window, from the roll-up (current to
     the last roll-up run, a minute at most)."""

@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from touchpoints.models import Channel, JourneyStage, Location, Role, Team, TouchpointType, User
 from touchpoints.repeated_fields import OneValueEach
@@ -74,9 +74,11 @@ def spans_zones(locations) -> bool:
 
 
 def scope_for(user: User) -> Scope:
-    if user.has_role(Role.ADMIN):
+    # The roles in one query (has_role asks the database each time it is called).
+    roles = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser or Role.ADMIN in roles:
         return Scope(everything=True)
-    if user.has_role(Role.MANAGER):
+    if Role.MANAGER in roles:
         return Scope(
             location_ids=frozenset(user.managed_locations.values_list("pk", flat=True)),
             team_ids=frozenset(user.managed_teams.values_list("pk", flat=True)),
@@ -95,8 +97,11 @@ class Window:
     @classmethod
     def last_days(cls, days: int, locations: list[Location]) -> "Window":
         by_today: defaultdict[date, list[int]] = defaultdict(list)
+        today_in: dict[str, date] = {}  # a company has far fewer time zones than locations
         for location in locations:
-            by_today[location.today()].append(location.pk)
+            if location.timezone not in today_in:
+                today_in[location.timezone] = location.today()
+            by_today[today_in[location.timezone]].append(location.pk)
         return cls(days, tuple((end, tuple(ids)) for end, ids in sorted(by_today.items())))
 
     @classmethod
@@ -180,14 +185,19 @@ class FilterForm(OneValueEach, forms.Form):
         self.fields["location"].queryset = Location.objects.all()
         self.fields["team"].queryset = Team.objects.select_related("location")
         self.location_choices = locations
-        self.team_choices = list(scope.teams()) if not scope.is_empty else []
+        # (pk, label, location pk) of each team: a company has hundreds, and the options
+        # need no Team objects (str(team) is "name (location code)").
+        teams = scope.teams().values_list("pk", "name", "location__code", "location_id")
+        self.team_choices = [
+            (pk, f"{name} ({code})", location_id) for pk, name, code, location_id in teams
+        ] if not scope.is_empty else []  # fmt: skip
 
     def options(self, selection: "Selection") -> dict[str, SafeString]:
         """The <option>s of each filter with the current choice selected, built here rather
         than in the template: a company has hundreds of teams."""
         chosen_period = self.data.get("period") or selection.period
         location_pk = selection.location.pk if selection.location else None
-        teams = [t for t in self.team_choices if location_pk in (None, t.location_id)]
+        teams = [(pk, label) for pk, label, at in self.team_choices if location_pk in (None, at)]
         everything = "All" if self.scope.everything else "All mine"
         return {
             "period": _options(self.fields["period"].choices, chosen_period),
@@ -195,7 +205,7 @@ class FilterForm(OneValueEach, forms.Form):
                 [("", everything)] + [(loc.pk, loc.name) for loc in self.location_choices],
                 location_pk,
             ),
-            "team": _options([("", "All")] + [(t.pk, str(t)) for t in teams], _pk(selection.team)),
+            "team": _options([("", "All"), *teams], _pk(selection.team)),
             "stage": _options(
                 [("", "All")] + [(st.pk, st.name) for st in JourneyStage.objects.all()],
                 _pk(selection.stage),
@@ -227,11 +237,14 @@ def _pk(instance) -> int | None:
 
 
 def _options(pairs, chosen) -> SafeString:
+    """<option>s, escaped here: one join, not a format_html per option (hundreds of teams)."""
     chosen = "" if chosen is None else str(chosen)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, " selected" if str(value) == chosen else "", label) for value, label in pairs),
+    return mark_safe(  # every value and label is escaped just below
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in pairs
+        )
     )
 
 

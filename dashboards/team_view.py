@@ -27,8 +27,9 @@ def context(team: Team, period: str | None) -> dict:
     window = Window.last_days(int(period), [team.location])
     ours = Selection(scope=Scope(team_ids=frozenset([team.pk])), window=window)
     location = Selection(scope=Scope(location_ids=frozenset([team.location_id])), window=window)
-    team_lines, location_lines = (figures.overview(s).headlines() for s in (ours, location))
-    ours_breakdown = figures.breakdown(ours)
+    with figures.read_settings():  # the three reads: one transaction
+        team_lines, location_lines = (figures.overview(s).headlines() for s in (ours, location))
+        ours_breakdown = figures.breakdown(ours)
     return {
         "team": team,
         "period": period,

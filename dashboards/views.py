@@ -59,8 +59,9 @@ def _trend(overview: figures.Overview) -> dict:
 @role_required(*MANAGERS)
 def dashboard(request):
     form, selection = _filtered(request)
-    overview = figures.overview(selection)
-    breakdown = figures.breakdown(selection)
+    with figures.read_settings():  # the figures and the tables: one transaction
+        overview = figures.overview(selection)
+        breakdown = figures.breakdown(selection)
     team_recovery, team_count = breakdown.recovery_focus()
     needs_triage = triage(selection, limit=DASHBOARD_NEEDS_SHOWN)
     open_recoveries, more_recoveries = recognition.open_recoveries(selection)
@@ -91,13 +92,15 @@ def journey_type(request, type_id: int):
     touchpoint_type = get_object_or_404(TouchpointType.objects.select_related("stage"), pk=type_id)
     form, selection = _filtered(request)
     narrowed = replace(selection, touchpoint_type=touchpoint_type)
+    with figures.read_settings():
+        teams, total = figures.teams_for(narrowed), figures.overview(narrowed).current
     context = {
         "form": form,
         "options": form.options(selection),
         "selection": selection,
         "touchpoint_type": touchpoint_type,
-        "teams": figures.teams_for(narrowed),
-        "total": figures.overview(narrowed).current,
+        "teams": teams,
+        "total": total,
     }
     return _render(request, "dashboards/journey_type.html", "teams", context)
 
