@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.send_morning_digests",
         "schedule": crontab(minute="*/15"),
     },
+    # A recovery lapses some days after it opened (FeedbackSettings): within the hour is
+    # close enough, and each run is one cheap indexed query when nothing is due.
+    "lapse-untaken-recoveries": {
+        "task": "feedback.lapse_untaken_recoveries",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # Mail (the managers' morning digest): printed to the console unless EMAIL_HOST is set.

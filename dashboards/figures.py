@@ -155,7 +155,7 @@ class Overview:
             for key, label, name, unit, better in MOMENT_HEADLINES
         ]  # fmt: skip
         rows[4] = _with_detail(rows[4], resolution_coverage(self.current))
-        rows[6] = _with_detail(rows[6], f"{self.current.recoveries_closed} recovered")
+        rows[6] = _with_detail(rows[6], recovered_detail(self.current))
         return rows + [
             Headline("needs", "Open needs", self.needs.still_open, self.previous_needs.still_open,
                      [n.raised for n in self.daily_needs], "count", False,
@@ -165,6 +165,14 @@ class Overview:
                      [n.hours_to_provide for n in self.daily_needs], "hours", False,
                      f"{self.needs.provided} provided"),
         ]  # fmt: skip
+
+
+def recovered_detail(figures: Figures) -> str:
+    """Beside the time to recover: how many were recovered, and how many lapsed untaken."""
+    detail = f"{figures.recoveries_closed} recovered"
+    if figures.recoveries_lapsed:
+        detail += f", {figures.recoveries_lapsed} lapsed"
+    return detail
 
 
 def resolution_coverage(figures: Figures) -> str:
@@ -184,7 +192,7 @@ HEADLINE_COLUMNS = [
     "moments", "resolved_on_spot", "resolution_recorded", "csat_answers", "satisfied",
     "nps_answers", "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares",
     "low_answers",
-    "recoveries_closed", "recovery_seconds",
+    "recoveries_closed", "recovery_seconds", "recoveries_lapsed",
 ]  # fmt: skip
 
 

@@ -1,0 +1,18 @@
+"""Celery entry points of the feedback app; each calls one plain function."""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import recovery
+
+
+@shared_task(
+    name="feedback.lapse_untaken_recoveries",
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=8,
+)
+def lapse_untaken_recoveries() -> int:
+    """Recoveries nobody took within the window lapse; beat asks every hour."""
+    return recovery.lapse_untaken()
