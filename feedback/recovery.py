@@ -76,15 +76,21 @@ def lapsed_for_team(team: Team | None) -> QuerySet[Recovery]:
     return (
         _for_team(team)
         .filter(lapsed_at__isnull=False)
-        .select_related("answer__invitation__moment__touchpoint_type", "taken_by")
+        .select_related(
+            "answer__invitation__moment__touchpoint_type",
+            "answer__invitation__moment__staff",
+            "taken_by",
+        )
         .order_by("-opened_at", "-pk")
     )
 
 
 def _locked(recovery_id: int, user: User) -> Recovery:
+    # Not joined with who took it: a row that waited for the lock is re-read, but a joined
+    # row is not, so a colleague who took it meanwhile would come back as nobody.
     recovery = (
         Recovery.objects.select_for_update(of=("self",))
-        .select_related("answer__invitation__moment", "taken_by")
+        .select_related("answer__invitation__moment")
         .get(pk=recovery_id)
     )
     if user.team_id is None or recovery.team_id != user.team_id:
