@@ -6,7 +6,7 @@ they can still be closed late, and the latest closes show that the loop closes.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ class Card:
 
     recovery: Recovery
     close_form: RecoveryCloseForm
-    due_at: object
+    due_at: datetime
     overdue: bool
     notice: str = ""  # e.g. who took it a moment before this person tapped
 
@@ -53,7 +53,13 @@ def recently_closed(user: User) -> list[Recovery]:
     return list(closed.order_by("-closed_at")[:RECENTLY_CLOSED_SHOWN])
 
 
-def _card(recovery: Recovery, due_hours: int, now, failed_form, notices) -> Card:
+def _card(
+    recovery: Recovery,
+    due_hours: int,
+    now: datetime,
+    failed_form: tuple[int, RecoveryCloseForm] | None,
+    notices: dict[int, str],
+) -> Card:
     if failed_form and failed_form[0] == recovery.pk:
         form = failed_form[1]
     else:
