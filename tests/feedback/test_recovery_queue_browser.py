@@ -26,9 +26,11 @@ def backlog(agent, org):
         csat, nps = (4, n % 4) if n % 9 == 0 else (1 + n % 2, None)
         answer = {"csat": csat, "nps": nps, "comment": f"Customer {n:02d}: the queue was long"}
         add_moment(agent, org["desk"], answer=answer)
-    for n, recovery in enumerate(Recovery.objects.order_by("pk")):
+    for n, recovery in enumerate(Recovery.objects.select_related("answer").order_by("pk")):
         recovery.opened_at = timezone.now() - timedelta(hours=n * 2 + 1)
         recovery.save(update_fields=["opened_at"])
+        recovery.answer.answered_at = recovery.opened_at
+        recovery.answer.save(update_fields=["answered_at"])
     add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10, "comment": "Anna was kind"})
 
 
@@ -137,3 +139,16 @@ def test_how_we_are_doing_opens_with_praise(chromium, live_server, agent, backlo
     screenshot(page, f"team-praise-first-{'landscape' if viewport[0] > 900 else 'portrait'}")
     context.close()
     assert tops[0] < tops[1] and praise_in_view
+
+
+def test_the_queue_and_how_we_are_doing_have_no_serious_accessibility_violations(
+    tablet, agent, backlog
+):
+    from tests.conftest import serious_accessibility_violations
+
+    open_log_screen(tablet, agent.username)
+    found = {}
+    for path in ("/feedback/recoveries/", "/dashboard/team/"):
+        tablet.goto(path)
+        found[path] = serious_accessibility_violations(tablet)
+    assert found == {"/feedback/recoveries/": [], "/dashboard/team/": []}
