@@ -152,3 +152,19 @@ def test_the_queue_and_how_we_are_doing_have_no_serious_accessibility_violations
         tablet.goto(path)
         found[path] = serious_accessibility_violations(tablet)
     assert found == {"/feedback/recoveries/": [], "/dashboard/team/": []}
+
+
+def test_the_tabs_fit_a_portrait_tablet_on_one_line(chromium, live_server, agent, backlog):
+    context, page = tablet_at(chromium, live_server, (768, 1024))
+    open_log_screen(page, agent.username)
+    page.locator("#needs-badge").evaluate("(b) => { b.hidden = false; b.textContent = '3'; }")
+    fit = page.evaluate(
+        """() => {
+          const tabs = Array.from(document.querySelectorAll('.frontline-nav a'));
+          const boxes = tabs.map((tab) => tab.getBoundingClientRect());
+          return [new Set(boxes.map((box) => Math.round(box.top))).size,
+                  Math.max(...boxes.map((box) => box.right)) <= innerWidth,
+                  document.documentElement.scrollWidth <= innerWidth]; }"""
+    )
+    context.close()
+    assert fit == [1, True, True]
