@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -241,7 +241,9 @@ def need_seen(request, need_id: int):
     """The person dismissed the card saying their need was answered."""
     mark_answers_seen(request.user, [need_id])
     if request.htmx:
-        return HttpResponse("")
+        # The card goes (hx-swap="delete"); the navigation's count follows, out of band.
+        badges = {"needs": unseen_answers(request.user).order_by().count()}
+        return render(request, "touchpoints/_nav.html#needs-badge", {"badges": badges})
     return redirect("touchpoints:log")
 
 

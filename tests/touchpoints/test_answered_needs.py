@@ -51,7 +51,9 @@ def test_dismissing_by_htmx_removes_only_the_card(agent_client, arn_manager):
     need = raise_and_answer(agent_client, arn_manager)
     url = reverse("touchpoints:need_seen", args=[need.pk])
     response = agent_client.post(url, HTTP_HX_REQUEST="true")
-    assert (response.status_code, response.text) == (200, "")
+    assert response.status_code == 200
+    assert response.text.startswith('<span id="needs-badge" class="badge news" hx-swap-oob="true"')
+    assert response.text.endswith(" hidden>0</span>")
     assert Need.objects.get().answer_seen_at is not None
 
 
