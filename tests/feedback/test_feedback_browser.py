@@ -54,7 +54,7 @@ def test_handover_screen_offers_no_route_to_staff_pages(tablet, agent, moment):
     tablet.go_back()
     tablet.wait_for_load_state()
     assert tablet.url.endswith("/feedback/handover/")
-    for staff_page in ("/log/", "/feedback/team/", "/dashboard/"):
+    for staff_page in ("/log/", "/feedback/recoveries/", "/dashboard/"):
         tablet.goto(staff_page)
         assert tablet.url.endswith("/feedback/handover/")
 
