@@ -324,6 +324,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "feedback.lapse_untaken_recoveries",
         "schedule": crontab(minute=5),
     },
+    # Managers who asked for it hear of new needs at most once an hour; beat looks every
+    # five minutes, so a need waits at most an hour and five minutes to be mailed.
+    "need-emails": {
+        "task": "dashboards.send_need_emails",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Customers' contact details, a set time after their recovery ends (docs/security.md).
+    "erase-customer-contacts": {
+        "task": "feedback.erase_contacts",
+        "schedule": crontab(minute=40),
+    },
 }
 
 # Mail (the managers' morning digest): printed to the console unless EMAIL_HOST is set.
@@ -365,6 +376,9 @@ CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
 # --- Dashboards: figures resting on fewer answers (or moments) than this are drawn muted and
 # marked "few answers" (docs/metrics.md, "How sure is a figure?"). ---
 FEW_ANSWERS = int(env("FEW_ANSWERS", "30"))
+# An acknowledged need still not provided or declined this many days after it was raised is
+# marked overdue on the manager's dashboard (docs/metrics.md, "Needs").
+NEED_TARGET_DAYS = int(env("NEED_TARGET_DAYS", "7"))
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""What the dashboards show, read from the roll-ups only.
+"""What the dashboards show, read from the roll-ups only (but for open needs, a state that
+the dashboard counts from the live needs: see `need_triage`).
 
 Each function is a fixed number of queries whatever the history or the number of rows
 shown: sums are grouped in the database, and the few names (types, teams) are fetched in
@@ -19,6 +20,7 @@ from touchpoints.models import Team, TouchpointType
 from .filters import Selection
 from .metrics import NEED_COLUMNS, Estimate, Figures, NeedFigures
 from .models import DailyRollup, LocationDayRollup, NeedRollup
+from .need_triage import NeedCounts
 
 CURRENT, PREVIOUS, EARLIER = 2, 1, 0
 # (bad below, good from): absolute limits for one figure, and the level from which a row is
@@ -145,7 +147,9 @@ class Overview:
     daily: list[Figures]
     daily_needs: list[NeedFigures]
 
-    def headlines(self) -> list[Headline]:
+    def headlines(self, open_needs: NeedCounts | None = None) -> list[Headline]:
+        """The cards. `open_needs`, counted from the live needs (`need_triage`), makes the
+        open needs card agree with the needs box; without it the roll-up counts them."""
         estimates = self.current.estimates
         rows = [
             Headline(key, label, getattr(self.current, name), getattr(self.previous, name),
@@ -156,10 +160,18 @@ class Overview:
         ]  # fmt: skip
         rows[4] = _with_detail(rows[4], resolution_coverage(self.current))
         rows[6] = _with_detail(rows[6], recovered_detail(self.current))
+        still_open, before, raised = (
+            self.needs.still_open,
+            self.previous_needs.still_open,
+            self.needs.raised,
+        )
+        if open_needs is not None:
+            still_open, before = open_needs.open_in_period, open_needs.open_in_previous
+            raised = open_needs.raised_in_period
         return rows + [
-            Headline("needs", "Open needs", self.needs.still_open, self.previous_needs.still_open,
+            Headline("needs", "Open needs", still_open, before,
                      [n.raised for n in self.daily_needs], "count", False,
-                     f"of {self.needs.raised} raised"),
+                     f"still open of {raised} raised in the period"),
             Headline("provide_hours", "Time to provide", self.needs.hours_to_provide,
                      self.previous_needs.hours_to_provide,
                      [n.hours_to_provide for n in self.daily_needs], "hours", False,

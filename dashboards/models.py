@@ -161,3 +161,31 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.manager_id} on {self.local_date}"
+
+
+class NeedEmailSent(models.Model):
+    """One hourly email about new needs to one manager, covering the needs raised after
+    `since` up to `until`; claimed before it is sent, like `DigestSent`, so that each span is
+    mailed once (see `dashboards.need_emails`)."""
+
+    manager = models.ForeignKey(
+        "touchpoints.User", on_delete=models.CASCADE, related_name="need_emails_sent"
+    )
+    since = models.DateTimeField(help_text="Needs raised after this are in the email.")
+    until = models.DateTimeField(help_text="…up to this; the next email starts here.")
+    needs = models.PositiveIntegerField(default=0, help_text="How many needs it lists.")
+    status = models.CharField(
+        max_length=8, choices=DigestSent.Status.choices, default=DigestSent.Status.SENDING
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Two runs that read the same last email start the same span: one claim wins.
+            models.UniqueConstraint(fields=["manager", "since"], name="need_email_span_once")
+        ]
+        indexes = [models.Index(fields=["manager", "-until"], name="need_email_latest")]
+
+    def __str__(self) -> str:
+        return f"Need email for {self.manager_id} up to {self.until}"

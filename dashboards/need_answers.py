@@ -42,11 +42,35 @@ class NeedAnswerForm(OneValueEach, forms.Form):
         return data
 
 
+class AskAnswerForm(NeedAnswerForm):
+    """One answer to every need of an ask (the same ask from several teams)."""
+
+    needs = forms.ModelMultipleChoiceField(
+        Need.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "invalid_choice": "One of these needs was answered meanwhile or is not from your"
+            " teams. Reload the page and answer again.",
+            "invalid_pk_value": "That is not a need. Reload the page and answer again.",
+        },
+    )
+
+    def __init__(self, data, scope_q: Q):
+        super().__init__(data)
+        self.fields["needs"].queryset = needs_in(scope_q & Q(status__in=STILL_OPEN))
+
+
+def answer_needs(needs: list[Need], manager: User, status: str, answer: str) -> list[Need]:
+    """The same answer on each need, all or none: every team that asked hears back."""
+    with transaction.atomic():
+        return [answer_need(need, manager, status, answer) for need in needs]
+
+
 def answer_need(need: Need, manager: User, status: str, answer: str) -> Need:
     """Record the manager's answer; the staff member sees it on their needs screen."""
     now = timezone.now()
     with transaction.atomic():
-        need = Need.objects.select_for_update().get(pk=need.pk)
+        need = needs_in(Q()).select_for_update(of=("self",)).get(pk=need.pk)
         need.status = status
         need.answer = answer.strip()
         need.answered_by = manager

@@ -41,3 +41,11 @@ def send_morning_digests() -> int:
     from . import digest
 
     return digest.send_due_digests()
+
+
+@shared_task(name="dashboards.send_need_emails", **RETRY)
+def send_need_emails() -> int:
+    """Hourly emails about new needs to the managers who asked; beat asks every 5 minutes."""
+    from . import need_emails
+
+    return need_emails.send_need_emails()

@@ -15,13 +15,20 @@ from touchpoints.access import role_required
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.redirects import next_on_this_site
 
-from . import exports, figures, recognition, team_view, workbook
+from . import exports, figures, need_emails, recognition, team_view, workbook
 from .charts import bar_chart, line_chart, sparkline
 from .filters import FilterForm, Selection, scope_for, selection_from, spans_zones
-from .need_answers import NeedAnswerForm, answer_need, open_queue, recently_answered
+from .need_answers import (
+    AskAnswerForm,
+    NeedAnswerForm,
+    answer_need,
+    answer_needs,
+    recently_answered,
+)
+from .need_triage import Ask, period_phrase, scope_label, triage
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-DASHBOARD_NEEDS_SHOWN = 8
+DASHBOARD_NEEDS_SHOWN = 6  # per section: new, overdue, and on track behind its count
 MOMENTS_PER_PAGE = 25
 
 
@@ -55,18 +62,15 @@ def dashboard(request):
     overview = figures.overview(selection)
     breakdown = figures.breakdown(selection)
     team_recovery, team_count = breakdown.recovery_focus()
-    queue, open_count = open_queue(selection.need_q(), limit=DASHBOARD_NEEDS_SHOWN)
+    needs_triage = triage(selection, limit=DASHBOARD_NEEDS_SHOWN)
     open_recoveries, more_recoveries = recognition.open_recoveries(selection)
     context = {
         "form": form,
         "options": form.options(selection),
         "selection": selection,
-        "queue": queue,
-        "open_count": open_count,
-        "answer_form": NeedAnswerForm(),
-        "name_zones": spans_zones(form.location_choices),
+        **_needs_context(selection, form.location_choices, needs_triage),
         "needs_figures": overview.needs,
-        "headlines": [(h, sparkline(h.series)) for h in overview.headlines()],
+        "headlines": [(h, sparkline(h.series)) for h in overview.headlines(needs_triage.counts)],
         "trend": _trend(overview),
         "journey": breakdown.journey(),
         "gap": breakdown.gap(),
@@ -124,20 +128,45 @@ def journey_moments(request, type_id: int):
     return _render(request, "dashboards/journey_moments.html", "moments", context)
 
 
+def _needs_context(selection: Selection, locations, needs_triage) -> dict:
+    """What the needs box and the needs page show: the same counts under the same words."""
+    return {
+        "triage": needs_triage,
+        "counts": needs_triage.counts,
+        "scope_label": scope_label(selection, locations),
+        "period_phrase": period_phrase(selection),
+        "answer_form": NeedAnswerForm(),
+        "name_zones": spans_zones(locations),
+    }
+
+
 @role_required(*MANAGERS)
 def needs(request):
-    """Everything the front line is waiting for, and what was answered lately."""
-    scope = scope_for(request.user)
-    queue, open_count = open_queue(scope.q())
+    """Everything the front line is waiting for, and what was answered lately, under the
+    dashboard's location, team and period filters."""
+    form, selection = _filtered(request)
     context = {
-        "queue": queue,
-        "open_count": open_count,
-        "shown": sum(len(group.needs) for group in queue),
-        "answered": recently_answered(scope.q()),
-        "answer_form": NeedAnswerForm(),
-        "name_zones": spans_zones(scope.locations()),
+        "form": form,
+        "options": form.options(selection),
+        "selection": selection,
+        **_needs_context(selection, form.location_choices, triage(selection)),
+        "answered": recently_answered(selection.need_q()),
+        "emails_form": need_emails.PreferenceForm(
+            initial={"hourly": request.user.need_emails_since is not None}
+        ),
     }
-    return render(request, "dashboards/needs.html", context)
+    return render(request, "dashboards/needs.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def need_email_preference(request):
+    """The manager's own choice of an hourly email about new needs in their scope."""
+    form = need_emails.PreferenceForm(request.POST)
+    if form.is_valid():
+        need_emails.set_preference(request.user, form.cleaned_data["hourly"])
+    back = next_on_this_site(request, request.POST.get("next"))
+    return redirect(back or reverse("dashboards:needs"))
 
 
 @require_POST
@@ -158,11 +187,36 @@ def answer(request, need_id: int):
     context = {
         "need": need,
         "answer_form": form,
-        "grouped": True,
+        "grouped": False,
         "name_zones": spans_zones(scope.locations()),
     }
     status = 422 if form.errors else 200
     return render(request, "dashboards/_need.html", context, status=status)
+
+
+@require_POST
+@role_required(*MANAGERS)
+def answer_ask(request):
+    """One answer to the same ask from several teams: each need gets it, each agent sees it."""
+    scope = scope_for(request.user)
+    form = AskAnswerForm(request.POST, scope.q())
+    if form.is_valid():
+        data = form.cleaned_data
+        answered = answer_needs(list(data["needs"]), request.user, data["status"], data["answer"])
+        if not request.htmx:
+            back = next_on_this_site(request, request.POST.get("next"))
+            return redirect(back or reverse("dashboards:needs"))
+        ask = Ask(answered, overdue=False)
+    elif "needs" in form.errors:
+        return render(request, "dashboards/_ask_gone.html", {"form": form}, status=422)
+    else:
+        ask = Ask(list(form.cleaned_data["needs"]), overdue=False)
+    context = {
+        "ask": ask,
+        "answer_form": form,
+        "name_zones": spans_zones(scope.locations()),
+    }
+    return render(request, "dashboards/_ask.html", context, status=422 if form.errors else 200)
 
 
 @role_required(*MANAGERS)

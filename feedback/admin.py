@@ -51,6 +51,14 @@ class FeedbackSettingsForm(forms.ModelForm):
         max_value=90,
         help_text="Days from the moment; after that the link says it has expired.",
     )
+    contact_kept_days = forms.IntegerField(
+        label="Customers' contact details are kept for",
+        min_value=1,
+        max_value=365,
+        help_text="Days after the recovery closes; then they are erased, within the hour. "
+        "Customers are told this period when they give their details: a shorter one applies "
+        "to every contact kept, a longer one only to details given from now on.",
+    )
     languages = forms.MultipleChoiceField(
         label="Languages offered to customers",
         choices=settings.LANGUAGES,
@@ -66,6 +74,7 @@ class FeedbackSettingsForm(forms.ModelForm):
             "low_nps_at_most",
             "recovery_due_hours",
             "recovery_lapse_days",
+            "contact_kept_days",
             "invitation_expiry_days",
             "languages",
         ]
@@ -88,6 +97,7 @@ class FeedbackSettingsAdmin(ConfigAdmin):
                     "low_nps_at_most",
                     "recovery_due_hours",
                     "recovery_lapse_days",
+                    "contact_kept_days",
                 ]
             },
         ),

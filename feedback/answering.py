@@ -6,9 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from .forms import AnswerForm
+from . import contact
+from .forms import AnswerForm, ContactForm
 from .invitations import AlreadyAnswered, Expired, record_answer
-from .models import FeedbackSettings, Invitation
+from .models import Answer, FeedbackSettings, Invitation
 
 # Tokens are 24 characters; anything much longer is not worth a database lookup.
 MAX_TOKEN_LENGTH = 64
@@ -22,7 +23,8 @@ TOO_BIG = 413
 class PageState:
     """Which version of the answer page to show, and what it needs."""
 
-    name: str  # open, thanks, answered, expired, limited, too_big, stale
+    # open, thanks, answered, expired, limited, too_big, stale; contact_saved, contact_closed
+    name: str
     context: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -68,8 +70,18 @@ def _too_big(request: HttpRequest) -> bool:
         return True
 
 
-def answer_invitation(request: HttpRequest, invitation: Invitation) -> tuple[PageState, int]:
-    """Show the form on GET; record a valid answer on POST. Never records on opening."""
+def answer_invitation(
+    request: HttpRequest, invitation: Invitation, offers_contact: bool = False
+) -> tuple[PageState, int]:
+    """Show the form on GET; record a valid answer on POST. Never records on opening.
+
+    With `offers_contact` (the customer's own device), the thank-you page after an answer
+    that opened a recovery offers the contact form, and its POST is taken here too.
+    """
+    if offers_contact and request.method == "POST" and "contact_key" in request.POST:
+        if _too_big(request):
+            return PageState("too_big"), TOO_BIG
+        return _take_contact(request, invitation)
     if invitation.is_answered:
         return PageState("answered"), 200
     if invitation.is_expired:
@@ -89,6 +101,29 @@ def answer_invitation(request: HttpRequest, invitation: Invitation) -> tuple[Pag
             return PageState("answered"), 200
         except Expired:
             return PageState("expired"), 410
-        return PageState("thanks", {"answer": answer}), 200
+        return PageState("thanks", _thanks(answer, offers_contact)), 200
     context = {"form": form, "moment": invitation.moment}
     return PageState("open", context), 422 if form.errors else 200
+
+
+def _thanks(answer: Answer, offers_contact: bool) -> dict:
+    context = {"answer": answer}
+    if offers_contact and hasattr(answer, "recovery"):
+        offer = contact.new_offer(answer.invitation)
+        context["contact_form"] = ContactForm(initial={"contact_key": offer.key}, offer=offer)
+    return context
+
+
+def _take_contact(request: HttpRequest, invitation: Invitation) -> tuple[PageState, int]:
+    """The thank-you page's contact form: kept once, while its offer stands."""
+    try:
+        offer = contact.offer_for(invitation, request.POST["contact_key"])
+    except contact.OfferRefused:
+        return PageState("contact_closed"), 410
+    if offer.already_given:
+        return PageState("contact_saved"), 200
+    form = ContactForm(request.POST, offer=offer)
+    if not form.is_valid():
+        return PageState("thanks", {"answer": offer.recovery.answer, "contact_form": form}), 422
+    contact.leave_contact(offer, phone=form.cleaned_data["phone"], email=form.cleaned_data["email"])
+    return PageState("contact_saved"), 200

@@ -1,9 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from touchpoints.repeated_fields import OneValueEach
 
-from .models import Answer, Recovery
+from .contact import Offer, consent_sentence, normalise_phone
+from .models import Answer, Recovery, RecoveryContact
 
 # Read out by screen readers; on screen each face is a drawing with its number.
 CSAT_CHOICES = [
@@ -81,14 +83,106 @@ class AnswerForm(OneAnswerEach, forms.ModelForm):
             del self.fields["effort"]
 
 
+class ContactForm(OneAnswerEach, forms.Form):
+    """The customer's optional way to be reached, offered after a low answer."""
+
+    contact_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    phone = forms.CharField(
+        required=False,
+        max_length=40,
+        label=_("Phone number, with country code"),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "maxlength": 40}
+        ),
+        error_messages={"max_length": _("That is too long for a phone number.")},
+    )
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "maxlength": 254}),
+        error_messages={
+            "invalid": _("Enter an email address like name@example.com."),
+            "max_length": _("That is too long for an email address."),
+        },
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": _("Tick the box to let us contact you. Without it we keep no details.")
+        },
+    )
+
+    def __init__(self, *args, offer: Offer, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made when the form is drawn, in the customer's language, with the offer's period.
+        self.fields["consent"].label = consent_sentence(offer.kept_days)
+
+    def clean_phone(self) -> str:
+        typed = self.cleaned_data["phone"]
+        if not typed.strip():
+            return ""
+        number = normalise_phone(typed)
+        if number is None:
+            raise ValidationError(
+                _("Enter the number with its country code, like +46 70 123 45 67."),
+                code="invalid",
+            )
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("phone") and not cleaned.get("email"):
+            raise ValidationError(
+                _("Give a phone number or an email address, or simply close this page."),
+                code="no_way",
+            )
+        return cleaned
+
+
+# Each of these actions needs a way to reach the customer that they left.
+NEEDS_PHONE = Recovery.Action.CALLED_BACK
+NEEDS_EMAIL = Recovery.Action.EMAILED
+
+
+def possible_actions(contact: RecoveryContact | None) -> list[tuple[str, str]]:
+    """What the front line can have done: no calling back a customer who left no number,
+    and "no contact left" only when that is true."""
+    impossible = {Recovery.Action.NO_CONTACT} if contact else set()
+    if not (contact and contact.phone):
+        impossible.add(NEEDS_PHONE)
+    if not (contact and contact.email):
+        impossible.add(NEEDS_EMAIL)
+    return [(value, label) for value, label in Recovery.Action.choices if value not in impossible]
+
+
+class ActionField(forms.ChoiceField):
+    """An action that is not possible for this customer (from a page loaded before the
+    customer left their details, or a stale tab) is refused in words the agent understands."""
+
+    def validate(self, value):
+        if value and not self.valid_value(value):
+            if value == NEEDS_PHONE:
+                raise ValidationError(self.error_messages["no_phone"], code="no_phone")
+            if value == NEEDS_EMAIL:
+                raise ValidationError(self.error_messages["no_email"], code="no_email")
+            if value == Recovery.Action.NO_CONTACT:
+                raise ValidationError(self.error_messages["has_contact"], code="has_contact")
+        super().validate(value)
+
+
 class RecoveryCloseForm(OneAnswerEach, forms.Form):
     """What the front line did about a low answer, and how it ended."""
 
-    action = forms.ChoiceField(
+    action = ActionField(
         choices=Recovery.Action.choices,
         widget=forms.RadioSelect,
         label=_("What did you do?"),
-        error_messages={"required": _("Choose what you did.")},
+        error_messages={
+            "required": _("Choose what you did."),
+            "no_phone": _("This customer left no phone number, so “Called back” is not possible."),
+            "no_email": _("This customer left no email address, so “Emailed” is not possible."),
+            "has_contact": _("The customer has since left a way to reach them: see it above."),
+        },
     )
     result = forms.ChoiceField(
         choices=Recovery.Result.choices,
@@ -102,3 +196,7 @@ class RecoveryCloseForm(OneAnswerEach, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
         label=_("Note for the team (optional)"),
     )
+
+    def __init__(self, *args, contact: RecoveryContact | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = possible_actions(contact)

@@ -129,6 +129,10 @@ class FeedbackSettings(models.Model):
     languages = models.JSONField(
         default=default_languages, help_text="Language codes offered to customers."
     )
+    contact_kept_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Days a customer's contact details are kept after their recovery closes.",
+    )
 
     class Meta:
         verbose_name_plural = "feedback settings"
@@ -176,10 +180,13 @@ class Recovery(models.Model):
 
     class Action(models.TextChoices):
         CALLED_BACK = "called_back", _("Called back")
+        EMAILED = "emailed", _("Emailed")
         REBOOKED = "rebooked", _("Rebooked")
         VOUCHER = "voucher", _("Voucher")
         APOLOGY = "apology", _("Apology")
         OTHER = "other", _("Other")
+        # Offered only when the customer left no way to reach them (feedback/forms.py).
+        NO_CONTACT = "no_contact", _("No contact left")
 
     class Result(models.TextChoices):
         RECOVERED = "recovered", _("Customer satisfied")
@@ -264,3 +271,36 @@ class Recovery(models.Model):
         if hours < 48:
             return _("%(h)d h %(m)d min") % {"h": hours, "m": minutes}
         return _("%(d)d days") % {"d": round(hours / 24)}
+
+
+class RecoveryContact(models.Model):
+    """How the customer asked to be reached about one recovery, given by explicit consent.
+
+    A row of its own so that nothing that reads recoveries (roll-ups, exports, the
+    dashboard) carries it by accident. Shown only on the team's recovery card; never
+    exported, never on a public page, never in the configuration site or its audit trail;
+    erased a set time after the recovery ends (feedback/erasure.py).
+    """
+
+    recovery = models.OneToOneField(Recovery, on_delete=models.CASCADE, related_name="contact")
+    phone = models.CharField(max_length=16, blank=True)  # E.164: "+" and at most 15 digits
+    email = models.EmailField(blank=True)
+    # The sentence the customer ticked, word for word in the language they read it in.
+    consent_text = models.TextField()
+    consent_version = models.CharField(max_length=16)
+    language = models.CharField(max_length=8)
+    consented_at = models.DateTimeField(auto_now_add=True)
+    # The period the sentence named: an admin may shorten it for everyone, never lengthen it
+    # for details given under a shorter promise.
+    kept_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(phone="", email=""), name="recovery_contact_has_a_way"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # Never the details themselves: this is what logs and error pages print.
+        return f"Contact for recovery {self.recovery_id}"

@@ -8,10 +8,12 @@ they can still be closed late, and the latest closes show that the loop closes.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from touchpoints.models import User
 
+from .contact import contact_of
 from .forms import RecoveryCloseForm
 from .models import FeedbackSettings, OpenedBy, Recovery
 from .recovery import lapsed_for_team, open_count, queue_for_team
@@ -63,7 +65,7 @@ def _card(
     if failed_form and failed_form[0] == recovery.pk:
         form = failed_form[1]
     else:
-        form = RecoveryCloseForm(prefix=f"r{recovery.pk}")
+        form = RecoveryCloseForm(prefix=f"r{recovery.pk}", contact=contact_of(recovery))
     due_at = recovery.due_at(due_hours)
     return Card(recovery, form, due_at, due_at <= now, notices.get(recovery.pk, ""))
 
@@ -81,6 +83,8 @@ def queue_context(
     queue = queue_for_team(user.team)
     recoveries = list(queue if show_all else queue[:SHOWN])
     lapsed = list(lapsed_for_team(user.team)[:LAPSED_SHOWN])
+    # One query for every card's contact; each card's actions depend on it.
+    prefetch_related_objects(recoveries + lapsed, "contact")
     notices = notices or {}
 
     def card(recovery: Recovery) -> Card:

@@ -24,6 +24,7 @@ from .answering import (
     invitation_at,
     language_choices,
 )
+from .contact import contact_for
 from .forms import RecoveryCloseForm
 from .invitations import invitation_for, public_url, qr_svg
 from .models import Invitation, Recovery
@@ -94,7 +95,9 @@ def answer(request, token: str):
         # Deliberately bare: it must not hint that anything was ever here, or what.
         return render(request, "feedback/not_found.html", status=404)
     with translation.override(language):
-        state, status = answer_invitation(request, invitation)
+        # Only here, on the customer's own device, is a way to reach them asked for: at the
+        # desk the staff member is standing right there.
+        state, status = answer_invitation(request, invitation, offers_contact=True)
     return _public(request, state, status, language)
 
 
@@ -210,7 +213,8 @@ def recovery_take(request, recovery_id: int):
 @require_POST
 @role_required(Role.FRONTLINE)
 def recovery_close(request, recovery_id: int):
-    form = RecoveryCloseForm(request.POST, prefix=f"r{recovery_id}")
+    contact = contact_for(recovery_id)
+    form = RecoveryCloseForm(request.POST, prefix=f"r{recovery_id}", contact=contact)
     if not form.is_valid():
         return _queue(request, status=422, failed_form=(recovery_id, form))
     try:

@@ -92,6 +92,14 @@ class User(AbstractUser):
     )
     managed_locations = models.ManyToManyField(Location, blank=True, related_name="managers")
     managed_teams = models.ManyToManyField(Team, blank=True, related_name="managers")
+    # A manager's own choice: an email, at most hourly, when needs are raised in their scope.
+    # Set when they opt in (needs raised before it are never mailed), empty when they do not.
+    need_emails_since = models.DateTimeField(
+        "hourly emails about new needs since",
+        null=True,
+        blank=True,
+        help_text="Set by the manager on the needs page; empty means no hourly emails.",
+    )
 
     def has_role(self, role: Role) -> bool:
         if role == Role.ADMIN and self.is_superuser:

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from . import audit
 from .admin_site import ConfigAdmin, site
@@ -101,6 +102,7 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "team__name"]
     ordering = ["username"]
     filter_horizontal = ["managed_locations", "managed_teams"]
+    readonly_fields = ["need_emails"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email"]}),
@@ -108,8 +110,9 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         (
             "What a manager manages",
             {
-                "description": "A manager sees the dashboards of these locations and teams.",
-                "fields": ["managed_locations", "managed_teams"],
+                "description": "A manager sees the dashboards of these locations and teams."
+                " Hourly emails about new needs are the manager's own choice, on the needs page.",
+                "fields": ["managed_locations", "managed_teams", "need_emails"],
             },
         ),
     ]
@@ -160,6 +163,11 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         return user.role.label if user.role else "—"
 
     @admin.display(description="Manages")
+    @admin.display(description="Hourly emails about new needs")
+    def need_emails(self, user):
+        since = user.need_emails_since
+        return f"On since {timezone.localtime(since):%Y-%m-%d %H:%M}" if since else "Off"
+
     def manages(self, user):
         places = [loc.code for loc in user.managed_locations.all()]
         places += [str(team) for team in user.managed_teams.all()]

@@ -26,6 +26,5 @@ class OneValueEach:
 
 
 def _takes_many(field: forms.Field) -> bool:
-    return isinstance(field, forms.MultipleChoiceField) or getattr(
-        field.widget, "allow_multiple_selected", False
-    )
+    many = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+    return isinstance(field, many) or getattr(field.widget, "allow_multiple_selected", False)

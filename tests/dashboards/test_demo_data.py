@@ -1,12 +1,17 @@
+import random
+from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.utils import timezone
 
+from dashboards.demo_loop import settle_need
 from dashboards.metrics import Figures
 from dashboards.models import DailyRollup, LocationDayRollup, NeedRollup
-from feedback.models import Answer, Invitation
+from feedback.models import Answer, Invitation, Recovery
 from touchpoints.models import DirtyDay, Location, Moment, Need, TouchpointType, User
 
 DAYS = 5  # enough for every type to collect answers, small enough to stay fast
@@ -103,3 +108,62 @@ def test_demo_managers_have_needs_waiting_and_needs_answered(demo):
     assert Need.Status.OPEN in statuses
     assert Need.Status.PROVIDED in statuses
     assert NeedRollup.objects.aggregate(raised=Sum("raised"))["raised"] == Need.objects.count()
+
+
+def test_demo_satisfaction_is_where_airlines_typically_are(demo):
+    csat = Figures.of(DailyRollup.objects.all()).csat
+    assert 75 <= csat <= 85
+
+
+# Who meets the customer at each touchpoint, and so logs it.
+TEAM_TYPES = {
+    "Check-in & bag drop": {"Check-in desk", "Kiosk help", "Bag drop"},
+    "Gate & boarding": {"Security", "Gate service", "Boarding"},
+    "Lounge": {"Lounge welcome"},
+    "Cabin crew": {"In-flight service"},
+    "Arrivals & baggage": {"Arrival", "Baggage claim", "Lost baggage desk"},
+    "Customer contact centre": {"Booking", "Phone call", "Chat"},
+}
+
+
+def test_each_team_logs_only_the_touchpoints_it_meets_customers_at(demo):
+    logged = set(Moment.objects.values_list("team__name", "touchpoint_type__name").distinct())
+    assert logged == {(team, name) for team, names in TEAM_TYPES.items() for name in names}
+
+
+def test_demo_needs_still_open_are_recent_and_the_older_ones_were_answered(demo):
+    now = timezone.now()
+    still_open = Need.objects.filter(status=Need.Status.OPEN)
+    assert still_open.exists()
+    assert not still_open.filter(raised_at__lt=now - timedelta(days=4)).exists()
+    acknowledged = Need.objects.filter(status=Need.Status.ACKNOWLEDGED)
+    assert not acknowledged.filter(raised_at__lt=now - timedelta(days=25)).exists()
+    answered = Need.objects.exclude(status=Need.Status.OPEN)
+    assert answered.count() > still_open.count()
+    assert not answered.filter(answered_at__lte=F("raised_at")).exists()
+
+
+def test_a_demo_need_raised_weeks_ago_never_still_waits(org, agent, arn_manager):
+    now = timezone.now()
+    for seed in range(200):
+        need = Need(raised_by=agent, team=agent.team, location=agent.team.location, kind="tool")
+        need.raised_at = now - timedelta(days=22)
+        settle_need(random.Random(seed), need, arn_manager, now)
+        assert need.status in (Need.Status.PROVIDED, Need.Status.DECLINED)
+        need.status, need.raised_at = Need.Status.OPEN, now - timedelta(days=4, minutes=1)
+        settle_need(random.Random(seed), need, arn_manager, now)
+        assert need.status != Need.Status.OPEN
+
+
+def test_demo_shows_the_same_ask_from_three_teams(demo):
+    asks = Counter(
+        (need.kind, need.note)
+        for need in Need.objects.filter(status=Need.Status.OPEN, location__code="ARN")
+    )
+    assert max(asks.values()) >= 3
+
+
+def test_demo_recoveries_are_mostly_closed_and_the_open_ones_recent(demo):
+    still_open = Recovery.objects.filter(closed_at__isnull=True)
+    assert 0 < still_open.count() < Recovery.objects.count() / 5
+    assert not still_open.filter(opened_at__lt=timezone.now() - timedelta(days=3)).exists()

@@ -74,7 +74,7 @@ def test_answer_by_htmx_swaps_only_that_need(manager, need):
     assert "<html" not in response.text
 
 
-def test_queue_groups_by_kind_and_team_with_the_oldest_first(manager, agent, org, need):
+def test_needs_not_yet_acknowledged_come_newest_first(manager, agent, org, need):
     colleague = make_user(
         "lisa", Role.FRONTLINE, team=Team.objects.create(name="Gate", location=org["arn"])
     )
@@ -82,7 +82,7 @@ def test_queue_groups_by_kind_and_team_with_the_oldest_first(manager, agent, org
     older.raised_at = timezone.now() - timedelta(days=3)
     older.save()
     page = manager.get(reverse("dashboards:needs")).text
-    assert page.index("Training on the new boarding scanners") < page.index("bag tag printer")
+    assert page.index("bag tag printer") < page.index("Training on the new boarding scanners")
     assert "waiting 3 days" in page
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
@@ -169,3 +170,24 @@ def hand_back_unacknowledged_tasks() -> None:
         channel = broker.default_channel
         channel.visibility_timeout = 0
         channel.qos.restore_visible()
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_hourly_need_email(agent, arn_manager, worker):
+    from dashboards.models import NeedEmailSent
+    from dashboards.need_emails import set_preference
+    from dashboards.tasks import send_need_emails
+    from touchpoints.needs import raise_need
+
+    arn_manager.email = "maria@example.com"
+    arn_manager.save()
+    set_preference(arn_manager, True, now=timezone.now() - timedelta(minutes=10))
+    need = raise_need(agent, "tool", "Printer")
+    need.raised_at = timezone.now() - timedelta(minutes=5)
+    need.save()
+
+    send_need_emails.apply_async(queue=worker)
+
+    sent = wait_for(lambda: NeedEmailSent.objects.filter(status="sent").first())
+    assert sent and sent.needs == 1

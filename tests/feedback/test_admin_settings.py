@@ -20,6 +20,7 @@ def form(**overrides) -> dict:
         "recovery_lapse_days": "14",
         "invitation_expiry_days": "7",
         "languages": ["en", "sv"],
+        "contact_kept_days": "30",
     }
     data.update(overrides)
     return data
@@ -135,3 +136,10 @@ def test_due_and_lapse_times_are_set_by_an_admin_within_sense(client, role_admin
     client.post(settings_url(), form(recovery_due_hours="4", recovery_lapse_days="3"))
     current = FeedbackSettings.current()
     assert (current.recovery_due_hours, current.recovery_lapse_days) == (4, 3)
+
+
+def test_an_admin_shortens_how_long_contacts_are_kept_and_it_is_recorded(client, role_admin):
+    client.force_login(role_admin)
+    assert client.post(settings_url(), form(contact_kept_days="7")).status_code == 302
+    assert FeedbackSettings.current().contact_kept_days == 7
+    assert AuditEntry.objects.get().changes == {"contact kept days": [30, 7]}

@@ -60,6 +60,11 @@ def test_a_moment_logged_on_the_kept_log_screen_reopened_offline_is_stored(table
     tablet.wait_for_selector("html[data-outbox=ready]", state="attached")
     log_moment(tablet, "Bag drop", "Good")
     wait_until(lambda: Moment.objects.count() == 1)
+    # Stored is not yet acknowledged: until the tablet has read the answer, the moment stays in
+    # its outbox (and would be resent, harmlessly, by uuid), and the count below would be 2.
+    tablet.wait_for_function(
+        "() => document.querySelector('.saved .saved-state')?.textContent === 'Saved'"
+    )
 
     tablet.context.set_offline(True)
     tablet.reload()  # the kept copy, with the same page as before

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('touchpoints', '0004_resolution_recorded_no_duration'),
+        ('touchpoints', '0005_user_need_emails_since'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0009_resolution_recorded_no_duration'),
+        ('dashboards', '0010_hourly_need_emails'),
     ]
 
     operations = [

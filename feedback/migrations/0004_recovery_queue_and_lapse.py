@@ -23,7 +23,7 @@ def keep_what_opened_recoveries_so_far(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0002_indexes_owned_here'),
+        ('feedback', '0003_recovery_contact'),
     ]
 
     operations = [
