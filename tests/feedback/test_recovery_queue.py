@@ -153,7 +153,7 @@ def test_a_lapsed_recovery_waits_apart_and_can_be_closed_late(client, agent, org
     assert "1 lapsed: nobody took it within 14 days" in page and "Nobody called" in page
     pk = Recovery.objects.get().pk
     client.post(reverse("feedback:take", args=[pk]))
-    data = {f"r{pk}-action": "called_back", f"r{pk}-result": "partly"}
+    data = {f"r{pk}-action": "apology", f"r{pk}-result": "partly"}
     after = client.post(reverse("feedback:close", args=[pk]), data, HTTP_HX_REQUEST="true")
     assert Recovery.objects.get().closed_late
     assert "closed late" in after.text.split("Put right lately")[1]
