@@ -251,12 +251,14 @@ WITH picked AS (
         answered_at
     FROM (SELECT *, CASE WHEN asked_nps THEN least(10, 2 * csat - 1 + floor(random() * 3)::int)
           END AS nps FROM scored) AS s
-    RETURNING id, invitation_id, is_low, answered_at
+    RETURNING id, invitation_id, is_low, answered_at, csat, nps
 )
 INSERT INTO feedback_recovery (answer_id, team_id, opened_at, action, note, result,
-    closed_at, seconds_to_recover)
+    closed_at, seconds_to_recover, reason, closed_late)
 SELECT a.id, s.team_id, a.answered_at, '', '', '', closed_at,
-    extract(epoch FROM closed_at - a.answered_at)::int
+    extract(epoch FROM closed_at - a.answered_at)::int,
+    CASE WHEN a.csat > 2 THEN 'recommend' WHEN a.nps <= 6 THEN 'both' ELSE 'satisfaction' END,
+    false
 FROM a JOIN scored s USING (invitation_id)
 CROSS JOIN LATERAL (SELECT CASE WHEN random() < 0.8
     THEN a.answered_at + random() * interval '30 hours' END AS closed_at) AS c

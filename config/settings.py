@@ -333,6 +333,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.send_morning_digests",
         "schedule": crontab(minute="*/15"),
     },
+    # A recovery lapses some days after it opened (FeedbackSettings): within the hour is
+    # close enough, and each run is one cheap indexed query when nothing is due.
+    "lapse-untaken-recoveries": {
+        "task": "feedback.lapse_untaken_recoveries",
+        "schedule": crontab(minute=5),
+    },
     # Managers who asked for it hear of new needs at most once an hour; beat looks every
     # five minutes, so a need waits at most an hour and five minutes to be mailed.
     "need-emails": {

@@ -7,7 +7,6 @@ Rows are bulk-created like the rest of the demo, so timestamps and local dates a
 import random
 from datetime import datetime, timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
 from feedback.forms import possible_actions
@@ -69,21 +68,19 @@ def close_the_loop(rng: random.Random, staff: dict[Team, list[User]], days: int)
 
 
 def _mark_low_answers() -> None:
-    thresholds = FeedbackSettings.current()
-    Answer.objects.filter(
-        Q(csat__lte=thresholds.low_csat_at_most) | Q(nps__lte=thresholds.low_nps_at_most)
-    ).update(is_low=True)
+    Answer.objects.filter(FeedbackSettings.current().low_q()).update(is_low=True)
 
 
 def _create_recoveries(rng: random.Random, staff: dict[Team, list[User]]) -> None:
     now = timezone.now()
+    rules = FeedbackSettings.current()
     low = Answer.objects.filter(is_low=True, recovery__isnull=True).select_related(
         "invitation__moment"
     )
     recoveries = []
     for answer in low:
         team_id = answer.invitation.moment.team_id
-        recovery = Recovery(answer=answer, team_id=team_id)
+        recovery = Recovery(answer=answer, team_id=team_id, reason=rules.low_reason(answer))
         delay = min(timedelta(hours=rng.lognormvariate(*RECOVER_HOURS)), RECOVER_AT_MOST)
         if answer.answered_at + delay <= now:
             members = next(m for t, m in staff.items() if t.pk == team_id)

@@ -180,7 +180,7 @@ class Overview:
             for key, label, name, unit, better in MOMENT_HEADLINES
         ]  # fmt: skip
         rows[4] = _with_detail(rows[4], resolution_coverage(self.current))
-        rows[6] = _with_detail(rows[6], f"{self.current.recoveries_closed} recovered")
+        rows[6] = _with_detail(rows[6], recovered_detail(self.current))
         still_open, before, raised = (
             self.needs.still_open,
             self.previous_needs.still_open,
@@ -200,6 +200,14 @@ class Overview:
         ]  # fmt: skip
 
 
+def recovered_detail(figures: Figures) -> str:
+    """Beside the time to recover: how many were recovered, and how many lapsed untaken."""
+    detail = f"{figures.recoveries_closed} recovered"
+    if figures.recoveries_lapsed:
+        detail += f", {figures.recoveries_lapsed} lapsed"
+    return detail
+
+
 def resolution_coverage(figures: Figures) -> str:
     """Beside the resolved rate: how many moments it is out of, since some are not recorded."""
     if not figures.moments:
@@ -217,7 +225,7 @@ HEADLINE_COLUMNS = [
     "moments", "resolved_on_spot", "resolution_recorded", "csat_answers", "satisfied",
     "nps_answers", "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares",
     "low_answers",
-    "recoveries_closed", "recovery_seconds",
+    "recoveries_closed", "recovery_seconds", "recoveries_lapsed",
 ]  # fmt: skip
 
 

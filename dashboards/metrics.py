@@ -90,6 +90,7 @@ class Figures:
     recoveries_opened: int = 0
     recoveries_closed: int = 0
     recovery_seconds: int = 0
+    recoveries_lapsed: int = 0
     gap_staff_good_customer_low: int = 0
     gap_staff_bad_customer_high: int = 0
 
@@ -147,12 +148,12 @@ class Figures:
 
     @property
     def recovery_rate(self) -> float | None:
-        """Recoveries closed among low answers, in %."""
+        """Recoveries closed before they lapsed, among low answers, in %."""
         return _ratio(self.recoveries_closed, self.low_answers)
 
     @property
     def hours_to_recover(self) -> float | None:
-        """Mean time from the customer's low answer to the recovery's close."""
+        """Mean time from the customer's low answer to the close, over those recovered."""
         return _ratio(self.recovery_seconds, self.recoveries_closed, scale=1 / 3600)
 
     @property

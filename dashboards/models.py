@@ -32,8 +32,14 @@ class CountedSums(models.Model):
     effort_squares = models.PositiveIntegerField(default=0, db_default=0)
     low_answers = models.PositiveIntegerField(default=0, help_text="Below the thresholds.")
     recoveries_opened = models.PositiveIntegerField(default=0)
-    recoveries_closed = models.PositiveIntegerField(default=0)
-    recovery_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over closed.")
+    recoveries_closed = models.PositiveIntegerField(
+        default=0, help_text="Closed before they lapsed."
+    )
+    recovery_seconds = models.PositiveBigIntegerField(
+        default=0, help_text="Summed over closed before they lapsed."
+    )
+    # Nobody took them in time; a late close since does not make them recovered.
+    recoveries_lapsed = models.PositiveIntegerField(default=0, db_default=0)
     gap_staff_good_customer_low = models.PositiveIntegerField(default=0)
     gap_staff_bad_customer_high = models.PositiveIntegerField(default=0)
     rolled_at = models.DateTimeField()

@@ -27,8 +27,9 @@ def _recoveries(selection: Selection) -> QuerySet[Recovery]:
 
 def open_recoveries(selection: Selection) -> tuple[list[Recovery], bool]:
     """Low answers not yet put right, oldest first, whatever the period: they still hurt.
-    Also whether more are waiting (one more is read instead of counting them all)."""
-    still_open = _recoveries(selection).filter(closed_at__isnull=True)
+    Also whether more are waiting (one more is read instead of counting them all). Lapsed
+    ones are no longer waiting on anyone: the recovery rate counts them."""
+    still_open = _recoveries(selection).filter(closed_at__isnull=True, lapsed_at__isnull=True)
     shown = list(still_open.order_by("opened_at")[: SHOWN + 1])
     return shown[:SHOWN], len(shown) > SHOWN
 

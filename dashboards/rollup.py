@@ -61,6 +61,7 @@ COUNTED_COLUMNS = [
     "recoveries_opened",
     "recoveries_closed",
     "recovery_seconds",
+    "recoveries_lapsed",
     "gap_staff_good_customer_low",
     "gap_staff_bad_customer_high",
 ]
@@ -68,6 +69,7 @@ COUNTED_COLUMNS = [
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
 # a = the customer's answer, r = its recovery (all NULL when there is none, so not counted).
 # resolved_on_spot is NULL when the staff member did not say: not recorded, not counted.
+# A recovery closed after it lapsed (closed_late) is not recovered: it counts as lapsed only.
 # Each is one-to-one with the moment, so the joins never count a moment twice. Feedback is
 # joined among itself first: on PostgreSQL 15 a recovery joined straight onto a day of
 # moments, most without an answer, can hash all those NULLs into one bucket and crawl.
@@ -93,9 +95,10 @@ MOMENT_SELECT = """
         COALESCE(SUM(a.effort * a.effort), 0),                        -- effort_squares
         COUNT(*) FILTER (WHERE a.is_low),                             -- low_answers
         COUNT(r.id),                                                  -- recoveries_opened
-        COUNT(r.closed_at),                                           -- recoveries_closed
+        COUNT(r.closed_at) FILTER (WHERE NOT r.closed_late),          -- recoveries_closed
         COALESCE(SUM(r.seconds_to_recover)
-            FILTER (WHERE r.closed_at IS NOT NULL), 0),               -- recovery_seconds
+            FILTER (WHERE r.closed_at IS NOT NULL AND NOT r.closed_late), 0), -- recovery_seconds
+        COUNT(r.lapsed_at),                                           -- recoveries_lapsed
         COUNT(*) FILTER (WHERE m.outcome >= 4 AND a.is_low),          -- gap_staff_good_customer_low
         COUNT(*) FILTER (WHERE m.outcome <= 2 AND a.csat >= 4),       -- gap_staff_bad_customer_high
         %s                                                            -- rolled_at

@@ -1,12 +1,14 @@
 """A frontline team's read-only "how we are doing": their team beside their location.
 
-Information is shared widely: anyone in a team sees its figures and its location's, but
-never single moments, so no one reads another team's customers' words here.
+It opens with the last week's praise, in the customers' words: the person's own, then the
+rest of the team's. Information is shared widely: anyone in a team sees its figures and its
+location's, but never single moments, and never another team's customers' words.
 """
 
 from dataclasses import dataclass
 
-from touchpoints.models import Team
+from feedback.recognition import praise_for, praise_for_team
+from touchpoints.models import Team, User
 
 from . import figures
 from .charts import sparkline
@@ -22,7 +24,9 @@ class Comparison:
     spark: str
 
 
-def context(team: Team, period: str | None) -> dict:
+def context(team: Team, period: str | None, person: User | None = None) -> dict:
+    """The team's figures beside its location's, after the last week's praise for `person`
+    and for the rest of their team: the page opens with what went well."""
     period = period if period in dict(TEAM_PERIODS) else TEAM_PERIODS[0][0]
     window = Window.last_days(int(period), [team.location])
     ours = Selection(scope=Scope(team_ids=frozenset([team.pk])), window=window)
@@ -40,4 +44,6 @@ def context(team: Team, period: str | None) -> dict:
         ],
         "journey": ours_breakdown.journey(),
         "gap": ours_breakdown.gap(),
+        "my_praise": praise_for(person) if person else [],
+        "team_praise": praise_for_team(person) if person else [],
     }

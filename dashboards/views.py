@@ -274,5 +274,5 @@ def team(request):
     """A frontline team's own "how we are doing": figures only, never single moments."""
     if request.user.team is None:
         raise PermissionDenied("This page shows your team's figures; you are not in a team.")
-    context = team_view.context(request.user.team, request.GET.get("period"))
+    context = team_view.context(request.user.team, request.GET.get("period"), request.user)
     return _render(request, "dashboards/team.html", "team", context)

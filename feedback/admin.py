@@ -8,10 +8,19 @@ from django.urls import reverse
 
 from touchpoints.admin_site import ConfigAdmin, site
 
-from .models import FeedbackSettings
+from .models import FeedbackSettings, OpenedBy
 
 
 class FeedbackSettingsForm(forms.ModelForm):
+    recovery_opened_by = forms.ChoiceField(
+        label="A recovery is opened by a low",
+        choices=OpenedBy.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Satisfaction rates the moment itself, which the team can put right; would"
+            " recommend also rates prices, delays and the airline, so it opens many more."
+        ),
+    )
     low_csat_at_most = forms.TypedChoiceField(
         label="A satisfaction answer is low at or below",
         coerce=int,
@@ -23,6 +32,18 @@ class FeedbackSettingsForm(forms.ModelForm):
         coerce=int,
         choices=[(n, f"{n} of 10") for n in range(0, 10)],
         help_text="NPS counts 0–6 as detractors; a lower threshold opens fewer recoveries.",
+    )
+    recovery_due_hours = forms.IntegerField(
+        label="A recovery is due within (hours)",
+        min_value=1,
+        max_value=720,
+        help_text="From the customer's answer; after that its card is marked overdue.",
+    )
+    recovery_lapse_days = forms.IntegerField(
+        label="A recovery nobody took lapses after (days)",
+        min_value=1,
+        max_value=365,
+        help_text="A lapsed recovery counts as not recovered; it can still be closed, late.",
     )
     invitation_expiry_days = forms.IntegerField(
         label="Customers can answer for",
@@ -48,8 +69,11 @@ class FeedbackSettingsForm(forms.ModelForm):
     class Meta:
         model = FeedbackSettings
         fields = [
+            "recovery_opened_by",
             "low_csat_at_most",
             "low_nps_at_most",
+            "recovery_due_hours",
+            "recovery_lapse_days",
             "contact_kept_days",
             "invitation_expiry_days",
             "languages",
@@ -64,7 +88,19 @@ class FeedbackSettingsAdmin(ConfigAdmin):
     archive_field = None
     actions = []
     fieldsets = [
-        ("Recovery", {"fields": ["low_csat_at_most", "low_nps_at_most", "contact_kept_days"]}),
+        (
+            "Recovery",
+            {
+                "fields": [
+                    "recovery_opened_by",
+                    "low_csat_at_most",
+                    "low_nps_at_most",
+                    "recovery_due_hours",
+                    "recovery_lapse_days",
+                    "contact_kept_days",
+                ]
+            },
+        ),
         ("Invitations", {"fields": ["invitation_expiry_days", "languages"]}),
     ]
 

@@ -63,9 +63,10 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     if locked.is_expired:
         raise Expired
     unsaved.invitation = locked
-    unsaved.is_low = FeedbackSettings.current().is_low(unsaved)
+    reason = FeedbackSettings.current().low_reason(unsaved)
+    unsaved.is_low = bool(reason)
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
-    if unsaved.is_low:
-        open_recovery(unsaved)
+    if reason:
+        open_recovery(unsaved, reason)
     return unsaved

@@ -94,14 +94,36 @@ class Answer(models.Model):
         return f"CSAT {self.csat} for {self.invitation.moment}"
 
 
+class OpenedBy(models.TextChoices):
+    """Which of the customer's answers open a recovery when low (docs/metrics.md, Low answer)."""
+
+    SATISFACTION = "satisfaction", _("Satisfaction")
+    RECOMMEND = "recommend", _("Would recommend")
+    BOTH = "both", _("Satisfaction and would recommend")
+
+
 class FeedbackSettings(models.Model):
     """Company-wide feedback settings; a single row, edited by admins."""
 
+    # Satisfaction rates the moment the desk can put right; "would recommend" rates the
+    # airline (prices, delays) as much as the desk, so by default it does not open one.
+    recovery_opened_by = models.CharField(
+        max_length=16,
+        choices=OpenedBy.choices,
+        default=OpenedBy.SATISFACTION,
+        help_text="Which low answers open a recovery.",
+    )
     low_csat_at_most = models.PositiveSmallIntegerField(
         default=2, help_text="An answer with CSAT at or below this opens a recovery."
     )
     low_nps_at_most = models.PositiveSmallIntegerField(
         default=6, help_text="An answer with NPS at or below this opens a recovery."
+    )
+    recovery_due_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Hours from the customer's answer until a recovery is overdue."
+    )
+    recovery_lapse_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days after which a recovery nobody took lapses."
     )
     invitation_expiry_days = models.PositiveSmallIntegerField(default=7)
     languages = models.JSONField(
@@ -125,9 +147,32 @@ class FeedbackSettings(models.Model):
         settings_row, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
         return settings_row
 
+    def low_reason(self, answer: "Answer") -> str:
+        """What makes `answer` low under these settings (an `OpenedBy` value), or ""."""
+        csat = self.recovery_opened_by != OpenedBy.RECOMMEND and (
+            answer.csat <= self.low_csat_at_most
+        )
+        nps = (
+            self.recovery_opened_by != OpenedBy.SATISFACTION
+            and answer.nps is not None
+            and answer.nps <= self.low_nps_at_most
+        )
+        if csat and nps:
+            return OpenedBy.BOTH
+        return OpenedBy.SATISFACTION if csat else OpenedBy.RECOMMEND if nps else ""
+
     def is_low(self, answer: "Answer") -> bool:
-        low_nps = answer.nps is not None and answer.nps <= self.low_nps_at_most
-        return answer.csat <= self.low_csat_at_most or low_nps
+        return bool(self.low_reason(answer))
+
+    def low_q(self) -> models.Q:
+        """`is_low` as a query condition on answers."""
+        csat = models.Q(csat__lte=self.low_csat_at_most)
+        nps = models.Q(nps__lte=self.low_nps_at_most)
+        if self.recovery_opened_by == OpenedBy.SATISFACTION:
+            return csat
+        if self.recovery_opened_by == OpenedBy.RECOMMEND:
+            return nps
+        return csat | nps
 
 
 class Recovery(models.Model):
@@ -148,7 +193,15 @@ class Recovery(models.Model):
         PARTLY = "partly", _("Partly")
         NOT_RECOVERED = "not_recovered", _("Could not put it right")
 
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        LAPSED = "lapsed", _("Lapsed")
+        CLOSED = "closed", _("Closed")
+
     answer = models.OneToOneField(Answer, on_delete=models.PROTECT, related_name="recovery")
+    # Which low answer opened it, under the settings in force then: what the card says and
+    # how it is coloured (a 4 of 5 opened by "would recommend" is no failed moment).
+    reason = models.CharField(max_length=16, choices=OpenedBy.choices)
     team = models.ForeignKey(
         "touchpoints.Team", on_delete=models.PROTECT, related_name="recoveries"
     )
@@ -163,6 +216,10 @@ class Recovery(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Seconds from the customer's answer to the close, stored so roll-ups only sum it.
     seconds_to_recover = models.PositiveIntegerField(null=True, blank=True)
+    # Set by the lapse job when nobody took it in time; it counts as not recovered from then
+    # on, even if someone closes it later (which is kept as a late close).
+    lapsed_at = models.DateTimeField(null=True, blank=True)
+    closed_late = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["opened_at"]
@@ -183,6 +240,24 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"Recovery of {self.answer}"
+
+    @property
+    def status(self) -> str:
+        if self.closed_at is not None:
+            return self.Status.CLOSED
+        return self.Status.LAPSED if self.lapsed_at is not None else self.Status.OPEN
+
+    def why(self) -> list[str]:
+        """What opened it, as the card says it: "Satisfaction 2 of 5", "Would recommend 3 of 10"."""
+        labels = []
+        if self.reason in (OpenedBy.SATISFACTION, OpenedBy.BOTH):
+            labels.append(_("Satisfaction %(n)d of 5") % {"n": self.answer.csat})
+        if self.reason in (OpenedBy.RECOMMEND, OpenedBy.BOTH) and self.answer.nps is not None:
+            labels.append(_("Would recommend %(n)d of 10") % {"n": self.answer.nps})
+        return labels
+
+    def due_at(self, due_hours: int):
+        return self.opened_at + timedelta(hours=due_hours)
 
     @property
     def time_to_recover(self) -> str:

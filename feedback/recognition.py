@@ -2,23 +2,25 @@
 
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from touchpoints.models import User
 
 from .models import Answer
 
-# Praise stays on the screen for two weeks: long enough to be seen on a rota of shifts.
-PRAISE_DAYS = 14
+# "How we are doing" opens with the last week's praise: a week covers a rota of shifts.
+PRAISE_DAYS = 7
 PRAISE_SHOWN = 3
 
 
 def praise() -> QuerySet[Answer]:
-    """Recent satisfied answers (CSAT 4–5, not low on any question) that say something."""
+    """The last week's satisfied answers (CSAT 4–5, not low, and not a detractor: someone who
+    would not recommend us is not praising, whatever opens recoveries) that say something."""
     since = timezone.now() - timedelta(days=PRAISE_DAYS)
     return (
         Answer.objects.filter(csat__gte=4, is_low=False, answered_at__gte=since)
+        .filter(Q(nps__isnull=True) | Q(nps__gte=7))
         .exclude(comment="")
         .select_related("invitation__moment__touchpoint_type", "invitation__moment__staff")
         .order_by("-answered_at")

@@ -1,17 +1,23 @@
 """Closing the loop: a low answer opens a recovery that the moment's team puts right.
 
 Anyone in the team may take a recovery and close it; nothing waits for a manager. Every
-change marks the moment's day dirty in the same transaction, so the roll-up counts it.
+change marks the moment's day dirty in the same transaction, so the roll-up counts it. A
+recovery nobody takes within the lapse window lapses: it counts as not recovered, and can
+still be closed, late.
 """
 
+from datetime import datetime, timedelta
+
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from touchpoints.dirty_days import mark_day_dirty
+from touchpoints.dirty_days import mark_day_dirty, mark_days_dirty
 from touchpoints.models import Team, User
 
-from .models import Answer, Recovery
+from .models import Answer, FeedbackSettings, Recovery
+
+LAPSE_BATCH = 1000  # recoveries per transaction of the lapse job
 
 
 class NotYourTeam(Exception):
@@ -22,32 +28,68 @@ class AlreadyClosed(Exception):
     """Someone closed the recovery already (a double tap, or a colleague got there first)."""
 
 
-def open_recovery(answer: Answer) -> Recovery:
+class AlreadyTaken(Exception):
+    """A colleague took the recovery after this person last saw it: they are told who."""
+
+    def __init__(self, recovery: Recovery):
+        super().__init__(f"Taken by {recovery.taken_by}")
+        self.recovery = recovery
+
+
+def open_recovery(answer: Answer, reason: str) -> Recovery:
     """Open a recovery on the moment's team; call inside the answer's transaction."""
     moment = answer.invitation.moment
-    recovery = Recovery.objects.create(answer=answer, team_id=moment.team_id)
+    recovery = Recovery.objects.create(answer=answer, team_id=moment.team_id, reason=reason)
     mark_day_dirty(moment.location_id, moment.local_date)
     return recovery
 
 
-def open_for_team(team: Team | None) -> QuerySet[Recovery]:
-    """The team's recoveries still to put right, oldest first: the longest wait comes first."""
+def _for_team(team: Team | None) -> QuerySet[Recovery]:
     if team is None:
         return Recovery.objects.none()
+    return Recovery.objects.filter(team=team, closed_at__isnull=True)
+
+
+def open_count(team: Team | None) -> int:
+    """How many the team still has to put right: the badge's one COUNT."""
+    return _for_team(team).filter(lapsed_at__isnull=True).count()
+
+
+def queue_for_team(team: Team | None) -> QuerySet[Recovery]:
+    """The team's open recoveries, most urgent first: the lowest satisfaction, then the lowest
+    would-recommend (not asked counts as highest), then the newest, while it can still be
+    put right."""
     return (
-        Recovery.objects.filter(team=team, closed_at__isnull=True)
+        _for_team(team)
+        .filter(lapsed_at__isnull=True)
         .select_related(
             "answer__invitation__moment__touchpoint_type",
             "answer__invitation__moment__staff",
             "taken_by",
         )
-        .order_by("opened_at")
+        .order_by("answer__csat", F("answer__nps").asc(nulls_last=True), "-opened_at", "-pk")
+    )
+
+
+def lapsed_for_team(team: Team | None) -> QuerySet[Recovery]:
+    """The team's lapsed recoveries not closed late, newest first: they can still be closed."""
+    return (
+        _for_team(team)
+        .filter(lapsed_at__isnull=False)
+        .select_related(
+            "answer__invitation__moment__touchpoint_type",
+            "answer__invitation__moment__staff",
+            "taken_by",
+        )
+        .order_by("-opened_at", "-pk")
     )
 
 
 def _locked(recovery_id: int, user: User) -> Recovery:
+    # Not joined with who took it: a row that waited for the lock is re-read, but a joined
+    # row is not, so a colleague who took it meanwhile would come back as nobody.
     recovery = (
-        Recovery.objects.select_for_update()
+        Recovery.objects.select_for_update(of=("self",))
         .select_related("answer__invitation__moment")
         .get(pk=recovery_id)
     )
@@ -64,9 +106,13 @@ def _mark_dirty(recovery: Recovery) -> None:
 
 
 @transaction.atomic
-def take(recovery_id: int, user: User) -> Recovery:
-    """`user` takes the recovery on; a colleague may take it over, no one has to approve."""
+def take(recovery_id: int, user: User, seen_taker_id: int | None = None) -> Recovery:
+    """`user` takes the recovery on. Who had it when they looked is `seen_taker_id` (None: no
+    one): taking it over from that colleague is deliberate, but if someone else took it
+    meanwhile (two people tapping at once) the later tap loses and is told who has it."""
     recovery = _locked(recovery_id, user)
+    if recovery.taken_by_id not in (None, user.pk, seen_taker_id):
+        raise AlreadyTaken(recovery)
     recovery.taken_by = user
     recovery.taken_at = timezone.now()
     recovery.save(update_fields=["taken_by", "taken_at"])
@@ -76,7 +122,8 @@ def take(recovery_id: int, user: User) -> Recovery:
 
 @transaction.atomic
 def close(recovery_id: int, user: User, *, action: str, result: str, note: str = "") -> Recovery:
-    """Record what was done and how it ended, and keep the time since the customer's answer."""
+    """Record what was done and how it ended, and keep the time since the customer's answer.
+    A lapsed recovery can still be closed: it is kept as closed late."""
     recovery = _locked(recovery_id, user)
     now = timezone.now()
     if recovery.taken_by_id != user.pk:
@@ -84,8 +131,47 @@ def close(recovery_id: int, user: User, *, action: str, result: str, note: str =
         recovery.taken_by, recovery.taken_at = user, now
     recovery.action, recovery.result, recovery.note = action, result, note
     recovery.closed_at = now
+    recovery.closed_late = recovery.lapsed_at is not None
     elapsed = now - recovery.answer.answered_at
     recovery.seconds_to_recover = max(0, round(elapsed.total_seconds()))
     recovery.save()
     _mark_dirty(recovery)
     return recovery
+
+
+def lapse_untaken(now: datetime | None = None) -> int:
+    """Lapse every open recovery that nobody took within the lapse window; returns how many.
+
+    Rows a person is taking right now are skipped (they are locked) and so stay theirs; the
+    next run looks again. Each batch marks its moments' days dirty in the same transaction,
+    so the roll-up moves them from open to lapsed.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=FeedbackSettings.current().recovery_lapse_days)
+    lapsed = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Recovery.objects.select_for_update(of=("self",), skip_locked=True)
+                .filter(
+                    closed_at__isnull=True,
+                    lapsed_at__isnull=True,
+                    taken_by__isnull=True,
+                    opened_at__lte=cutoff,
+                )
+                .order_by("opened_at", "pk")
+                .values_list(
+                    "pk",
+                    "answer__invitation__moment__location_id",
+                    "answer__invitation__moment__local_date",
+                )[:LAPSE_BATCH]
+            )
+            if not due:
+                return lapsed
+            Recovery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(lapsed_at=now)
+            days_by_location: dict[int, set] = {}
+            for _, location_id, local_date in due:
+                days_by_location.setdefault(location_id, set()).add(local_date)
+            for location_id, days in sorted(days_by_location.items()):
+                mark_days_dirty(location_id, days)
+        lapsed += len(due)

@@ -32,6 +32,8 @@ urlpatterns = [
     path("feedback/handover/", views.handover, name="handover"),
     path("feedback/handover/exit/", views.handover_exit, name="handover_exit"),
     path("feedback/team/", views.team_panel, name="team_panel"),
+    path("feedback/recoveries/", views.queue, name="queue"),
+    path("feedback/badges/", views.badges, name="badges"),
     path("feedback/recoveries/<int:recovery_id>/take/", views.recovery_take, name="take"),
     path("feedback/recoveries/<int:recovery_id>/close/", views.recovery_close, name="close"),
 ]

@@ -1,10 +1,12 @@
 import secrets
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,8 +28,9 @@ from .contact import contact_for
 from .forms import RecoveryCloseForm
 from .invitations import invitation_for, public_url, qr_svg
 from .models import Invitation, Recovery
-from .recovery import AlreadyClosed, NotYourTeam, close, take
-from .team_panel import panel_context
+from .queue import queue_context
+from .recovery import AlreadyClosed, AlreadyTaken, NotYourTeam, close, take
+from .templatetags.frontline_badges import frontline_badges
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,25 +147,67 @@ def handover_exit(request):
     return redirect("touchpoints:log")
 
 
+QUEUE_TEMPLATE = "feedback/queue.html"
+
+
+def _show_all(request) -> bool:
+    return request.GET.get("all") == "1"
+
+
+def _queue(request, status: int = 200, **options):
+    """The queue page, or only its list for htmx (a poll, "show more", an action)."""
+    context = queue_context(request.user, show_all=_show_all(request), **options)
+    template = f"{QUEUE_TEMPLATE}#queue" if request.htmx else QUEUE_TEMPLATE
+    return render(request, template, context, status=status)
+
+
+@never_cache
+@role_required(Role.FRONTLINE)
+def queue(request):
+    """The team's recoveries to put right, most urgent first; "?all=1" shows every one."""
+    return _queue(request)
+
+
+@never_cache
+@role_required(Role.FRONTLINE)
+def badges(request):
+    """The navigation's counts, refreshed by a poll: what to put right, answers not yet seen."""
+    context = {"badges": frontline_badges(request.user)}
+    parts = [f"touchpoints/_nav.html#{name}" for name in ("queue-badge", "needs-badge")]
+    return HttpResponse("".join(render_to_string(part, context, request) for part in parts))
+
+
 @never_cache
 @role_required(Role.FRONTLINE)
 def team_panel(request):
-    """The team's open recoveries and praise: a fragment for the log screen's poll, or a page."""
-    context = panel_context(request.user)
-    template = "feedback/team_panel.html#panel" if request.htmx else "feedback/team_panel.html"
-    return render(request, template, context)
+    """Where the list under the log form used to come from: a log screen still open on a
+    tablet from before polls it, and is told to stop (286); a bookmark goes to the queue."""
+    if request.htmx:
+        return HttpResponse(status=286)
+    return redirect("feedback:queue")
+
+
+def _seen_taker(request) -> int | None:
+    try:
+        return int(request.POST.get("seen_taker", ""))
+    except ValueError:
+        return None
 
 
 @require_POST
 @role_required(Role.FRONTLINE)
 def recovery_take(request, recovery_id: int):
     try:
-        take(recovery_id, request.user)
+        take(recovery_id, request.user, seen_taker_id=_seen_taker(request))
     except (NotYourTeam, Recovery.DoesNotExist):
         return render(request, "404.html", status=404)
+    except AlreadyTaken as taken:
+        who = taken.recovery.taken_by
+        notice = _("%(who)s took it a moment before you.") % {"who": who.get_full_name() or who}
+        return _queue(request, notices={recovery_id: notice})
     except AlreadyClosed:
-        pass  # a colleague closed it meanwhile: the fresh panel shows that
-    return _panel_after_action(request)
+        pass  # a colleague closed it meanwhile: the fresh list shows that
+    return _after_action(request)
 
 
 @require_POST
@@ -171,22 +216,21 @@ def recovery_close(request, recovery_id: int):
     contact = contact_for(recovery_id)
     form = RecoveryCloseForm(request.POST, prefix=f"r{recovery_id}", contact=contact)
     if not form.is_valid():
-        context = panel_context(request.user, failed_form=(recovery_id, form))
-        template = "feedback/team_panel.html#panel" if request.htmx else "feedback/team_panel.html"
-        return render(request, template, context, status=422)
+        return _queue(request, status=422, failed_form=(recovery_id, form))
     try:
         close(recovery_id, request.user, **form.cleaned_data)
     except (NotYourTeam, Recovery.DoesNotExist):
         return render(request, "404.html", status=404)
     except AlreadyClosed:
         pass
-    return _panel_after_action(request)
+    return _after_action(request)
 
 
-def _panel_after_action(request):
+def _after_action(request):
     if request.htmx:
-        return render(request, "feedback/team_panel.html#panel", panel_context(request.user))
-    return redirect(reverse("feedback:team_panel"))
+        return _queue(request)
+    url = reverse("feedback:queue")
+    return redirect(f"{url}?all=1" if _show_all(request) else url)
 
 
 @never_cache

@@ -401,6 +401,9 @@ class Need(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     # Seconds from raised to provided, stored when provided so roll-ups only sum it.
     seconds_to_provide = models.PositiveIntegerField(null=True, blank=True)
+    # When the person who raised it last saw its answer: an answer newer than this is news
+    # for them (a badge and a card on the log screen), however the manager gave it.
+    answer_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["raised_at"]

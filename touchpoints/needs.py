@@ -1,8 +1,11 @@
 """What the front line needed: raising a request to management and following its answer."""
 
 import uuid as uuid_module
+from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from .dirty_days import mark_day_dirty
 from .models import Moment, Need, User
@@ -41,3 +44,20 @@ def needs_of(staff: User) -> list[Need]:
         .select_related("moment__touchpoint_type", "answered_by")
         .order_by("-raised_at")[:MY_NEEDS_LIMIT]
     )
+
+
+def unseen_answers(staff: User) -> QuerySet[Need]:
+    """The person's needs answered since they last looked: newest answer first."""
+    newer = Q(answer_seen_at__isnull=True) | Q(answer_seen_at__lt=F("answered_at"))
+    return (
+        Need.objects.filter(raised_by=staff, answered_at__isnull=False)
+        .filter(newer)
+        .select_related("answered_by")
+        .order_by("-answered_at", "-pk")
+    )
+
+
+def mark_answers_seen(staff: User, need_ids: Iterable[int]) -> int:
+    """The person saw the answers to these needs of theirs (shown, or dismissed)."""
+    unseen = unseen_answers(staff).filter(pk__in=list(need_ids))
+    return unseen.order_by().update(answer_seen_at=timezone.now())

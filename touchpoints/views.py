@@ -23,7 +23,7 @@ from .moments import (
     record_moment,
     undo_moment,
 )
-from .needs import needs_of, raise_need
+from .needs import mark_answers_seen, needs_of, raise_need, unseen_answers
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin:index",
@@ -139,8 +139,12 @@ def _as_new_moment(request, refusal: UuidReused) -> MomentForm:
     return form
 
 
+ANSWERS_SHOWN = 3  # on the log screen; the rest are one tap away, under What I needed
+
+
 def _log_page(request, form, saved, status=200):
-    context = {"form": form, "saved": saved, "undo_seconds": 8}
+    answered = list(unseen_answers(request.user)[:ANSWERS_SHOWN])
+    context = {"form": form, "saved": saved, "undo_seconds": 8, "answered_needs": answered}
     return render(request, "touchpoints/log.html", context, status=status)
 
 
@@ -217,13 +221,30 @@ def needs(request):
     moment = Moment.objects.filter(
         uuid=_uuid_or_none(request.GET.get("moment")), staff=request.user
     ).first()
+    # Opening this screen is seeing the answers: the ones new until now are marked once.
+    fresh = set(unseen_answers(request.user).values_list("pk", flat=True))
+    if fresh:
+        mark_answers_seen(request.user, fresh)
     context = {
         "form": form,
         "moment": moment,
         "needs": needs_of(request.user),
         "raised": request.GET.get("raised"),
+        "fresh": fresh,
     }
     return render(request, "touchpoints/needs.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@frontline
+def need_seen(request, need_id: int):
+    """The person dismissed the card saying their need was answered."""
+    mark_answers_seen(request.user, [need_id])
+    if request.htmx:
+        # The card goes (hx-swap="delete"); the navigation's count follows, out of band.
+        badges = {"needs": unseen_answers(request.user).order_by().count()}
+        return render(request, "touchpoints/_nav.html#needs-badge", {"badges": badges})
+    return redirect("touchpoints:log")
 
 
 OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js"]

@@ -60,6 +60,8 @@ answer_strategy = st.fixed_dictionaries(
         "effort": st.none() | st.integers(1, 7),
         # None: no recovery opened yet; 0: opened, still open; n: closed after n seconds.
         "recovery": st.none() | st.integers(0, 200_000),
+        # Nobody took it in time (a close after that is a late one).
+        "lapsed": st.booleans(),
     }
 )
 moment_strategy = st.fixed_dictionaries(
@@ -218,8 +220,11 @@ def add_feedback(moment: Moment, spec: dict | None) -> None:
         Recovery.objects.create(
             answer=answer,
             team=moment.team,
+            reason="satisfaction",
             closed_at=seconds and answer.answered_at + timedelta(seconds=seconds),
             seconds_to_recover=seconds,
+            lapsed_at=answer.answered_at + timedelta(days=14) if spec["lapsed"] else None,
+            closed_late=bool(seconds) and spec["lapsed"],
         )
 
 
@@ -384,7 +389,8 @@ def add_answer(sums: dict, m: Moment, a: Answer) -> None:
     recovery = getattr(a, "recovery", None)
     if recovery is not None:
         sums["recoveries_opened"] += 1
-        if recovery.closed_at is not None:
+        sums["recoveries_lapsed"] += recovery.lapsed_at is not None
+        if recovery.closed_at is not None and not recovery.closed_late:
             sums["recoveries_closed"] += 1
             sums["recovery_seconds"] += recovery.seconds_to_recover
 
@@ -396,7 +402,8 @@ def raw_metrics(moments: list[Moment]) -> dict[str, float | None]:
     nps = [a.nps for a in answers if a.nps is not None]
     effort = [a.effort for a in answers if a.effort is not None]
     low = [a for a in answers if a.is_low]
-    closed = [a.recovery for a in answers if hasattr(a, "recovery") and a.recovery.closed_at]
+    recoveries = [a.recovery for a in answers if hasattr(a, "recovery")]
+    closed = [r for r in recoveries if r.closed_at and r.lapsed_at is None]  # recovered in time
     recorded = [m for m in moments if m.resolved_on_spot is not None]
     return {
         "csat": percent([a.csat >= 4 for a in answers]),

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from feedback.invitations import invitation_for
-from feedback.models import Answer, FeedbackSettings
+from feedback.models import Answer, FeedbackSettings, Recovery
 from touchpoints.models import AuditEntry
 
 
@@ -13,8 +13,11 @@ def settings_url() -> str:
 
 def form(**overrides) -> dict:
     data = {
+        "recovery_opened_by": "satisfaction",
         "low_csat_at_most": "2",
         "low_nps_at_most": "6",
+        "recovery_due_hours": "24",
+        "recovery_lapse_days": "14",
         "invitation_expiry_days": "7",
         "languages": ["en", "sv"],
         "contact_kept_days": "30",
@@ -83,6 +86,56 @@ def test_a_longer_expiry_applies_to_the_next_invitation(client, role_admin, mome
     invitation = invitation_for(moment)
     days_open = (invitation.expires_at - invitation.created_at).total_seconds() / 86400
     assert round(days_open) == 14
+
+
+def answer_as_a_customer(client, moment_factory, **data) -> Answer:
+    invitation = invitation_for(moment_factory())
+    client.post(reverse("feedback:answer", args=[invitation.token]), data)
+    return Answer.objects.get(invitation=invitation)
+
+
+def test_by_default_only_a_low_satisfaction_opens_a_recovery(client, invitation):
+    client.post(reverse("feedback:answer", args=[invitation.token]), {"csat": 4, "nps": 3})
+    assert FeedbackSettings.current().recovery_opened_by == "satisfaction"
+    assert not Recovery.objects.exists()
+    assert not Answer.objects.get().is_low
+
+
+def test_an_admin_chooses_what_opens_a_recovery_and_the_next_answers_follow(
+    client, role_admin, agent, org
+):
+    from tests.feedback.conftest import make_moment
+
+    def moment():
+        return make_moment(agent, org["desk"])
+
+    client.force_login(role_admin)
+    client.post(settings_url(), form(recovery_opened_by="recommend", low_nps_at_most="4"))
+    client.logout()
+    by_nps = answer_as_a_customer(client, moment, csat=5, nps=4)
+    not_by_csat = answer_as_a_customer(client, moment, csat=1, nps=9)
+
+    client.force_login(role_admin)
+    client.post(settings_url(), form(recovery_opened_by="both", low_nps_at_most="4"))
+    client.logout()
+    both = answer_as_a_customer(client, moment, csat=2, nps=3)
+
+    assert by_nps.recovery.reason == "recommend"
+    assert by_nps.recovery.why() == ["Would recommend 4 of 10"]
+    assert not hasattr(not_by_csat, "recovery") and not not_by_csat.is_low
+    assert both.recovery.why() == ["Satisfaction 2 of 5", "Would recommend 3 of 10"]
+    entry = AuditEntry.objects.filter(changes__has_key="recovery opened by").last()
+    assert entry.changes["recovery opened by"] == ["satisfaction", "recommend"]
+
+
+def test_due_and_lapse_times_are_set_by_an_admin_within_sense(client, role_admin):
+    client.force_login(role_admin)
+    refused = client.post(settings_url(), form(recovery_due_hours="0", recovery_lapse_days="x"))
+    assert "Ensure this value is greater than or equal to 1." in refused.text
+    assert "Enter a whole number." in refused.text
+    client.post(settings_url(), form(recovery_due_hours="4", recovery_lapse_days="3"))
+    current = FeedbackSettings.current()
+    assert (current.recovery_due_hours, current.recovery_lapse_days) == (4, 3)
 
 
 def test_an_admin_shortens_how_long_contacts_are_kept_and_it_is_recorded(client, role_admin):

@@ -125,5 +125,5 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
             for headers in ({}, {"HTTP_ACCEPT": "application/json"}):
                 if traces_in(body(visitor.get(path, **headers))):
                     seen_on.append((role, route.name))
-    assert sorted(set(seen_on)) == [("agent", "feedback:team_panel")]
+    assert sorted(set(seen_on)) == [("agent", "feedback:queue")]
     assert not [e for e in AuditEntry.objects.all() if traces_in(str(e.changes))]

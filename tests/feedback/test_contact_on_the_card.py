@@ -11,7 +11,7 @@ from tests.feedback.contact_steps import answer, answer_and_leave_contact
 
 def panel(client, user):
     client.login(username=user.username, password=PASSWORD)
-    return client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true")
+    return client.get(reverse("feedback:queue"), HTTP_HX_REQUEST="true")
 
 
 def action_values(page_text: str, pk: int) -> set[str]:

@@ -54,7 +54,7 @@ def test_handover_screen_offers_no_route_to_staff_pages(tablet, agent, moment):
     tablet.go_back()
     tablet.wait_for_load_state()
     assert tablet.url.endswith("/feedback/handover/")
-    for staff_page in ("/log/", "/feedback/team/", "/dashboard/"):
+    for staff_page in ("/log/", "/feedback/recoveries/", "/dashboard/"):
         tablet.goto(staff_page)
         assert tablet.url.endswith("/feedback/handover/")
 
@@ -85,25 +85,31 @@ def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, mo
     tablet.get_by_text("Please hand the tablet back.").wait_for()
     # The thank-you screen gives the tablet back to the staff member by itself.
     tablet.wait_for_url("**/log/", timeout=10_000)
-    comment = tablet.locator("#team-panel .customer-comment")
+    tablet.locator("#queue-badge").get_by_text("1").wait_for()
+    tablet.get_by_role("link", name="Put it right").tap()
+    comment = tablet.locator("#queue .customer-comment")
     comment.wait_for(timeout=10_000)
     assert comment.inner_text() == "<b>Nobody</b> helped me"  # shown as typed, not as HTML
     assert comment.locator("b").count() == 0
     tablet.get_by_role("button", name="I'll take it").tap()
     tablet.get_by_text("You took this on.").wait_for()
-    tablet.locator("#team-panel label.chip", has_text="Apology").tap()
-    tablet.locator("#team-panel label.chip", has_text="Customer satisfied").tap()
+    tablet.locator("#queue label.chip", has_text="Apology").tap()
+    tablet.locator("#queue label.chip", has_text="Customer satisfied").tap()
     tablet.get_by_role("button", name="Done: close it").tap()
     tablet.get_by_text("Nothing to put right").wait_for()
 
 
-def test_the_panels_refresh_never_wipes_a_note_being_typed(tablet, agent, moment, client):
+def test_the_queues_refresh_never_wipes_a_note_being_typed(tablet, agent, moment, client):
     client.post(f"/r/{invitation_for(moment).token}/", {"csat": 1, "comment": "Cold coffee"})
     log_in(tablet, agent.username)
-    tablet.goto("/feedback/team/")
+    tablet.goto("/feedback/recoveries/")
     tablet.get_by_role("button", name="I'll take it").tap()
     tablet.get_by_label("Note for the team (optional)").fill("Called, offered a voucher")
-    refresh = "htmx.ajax('GET', '/feedback/team/', {target: '#team-panel', swap: 'innerHTML'})"
+    # What the queue's 30-second poll does.
+    refresh = (
+        "htmx.ajax('GET', '/feedback/recoveries/',"
+        " {source: '#queue', target: '#queue', swap: 'outerHTML'})"
+    )
     tablet.evaluate(refresh)
     tablet.wait_for_timeout(1000)
     note = tablet.get_by_label("Note for the team (optional)")

@@ -34,7 +34,7 @@ def test_customer_screen_shows_nothing_of_the_staff(handed_over):
 
 
 @pytest.mark.parametrize(
-    "path", ["/log/", "/feedback/team/", "/dashboard/", "/admin/", "/", "/login/"]
+    "path", ["/log/", "/feedback/recoveries/", "/dashboard/", "/admin/", "/", "/login/"]
 )
 def test_staff_pages_lead_back_to_the_customer_screen(handed_over, path):
     response = handed_over.get(path)
@@ -43,9 +43,9 @@ def test_staff_pages_lead_back_to_the_customer_screen(handed_over, path):
 
 
 def test_a_stale_htmx_poll_is_sent_to_the_customer_screen(handed_over):
-    response = handed_over.get("/feedback/team/", HTTP_HX_REQUEST="true")
+    response = handed_over.get("/feedback/badges/", HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"] == HANDOVER
-    assert "Put it right" not in response.text
+    assert "queue-badge" not in response.text
 
 
 def test_the_customer_cannot_log_the_staff_member_out(handed_over):

@@ -187,8 +187,8 @@ def test_html_in_a_comment_is_escaped_on_the_team_screen(client, agent, invitati
     client.post(answer_url(invitation), {"csat": 1, "comment": comment})
     client.login(username=agent.username, password=PASSWORD)
     for response in (
-        client.get(reverse("feedback:team_panel")),
-        client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true"),
+        client.get(reverse("feedback:queue")),
+        client.get(reverse("feedback:queue"), HTTP_HX_REQUEST="true"),
     ):
         assert "<img src=x" not in response.text
         assert (
@@ -199,7 +199,7 @@ def test_html_in_a_comment_is_escaped_on_the_team_screen(client, agent, invitati
 def test_html_in_praise_is_escaped_for_the_staff_member(client, agent, invitation):
     client.post(answer_url(invitation), {"csat": 5, "comment": "<script>alert('hi')</script>"})
     client.login(username=agent.username, password=PASSWORD)
-    response = client.get(reverse("feedback:team_panel"), HTTP_HX_REQUEST="true")
+    response = client.get(reverse("dashboards:team"))
     assert "<script>alert" not in response.text
     assert "&lt;script&gt;alert(&#x27;hi&#x27;)&lt;/script&gt;" in response.text
 

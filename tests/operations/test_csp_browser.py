@@ -22,13 +22,18 @@ def policy_breaches(page) -> list[str]:
     return breaches
 
 
-def test_log_screen_hand_over_and_team_panel_work_under_the_policy(tablet, agent, org):
+def test_log_screen_hand_over_and_recovery_queue_work_under_the_policy(tablet, agent, org):
     add_moment(agent, org["desk"], answer={"csat": 1, "comment": "Nobody came"})
     breaches = policy_breaches(tablet)
     log_in(tablet, agent.username)
     tablet.wait_for_selector("html[data-outbox=ready]", state="attached")
-    # The team panel arrives by htmx and shows the recovery to take on.
-    expect(tablet.locator("#team-panel .customer-comment")).to_contain_text("Nobody came")
+    # The queue tab shows the recovery to take on; taking it swaps the list by htmx.
+    tablet.get_by_role("link", name="Put it right").tap()
+    expect(tablet.locator("#queue .customer-comment")).to_contain_text("Nobody came")
+    tablet.get_by_role("button", name="I'll take it").tap()
+    expect(tablet.get_by_text("You took this on.")).to_be_visible()
+    tablet.get_by_role("link", name="Log a moment").tap()
+    tablet.wait_for_selector("html[data-outbox=ready]", state="attached")
 
     tablet.locator(".tile", has_text="Bag drop").tap()
     tablet.locator(".face", has=tablet.get_by_text("Good", exact=True)).tap()

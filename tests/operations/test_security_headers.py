@@ -15,7 +15,7 @@ def directives(response) -> dict[str, list[str]]:
     "who, path",
     [
         ("agent", "/log/"),
-        ("agent", "/feedback/team/"),
+        ("agent", "/feedback/recoveries/"),
         ("arn_manager", "/dashboard/"),
         ("admin_user", "/admin/"),
         ("admin_user", "/admin/touchpoints/touchpointtype/add/"),

@@ -297,12 +297,16 @@ def test_waiting_moments_are_counted_and_sent_from_my_moments_too(tablet, agent,
     tablet.locator("#outbox").wait_for(state="hidden")
 
 
-def test_log_screen_works_when_the_team_panel_is_missing(tablet, agent, org):
-    tablet.route("**/feedback/team/", lambda route: route.fulfill(status=404, body="Not found"))
+def test_the_log_screen_loads_no_list_of_recoveries(tablet, agent, org):
+    """The recoveries have their own tab: the log screen asks the server for nothing more
+    than itself and its files, and its counts come with the page."""
+    asked = []
+    tablet.on("request", lambda request: asked.append(request.url))
     open_log_screen(tablet, agent.username)
     log_typical_moment(tablet)
     wait_until(lambda: Moment.objects.exists())
-    assert tablet.locator("#team-panel").inner_text() == ""
+    assert not [url for url in asked if "/feedback/" in url]
+    assert tablet.locator("#queue-badge").is_hidden()  # nothing to put right: no badge
 
 
 def save_buttons_in_view(page) -> list[str]:

@@ -151,8 +151,8 @@ def test_a_busy_server_is_tried_again_and_no_discard_is_offered(routed_tablet, a
 
 def test_a_failed_csrf_check_is_explained_and_sent_after_a_reload(routed_tablet, agent, org):
     tablet = routed_tablet
-    # The team panel's poll would bring a fresh token by itself: keep it away.
-    tablet.route("**/feedback/team/", lambda route: route.abort())
+    # No poll may bring a fresh page (and token) by itself: keep the navigation's away.
+    tablet.route("**/feedback/badges/", lambda route: route.abort())
     open_log_screen(tablet, agent.username)
     tablet.context.clear_cookies(name="csrftoken")
     log_typical_moment(tablet)
