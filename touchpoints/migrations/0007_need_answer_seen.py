@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('touchpoints', '0005_user_need_emails_since'),
+        ('touchpoints', '0006_loggable_types_version'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0010_hourly_need_emails'),
+        ('dashboards', '0011_rollup_keys_without_constraints_needs_and_location_days'),
     ]
 
     operations = [
