@@ -19,6 +19,7 @@ from .rollup import Bucket
 # three days, so the recoveries still open are the last day's or two, as on a real morning.
 RECOVER_HOURS = (1.6, 1.0)  # lognormal mu, sigma
 RECOVER_AT_MOST = timedelta(days=3)
+WAITING_SINCE = timedelta(hours=18)  # answers this recent may still wait for the front line
 NEEDS_PER_TEAM_PER_WEEK = 2
 # Hours until a manager first looks at a need (median about 20) and acknowledges or answers
 # it, at most four days; an acknowledged need is provided or declined a few days later
@@ -77,12 +78,14 @@ def _create_recoveries(rng: random.Random, staff: dict[Team, list[User]]) -> Non
     low = Answer.objects.filter(is_low=True, recovery__isnull=True).select_related(
         "invitation__moment"
     )
+    waiting = _still_waiting(list(low), now)
     recoveries = []
     for answer in low:
         team_id = answer.invitation.moment.team_id
         recovery = Recovery(answer=answer, team_id=team_id, reason=rules.low_reason(answer))
-        delay = min(timedelta(hours=rng.lognormvariate(*RECOVER_HOURS)), RECOVER_AT_MOST)
-        if answer.answered_at + delay <= now:
+        if answer.pk not in waiting:
+            delay = min(timedelta(hours=rng.lognormvariate(*RECOVER_HOURS)), RECOVER_AT_MOST)
+            delay = min(delay, (now - answer.answered_at) * 0.9)  # closed before the morning
             members = next(m for t, m in staff.items() if t.pk == team_id)
             _close(rng, recovery, rng.choice(members), answer.answered_at, delay)
         recoveries.append(recovery)
@@ -90,6 +93,14 @@ def _create_recoveries(rng: random.Random, staff: dict[Team, list[User]]) -> Non
     for recovery in recoveries:  # auto_now_add stamped them now; they opened with the answer
         recovery.opened_at = recovery.answer.answered_at
     Recovery.objects.bulk_update(recoveries, ["opened_at"], batch_size=1000)
+
+
+def _still_waiting(low: list[Answer], now: datetime) -> set[int]:
+    """The demo morning's queue: the newest low answers of the last hours, never more than a
+    tenth of them, and at least the newest one, so the queue is short and current."""
+    newest = sorted(low, key=lambda answer: answer.answered_at, reverse=True)
+    recent = [a for a in newest if a.answered_at >= now - WAITING_SINCE]
+    return {answer.pk for answer in (recent[: len(low) // 10] or newest[:1])}
 
 
 def _close(rng, recovery: Recovery, by: User, answered_at: datetime, delay: timedelta) -> None:
