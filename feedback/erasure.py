@@ -17,10 +17,11 @@ from .models import FeedbackSettings, RecoveryContact
 def ended_before(cutoff: datetime) -> Q:
     """Contacts whose recovery ended at or before `cutoff`.
 
-    A recovery ends when the team closes it; another way for it to end (one that lapses
-    untaken) belongs here as one more alternative, so that its contact goes the same way.
+    A recovery ends when the team closes it, or when it lapses untaken and stays unclosed: a
+    lapsed recovery may still be closed late, but its contact is not kept for ever on the chance.
     """
-    return Q(recovery__closed_at__lte=cutoff)
+    lapsed = Q(recovery__closed_at__isnull=True, recovery__lapsed_at__lte=cutoff)
+    return Q(recovery__closed_at__lte=cutoff) | lapsed
 
 
 def erase_contacts(now: datetime | None = None) -> int:

@@ -40,6 +40,19 @@ def test_the_contact_is_gone_after_the_erasure_window(client, agent, org):
     assert kept_phones() == {"+46700000029", "+46700000000"}
 
 
+def test_a_lapsed_recovery_left_unclosed_loses_its_contact_after_the_window(client, agent, org):
+    lapsed_long_ago = closed_days_ago(client, agent, org, None, "+46700000031")
+    lapsed_lately = closed_days_ago(client, agent, org, None, "+46700000029")
+    Recovery.objects.filter(pk=lapsed_long_ago.pk).update(
+        lapsed_at=timezone.now() - timedelta(days=31)
+    )
+    Recovery.objects.filter(pk=lapsed_lately.pk).update(
+        lapsed_at=timezone.now() - timedelta(days=29)
+    )
+    assert erase_contacts() == 1
+    assert kept_phones() == {"+46700000029"}
+
+
 def test_the_window_is_counted_from_the_close_not_the_answer(client, agent, org):
     recovery = closed_days_ago(client, agent, org, 1, "+46700000001")
     Answer.objects.update(answered_at=timezone.now() - timedelta(days=90))
