@@ -104,6 +104,7 @@ def generate(days: int, first_day: date = FIRST_DAY, per_day: int = MOMENTS_PER_
     with connection.cursor() as cursor:
         _empty(cursor)
         _create_organisation(cursor)
+        _drop_secondary_indexes(cursor)
         cursor.execute("SET session_replication_role = replica")  # no FK triggers while loading
         cursor.execute("SELECT setseed(0.2026)")
         for n in range(days):
@@ -112,6 +113,10 @@ def generate(days: int, first_day: date = FIRST_DAY, per_day: int = MOMENTS_PER_
             cursor.execute(ADD_NEEDS, {"day": day, "count": per_day // 100})
             _progress(n + 1, days, per_day, started)
         cursor.execute("SET session_replication_role = origin")
+        print(file=sys.stderr)
+        restore_secondary_indexes(cursor)
+        print(f"  indexes and constraints rebuilt at {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
     # Statistics and the visibility map as a live database has them once autovacuum has
     # been by (and a server may run with autovacuum off): plans are measured on facts.
     connection.close()
@@ -120,12 +125,75 @@ def generate(days: int, first_day: date = FIRST_DAY, per_day: int = MOMENTS_PER_
     print(file=sys.stderr)
 
 
+# The tables a day of traffic fills. Their secondary indexes and constraints (unique keys,
+# foreign keys; random uuids and tokens the worst) cost most of a generated day when kept up
+# row by row, so they are dropped before loading and rebuilt afterwards, each in one sorted
+# pass, from the definitions PostgreSQL gave for them: the schema ends as the migrations
+# made it. The primary keys stay (ids ascend, so they only append). The definitions are kept
+# in a table until restored, so a load that was stopped halfway restores them next time.
+# (Needs, a hundredth of the rows, keep theirs: a partial index made again from its
+# definition reads back in other words, and its build would save nothing.)
+LOADED_TABLES = [
+    "touchpoints_moment", "feedback_invitation", "feedback_answer", "feedback_recovery"
+]  # fmt: skip
+MAINTENANCE_WORK_MEM = "1GB"  # per index build: sorts in memory, not in temporary files
+
+SAVE_SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS bench_dropped_schema (n serial, kind text, tbl text,"
+    " name text, definition text)",
+    # Unique keys before the foreign keys that may need them, then the plain indexes.
+    """INSERT INTO bench_dropped_schema (kind, tbl, name, definition)
+    SELECT kind, tbl, name, definition FROM (
+        SELECT 'constraint' AS kind, conrelid::regclass::text AS tbl, conname AS name,
+            pg_get_constraintdef(oid) AS definition, contype = 'f' AS later
+        FROM pg_constraint
+        WHERE conrelid::regclass::text = ANY(%(tables)s) AND contype IN ('u', 'f')
+        UNION ALL
+        SELECT 'index', tablename, indexname, indexdef, true FROM pg_indexes
+        WHERE tablename = ANY(%(tables)s) AND schemaname = 'public'
+            AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u'))
+    ) AS s
+    WHERE NOT EXISTS (SELECT 1 FROM bench_dropped_schema)
+    ORDER BY kind, later, name""",
+]
+
+
+def _drop_secondary_indexes(cursor) -> None:
+    for statement in SAVE_SCHEMA:
+        cursor.execute(statement, {"tables": LOADED_TABLES})
+    cursor.execute("SELECT kind, tbl, name FROM bench_dropped_schema ORDER BY n")
+    for kind, table, name in cursor.fetchall():
+        if kind == "constraint":
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT IF EXISTS "{name}"')
+        else:
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+
+def restore_secondary_indexes(cursor) -> None:
+    """Recreate what `_drop_secondary_indexes` dropped, if anything is still missing."""
+    cursor.execute("SELECT to_regclass('bench_dropped_schema') IS NOT NULL")
+    if not cursor.fetchone()[0]:
+        return
+    cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+    cursor.execute("SELECT n, kind, tbl, name, definition FROM bench_dropped_schema ORDER BY n")
+    for n, kind, table, name, definition in cursor.fetchall():
+        if kind == "constraint":
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        else:
+            cursor.execute(definition)
+        cursor.execute("DELETE FROM bench_dropped_schema WHERE n = %s", [n])
+    cursor.execute("DROP TABLE bench_dropped_schema")
+    cursor.execute("RESET maintenance_work_mem")
+
+
 def ensure_statistics() -> None:
-    """ANALYZE the tables the roll-up reads if they were never analysed (a database filled
-    by hand, or by an older version of this script, on a server without autovacuum)."""
+    """Put back any index a stopped load left out, and ANALYZE the tables the roll-up reads
+    if they were never analysed (a database filled by hand, or by an older version of this
+    script, on a server without autovacuum)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        restore_secondary_indexes(cursor)  # after a load that was stopped halfway
         cursor.execute(
             "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
             " AND last_analyze IS NULL AND last_autoanalyze IS NULL",
