@@ -114,9 +114,12 @@ def generate(days: int, first_day: date = FIRST_DAY, per_day: int = MOMENTS_PER_
             _progress(n + 1, days, per_day, started)
         cursor.execute("SET session_replication_role = origin")
         print(file=sys.stderr)
+        print(f"  loaded in {time.perf_counter() - started:.0f} s", file=sys.stderr)
         restore_secondary_indexes(cursor)
-        print(f"  indexes and constraints rebuilt at {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
+        print(
+            f"  indexes and constraints rebuilt at {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
     # Statistics and the visibility map as a live database has them once autovacuum has
     # been by (and a server may run with autovacuum off): plans are measured on facts.
     connection.close()

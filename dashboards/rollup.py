@@ -19,7 +19,7 @@ raised.
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import connection, transaction
@@ -73,8 +73,8 @@ COUNTED_COLUMNS = [
 # Each is one-to-one with the moment, so the joins never count a moment twice. Feedback is
 # joined among itself first: on PostgreSQL 15 a recovery joined straight onto a day of
 # moments, most without an answer, can hash all those NULLs into one bucket and crawl.
-MOMENT_SELECT = """
-    SELECT m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
+MOMENT_FIGURES = """
+        m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel,
         COUNT(*),                                                     -- moments
         COUNT(*) FILTER (WHERE m.resolved_on_spot),                   -- resolved_on_spot
         COUNT(m.resolved_on_spot),                                    -- resolution_recorded
@@ -102,15 +102,66 @@ MOMENT_SELECT = """
         COUNT(*) FILTER (WHERE m.outcome >= 4 AND a.is_low),          -- gap_staff_good_customer_low
         COUNT(*) FILTER (WHERE m.outcome <= 2 AND a.csat >= 4),       -- gap_staff_bad_customer_high
         %s                                                            -- rolled_at
+"""
+MOMENT_GROUPS = "m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel"
+MOMENT_SELECT = f"""
+    SELECT {MOMENT_FIGURES}
     FROM touchpoints_moment m
     LEFT JOIN (
         feedback_invitation i
         LEFT JOIN feedback_answer a ON a.invitation_id = i.id
         LEFT JOIN feedback_recovery r ON r.answer_id = a.id
     ) ON i.moment_id = m.id
-    WHERE {where}
-    GROUP BY m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel
+    WHERE {{where}}
+    GROUP BY {MOMENT_GROUPS}
 """
+
+
+def _within(column: str, bounds: str) -> str:
+    """`column` between the bounds in the one-row table `bounds`, as two scalar subqueries:
+    parameters of an index range scan, never a join the planner could turn around."""
+    return f"{column} BETWEEN (SELECT lo FROM {bounds}) AND (SELECT hi FROM {bounds})"
+
+
+# The same figures for a set of buckets (a day, as beat rolls it), on PostgreSQL, when the
+# buckets' moments lie close together in id order (`_moment_ids`). Probing the feedback
+# tables' one-to-one indexes once per moment costs three index descents for each of a SAS
+# day's 137,000 moments. Instead each feedback table is read by one index range scan and the
+# rows are hash-joined: the invitations whose moment id lies between the buckets' smallest
+# and largest moment id, the answers whose invitation id lies between those invitations'
+# smallest and largest id, the recoveries likewise. A bound only widens the read, never
+# drops a row, and the joins on the keys keep the figures exact whatever the ids.
+# (`id + 0`: so that MIN and MAX are not read by walking the primary key from one end.)
+BOUNDED_MOMENT_SELECT = f"""
+    WITH moment_ids AS (SELECT %s::bigint AS lo, %s::bigint AS hi),
+    invitation_ids AS MATERIALIZED (
+        SELECT MIN(id + 0) AS lo, MAX(id + 0) AS hi FROM feedback_invitation
+        WHERE {_within("moment_id", "moment_ids")}
+    ), answer_ids AS MATERIALIZED (
+        SELECT MIN(id + 0) AS lo, MAX(id + 0) AS hi FROM feedback_answer
+        WHERE {_within("invitation_id", "invitation_ids")}
+    )
+    SELECT {MOMENT_FIGURES}
+    FROM touchpoints_moment m
+    LEFT JOIN (
+        (SELECT id, moment_id FROM feedback_invitation
+         WHERE {_within("moment_id", "moment_ids")}) AS i
+        LEFT JOIN (SELECT id, invitation_id, csat, nps, effort, is_low FROM feedback_answer
+            WHERE {_within("invitation_id", "invitation_ids")}) AS a
+            ON a.invitation_id = i.id
+        LEFT JOIN (
+            SELECT answer_id, id, closed_at, closed_late, seconds_to_recover, lapsed_at
+            FROM feedback_recovery WHERE {_within("answer_id", "answer_ids")}) AS r
+            ON r.answer_id = a.id
+    ) ON i.moment_id = m.id
+    WHERE {{where}}
+    GROUP BY {MOMENT_GROUPS}
+"""
+# The range read pays while the buckets' moments fill at least a quarter of the ids between
+# their smallest and largest (a day of every station spans about three days of ids, its
+# time zones apart); a bucket set that also holds an old day, or a moment sent days late
+# from an offline tablet, spans far more, and is rolled up by the per-moment probes instead.
+BOUNDED_READ_MAX_SPREAD = 4
 MOMENT_KEY = ["local_date", "location_id", "team_id", "touchpoint_type_id", "channel"]
 
 # DailyRollup summed per (local date, location): every counted column is a sum of sums, so
@@ -153,6 +204,8 @@ class RollupTable:
     columns: list[str]
     select: str  # the GROUP BY, with {where} on raw rows aliased `alias`
     alias: str
+    # The same for a set of buckets on PostgreSQL, its {where} first among the parameters.
+    bucket_select: str | None = None
 
     @property
     def all_columns(self) -> list[str]:
@@ -171,7 +224,14 @@ LOCATION_DAYS = RollupTable(
 )
 # Written in this order: LocationDayRollup sums the DailyRollup rows written before it.
 ROLLUP_TABLES = [
-    RollupTable("dashboards_dailyrollup", MOMENT_KEY, COUNTED_COLUMNS, MOMENT_SELECT, "m"),
+    RollupTable(
+        "dashboards_dailyrollup",
+        MOMENT_KEY,
+        COUNTED_COLUMNS,
+        MOMENT_SELECT,
+        "m",
+        bucket_select=BOUNDED_MOMENT_SELECT,
+    ),
     LOCATION_DAYS,
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
 ]
@@ -185,6 +245,9 @@ class Scope:
     params: tuple
     location_ids: tuple[int, ...]
     large: bool = False  # many days: worth more memory for the joins and the grouping
+    # The smallest and largest id of the scope's moments, when its feedback is read by id
+    # range (BOUNDED_MOMENT_SELECT; set by `_plan_for_roll_ups`).
+    moment_ids: tuple[int, int] | None = None
 
     def where(self, alias: str = "") -> str:
         return self.condition.format(t=f"{alias}." if alias else "")
@@ -268,8 +331,7 @@ def _clear_marks(cursor, marks: list[tuple]) -> None:
 
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
     """Replace the scope's rows of `table` with one GROUP BY over the raw rows."""
-    select = table.select.format(where=scope.where(table.alias))
-    params = [rolled_at, *scope.params]
+    select, params = _select(table, scope, rolled_at)
     if not (scope.large and connection.vendor == "postgresql"):
         cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
         cursor.execute(table.upsert_sql(select), params)
@@ -305,6 +367,18 @@ def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
     cursor.execute("DROP TABLE rollup_batch")
 
 
+def _select(table: RollupTable, scope: Scope, rolled_at) -> tuple[str, list]:
+    """The GROUP BY that computes the scope's rows of `table`, and its parameters."""
+    where = scope.where(table.alias)
+    if table.bucket_select and scope.moment_ids is not None:
+        return table.bucket_select.format(where=where), [
+            *scope.moment_ids,
+            rolled_at,
+            *scope.params,
+        ]
+    return table.select.format(where=where), [rolled_at, *scope.params]
+
+
 # Planner settings for a roll-up's transaction only (`SET LOCAL`). The raw rows are cached or
 # on SSD, but PostgreSQL's defaults assume spinning disks; compiling a query (JIT) costs more
 # than it saves; and a roll-up's statement text repeats, so once the driver prepares it a
@@ -318,13 +392,55 @@ PLAN_SETTINGS = {"jit": "off", "random_page_cost": "1.1", "plan_cache_mode": "fo
 # moments, not the history's (docs/performance.md, "A day's roll-up whatever the history").
 RANGE_SETTINGS = {"work_mem": RANGE_WORK_MEM}
 BUCKET_SETTINGS = {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+# The bounded read of a day's feedback (BOUNDED_MOMENT_SELECT) the other way round: hash
+# joins only, so each feedback table is read once by its range and hashed, never probed per
+# row; its ranges' sizes are guesses to the planner (their bounds are known only once the
+# statement runs), so the hashes get room to grow in memory rather than spill to disk.
+BOUNDED_READ_SETTINGS = {"enable_hashjoin": "on", "enable_nestloop": "off", "work_mem": "64MB"}
 
 
-def _plan_for_roll_ups(cursor, scope: Scope) -> None:
-    """Set the planner for this transaction, in one statement."""
+def _plan_for_roll_ups(cursor, scope: Scope) -> Scope:
+    """Set the planner for this transaction, in one statement, and return the scope. For a
+    set of buckets the same statement chooses how the feedback is read, from where the
+    buckets' moments lie: by id range when they fill enough of the ids between the
+    smallest and the largest (BOUNDED_READ_MAX_SPREAD), then the returned scope carries
+    those two ids; else by the per-moment probes."""
     if connection.vendor != "postgresql":
-        return
-    settings = {**PLAN_SETTINGS, **(RANGE_SETTINGS if scope.large else BUCKET_SETTINGS)}
+        return scope
+    if scope.large:
+        _set_config(cursor, {**PLAN_SETTINGS, **RANGE_SETTINGS})
+        return scope
+    settings = [
+        *(("always", *pair) for pair in PLAN_SETTINGS.items()),
+        *(("probes", *pair) for pair in BUCKET_SETTINGS.items()),
+        *(("bounded", *pair) for pair in BOUNDED_READ_SETTINGS.items()),
+    ]
+    cursor.execute(
+        CHOOSE_READ.format(
+            where=scope.where(), settings=", ".join(["(%s, %s, %s)"] * len(settings))
+        ),
+        [*scope.params, BOUNDED_READ_MAX_SPREAD, *(value for row in settings for value in row)],
+    )
+    way, lo, hi, _settings = cursor.fetchone()
+    return replace(scope, moment_ids=(lo, hi)) if way == "bounded" else scope
+
+
+CHOOSE_READ = """
+    WITH moments AS (
+        SELECT COUNT(*) AS n, MIN(id) AS lo, MAX(id) AS hi FROM touchpoints_moment
+        WHERE {where}
+    ), read AS (
+        SELECT CASE WHEN hi - lo + 1 <= %s * n THEN 'bounded' ELSE 'probes' END AS way, lo, hi
+        FROM moments
+    )
+    SELECT read.way, read.lo, read.hi, array_agg(set_config(name, value, true))
+    FROM read JOIN (VALUES {settings}) AS s (way, name, value) ON s.way IN ('always', read.way)
+    GROUP BY read.way, read.lo, read.hi
+"""
+
+
+def _set_config(cursor, settings: dict[str, str]) -> None:
+    """SET LOCAL each of `settings`, in one statement."""
     cursor.execute(
         "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
         [value for pair in settings.items() for value in pair],
@@ -373,8 +489,7 @@ def rebuild_buckets(
             mine = [bucket for bucket in batch if bucket[0] in free]
             _leave_dirty([bucket for bucket in batch if bucket[0] not in free])
             if mine:
-                scope = buckets_scope(mine)
-                _plan_for_roll_ups(cursor, scope)
+                scope = _plan_for_roll_ups(cursor, buckets_scope(mine))
                 _rebuild(cursor, scope, after_writes)
         done += len(mine)
     return done

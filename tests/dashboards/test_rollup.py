@@ -124,6 +124,33 @@ def test_a_range_rebuild_waits_for_a_running_roll_up_of_the_location(postgres, a
     ]
 
 
+@pytest.mark.parametrize(
+    "moments_between",
+    [
+        pytest.param(6, id="its-day-read-by-id-range"),
+        pytest.param(60, id="its-day-read-moment-by-moment"),
+    ],
+)
+def test_a_moment_sent_days_late_counts_exactly_on_its_day(agent, jfk_agent, org, moments_between):
+    """A tablet offline for days sends a moment whose id lies far above its day's others,
+    with other days' answered moments in between; its answer comes later still."""
+    three_days_ago = _days_ago(3)
+    on_time = [add_moment(agent, org["desk"], occurred_at=three_days_ago) for _ in range(4)]
+    answer(on_time[0], csat=5)
+    for _ in range(moments_between):  # traffic elsewhere meanwhile, every answer low
+        answer(add_moment(jfk_agent, org["desk"]), csat=1, nps=2)
+    rebuild_dirty()
+    late = add_moment(agent, org["desk"], outcome=5, occurred_at=three_days_ago)
+    rebuild_dirty()
+    answer(late, csat=1, nps=3)  # the customer disagrees: low, a recovery opens
+    rebuild_dirty()
+    day = Figures.of(DailyRollup.objects.filter(location=org["arn"]))
+    assert (day.moments, day.invitations, day.answers, day.satisfied) == (5, 2, 2, 1)
+    assert (day.low_answers, day.recoveries_opened, day.gap_staff_good_customer_low) == (1, 1, 1)
+    elsewhere = Figures.of(DailyRollup.objects.filter(location=org["jfk"]))
+    assert (elsewhere.moments, elsewhere.low_answers) == (moments_between, moments_between)
+
+
 def _days_ago(days: int):
     return timezone.now() - timedelta(days=days)
 
