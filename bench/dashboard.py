@@ -283,12 +283,15 @@ def main() -> None:
         cursor.execute("ANALYZE dashboards_locationdayrollup")
         cursor.execute("ANALYZE dashboards_typedayrollup")
         cursor.execute("ANALYZE dashboards_locationneedrollup")
+    from machine import django_speed
+
+    machine = django_speed()
     load_before = load_average()
     started = time.strftime("%H:%M UTC", time.gmtime())
     timings = time_dashboards(list(DATA_SETS), args.requests)
     print(
         f"{args.requests} requests each after {WARM_UP} to warm up, from {started};"
-        f" load average {load_before} before, {load_average()} after ({os.cpu_count()} cores)"
+        f" load average {load_before} before, {load_average()} after; {machine}"
     )
     results = {}
     for name, (values, cpu) in timings.items():
