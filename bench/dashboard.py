@@ -1,8 +1,8 @@
 """Manager dashboard server time with 100,000 and with 10,000,000 moments behind it.
 
 The dashboard reads only the roll-ups (plus a few short, indexed lists of raw rows), so this
-benchmark fills `DailyRollup` and `NeedRollup` directly in SQL (and sums `DailyRollup` into
-`LocationDayRollup` with the roll-up engine's own query) with the rows that the given
+benchmark fills `DailyRollup` and `NeedRollup` directly in SQL (and sums them into the
+coarser roll-ups with the roll-up engine's own queries) with the rows that the given
 number of moments would roll up to, on the airline of `bench/sas_data.py`: 48 stations in
 nine time zones, four teams each, thirteen touchpoint types, four channels. Three airlines
 of that shape share the tables, one per data set:
@@ -175,7 +175,7 @@ def fill(name: str, per_day: int, days: int) -> None:
     """Give airline `name` the roll-ups of `days` days of `per_day` moments ending today."""
     from django.db import connection
 
-    from dashboards.rollup import resum_location_days
+    from dashboards.rollup import resum_coarser_days
     from touchpoints.models import Location
 
     last = date.today() + timedelta(days=1)  # every time zone's today is covered
@@ -192,7 +192,7 @@ def fill(name: str, per_day: int, days: int) -> None:
         cursor.execute(_sql(FILL), params)
         cursor.execute(_sql(NEEDS), params)
     airline = Location.objects.filter(code__endswith=f"-{name[0]}").values_list("pk", flat=True)
-    resum_location_days(params["first"], params["last"], airline)
+    resum_coarser_days(params["first"], params["last"], airline)
 
 
 def airline_size(name: str) -> tuple[int, int]:
@@ -268,7 +268,8 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE dashboards_dailyrollup, dashboards_locationdayrollup,"
-                " dashboards_needrollup, touchpoints_location, touchpoints_team,"
+                " dashboards_typedayrollup, dashboards_needrollup,"
+                " dashboards_locationneedrollup, touchpoints_location, touchpoints_team,"
                 " touchpoints_user CASCADE"
             )
     for name, (per_day, days) in DATA_SETS.items():
@@ -280,12 +281,17 @@ def main() -> None:
         cursor.execute("ANALYZE dashboards_dailyrollup")
         cursor.execute("ANALYZE dashboards_needrollup")
         cursor.execute("ANALYZE dashboards_locationdayrollup")
+        cursor.execute("ANALYZE dashboards_typedayrollup")
+        cursor.execute("ANALYZE dashboards_locationneedrollup")
+    from machine import django_speed
+
+    machine = django_speed()
     load_before = load_average()
     started = time.strftime("%H:%M UTC", time.gmtime())
     timings = time_dashboards(list(DATA_SETS), args.requests)
     print(
         f"{args.requests} requests each after {WARM_UP} to warm up, from {started};"
-        f" load average {load_before} before, {load_average()} after ({os.cpu_count()} cores)"
+        f" load average {load_before} before, {load_average()} after; {machine}"
     )
     results = {}
     for name, (values, cpu) in timings.items():

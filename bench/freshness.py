@@ -208,6 +208,9 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database.")
     fixture = set_up(args.tablets)
     probe_fixture = set_up_probe()
+    from machine import django_speed
+
+    machine = django_speed()
     loads = [os.getloadavg()[0]]
     server, port = start_gunicorn(args.workers)
     schedule = Path(tempfile.mkdtemp()) / "beat-schedule"
@@ -246,6 +249,7 @@ def main() -> None:
         REDIS.stop()
     report(args, delays, outages, sum(saves) / load_seconds, loads)
     print(f"the worker stopped and was started again {worker.restarts} times")
+    print(machine)
 
 
 def report(args, delays: list[float], outages: list, saves_per_second: float, loads) -> None:

@@ -184,6 +184,10 @@ def run_phase(
     return latencies, failures[0]
 
 
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -202,6 +206,9 @@ def main() -> None:
     if not os.environ.get("REDIS_URL"):
         raise SystemExit("Set REDIS_URL: the real save queues its roll-up there.")
     fixture = set_up(args.tablets)
+    from machine import django_speed
+
+    machine, load_before = django_speed(), load_average()
     server, port = start_gunicorn(args.workers)
     try:
         tablets = [Tablet(port, f"bench-{n:02}", fixture) for n in range(args.tablets)]
@@ -215,6 +222,7 @@ def main() -> None:
         server.terminate()
         server.wait()
     print(f"{args.tablets} tablets, gunicorn {args.workers} workers, {args.seconds:.0f} s each")
+    print(f"load average {load_before} before, {load_average()} after; {machine}")
     rates = report("flat out: each tablet saves again as soon as it is answered", flat_out)
     print(f"ratio real/bare: {rates['real'] / rates['bare']:.2f}x (goal >= 0.5x)")
     report(f"steady: each tablet saves every {args.pace:g} s", steady)

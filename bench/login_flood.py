@@ -161,6 +161,9 @@ def main() -> None:
         raise SystemExit("Set REDIS_URL: the real save queues its roll-up there.")
     fixture = set_up(args.tablets)
     add_victim()
+    from machine import django_speed
+
+    machine = django_speed()
     # One trusted proxy: the flood's X-Forwarded-For is believed, as behind a load balancer.
     server, port = start_gunicorn(args.workers, FEEDBACK_TRUSTED_PROXIES="1")
     alone: list[float] = []
@@ -192,6 +195,7 @@ def main() -> None:
 
         app.control.purge()  # nobody runs a worker for the benchmark
     report(args, alone, flooded, failed, answers, flood_seconds)
+    print(machine)
     print(f"before measuring, {checked_first} guesses were checked until the account locked")
     print(
         f"one request at a time, p50: a save {save_ms:.1f} ms, a refused guess {refused_ms:.1f} ms"

@@ -142,7 +142,7 @@ def _timed(run) -> float:
 
 def _plain_group_by(first, last) -> None:
     """The floor: the same GROUP BYs over the raw rows with the same planner settings,
-    fetched, not written. Summing DailyRollup into LocationDayRollup is left out: it is part
+    fetched, not written. Summing roll-ups into the coarser ones is left out: it is part
     of what the rebuild adds."""
     from django.db import connection, transaction
 
@@ -152,7 +152,7 @@ def _plain_group_by(first, last) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         rollup._plan_for_roll_ups(cursor, scope)
         for table in rollup.ROLLUP_TABLES:
-            if table is rollup.LOCATION_DAYS:
+            if table in rollup.COARSER_TABLES:
                 continue
             cursor.execute(
                 table.select.format(where=scope.where(table.alias)), [None, *scope.params]

@@ -175,6 +175,9 @@ SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
 SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
 # A failure counts for this long after the latest failure of its account on that device.
 SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
+# How long a web process keeps an account lock it found, refusing guesses without a query:
+# also how long an admin's unlock can take to reach every process.
+SIGN_IN_LOCK_MEMORY_SECONDS = float(env("SIGN_IN_LOCK_MEMORY_SECONDS", "10"))
 AXES_HANDLER = "touchpoints.sign_in_throttle.SignInThrottle"  # the database, never Redis
 AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT
 AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is counted by SignInThrottle

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
@@ -19,7 +20,7 @@ from touchpoints.models import Team, TouchpointType
 
 from .filters import Selection
 from .metrics import NEED_COLUMNS, Estimate, Figures, NeedFigures
-from .models import DailyRollup, LocationDayRollup, NeedRollup
+from .models import DailyRollup, LocationDayRollup, LocationNeedRollup, NeedRollup, TypeDayRollup
 from .need_triage import NeedCounts
 
 CURRENT, PREVIOUS, EARLIER = 2, 1, 0
@@ -229,14 +230,28 @@ HEADLINE_COLUMNS = [
 ]  # fmt: skip
 
 
+def _bucket_rollup(selection: Selection, coarse: bool = True) -> type:
+    """The finest moment roll-up the selection needs: per channel only when it filters by
+    one, otherwise the same sums summed over channels, a quarter of the rows at SAS volume."""
+    return DailyRollup if selection.channel or not coarse else TypeDayRollup
+
+
 def _moment_rollup(selection: Selection, coarse: bool) -> tuple[type, Q]:
     """The roll-up to sum the selection's moments from, and the condition on it: one row per
     location and day when the selection names nothing finer than locations (the same sums,
-    read from a fraction of the rows), every bucket otherwise."""
+    read from a fraction of the rows), the buckets it needs otherwise."""
     by_location = selection.location_q() if coarse else None
     if by_location is None:
-        return DailyRollup, selection.q()
+        return _bucket_rollup(selection, coarse), selection.q()
     return LocationDayRollup, by_location
+
+
+def _need_rollup(selection: Selection, coarse: bool) -> tuple[type, Q]:
+    """As `_moment_rollup`, for needs: per location and day, or per team and kind."""
+    by_location = selection.location_q() if coarse else None
+    if by_location is None:
+        return NeedRollup, selection.need_q()
+    return LocationNeedRollup, by_location
 
 
 @read_settings()
@@ -245,10 +260,11 @@ def overview(
 ) -> Overview:
     """Headline figures for the period and the one before, and the daily series: two queries.
     Only `columns` are summed (the export asks for all of them). `coarse=False` reads every
-    bucket even where the per-location roll-up would do: the tests compare the two."""
+    bucket even where a coarser roll-up would do: the tests compare the two."""
     moment_rollup, condition = _moment_rollup(selection, coarse)
     moment_rows = _by_part_and_day(moment_rollup, condition, selection, columns)
-    need_rows = _by_part_and_day(NeedRollup, selection.need_q(), selection, NEED_COLUMNS)
+    need_rollup, need_condition = _need_rollup(selection, coarse)
+    need_rows = _by_part_and_day(need_rollup, need_condition, selection, NEED_COLUMNS)
     days = selection.window.dates(selection.window.series_days)
     by_part = _summed(moment_rows, _part_of, columns)
     by_day = _summed(moment_rows, _day_of, columns)
@@ -286,15 +302,21 @@ BREAKDOWN_COLUMNS = [
 def _summed(rows: list[dict], key: Callable[[dict], object], columns: list[str],
             kind: type = Figures) -> dict:  # fmt: skip
     """Add up rows of sums by `key`: {key: Figures} (or `kind`). A day's rows (or a type's,
-    or a team's) are gathered first and each column summed in one go: a company's page adds
-    up thousands of rows of seventeen columns."""
-    groups: defaultdict[object, list[dict]] = defaultdict(list)
+    or a team's) are gathered as tuples of the columns, then summed a column at a time by
+    transposing them: a company's page adds up thousands of rows of seventeen columns."""
+    values = itemgetter(*columns)
+    groups: defaultdict[object, list[tuple]] = defaultdict(list)
     for row in rows:
-        groups[key(row)].append(row)
+        groups[key(row)].append(values(row))
     return {
-        k: kind.from_row({column: sum(row[column] or 0 for row in group) for column in columns})
+        k: kind.from_row(dict(zip(columns, _column_sums(group), strict=True)))
         for k, group in groups.items()
     }
+
+
+def _column_sums(group: list[tuple]) -> list[int]:
+    """Each column of equal-length tuples summed; NULL (nothing to sum) adds nothing."""
+    return [sum(filter(None, column)) for column in zip(*group, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -402,11 +424,13 @@ def _journey_order(t: TouchpointType) -> tuple:
 
 
 @read_settings()
-def breakdown(selection: Selection) -> Breakdown:
+def breakdown(selection: Selection, coarse: bool = True) -> Breakdown:
+    """`coarse=False` reads every bucket even where the sums over channels would do."""
     if not selection.window.ends:
         return Breakdown([], {}, {})
     rows = list(
-        DailyRollup.objects.filter(selection.q() & selection.window.q(0))
+        _bucket_rollup(selection, coarse)
+        .objects.filter(selection.q() & selection.window.q(0))
         .values("touchpoint_type", "team")
         .annotate(**_sums(BREAKDOWN_COLUMNS))
         .order_by()
@@ -437,5 +461,5 @@ def moment_count(selection: Selection) -> int:
     the last roll-up run, a minute at most)."""
     if not selection.window.ends:
         return 0
-    rows = DailyRollup.objects.filter(selection.q() & selection.window.q(0))
+    rows = _bucket_rollup(selection).objects.filter(selection.q() & selection.window.q(0))
     return rows.aggregate(n=Sum("moments"))["n"] or 0

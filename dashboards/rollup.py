@@ -8,8 +8,9 @@ and a save that lands during a run leaves its bucket dirty for the next one. Rol
 one location take turns (an advisory lock on PostgreSQL): incremental runs skip a busy
 location and leave it marked, range rebuilds wait for it. How this scales: docs/scaling.md.
 
-Each batch also sums its new DailyRollup rows per location and day into LocationDayRollup,
-in the same transaction, for the views that filter by nothing finer than location.
+Each batch also sums its new rows into coarser roll-ups, in the same transaction:
+DailyRollup per location and day (LocationDayRollup) and over channels (TypeDayRollup),
+NeedRollup per location and day (LocationNeedRollup), for the views that need no finer rows.
 
 Everything a dashboard shows is a sum of these columns; rates are computed from the sums in
 `dashboards.metrics`, never stored. An answer, a recovery and the perception gap count on the
@@ -164,18 +165,25 @@ BOUNDED_MOMENT_SELECT = f"""
 BOUNDED_READ_MAX_SPREAD = 4
 MOMENT_KEY = ["local_date", "location_id", "team_id", "touchpoint_type_id", "channel"]
 
-# DailyRollup summed per (local date, location): every counted column is a sum of sums, so
-# the coarser table is exact. It reads the DailyRollup rows just written in the same
-# transaction, never the raw rows again.
-LOCATION_DAY_SELECT = f"""
-    SELECT d.local_date, d.location_id,
-        {", ".join(f"SUM(d.{column})" for column in COUNTED_COLUMNS)},  -- COUNTED_COLUMNS
+
+def _summed_select(source: str, key: list[str], columns: list[str]) -> str:
+    """A coarser roll-up's GROUP BY: `source`'s rows (aliased d) summed over `key`. Every
+    counted column is a sum of sums, so the coarser table is exact. It reads the rows of
+    `source` just written in the same transaction, never the raw rows again."""
+    return f"""
+    SELECT {", ".join(f"d.{column}" for column in key)},
+        {", ".join(f"SUM(d.{column})" for column in columns)},
         %s                                                            -- rolled_at
-    FROM dashboards_dailyrollup d
+    FROM {source} d
     WHERE {{where}}
-    GROUP BY d.local_date, d.location_id
+    GROUP BY {", ".join(f"d.{column}" for column in key)}
 """
+
+
+# DailyRollup summed per (local date, location): the whole company's figures and series.
 LOCATION_DAY_KEY = ["local_date", "location_id"]
+# DailyRollup summed over channels: the journey, team and gap tables.
+TYPE_DAY_KEY = ["local_date", "location_id", "team_id", "touchpoint_type_id"]
 
 NEED_COLUMNS = ["raised", "acknowledged", "provided", "declined", "provide_seconds"]
 
@@ -219,10 +227,20 @@ class RollupTable:
         )
 
 
-LOCATION_DAYS = RollupTable(
-    "dashboards_locationdayrollup", LOCATION_DAY_KEY, COUNTED_COLUMNS, LOCATION_DAY_SELECT, "d"
+def _coarser(name: str, source: str, key: list[str], columns: list[str]) -> RollupTable:
+    return RollupTable(name, key, columns, _summed_select(source, key, columns), "d")
+
+
+LOCATION_DAYS = _coarser(
+    "dashboards_locationdayrollup", "dashboards_dailyrollup", LOCATION_DAY_KEY, COUNTED_COLUMNS
 )
-# Written in this order: LocationDayRollup sums the DailyRollup rows written before it.
+TYPE_DAYS = _coarser(
+    "dashboards_typedayrollup", "dashboards_dailyrollup", TYPE_DAY_KEY, COUNTED_COLUMNS
+)
+LOCATION_NEEDS = _coarser(
+    "dashboards_locationneedrollup", "dashboards_needrollup", LOCATION_DAY_KEY, NEED_COLUMNS
+)
+# Written in this order: each coarser table sums rows of its source written before it.
 ROLLUP_TABLES = [
     RollupTable(
         "dashboards_dailyrollup",
@@ -233,8 +251,12 @@ ROLLUP_TABLES = [
         bucket_select=BOUNDED_MOMENT_SELECT,
     ),
     LOCATION_DAYS,
+    TYPE_DAYS,
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
+    LOCATION_NEEDS,
 ]
+# The tables summed from other roll-ups rather than from raw rows.
+COARSER_TABLES = [LOCATION_DAYS, TYPE_DAYS, LOCATION_NEEDS]
 
 
 @dataclass(frozen=True)
@@ -540,17 +562,17 @@ def rebuild_range(
     return chunks
 
 
-def resum_location_days(
-    since: date, until: date, location_ids: Iterable[int] | None = None
-) -> None:
-    """Rewrite LocationDayRollup from DailyRollup alone, from `since` to `until`: for
-    DailyRollup rows written some other way than by this module (the benchmarks fill it in
-    SQL). One transaction, holding the locations' roll-up locks."""
+def resum_coarser_days(since: date, until: date, location_ids: Iterable[int] | None = None) -> None:
+    """Rewrite the coarser roll-ups from DailyRollup and NeedRollup alone, from `since` to
+    `until`: for rows written some other way than by this module (the benchmarks fill them
+    in SQL). One transaction, holding the locations' roll-up locks."""
     scope = range_scope(since, until, location_ids)
+    rolled_at = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         _plan_for_roll_ups(cursor, scope)
         _lock_locations(cursor, scope.location_ids)
-        _write(cursor, LOCATION_DAYS, scope, timezone.now())
+        for table in COARSER_TABLES:
+            _write(cursor, table, scope, rolled_at)
 
 
 def rebuild_recent(days: int = 7) -> int:

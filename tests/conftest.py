@@ -50,6 +50,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_sign_in_locks():
+    """A web process remembers account locks for a few seconds; each test starts afresh."""
+    from touchpoints.sign_in_throttle import RECENT_LOCKS
+
+    RECENT_LOCKS.clear()
+    yield
+    RECENT_LOCKS.clear()
+
+
 @pytest.fixture
 def postgres():
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -7,6 +7,13 @@ they live in: touchpoints need not know about roll-ups to refuse to orphan them.
 from django.db import models
 
 NAMES = {"touchpoints.User": "people"}
+# Coarser sums of roll-up rows that are counted already (the daily and need roll-ups):
+# naming them too would list the same history three times over.
+NOT_NAMED = {
+    "dashboards.LocationDayRollup",
+    "dashboards.TypeDayRollup",
+    "dashboards.LocationNeedRollup",
+}
 
 
 def references(obj: models.Model) -> list[tuple[str, int]]:
@@ -19,6 +26,8 @@ def references(obj: models.Model) -> list[tuple[str, int]]:
         if relation.on_delete is not models.PROTECT:
             continue
         related = relation.related_model
+        if related._meta.label in NOT_NAMED:
+            continue
         count = related._base_manager.filter(**{relation.field.name: obj.pk}).count()
         if count:
             name = NAMES.get(related._meta.label, related._meta.verbose_name_plural)

@@ -8,9 +8,14 @@ Axes compares every count it keeps with one limit; an address needs its own, far
 one, because a whole airport's tablets sign in from behind one NAT. So axes counts per
 account (AXES_LOCKOUT_PARAMETERS = ["username"]) and `SignInThrottle` adds the address.
 Why the figures are what they are: docs/security.md.
+
+A guessing flood keeps hitting an account that is already locked. Each web process keeps
+the account locks it found for a few seconds (`RecentLocks`), so that those guesses are
+refused without a query; an admin's unlock reaches every process within those seconds.
 """
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -99,6 +104,54 @@ def current_lock(username: str | None, address: str | None) -> Lock | None:
     return max(locks, key=lambda lock: lock.until, default=None)
 
 
+class RecentLocks:
+    """Account locks this process found lately, by username, each kept for at most
+    `settings.SIGN_IN_LOCK_MEMORY_SECONDS` (and never past the lock's end). Bounded: a flood
+    of made-up names forgets the oldest first."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[float, Lock]] = {}
+
+    def get(self, username: str | None) -> Lock | None:
+        found = self._locks.get(username) if username is not None else None
+        if found is None:
+            return None
+        seen_at, lock = found
+        fresh = time.monotonic() - seen_at < settings.SIGN_IN_LOCK_MEMORY_SECONDS
+        if fresh and lock.until > timezone.now():
+            return lock
+        self._locks.pop(username, None)
+        return None
+
+    def remember(self, username: str, lock: Lock) -> None:
+        self._locks.pop(username, None)  # re-inserted last: the newest is forgotten last
+        self._locks[username] = (time.monotonic(), lock)
+        while len(self._locks) > self.LIMIT:
+            self._locks.pop(next(iter(self._locks)))
+
+    def forget(self, username: str) -> None:
+        self._locks.pop(username, None)
+
+    def clear(self) -> None:
+        self._locks.clear()
+
+
+RECENT_LOCKS = RecentLocks()
+
+
+def lock_for_sign_in(username: str | None, address: str | None) -> Lock | None:
+    """`current_lock`, answered from this process's memory while the account's lock is
+    fresh in it: the check before every sign-in, and what refuses each guess of a flood."""
+    if lock := RECENT_LOCKS.get(username):
+        return lock
+    lock = current_lock(username, address)
+    if lock is not None and lock.account and username is not None:
+        RECENT_LOCKS.remember(username, lock)
+    return lock
+
+
 def _aware(value) -> datetime:
     """PostgreSQL gives an aware time; SQLite a naive (UTC) one, or its text."""
     if isinstance(value, str):
@@ -110,7 +163,7 @@ class SignInThrottle(AxesDatabaseHandler):
     """Axes' database handler, with the address counted beside the account."""
 
     def is_locked(self, request, credentials=None) -> bool:
-        lock = current_lock(get_client_username(request, credentials), request.axes_ip_address)
+        lock = lock_for_sign_in(get_client_username(request, credentials), request.axes_ip_address)
         request.sign_in_lock = lock  # for the page that says until when
         return lock is not None
 
@@ -138,7 +191,9 @@ def locked_out_page(request: HttpRequest, original_response, credentials) -> Htt
     would flood the log as well.
     """
     username = get_client_username(request, credentials)
-    lock = getattr(request, "sign_in_lock", None) or current_lock(username, request.axes_ip_address)
+    lock = getattr(request, "sign_in_lock", None) or lock_for_sign_in(
+        username, request.axes_ip_address
+    )
     lock = lock or Lock(timezone.now() + _cool_off(), account=True)
     next_page = request.POST.get("next") or request.GET.get("next", "")
     context = {"username": username or "", "lock": lock, "next": next_page}
@@ -152,4 +207,9 @@ def unlock(*, username: str | None = None, address: str | None = None) -> int:
     """Forget the failures of an account or an address: it may sign in again at once."""
     if username is None and address is None:
         return 0
+    if username is not None:
+        RECENT_LOCKS.forget(username)
+    else:
+        # Forgetting an address's failures may unlock accounts that they locked.
+        RECENT_LOCKS.clear()
     return AxesProxyHandler.reset_attempts(username=username, ip_address=address)

@@ -1,8 +1,10 @@
-"""The per-location roll-up gives the dashboard the same figures as the buckets it sums.
+"""The coarser roll-ups give the dashboard the same figures as the buckets they sum.
 
-Views that filter by nothing finer than location read LocationDayRollup; the others read
-DailyRollup. Here the same figures are asked for both ways and must be equal, down to the
-daily series; how the two tables stay in step is in test_rollup_properties.
+Views that filter by nothing finer than location read LocationDayRollup and
+LocationNeedRollup; the tables by type and team read TypeDayRollup unless a channel is
+chosen; the rest read DailyRollup and NeedRollup. Here the same figures are asked for both
+ways and must be equal, down to the daily series; how the tables stay in step is in
+test_rollup_properties.
 """
 
 import random
@@ -15,20 +17,26 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards.figures import overview
+from dashboards.figures import breakdown, overview
 from dashboards.filters import Scope, Selection, Window
-from dashboards.models import DailyRollup, LocationDayRollup
+from dashboards.models import (
+    DailyRollup,
+    LocationDayRollup,
+    LocationNeedRollup,
+    NeedRollup,
+    TypeDayRollup,
+)
 from dashboards.rollup import COUNTED_COLUMNS
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
-from touchpoints.models import Channel, Location
+from touchpoints.models import Channel, Location, Need
 
 DASHBOARD_URL = reverse("dashboards:dashboard")
 
 
 @pytest.fixture
 def weeks(org, agent, jfk_agent):
-    """Forty days of answered and unanswered moments at both airports, around midnight too,
-    so that each location's local days differ from UTC's."""
+    """Forty days of answered and unanswered moments, and needs, at both airports, around
+    midnight too, so that each location's local days differ from UTC's."""
     rng = random.Random(8)
     now = timezone.now()
     types = [org["bag_drop"], org["desk"], org["boarding"]]
@@ -46,15 +54,26 @@ def weeks(org, agent, jfk_agent):
                 occurred_at=now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 1439)),
                 answer=answer,
             )
+        for _ in range(12):
+            Need.objects.create(
+                raised_by=staff,
+                team=staff.team,
+                location=staff.team.location,
+                kind=rng.choice(Need.Kind.values),
+                raised_at=now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 1439)),
+            )
     roll_up_everything()
 
 
+ROLL_UPS = ["locationdayrollup", "typedayrollup", "dailyrollup", "locationneedrollup", "needrollup"]
+
+
 def read_tables(run) -> tuple[object, set[str]]:
-    """What `run` returns, and which moment roll-ups its queries read."""
+    """What `run` returns, and which roll-ups its queries read."""
     with CaptureQueriesContext(connection) as queries:
         result = run()
     sql = " ".join(query["sql"] for query in queries.captured_queries)
-    tables = {name for name in ("locationdayrollup", "dailyrollup") if f"dashboards_{name}" in sql}
+    tables = {name for name in ROLL_UPS if f'"dashboards_{name}"' in sql}
     return result, tables
 
 
@@ -63,9 +82,33 @@ def test_whole_company_figures_from_location_days_equal_those_from_buckets(org, 
     selection = Selection(Scope(everything=True), Window.last_days(period, Location.objects.all()))
     coarse, coarse_tables = read_tables(lambda: overview(selection, COUNTED_COLUMNS))
     fine, fine_tables = read_tables(lambda: overview(selection, COUNTED_COLUMNS, coarse=False))
-    assert coarse_tables == {"locationdayrollup"} and fine_tables == {"dailyrollup"}
+    assert coarse_tables == {"locationdayrollup", "locationneedrollup"}
+    assert fine_tables == {"dailyrollup", "needrollup"}
     assert sum(day.moments for day in coarse.daily) > 0
+    assert sum(day.raised for day in coarse.daily_needs) > 0
     assert coarse == fine
+
+
+@pytest.mark.parametrize("narrowing", ["nothing", "team", "type", "stage", "channel"])
+def test_journey_team_and_gap_tables_from_type_days_equal_those_from_buckets(org, weeks, narrowing):
+    """The tables by type and team sum channels away; with a channel chosen they cannot."""
+    chosen = {
+        "nothing": {},
+        "team": {"team": org["arn_desk"]},
+        "type": {"touchpoint_type": org["desk"]},
+        "stage": {"stage": org["desk"].stage},
+        "channel": {"channel": Channel.PHONE},
+    }[narrowing]
+    window = Window.last_days(30, Location.objects.all())
+    selection = Selection(Scope(everything=True), window, **chosen)
+    coarse, coarse_tables = read_tables(lambda: breakdown(selection))
+    fine, fine_tables = read_tables(lambda: breakdown(selection, coarse=False))
+    assert fine_tables == {"dailyrollup"}
+    assert coarse_tables == ({"dailyrollup"} if narrowing == "channel" else {"typedayrollup"})
+    assert sum(row.figures.moments for row in coarse.journey()) > 0
+    assert coarse.journey() == fine.journey()
+    assert coarse.by_team() == fine.by_team()
+    assert coarse.gap() == fine.gap()
 
 
 def test_manager_sees_the_same_figures_with_a_team_filter_that_selects_all(
@@ -77,8 +120,8 @@ def test_manager_sees_the_same_figures_with_a_team_filter_that_selects_all(
     one_team, one_team_tables = read_tables(
         lambda: client.get(DASHBOARD_URL, {"period": 30, "team": org["arn_desk"].pk})
     )
-    assert "locationdayrollup" in everything_tables
-    assert "locationdayrollup" not in one_team_tables
+    assert {"locationdayrollup", "locationneedrollup", "typedayrollup"} <= everything_tables
+    assert not {"locationdayrollup", "locationneedrollup"} & one_team_tables
     assert everything.context["headlines"] == one_team.context["headlines"]
     assert everything.context["trend"]["rows"] == one_team.context["trend"]["rows"]
     assert everything.context["headlines"][0][0].current > 0
@@ -121,3 +164,31 @@ def test_upgrading_fills_location_days_from_the_existing_roll_ups(org, weeks):
     filled = LocationDayRollup.objects.values_list("location", "local_date", "moments")
     assert {(loc, day): n for loc, day, n in filled} == per_day
     assert len(per_day) > 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_fills_type_days_and_location_needs_from_the_existing_roll_ups(org, weeks):
+    """The same for the roll-ups added later: summed over channels, and needs per day."""
+    type_key = ["location", "local_date", "team", "touchpoint_type"]
+    by_type = sorted(DailyRollup.objects.values_list(*type_key, "moments", "answers"))
+    needs = sorted(NeedRollup.objects.values_list("location", "local_date", "raised"))
+    migrate_dashboards_to("0012_recoveries_lapsed")
+    try:
+        migrate_dashboards_to("0013_type_and_location_need_rollups")
+    finally:
+        migrate_dashboards_to(
+            MigrationExecutor(connection).loader.graph.leaf_nodes("dashboards")[0][1]
+        )
+    summed: dict[tuple, list[int]] = {}
+    for *key, moments, answers in by_type:
+        sums = summed.setdefault(tuple(key), [0, 0])
+        sums[0], sums[1] = sums[0] + moments, sums[1] + answers
+    filled = TypeDayRollup.objects.values_list(*type_key, "moments", "answers")
+    assert {tuple(key): [m, a] for *key, m, a in filled} == summed
+    assert len(summed) > 10
+    need_days: dict[tuple, int] = {}
+    for location, day, raised in needs:
+        need_days[location, day] = need_days.get((location, day), 0) + raised
+    filled_needs = LocationNeedRollup.objects.values_list("location", "local_date", "raised")
+    assert {(loc, day): n for loc, day, n in filled_needs} == need_days
+    assert sum(need_days.values()) == 24

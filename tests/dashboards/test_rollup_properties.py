@@ -20,7 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboards.metrics import Figures
-from dashboards.models import DailyRollup, LocationDayRollup, NeedRollup
+from dashboards.models import (
+    DailyRollup,
+    LocationDayRollup,
+    LocationNeedRollup,
+    NeedRollup,
+    TypeDayRollup,
+)
 from dashboards.rollup import (
     COUNTED_COLUMNS,
     NEED_COLUMNS,
@@ -118,7 +124,7 @@ def teams(org) -> list[Team]:
 def test_figures_from_roll_ups_equal_figures_from_raw_rows(org, teams, world, data):
     with transaction.atomic():
         build_and_roll_up(org, teams, world)
-        assert_location_days_are_bucket_sums()
+        assert_coarser_roll_ups_are_sums()
         for _ in range(4):
             where, needs_where = data.draw(grouping(org, teams, world["change"]))
             assert_roll_ups_match_raw(where, needs_where)
@@ -135,7 +141,7 @@ def test_rolling_up_again_changes_nothing(org, teams, world):
         rebuild_range(days[0], days[-1])
         rebuild_buckets(all_buckets())
         assert roll_up_snapshot() == first
-        assert_location_days_are_bucket_sums()
+        assert_coarser_roll_ups_are_sums()
         transaction.set_rollback(True)
 
 
@@ -154,7 +160,7 @@ def test_two_roll_ups_of_the_same_buckets_at_once_do_not_double_count(postgres, 
         rebuild_dirty()
         assert not DirtyDay.objects.exists()
         assert_roll_ups_match_raw({}, {})
-        assert_location_days_are_bucket_sums()
+        assert_coarser_roll_ups_are_sums()
     finally:
         delete_raw_rows_and_roll_ups()
 
@@ -282,7 +288,9 @@ def delete_raw_rows_and_roll_ups() -> None:
     for model in (
         DailyRollup,
         LocationDayRollup,
+        TypeDayRollup,
         NeedRollup,
+        LocationNeedRollup,
         DirtyDay,
         Recovery,
         Answer,
@@ -298,7 +306,9 @@ def roll_up_snapshot() -> list[tuple]:
     moments = DailyRollup.objects.values_list(*key, *COUNTED_COLUMNS)
     needs = NeedRollup.objects.values_list("location", "local_date", "team", "kind", *NEED_COLUMNS)
     days = LocationDayRollup.objects.values_list("location", "local_date", *COUNTED_COLUMNS)
-    return sorted(moments) + sorted(needs) + sorted(days)
+    type_days = TypeDayRollup.objects.values_list(*key[:-1], *COUNTED_COLUMNS)
+    need_days = LocationNeedRollup.objects.values_list("location", "local_date", *NEED_COLUMNS)
+    return sorted(moments) + sorted(needs) + sorted(days) + sorted(type_days) + sorted(need_days)
 
 
 # --- groupings and the oracle ----------------------------------------------------------
@@ -342,17 +352,21 @@ def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
     assert rolled_needs == raw_need_sums(Need.objects.filter(**needs_where)), needs_where
 
 
-def assert_location_days_are_bucket_sums() -> None:
-    """LocationDayRollup holds exactly DailyRollup summed per (location, local day): no row
-    missing, none left over from a day that emptied, every column equal."""
-    summed = (
-        DailyRollup.objects.values("location", "local_date")
-        .annotate(**{column: Sum(column) for column in COUNTED_COLUMNS})
-        .order_by()
-    )
-    expected = [(r["location"], r["local_date"], *(r[c] for c in COUNTED_COLUMNS)) for r in summed]
-    actual = LocationDayRollup.objects.values_list("location", "local_date", *COUNTED_COLUMNS)
-    assert sorted(actual) == sorted(expected)
+def assert_coarser_roll_ups_are_sums() -> None:
+    """Each coarser roll-up holds exactly its source summed over its key: LocationDayRollup
+    and TypeDayRollup of DailyRollup, LocationNeedRollup of NeedRollup. No row missing, none
+    left over from a day that emptied, every column equal."""
+    assert_sums(LocationDayRollup, DailyRollup, ["location", "local_date"], COUNTED_COLUMNS)
+    type_key = ["location", "local_date", "team", "touchpoint_type"]
+    assert_sums(TypeDayRollup, DailyRollup, type_key, COUNTED_COLUMNS)
+    assert_sums(LocationNeedRollup, NeedRollup, ["location", "local_date"], NEED_COLUMNS)
+
+
+def assert_sums(coarser, source, key: list[str], columns: list[str]) -> None:
+    summed = source.objects.values(*key).annotate(**{c: Sum(c) for c in columns}).order_by()
+    expected = [tuple(row[c] for c in [*key, *columns]) for row in summed]
+    actual = coarser.objects.values_list(*key, *columns)
+    assert sorted(actual) == sorted(expected), coarser.__name__
 
 
 def raw_sums(moments: list[Moment]) -> dict[str, int]:

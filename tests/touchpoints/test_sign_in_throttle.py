@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from tests.conftest import PASSWORD, make_user
 from touchpoints.models import AuditEntry, Role
+from touchpoints.sign_in_throttle import unlock
 
 WRONG = "not-the-password"
 
@@ -222,3 +224,34 @@ def test_an_ipv6_caller_is_counted_by_their_network(agent, few_per_address):
         sign_in(at(f"2001:db8:1:2::{n + 1}"), f"someone{n}", WRONG)
     assert sign_in(at("2001:db8:1:2:ffff::9"), "anna").status_code == 429
     assert signed_in(sign_in(at("2001:db8:1:3::1"), "anna"))
+
+
+def test_guesses_at_a_locked_account_are_refused_without_a_query(
+    client, agent, django_assert_num_queries
+):
+    """A flood keeps guessing at the locked account: this process remembers the lock."""
+    for _ in range(5):
+        sign_in(client, "anna", WRONG)
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            assert sign_in(client, "anna", WRONG).status_code == 429
+
+
+def test_an_unlock_by_another_process_is_seen_once_the_memory_of_the_lock_is_old(
+    client, agent, settings
+):
+    for _ in range(5):
+        sign_in(client, "anna", WRONG)
+    # Another web process's admin forgets the failures: this one still remembers the lock...
+    AccessAttempt.objects.filter(username="anna").delete()
+    assert sign_in(client, "anna").status_code == 429
+    # ...for SIGN_IN_LOCK_MEMORY_SECONDS at most; then it asks the database again.
+    settings.SIGN_IN_LOCK_MEMORY_SECONDS = 0
+    assert signed_in(sign_in(client, "anna"))
+
+
+def test_an_unlock_in_this_process_lets_the_person_in_at_once(client, agent):
+    for _ in range(5):
+        sign_in(client, "anna", WRONG)
+    unlock(username="anna")
+    assert signed_in(sign_in(client, "anna"))
