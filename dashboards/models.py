@@ -140,7 +140,22 @@ class TypeDayRollup(CountedSums):
         return f"{self.location_id} {self.local_date} {self.team_id} {self.touchpoint_type_id}"
 
 
-class NeedRollup(models.Model):
+class NeedSums(models.Model):
+    """The additive counts of needs every need roll-up holds, declared once (as CountedSums).
+    A need is in exactly one status; the ones still open are raised minus the other three."""
+
+    raised = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    provided = models.PositiveIntegerField(default=0)
+    declined = models.PositiveIntegerField(default=0)
+    provide_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over provided.")
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class NeedRollup(NeedSums):
     """Additive counts of what the front line asked management for, by the day it was raised.
 
     Needs have a kind rather than a touchpoint type (many are raised on their own), so they
@@ -155,12 +170,6 @@ class NeedRollup(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
     kind = models.CharField(max_length=16)
-    raised = models.PositiveIntegerField(default=0)
-    acknowledged = models.PositiveIntegerField(default=0)
-    provided = models.PositiveIntegerField(default=0)
-    declined = models.PositiveIntegerField(default=0)
-    provide_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over provided.")
-    rolled_at = models.DateTimeField()
 
     class Meta:
         constraints = [
@@ -174,7 +183,7 @@ class NeedRollup(models.Model):
         return f"{self.location_id} {self.local_date} {self.team_id} {self.kind}"
 
 
-class LocationNeedRollup(models.Model):
+class LocationNeedRollup(NeedSums):
     """`NeedRollup` summed per location and local day, for the views that filter by nothing
     finer than location (a whole company's needs series reads a row a station a day, not one
     per team and kind). Written in the same transaction as the rows it sums."""
@@ -183,12 +192,6 @@ class LocationNeedRollup(models.Model):
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
-    raised = models.PositiveIntegerField(default=0)
-    acknowledged = models.PositiveIntegerField(default=0)
-    provided = models.PositiveIntegerField(default=0)
-    declined = models.PositiveIntegerField(default=0)
-    provide_seconds = models.PositiveBigIntegerField(default=0, help_text="Summed over provided.")
-    rolled_at = models.DateTimeField()
 
     class Meta:
         constraints = [

@@ -383,12 +383,18 @@ def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
         f" WHERE {in_scope} AND ({old}) IS DISTINCT FROM ({new})",
         scope.params,
     )
+    # In the order the dashboards read them (a window's days of each location), so that a
+    # month of one location lies on a few pages, not scattered over a rebuilt history.
+    order = ", ".join(["location_id", "local_date", *(c for c in table.key if c not in READ_ORDER)])
     cursor.execute(
         f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM rollup_batch b"
-        f" WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {in_scope})",
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {in_scope}) ORDER BY {order}",
         scope.params,
     )
     cursor.execute("DROP TABLE rollup_batch")
+
+
+READ_ORDER = ("location_id", "local_date")
 
 
 def _select(table: RollupTable, scope: Scope, rolled_at) -> tuple[str, list]:

@@ -16,17 +16,20 @@ COUNTED = [
 NEEDS = ["raised", "acknowledged", "provided", "declined", "provide_seconds"]
 
 # Existing roll-ups summed into the new tables, so the dashboards read the same figures
-# from the first request after the upgrade, before any roll-up runs again.
+# from the first request after the upgrade, before any roll-up runs again; in the order the
+# dashboards read them (a location's days together), so a month lies on a few pages.
 FILL_TYPE_DAYS = (
     "INSERT INTO dashboards_typedayrollup (local_date, location_id, team_id, touchpoint_type_id,"
     f" {', '.join(COUNTED)}, rolled_at) SELECT local_date, location_id, team_id,"
     f" touchpoint_type_id, {', '.join(f'SUM({c})' for c in COUNTED)}, MAX(rolled_at)"
     " FROM dashboards_dailyrollup GROUP BY local_date, location_id, team_id, touchpoint_type_id"
+    " ORDER BY location_id, local_date"
 )
 FILL_LOCATION_NEEDS = (
     f"INSERT INTO dashboards_locationneedrollup (local_date, location_id, {', '.join(NEEDS)},"
     f" rolled_at) SELECT local_date, location_id, {', '.join(f'SUM({c})' for c in NEEDS)},"
     " MAX(rolled_at) FROM dashboards_needrollup GROUP BY local_date, location_id"
+    " ORDER BY location_id, local_date"
 )
 
 
