@@ -319,6 +319,9 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
         scope.params,
     )
     marks = cursor.fetchall()
+    # After the marks: every moment whose mark this run clears is then among those the
+    # planner's statement sees, so a bounded read's ids cover it (BOUNDED_MOMENT_SELECT).
+    scope = _plan_for_roll_ups(cursor, scope)
     rolled_at = timezone.now()
     for table in ROLLUP_TABLES:
         _write(cursor, table, scope, rolled_at)
@@ -435,7 +438,9 @@ def _plan_for_roll_ups(cursor, scope: Scope) -> Scope:
     set of buckets the same statement chooses how the feedback is read, from where the
     buckets' moments lie: by id range when they fill enough of the ids between the
     smallest and the largest (BOUNDED_READ_MAX_SPREAD), then the returned scope carries
-    those two ids; else by the per-moment probes."""
+    those two ids; else by the per-moment probes. A moment saved after this statement may
+    lie outside those ids: its save marks the bucket again after this run read the marks,
+    so the next run counts it whole."""
     if connection.vendor != "postgresql":
         return scope
     if scope.large:
@@ -520,8 +525,7 @@ def rebuild_buckets(
             mine = [bucket for bucket in batch if bucket[0] in free]
             _leave_dirty([bucket for bucket in batch if bucket[0] not in free])
             if mine:
-                scope = _plan_for_roll_ups(cursor, buckets_scope(mine))
-                _rebuild(cursor, scope, after_writes)
+                _rebuild(cursor, buckets_scope(mine), after_writes)
         done += len(mine)
     return done
 
@@ -561,7 +565,6 @@ def rebuild_range(
         last = min(first + timedelta(days=chunk_days - 1), until)
         scope = range_scope(first, last, ids)
         with transaction.atomic(), connection.cursor() as cursor:
-            _plan_for_roll_ups(cursor, scope)
             _lock_locations(cursor, scope.location_ids)
             _rebuild(cursor, scope)
         chunks += 1
