@@ -141,7 +141,7 @@ def test_a_moment_sent_days_late_counts_exactly_on_its_day(agent, jfk_agent, org
         answer(add_moment(jfk_agent, org["desk"]), csat=1, nps=2)
     rebuild_dirty()
     late = add_moment(agent, org["desk"], outcome=5, occurred_at=three_days_ago)
-    rebuild_dirty()
+    rebuild_buckets([bucket(late)])
     answer(late, csat=1, nps=3)  # the customer disagrees: low, a recovery opens
     rebuild_dirty()
     day = Figures.of(DailyRollup.objects.filter(location=org["arn"]))
