@@ -103,3 +103,23 @@ def test_production_defaults_are_https_only(tmp_path):
     assert result.returncode == 0, result.stderr
     expected = "True 31536000 True True ('HTTP_X_FORWARDED_PROTO', 'https')"
     assert result.stdout.strip() == expected
+
+
+def test_a_web_worker_leaves_what_it_loaded_at_start_out_of_garbage_collection(tmp_path):
+    """Loading the WSGI application (what gunicorn does) freezes the objects loaded so far,
+    views included, so that a full collection in a request walks only what requests made."""
+    base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    probe = (
+        "import gc, sys; import config.wsgi;"
+        " print(gc.get_freeze_count(), 'dashboards.views' in sys.modules)"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**base, "DATA_DIR": str(tmp_path), "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    frozen, views_loaded = loaded.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True", loaded.stderr
