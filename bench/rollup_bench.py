@@ -80,6 +80,9 @@ def main() -> None:
     chunk_days = args.chunk_days or (last - first).days + 1
     day = first + timedelta(days=(last - first).days // 2)
     print(f"{moments:,} moments from {first} to {last} in {_database_name()}")
+    from machine import django_speed
+
+    print(django_speed())
     if args.explain:
         _explain_incremental(day)
     for run in range(1, args.runs + 1):
