@@ -283,10 +283,14 @@ def _explain_incremental(day) -> None:
 def _time_dashboard(first, last, requests: int) -> None:
     """p50 and p95 of the whole company's dashboard from `first` to `last`, read from the
     roll-ups in place (a full rebuild made them), after ten requests to warm up."""
+    from importlib import import_module
+
     from django.contrib.auth.models import Group
     from django.test import Client
 
     from dashboards.filters import CUSTOM
+
+    import_module("config.wsgi")  # the process set up as a web worker is (it freezes the GC)
     from touchpoints.models import Location, Role, User
 
     manager, _ = User.objects.get_or_create(username="bench.rollup")
