@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check
 PYTEST_ARGS ?=
+# pytest-xdist workers, one per core; each has its own test database and Redis database
+# (config/settings.py), and its own browser.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint worker beat lock screenshots
 
@@ -16,7 +19,7 @@ run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests that also refresh docs/screenshots/*.png; `make test` leaves them alone.
 screenshots: $(VENV)/.installed-test

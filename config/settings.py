@@ -8,6 +8,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -163,11 +164,11 @@ AUTH_USER_MODEL = "touchpoints.User"
 # Django's own backend stays last so that sessions signed in through it stay valid; it never
 # checks a password PersonBackend turned down (one hash per attempt).
 AUTHENTICATION_BACKENDS = [
-    "touchpoints.sign_in_throttle.ThrottleBackend",
-    "touchpoints.sign_in.PersonBackend",
+    "touchpoints.people.throttle.ThrottleBackend",
+    "touchpoints.people.sign_in.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# -- Sign-in throttling (django-axes; touchpoints/sign_in_throttle.py, docs/security.md) --
+# -- Sign-in throttling (django-axes; touchpoints/people/throttle.py, docs/security.md) --
 # Wrong passwords in a row that lock one account, from anywhere.
 SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
 # Wrong passwords that lock one address, for every account. High: a busy airport's tablets
@@ -178,7 +179,7 @@ SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
 # How long a web process keeps an account lock it found, refusing guesses without a query:
 # also how long an admin's unlock can take to reach every process.
 SIGN_IN_LOCK_MEMORY_SECONDS = float(env("SIGN_IN_LOCK_MEMORY_SECONDS", "10"))
-AXES_HANDLER = "touchpoints.sign_in_throttle.SignInThrottle"  # the database, never Redis
+AXES_HANDLER = "touchpoints.people.throttle.SignInThrottle"  # the database, never Redis
 AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT
 AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is counted by SignInThrottle
 # Axes warns when the address is missing from the line above; it is counted, with its own limit.
@@ -187,9 +188,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_RESET_ON_SUCCESS = True
 # Trying while locked does not push the time the page promised further away.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "touchpoints.client_address.client_ip"
-AXES_LOCKOUT_CALLABLE = "touchpoints.sign_in_throttle.locked_out_page"
-AXES_ENABLE_ADMIN = False  # admins unlock on the configuration site (touchpoints/sign_in_admin.py)
+AXES_CLIENT_IP_CALLABLE = "touchpoints.people.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "touchpoints.people.throttle.locked_out_page"
+AXES_ENABLE_ADMIN = (
+    False  # admins unlock on the configuration site (touchpoints/configuration/sign_ins.py)
+)
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins need no table of their own
 AXES_VERBOSE = False
 # -- end of sign-in throttling --
@@ -245,7 +248,7 @@ if PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-# Tablets are shared: a frontline sign-in lasts one shift (touchpoints/sign_in.py); everyone
+# Tablets are shared: a frontline sign-in lasts one shift (touchpoints/people/sign_in.py); everyone
 # else keeps Django's two weeks.
 FRONTLINE_SESSION_HOURS = int(env("FRONTLINE_SESSION_HOURS", "12"))
 
@@ -272,6 +275,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REDIS_URL = env("REDIS_URL")
+if REDIS_URL and (test_worker := env("PYTEST_XDIST_WORKER")):
+    # Parallel tests: each pytest-xdist worker (gw0, gw1, ...) and the processes it starts
+    # get a Redis database of their own, as pytest-django gives each its own test database.
+    # REDIS_TEST_DB is the first one (default 1), so that runs side by side can keep apart.
+    first = int(env("REDIS_TEST_DB", "1"))
+    database = first + int(test_worker.removeprefix("gw"))
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{database}").geturl()
 if REDIS_URL:
     # Without Redis the cache acts empty and nothing waits on it (config/cache.py,
     # docs/faults.md); Redis answers in a millisecond, so half a second means it is gone.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import health
-from touchpoints.admin_site import site as config_site
+from touchpoints.configuration.site import site as config_site
 from touchpoints.views import home
 
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("log/", include("touchpoints.urls")),
     path("", include("feedback.urls")),
     path("dashboard/", include("dashboards.urls")),
-    # Configuration: Django's admin, open to the admin role only (see touchpoints.admin_site).
+    # Configuration: Django's admin, open to the admin role only (configuration/site.py).
     path("admin/", config_site.urls),
     path("health/", health, name="health"),
 ]

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from touchpoints.access import role_required
 from touchpoints.models import Moment, Need, Role, TouchpointType
+from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
 
 from . import exports, figures, need_emails, recognition, team_view, workbook

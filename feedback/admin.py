@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from touchpoints.admin_site import ConfigAdmin, site
+from touchpoints.configuration.site import ConfigAdmin, site
 
 from .models import FeedbackSettings, OpenedBy
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from touchpoints.client_address import client_address
+from touchpoints.people.client_address import client_address
 
 __all__ = ["Limit", "client_address", "hit", "limit"]
 

@@ -11,8 +11,8 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from touchpoints.access import role_required
 from touchpoints.models import Moment, Role
+from touchpoints.people.access import role_required
 from touchpoints.views import wants_json
 
 from . import handover as lock

@@ -53,7 +53,7 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _no_remembered_sign_in_locks():
     """A web process remembers account locks for a few seconds; each test starts afresh."""
-    from touchpoints.sign_in_throttle import RECENT_LOCKS
+    from touchpoints.people.throttle import RECENT_LOCKS
 
     RECENT_LOCKS.clear()
     yield
@@ -68,7 +68,7 @@ def postgres():
 
 @pytest.fixture
 def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
+    url = settings.REDIS_URL  # under pytest-xdist, this worker's own database
     if not url or not reachable(url, 6379):
         skip_or_fail("needs Redis: set REDIS_URL=redis://...")
     return url
@@ -80,7 +80,13 @@ def process_env(**overrides: str) -> dict[str, str]:
     the test speaks to it."""
     keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CUSTOMER_REF_KEY")}
     plain_http = {"SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0"}
-    return {**keys, **os.environ, **plain_http, **overrides}
+    # The process uses this test worker's Redis database, or the one it is given, as it is:
+    # without PYTEST_XDIST_WORKER its settings do not pick a database of their own.
+    environment = {**keys, **os.environ, **plain_http}
+    environment.pop("PYTEST_XDIST_WORKER", None)
+    if settings.REDIS_URL:
+        environment["REDIS_URL"] = settings.REDIS_URL
+    return {**environment, **overrides}
 
 
 def make_user(username: str, role: Role, team: Team | None = None, **extra) -> User:

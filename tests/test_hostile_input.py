@@ -30,7 +30,7 @@ from tests.hostile import (
     rotated,
     routes,
 )
-from touchpoints import audit
+from touchpoints.configuration import audit
 from touchpoints.models import Role, Team
 from touchpoints.moments import undo_moment
 from touchpoints.needs import raise_need

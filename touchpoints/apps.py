@@ -7,8 +7,8 @@ class TouchpointsConfig(AppConfig):
     name = "touchpoints"
 
     def ready(self):
-        from .roles import ensure_role_groups
-        from .sign_in import end_session_after_shift
+        from .people.role_groups import ensure_role_groups
+        from .people.sign_in import end_session_after_shift
 
         # Permissions exist only after migrate, and each app's are made in its own
         # post_migrate; syncing after every app leaves the groups with all of them.

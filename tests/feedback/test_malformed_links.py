@@ -4,13 +4,14 @@ import secrets
 
 import pytest
 
-from feedback.models import new_token
-
+# Fixed tokens of the real shape (new_token()'s), not fresh ones: every pytest-xdist worker
+# must collect the same test ids.
+TOKEN = "hEg7U82sqRyGgYcTKMeYMiqz"
 MALFORMED = [
     "%00",  # a NUL byte, which PostgreSQL refuses in a query
-    f"{new_token()[:-1]}%00",
-    new_token()[:12],  # cut off in a text message
-    new_token() + "x",
+    f"{TOKEN[:-1]}%00",
+    TOKEN[:12],  # cut off in a text message
+    TOKEN + "x",
     "%F0%9F%99%82" * 24,
     "-1",
     "x" * 5000,

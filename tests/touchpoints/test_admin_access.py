@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from feedback.models import FeedbackSettings
 from tests.conftest import make_user
-from touchpoints import audit
-from touchpoints.admin_site import site
+from touchpoints.configuration import audit
+from touchpoints.configuration.site import site
 from touchpoints.models import (
     AuditEntry,
     JourneyStage,

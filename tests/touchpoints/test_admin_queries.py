@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import make_user
-from touchpoints import audit
+from touchpoints.configuration import audit
 from touchpoints.models import (
     AuditEntry,
     ExtraField,

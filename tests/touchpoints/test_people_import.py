@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from touchpoints.configuration.people_import import Status, apply_import, plan_import, template_csv
 from touchpoints.models import AuditEntry, Role, Team, User
-from touchpoints.people_import import Status, apply_import, plan_import, template_csv
 
 IMPORT_URL = reverse("admin:touchpoints_user_import")
 

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from tests.conftest import PASSWORD, make_user
 from touchpoints.models import AuditEntry, Role
-from touchpoints.sign_in_throttle import unlock
+from touchpoints.people.throttle import unlock
 
 WRONG = "not-the-password"
 

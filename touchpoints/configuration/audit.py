@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditEntry, User
+from ..models import AuditEntry, User
 
 # Never worth recording, and a password hash must never leave its table.
 SKIPPED_FIELDS = {"password", "last_login", "date_joined", "user_permissions"}

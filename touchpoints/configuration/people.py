@@ -12,12 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from ..models import AuditEntry, Role, Team, User
+from ..people.roles import assign_role
 from . import audit
-from .admin_site import ConfigAdmin, site
-from .models import AuditEntry, Role, Team, User
-from .people import assign_role
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
-from .sign_in_admin import unlock_people
+from .sign_ins import unlock_people
+from .site import ConfigAdmin, site
 
 ROLE_CHOICES = [("", "No role (cannot sign in to anything)"), *Role.choices]
 ROLE_HELP = (

@@ -3,8 +3,8 @@ says who took which moment back, and when."""
 
 from django.contrib import admin
 
-from .admin_site import AdminRoleOnly, ReadOnly, RefusesMalformedLookups, site
-from .models import UndoRecord
+from ..models import UndoRecord
+from .site import AdminRoleOnly, ReadOnly, RefusesMalformedLookups, site
 
 
 @admin.register(UndoRecord, site=site)

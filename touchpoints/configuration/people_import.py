@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from ..models import AuditEntry, Location, Role, Team, User
+from ..people.roles import assign_role
 from . import audit
-from .models import AuditEntry, Location, Role, Team, User
-from .people import assign_role
 
 COLUMNS = [
     "username",

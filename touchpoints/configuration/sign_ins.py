@@ -9,10 +9,10 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import time_format
 
+from ..models import AuditEntry, User
+from ..people.throttle import current_lock, unlock
 from . import audit
-from .admin_site import AdminRoleOnly, RefusesMalformedLookups, site
-from .models import AuditEntry, User
-from .sign_in_throttle import current_lock, unlock
+from .site import AdminRoleOnly, RefusesMalformedLookups, site
 
 
 @admin.register(AccessAttempt, site=site)

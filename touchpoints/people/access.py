@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .models import Role
+from ..models import Role
 
 
 def role_required(*roles: Role) -> Callable:

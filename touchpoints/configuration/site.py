@@ -22,10 +22,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from ..models import AuditEntry, Role
+from ..redirects import next_on_this_site
 from . import audit
 from .in_use import describe, references
-from .models import AuditEntry, Role
-from .redirects import next_on_this_site
 
 APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
 SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "AuditEntry"]

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
 from django.utils import timezone
 
-from .models import LoggableTypesVersion, Role, User
+from ..models import LoggableTypesVersion, Role, User
 
 # Built once: the annotations are resolved here, not again on every request. The types'
 # version rides along because a save checks its cached types against it (loggable_types).

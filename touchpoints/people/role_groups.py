@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 
-from .models import Role
+from ..models import Role
 
 FRONTLINE_PERMISSIONS = ["touchpoints.add_moment", "touchpoints.view_moment"]
 MANAGER_PERMISSIONS = ["touchpoints.view_moment", "dashboards.view_dailyrollup"]

@@ -1,0 +1,383 @@
+"""Configuration pages: journey stages, touchpoint types, places and the audit trail.
+
+People live in `people`; the site and the rules every page shares in `site`.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.validators import RegexValidator
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
+
+from ..models import (
+    AuditEntry,
+    Channel,
+    ExtraField,
+    JourneyStage,
+    Location,
+    Moment,
+    Team,
+    TouchpointType,
+    all_channels,
+    known_timezones,
+)
+from ..time_zones import redate_location
+from . import audit
+from .site import (
+    AdminRoleOnly,
+    ConfigAdmin,
+    ReadOnly,
+    RefusesMalformedLookups,
+    admin_url,
+    site,
+)
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
+
+
+# -- journey stages ---------------------------------------------------------------------
+
+
+class TouchpointTypeInline(admin.TabularInline):
+    """Order a stage's types where the order is seen: side by side."""
+
+    model = TouchpointType
+    fields = ["name", "icon", "order", "active"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["order", "name"]
+
+
+@admin.register(JourneyStage, site=site)
+class JourneyStageAdmin(ConfigAdmin):
+    list_display = ["name", "order", "type_count"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    inlines = [TouchpointTypeInline]
+    archive_field = None  # a stage is emptied by moving or archiving its types
+    actions = []
+    fields = ["name", "order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(type_count=Count("types"))
+
+    @admin.display(description="Touchpoint types", ordering="type_count")
+    def type_count(self, stage):
+        return stage.type_count
+
+
+# -- touchpoint types -------------------------------------------------------------------
+
+
+class TouchpointTypeForm(forms.ModelForm):
+    # Declared fields do not inherit the model's defaults, so a new type starts from them here.
+    channels = forms.MultipleChoiceField(
+        choices=Channel.choices,
+        initial=all_channels,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one channel this type can happen on."},
+    )
+    colour = forms.CharField(
+        max_length=7,
+        initial=TouchpointType._meta.get_field("colour").default,
+        validators=[HEX_COLOUR],
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Tile colour on the log screen.",
+    )
+
+    class Meta:
+        model = TouchpointType
+        fields = [
+            "name", "stage", "order", "icon", "colour", "channels", "asks_nps", "asks_effort",
+            "active",
+        ]  # fmt: skip
+
+
+class ExtraFieldForm(forms.ModelForm):
+    class Meta:
+        model = ExtraField
+        fields = ["label", "key", "kind", "choices", "required", "max_length", "order", "active"]
+        widgets = {
+            "choices": forms.Textarea(attrs={"rows": 3, "cols": 22}),
+            "label": forms.TextInput(attrs={"size": 18}),
+            "key": forms.TextInput(attrs={"size": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+        self.fields["key"].help_text = "Filled in from the label if left empty."
+        if self.instance.pk:
+            # Old moments store their values under this key: changing it would hide them.
+            self.fields["key"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("label"):
+            cleaned["key"] = slugify(cleaned["label"]).replace("-", "_")[:40]
+            self.instance.key = cleaned["key"]
+        if cleaned.get("kind") == ExtraField.Kind.CHOICE:
+            options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
+            if not options:
+                self.add_error("choices", "List the options, one per line.")
+        return cleaned
+
+
+class ExtraFieldFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            field = form.instance
+            if not field.pk:
+                continue
+            used = Moment.objects.filter(
+                touchpoint_type=self.instance, extra__has_key=field.key
+            ).count()
+            if used:
+                raise forms.ValidationError(
+                    f"“{field.label}” holds values in {used:,} moments, so it cannot be "
+                    "removed. Untick Active to stop asking for it; old values stay readable."
+                )
+
+
+class ExtraFieldInline(admin.TabularInline):
+    model = ExtraField
+    form = ExtraFieldForm
+    formset = ExtraFieldFormSet
+    extra = 0
+    classes = ["extra-fields"]
+    verbose_name = "extra field on the log screen"
+    verbose_name_plural = "extra fields on the log screen"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("touchpoint_type")
+
+
+@admin.register(TouchpointType, site=site)
+class TouchpointTypeAdmin(ConfigAdmin):
+    form = TouchpointTypeForm
+    inlines = [ExtraFieldInline]
+    list_display = ["tile", "stage", "order", "channel_list", "questions", "moment_count", "active"]
+    list_display_links = ["tile"]
+    list_editable = ["order"]
+    list_filter = ["active", "stage"]
+    list_select_related = ["stage"]
+    search_fields = ["name", "stage__name"]
+    ordering = ["stage__order", "order", "name"]
+    fieldsets = [
+        (None, {"fields": ["name", "stage", "order", "icon", "colour", "channels", "active"]}),
+        (
+            "What the customer is asked",
+            {
+                "description": "Customers are always asked how satisfied they were (CSAT).",
+                "fields": ["asks_nps", "asks_effort"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(moment_count=Count("moments"))
+
+    @admin.display(description="Touchpoint type", ordering="name")
+    def tile(self, touchpoint_type):
+        return format_html(
+            '<span class="swatch" style="background:{}"></span> {} {}',
+            touchpoint_type.colour,
+            touchpoint_type.icon,
+            touchpoint_type.name,
+        )
+
+    @admin.display(description="Channels")
+    def channel_list(self, touchpoint_type):
+        labels = dict(Channel.choices)
+        if set(touchpoint_type.channels) == set(labels):
+            return "All"
+        return ", ".join(labels.get(channel, channel) for channel in touchpoint_type.channels)
+
+    @admin.display(description="Customer is asked")
+    def questions(self, touchpoint_type):
+        asked = ["CSAT"]
+        asked += ["NPS"] if touchpoint_type.asks_nps else []
+        asked += ["effort"] if touchpoint_type.asks_effort else []
+        return ", ".join(asked)
+
+    @admin.display(description="Moments logged", ordering="moment_count")
+    def moment_count(self, touchpoint_type):
+        return f"{touchpoint_type.moment_count:,}"
+
+
+# -- places -----------------------------------------------------------------------------
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(known_timezones() - {"Factory", "localtime"})
+    return [("", "Choose a time zone"), *((name, name.replace("_", " ")) for name in names)]
+
+
+class LocationForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        help_text="Moments count on the local day here, and dashboards show that day. Changing"
+        " it moves every moment here to its local day in the new zone and re-rolls those days.",
+    )
+
+    class Meta:
+        model = Location
+        fields = ["name", "code", "timezone", "active"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+
+class TeamFormSet(forms.BaseInlineFormSet):
+    """Team names are unique per location; the database says so only with a crash."""
+
+    def clean(self):
+        super().clean()
+        taken = {}
+        if self.instance.pk:
+            taken = {t.name.lower(): t.pk for t in Team.objects.filter(location=self.instance)}
+        seen = set()
+        for form in self.forms:
+            name = getattr(form, "cleaned_data", {}).get("name", "").strip()
+            if not name or form.cleaned_data.get("DELETE"):
+                continue
+            owner = taken.get(name.lower())
+            if name.lower() in seen or (owner is not None and owner != form.instance.pk):
+                form.add_error("name", f"There is already a team called “{name}” here.")
+            seen.add(name.lower())
+
+
+class TeamInline(admin.TabularInline):
+    """A new airport's teams are added on the airport's own page."""
+
+    model = Team
+    formset = TeamFormSet
+    fields = ["name", "active"]
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("location")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new airport starts with room for its first teams; an existing one adds on demand.
+        return 3 if obj is None else 0
+
+
+@admin.register(Location, site=site)
+class LocationAdmin(ConfigAdmin):
+    form = LocationForm
+    inlines = [TeamInline]
+    list_display = ["name", "code", "timezone", "team_count", "active"]
+    list_filter = ["active", "timezone"]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(team_count=Count("teams"))
+
+    @admin.display(description="Teams", ordering="team_count")
+    def team_count(self, location):
+        return location.team_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "timezone" in form.changed_data:
+            moved = redate_location(obj)
+            if moved:
+                self.message_user(
+                    request,
+                    f"{moved} moments and needs moved to their local day in {obj.timezone};"
+                    " the figures of the days they left and joined are being rolled up again.",
+                )
+
+    def archive_warning(self, location) -> str:
+        open_teams = location.teams.filter(active=True).count()
+        if not open_teams:
+            return ""
+        teams = "1 team is" if open_teams == 1 else f"{open_teams} teams are"
+        return f"{teams} still active at {location}: archive them too if they closed."
+
+
+@admin.register(Team, site=site)
+class TeamAdmin(ConfigAdmin):
+    list_display = ["name", "location", "member_count", "manager_list", "active"]
+    list_filter = ["active", "location"]
+    list_select_related = ["location"]
+    search_fields = ["name", "location__name", "location__code"]
+    ordering = ["location__name", "name"]
+    fields = ["name", "location", "active"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Count("members", distinct=True))
+            .prefetch_related("managers")
+        )
+
+    @admin.display(description="People", ordering="member_count")
+    def member_count(self, team):
+        return team.member_count
+
+    @admin.display(description="Managed by")
+    def manager_list(self, team):
+        return ", ".join(m.get_full_name() or m.username for m in team.managers.all())
+
+    def archive_warning(self, team) -> str:
+        staying = team.members.filter(is_active=True).count()
+        if not staying:
+            return ""
+        people = "1 person is" if staying == 1 else f"{staying} people are"
+        return f"{people} still in {team}: move them to an active team so they can keep logging."
+
+
+# -- audit trail ------------------------------------------------------------------------
+
+
+@admin.register(AuditEntry, site=site)
+class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
+    """Every configuration change, read-only: the trail cannot be edited or pruned here."""
+
+    list_display = ["at", "actor", "action", "what", "object_link", "summary"]
+    list_filter = ["action", ("content_type", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["actor", "content_type"]
+    search_fields = ["object_repr", "actor__username", "actor__first_name", "actor__last_name"]
+    date_hierarchy = "at"
+    fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "change_table"]
+    readonly_fields = fields
+
+    @admin.display(description="What")
+    def what(self, entry):
+        return entry.content_type.name
+
+    @admin.display(description="Object", ordering="object_repr")
+    def object_link(self, entry):
+        model = entry.content_type.model_class()
+        gone = entry.action == AuditEntry.Action.DELETED
+        if gone or model is None or model not in self.admin_site._registry:
+            return entry.object_repr
+        url = admin_url(model._meta, "history", entry.object_id)
+        return format_html('<a href="{}">{}</a>', url, entry.object_repr)
+
+    @admin.display(description="Changes")
+    def summary(self, entry):
+        names = list(entry.changes)
+        shown = ", ".join(names[:4])
+        return shown + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+
+    @admin.display(description="Changes")
+    def change_table(self, entry):
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td><td>{}</td></tr>",
+            audit.change_rows(entry),
+        )
+        return format_html(
+            '<table class="audit-changes"><thead><tr><th>Field</th><th>Before</th>'
+            "<th>After</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
