@@ -98,6 +98,26 @@ class User(AbstractUser):
         blank=True,
         help_text="Set by the manager on the needs page; empty means no hourly emails.",
     )
+    # Desk sign-in on a shared tablet (touchpoints/people/pins.py): the badge number a person
+    # may type instead of tapping their name, and a personal PIN hashed like a password. The
+    # fingerprint (a keyed hash) finds a PIN already used at a location without hashing it
+    # against every person there.
+    badge = models.CharField("badge number", max_length=32, blank=True, default="")
+    pin = models.CharField("desk PIN", max_length=128, blank=True, default="", editable=False)
+    pin_fingerprint = models.CharField(
+        max_length=64, blank=True, default="", editable=False, db_index=True
+    )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["badge"], condition=~models.Q(badge=""), name="unique_badge_when_set"
+            )
+        ]
+
+    @property
+    def has_pin(self) -> bool:
+        return bool(self.pin)
 
     def has_role(self, role: Role) -> bool:
         if role == Role.ADMIN and self.is_superuser:
