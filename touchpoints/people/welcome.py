@@ -1,0 +1,54 @@
+"""The welcome email: a new person's one-time link to set their password (and desk PIN).
+
+Sent when an admin creates a person with an email address, for each such person a CSV
+import creates, and again whenever an admin asks from the person's page. Each sending is
+in the audit trail. The link is `links.welcome_tokens`: it works once, and for
+WELCOME_LINK_TIMEOUT seconds.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import override
+
+from ..models import Role, User
+from .links import welcome_tokens
+
+
+def welcome_url(person: User, request: HttpRequest) -> str:
+    """The person's link: on PUBLIC_BASE_URL when set, else on the host the admin used."""
+    path = reverse(
+        "people:welcome",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": welcome_tokens.make_token(person),
+        },
+    )
+    if settings.PUBLIC_BASE_URL:
+        return settings.PUBLIC_BASE_URL.rstrip("/") + path
+    return request.build_absolute_uri(path)
+
+
+def send_welcome(person: User, request: HttpRequest) -> bool:
+    """Email `person` their welcome link, and record it; False (nothing sent) without an
+    email address."""
+    if not person.email:
+        return False
+    context = {
+        "person": person,
+        "url": welcome_url(person, request),
+        "asks_for_pin": person.has_role(Role.FRONTLINE),
+        "valid_until": timezone.now() + timedelta(seconds=settings.WELCOME_LINK_TIMEOUT),
+    }
+    with override(settings.LANGUAGE_CODE):
+        subject = render_to_string("registration/welcome_email_subject.txt", context)
+        body = render_to_string("registration/welcome_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [person.email])
+    return True
