@@ -245,7 +245,8 @@ if OIDC_ENABLED and not OIDC_GROUP_ROLES:
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = float(env("OIDC_TIMEOUT_SECONDS", "5"))  # then "not answering"
 OIDC_AUTHENTICATION_CALLBACK_URL = "people:oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "login"  # the person cancelled at the provider
+# Where a person who cancelled at the provider lands (the library wants a path, not a name).
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
 # -- end of single sign-on --
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -151,3 +151,26 @@ def test_without_password_sign_in_the_login_page_offers_only_the_airlines(
     refused = client.post("/login/", {"username": agent.username, "password": PASSWORD})
     assert refused.status_code == 404
     assert not client.get("/log/").wsgi_request.user.is_authenticated
+
+
+def test_a_person_who_cancels_at_the_provider_is_back_at_the_login_page(client, provider):
+    to_provider = client.get("/sso/start/")
+    state = dict(part.split("=") for part in urlsplit(to_provider["Location"]).query.split("&"))[
+        "state"
+    ]
+    response = client.get(f"/sso/callback/?error=access_denied&state={state}", follow=True)
+    assert response.request["PATH_INFO"] == "/login/"
+    assert "Sign in with Example Air" in response.content.decode()
+
+
+def test_a_replayed_callback_signs_nobody_in(client, provider):
+    provider.person = {"sub": "x", "preferred_username": "rex", "groups": ["moments-admins"]}
+    to_provider = client.get("/sso/start/")
+    back = requests.get(to_provider["Location"], allow_redirects=False, timeout=5)
+    callback = urlsplit(back.headers["Location"])
+    client.get(f"{callback.path}?{callback.query}")
+    client.logout()
+    replayed = client.get(f"{callback.path}?{callback.query}")
+    assert replayed.status_code in (302, 403)
+    assert replayed.get("Location", "/login/") == "/login/"
+    assert not client.get("/log/").wsgi_request.user.is_authenticated

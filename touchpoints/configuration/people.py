@@ -7,8 +7,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -257,7 +257,9 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         ]
 
     def resend_welcome_view(self, request, object_id):
-        person = get_object_or_404(User, pk=unquote(object_id))
+        person = self.get_object(request, unquote(object_id))  # None for a key of no one
+        if person is None:
+            raise Http404("No such person.")
         if not self.has_change_permission(request, person):
             raise PermissionDenied
         if welcome(person, request):

@@ -56,9 +56,9 @@ class WelcomeForm(SetPasswordForm):
         strip=True,
     )
 
-    def __init__(self, user: User, *args, **kwargs):
+    def __init__(self, user: User | None, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
-        if not user.has_role(Role.FRONTLINE):
+        if user is None or not user.has_role(Role.FRONTLINE):  # None: a dead link's page
             del self.fields["pin"], self.fields["pin_again"]
 
     @property
