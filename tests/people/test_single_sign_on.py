@@ -4,37 +4,11 @@ import socket
 from html import unescape
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
 from tests.conftest import PASSWORD
-from tests.people.oidc_provider import CLIENT_ID, CLIENT_SECRET, Provider
+from tests.people.conftest import configure
 from touchpoints.models import Role, User
-from touchpoints.people.group_roles import parse_group_roles
-
-GROUP_ROLES = (
-    "moments-admins=admin,"
-    "moments-managers-ARN=manager:ARN,"
-    "moments-agents-ARN=frontline:ARN/Check-in desk,"
-    "moments-agents-JFK=frontline:JFK/Check-in desk"
-)
-
-
-def configure(settings, discovery_url: str) -> None:
-    settings.OIDC_ENABLED = True
-    settings.OIDC_PROVIDER_NAME = "Example Air"
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_ISSUER = discovery_url.split("/.well-known")[0]
-    settings.OIDC_DISCOVERY_URL = discovery_url
-    settings.OIDC_GROUP_ROLES = parse_group_roles(GROUP_ROLES)
-
-
-@pytest.fixture
-def provider(settings, org):
-    with Provider() as started:
-        configure(settings, f"{started.url}/.well-known/openid-configuration")
-        yield started
 
 
 def sign_in_through(client, provider, **person):
