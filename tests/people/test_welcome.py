@@ -82,7 +82,7 @@ def test_people_imported_get_welcome_emails_and_those_without_an_address_are_nam
         "lena@example.com",
         "pia@example.com",
     ]
-    assert "Welcome emails sent to 2 new people" in page
+    assert "Welcome emails are on their way to 2 new people" in page
     assert "No email address, so no welcome email: omar." in page
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EMAILED).count() == 2
     without = client.get(reverse("admin:touchpoints_user_changelist") + "?email=no").text
@@ -175,3 +175,17 @@ def test_an_admin_resends_the_welcome_email_from_the_persons_page(
     welcome_post(client, open_welcome(client, link_in(mailoutbox[1])))
     lena.refresh_from_db()
     assert lena.check_password(PASSWORD)
+
+
+def test_a_mail_server_that_does_not_answer_is_said_and_the_person_is_kept(
+    client, org, role_admin, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", 9, False
+    settings.EMAIL_TIMEOUT = 2
+    client.force_login(role_admin)
+    page = add_person(client, username="lena", email="lena@example.com", team=org["arn_desk"].pk)
+    assert page.status_code == 200
+    assert "The welcome email to lena@example.com could not be sent" in page.text
+    assert User.objects.filter(username="lena").exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EMAILED).exists()

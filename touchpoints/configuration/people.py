@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 
 from ..models import AuditEntry, Role, Team, User
 from ..people.roles import assign_role
-from ..people.welcome import send_welcome
+from ..people.welcome import site_url
 from . import audit
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
 from .sign_ins import unlock_people
 from .site import ConfigAdmin, site
+from .welcomes import queue_welcomes, welcome
 
 ROLE_CHOICES = [("", "No role (cannot sign in to anything)"), *Role.choices]
 ROLE_HELP = (
@@ -98,21 +99,6 @@ class EmailFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.exclude(email="")
         return queryset
-
-
-def welcome(person: User, request) -> bool:
-    """Send `person` their welcome email and record it in the audit trail; False when they
-    have no email address."""
-    if not send_welcome(person, request):
-        return False
-    changes = {"welcome email": ["—", f"sent to {person.email}"]}
-    audit.record(request.user, person, AuditEntry.Action.EMAILED, changes)
-    return True
-
-
-def welcome_all(people, request) -> list[User]:
-    """Welcome each of `people`; those without an email address are returned."""
-    return [person for person in people if not welcome(person, request)]
 
 
 class TeamFilter(admin.RelatedFieldListFilter):
@@ -218,9 +204,9 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
             self._welcome_new(request, obj)
 
     def _welcome_new(self, request, person: User) -> None:
-        if welcome(person, request):
+        if self._welcome(request, person):
             self.message_user(request, f"A welcome email is on its way to {person.email}.")
-        else:
+        elif not person.email:
             self.message_user(
                 request,
                 f"{person} has no email address, so no welcome email was sent: "
@@ -262,13 +248,26 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
             raise Http404("No such person.")
         if not self.has_change_permission(request, person):
             raise PermissionDenied
-        if welcome(person, request):
+        if self._welcome(request, person):
             self.message_user(request, f"A new welcome email is on its way to {person.email}.")
-        else:
+        elif not person.email:
             self.message_user(
                 request, f"{person} has no email address: add one first.", messages.ERROR
             )
         return redirect(reverse("admin:touchpoints_user_change", args=[person.pk]))
+
+    def _welcome(self, request, person: User) -> bool:
+        """Welcome one person now; a mail server that fails is said, not a 500."""
+        try:
+            return welcome(person, site_url(request), request.user)
+        except OSError as exc:
+            self.message_user(
+                request,
+                f"The welcome email to {person.email} could not be sent ({exc}). "
+                "Try again with “Send a welcome email” on their page.",
+                messages.ERROR,
+            )
+            return False
 
     def import_template_view(self, request):
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
@@ -307,10 +306,10 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         """A welcome email for each new person; the ones without an address are named."""
         created = [row.username for row in plan.rows if row.status == Status.CREATE]
         people = User.objects.filter(username__in=created).prefetch_related("groups")
-        without = welcome_all(people.order_by("username"), request)
+        without = queue_welcomes(list(people.order_by("username")), site_url(request), request.user)
         if len(without) < len(created):
             sent = len(created) - len(without)
-            self.message_user(request, f"Welcome emails sent to {sent} new people.")
+            self.message_user(request, f"Welcome emails are on their way to {sent} new people.")
         if without:
             names = ", ".join(person.username for person in without)
             self.message_user(

@@ -22,8 +22,12 @@ from ..models import Role, User
 from .links import welcome_tokens
 
 
-def welcome_url(person: User, request: HttpRequest) -> str:
-    """The person's link: on PUBLIC_BASE_URL when set, else on the host the admin used."""
+def site_url(request: HttpRequest) -> str:
+    """Where links point: PUBLIC_BASE_URL when set, else the host the admin used."""
+    return (settings.PUBLIC_BASE_URL or request.build_absolute_uri("/")).rstrip("/")
+
+
+def welcome_url(person: User, base_url: str) -> str:
     path = reverse(
         "people:welcome",
         kwargs={
@@ -31,19 +35,17 @@ def welcome_url(person: User, request: HttpRequest) -> str:
             "token": welcome_tokens.make_token(person),
         },
     )
-    if settings.PUBLIC_BASE_URL:
-        return settings.PUBLIC_BASE_URL.rstrip("/") + path
-    return request.build_absolute_uri(path)
+    return base_url + path
 
 
-def send_welcome(person: User, request: HttpRequest) -> bool:
+def send_welcome(person: User, base_url: str) -> bool:
     """Email `person` their welcome link, and record it; False (nothing sent) without an
     email address."""
     if not person.email:
         return False
     context = {
         "person": person,
-        "url": welcome_url(person, request),
+        "url": welcome_url(person, base_url),
         "asks_for_pin": person.has_role(Role.FRONTLINE),
         "valid_until": timezone.now() + timedelta(seconds=settings.WELCOME_LINK_TIMEOUT),
     }
