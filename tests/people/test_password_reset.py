@@ -92,3 +92,9 @@ def test_a_person_without_a_password_gets_no_reset_email(client, anna, mailoutbo
     anna.save()
     ask_for_link(client, "anna@example.com")
     assert mailoutbox == []
+
+
+def test_reset_links_point_at_the_public_address(client, anna, mailoutbox, settings):
+    settings.PUBLIC_BASE_URL = "https://moments.example.com/"
+    ask_for_link(client, "anna@example.com")
+    assert "https://moments.example.com/password-reset/" in mailoutbox[0].body

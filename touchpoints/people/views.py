@@ -13,6 +13,7 @@ from mozilla_django_oidc import views as oidc_views
 from .forms import ResetRequestForm, WelcomeForm
 from .links import reset_tokens, welcome_tokens
 from .single_sign_on import NOT_VERIFIED, ProviderDown, SignInRefused, endpoints
+from .welcome import site_url
 
 
 def sign_in_options(request) -> dict:
@@ -48,6 +49,12 @@ class ResetRequestView(PasswordsOn, auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("people:password_reset_done")
+
+    def form_valid(self, form):
+        # Links on PUBLIC_BASE_URL when set, as welcome links are, not on whatever host the
+        # request named (ALLOWED_HOSTS limits that too).
+        self.extra_email_context = {"base_url": site_url(self.request)}
+        return super().form_valid(form)
 
 
 class ResetSentView(PasswordsOn, auth_views.PasswordResetDoneView):
