@@ -237,6 +237,12 @@ try:
     OIDC_GROUP_ROLES = parse_group_roles(env("OIDC_GROUP_ROLES"))
 except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
+_OIDC_BY_HAND = [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT]
+if OIDC_ENABLED and not OIDC_DISCOVERY_URL and not all(_OIDC_BY_HAND):
+    raise ImproperlyConfigured(
+        "OIDC without OIDC_ISSUER or OIDC_DISCOVERY_URL needs OIDC_AUTHORIZATION_ENDPOINT, "
+        "OIDC_TOKEN_ENDPOINT and OIDC_JWKS_ENDPOINT. See docs/operations.md, Single sign-on."
+    )
 if OIDC_ENABLED and not OIDC_GROUP_ROLES:
     raise ImproperlyConfigured(
         "OIDC_CLIENT_ID is set but OIDC_GROUP_ROLES is empty: nobody could sign in. "

@@ -305,8 +305,8 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     def _welcome_imported(self, request, plan) -> None:
         """A welcome email for each new person; the ones without an address are named."""
         created = [row.username for row in plan.rows if row.status == Status.CREATE]
-        people = User.objects.filter(username__in=created).prefetch_related("groups")
-        without = queue_welcomes(list(people.order_by("username")), site_url(request), request.user)
+        people = list(User.objects.filter(username__in=created).order_by("username"))
+        without = queue_welcomes(people, site_url(request), request.user)
         if len(without) < len(created):
             sent = len(created) - len(without)
             self.message_user(request, f"Welcome emails are on their way to {sent} new people.")
