@@ -38,6 +38,7 @@ def test_an_agent_of_a_desk_group_lands_on_the_log_screen_in_that_team(client, p
     jo = User.objects.get(username="jo.smith")
     assert (jo.role, jo.team, jo.first_name) == (Role.FRONTLINE, org["jfk_desk"], "Jo")
     assert not jo.has_usable_password()
+    assert client.session.get_expiry_age() <= 12 * 3600  # a shared tablet's shift, as ever
 
 
 def test_a_manager_group_lands_on_the_dashboard_of_its_location(client, provider, org):
@@ -72,6 +73,16 @@ def test_groups_that_give_no_role_are_refused_with_a_page_and_no_account(client,
     assert "not in any group that gives access to Moments" in response.content.decode()
     assert not User.objects.filter(username="stranger").exists()
     assert not client.get("/log/").wsgi_request.user.is_authenticated
+
+
+def test_a_person_deactivated_in_moments_is_refused(client, provider, agent):
+    agent.is_active = False
+    agent.save()
+    response = sign_in_through(
+        client, provider, preferred_username=agent.username, groups=["moments-agents-ARN"]
+    )
+    assert response.status_code == 403
+    assert "Your Moments account is deactivated" in response.content.decode()
 
 
 def test_a_token_from_another_issuer_is_refused(client, provider, settings):
