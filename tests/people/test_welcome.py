@@ -189,3 +189,15 @@ def test_a_mail_server_that_does_not_answer_is_said_and_the_person_is_kept(
     assert "The welcome email to lena@example.com could not be sent" in page.text
     assert User.objects.filter(username="lena").exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EMAILED).exists()
+
+
+def test_sending_the_welcome_form_again_from_the_back_button_says_the_link_was_used(
+    client, lena, mailoutbox
+):
+    page = open_welcome(client, link_in(mailoutbox[0]))
+    welcome_post(client, page)
+    client.logout()
+    again = welcome_post(client, page, new_password1="x-another-password-5")
+    assert "This link has already been used" in again.text
+    lena.refresh_from_db()
+    assert lena.check_password(PASSWORD)

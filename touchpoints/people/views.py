@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc import views as oidc_views
 
 from .forms import ResetRequestForm, WelcomeForm
-from .links import reset_tokens, welcome_tokens
+from .links import LinkProblem, reset_tokens, welcome_tokens
 from .single_sign_on import NOT_VERIFIED, ProviderDown, SignInRefused, endpoints
 from .welcome import site_url
 
@@ -69,8 +69,13 @@ class LinkProblemMixin:
         if not context.get("validlink"):
             token = self.kwargs["token"]
             if token == self.reset_url_token:
+                # The form's own address, without the link's token in the session: the
+                # form was sent already (the back button), so the link is spent.
                 token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN)
-            context["problem"] = self.token_generator.problem(self.user, token)
+            problem = self.token_generator.problem(self.user, token)
+            if token is None and self.user is not None:
+                problem = LinkProblem.USED
+            context["problem"] = problem
             context["timeout_hours"] = round(self.token_generator.timeout / 3600)
         return context
 
