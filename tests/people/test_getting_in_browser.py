@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import serious_accessibility_violations
+from tests.conftest import screenshot, serious_accessibility_violations
 from tests.people.conftest import link_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,6 +17,7 @@ def test_an_agent_signs_in_through_the_airline_and_lands_on_the_log_screen(table
     }  # fmt: skip
     tablet.goto("/login/")
     assert serious_accessibility_violations(tablet) == []
+    screenshot(tablet, "sign-in-with-the-airline-tablet")
     tablet.get_by_role("link", name="Sign in with Example Air").tap()
     tablet.wait_for_url("**/log/")
     assert "Check-in desk (ARN)" in tablet.locator(".who").inner_text()
@@ -42,6 +43,7 @@ def test_a_new_hire_chooses_password_and_pin_from_the_welcome_email(
     tablet.fill("#id_pin_again", "1111")
     tablet.get_by_role("button", name="Save and sign in").tap()
     tablet.get_by_text("That PIN is one of the first anyone would try.").wait_for()
+    screenshot(tablet, "welcome-refused-pin-tablet")
     assert tablet.input_value("#id_new_password1") == ""
     tablet.fill("#id_new_password1", "a-long-new-password-4")
     tablet.fill("#id_new_password2", "a-long-new-password-4")
