@@ -201,3 +201,31 @@ def test_sending_the_welcome_form_again_from_the_back_button_says_the_link_was_u
     assert "This link has already been used" in again.text
     lena.refresh_from_db()
     assert lena.check_password(PASSWORD)
+
+
+def test_without_password_sign_in_the_welcome_page_asks_only_for_the_pin(
+    client, org, role_admin, mailoutbox, settings
+):
+    settings.PASSWORD_SIGN_IN = False
+    client.force_login(role_admin)
+    add_person(client, username="lena", email="lena@example.com", team=org["arn_desk"].pk)
+    client.logout()
+    assert "Sign in with your airline" in mailoutbox[0].body
+    page = open_welcome(client, link_in(mailoutbox[0]))
+    assert 'name="pin"' in page.text and 'name="new_password1"' not in page.text
+    landed = client.post(
+        page.request["PATH_INFO"], {"pin": "4826", "pin_again": "4826"}, follow=True
+    )
+    assert landed.request["PATH_INFO"] == "/log/"
+    lena = User.objects.get(username="lena")
+    assert check_pin(lena, "4826") and not lena.has_usable_password()
+
+
+def test_without_password_sign_in_a_manager_gets_no_welcome_email(
+    client, org, role_admin, mailoutbox, settings
+):
+    settings.PASSWORD_SIGN_IN = False
+    client.force_login(role_admin)
+    page = add_person(client, username="pia", email="pia@example.com", role="manager")
+    assert "Pia signs in through the airline&#x27;s provider" in page.text
+    assert mailoutbox == []

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import AuditEntry, Role, Team, User
 from ..people.roles import assign_role
-from ..people.welcome import site_url
+from ..people.welcome import has_something_to_set, site_url
 from . import audit
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
 from .sign_ins import unlock_people
@@ -213,6 +213,8 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
                 "add one and send it from their page, or set a password for them.",
                 messages.WARNING,
             )
+        elif not has_something_to_set(person):
+            self.message_user(request, f"{person} signs in through the airline's provider.")
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
@@ -253,6 +255,13 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         elif not person.email:
             self.message_user(
                 request, f"{person} has no email address: add one first.", messages.ERROR
+            )
+        elif not has_something_to_set(person):
+            self.message_user(
+                request,
+                f"{person} signs in through the airline's provider and has no desk PIN to "
+                "choose: there is no welcome email to send.",
+                messages.WARNING,
             )
         return redirect(reverse("admin:touchpoints_user_change", args=[person.pk]))
 
@@ -306,9 +315,8 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         """A welcome email for each new person; the ones without an address are named."""
         created = [row.username for row in plan.rows if row.status == Status.CREATE]
         people = list(User.objects.filter(username__in=created).order_by("username"))
-        without = queue_welcomes(people, site_url(request), request.user)
-        if len(without) < len(created):
-            sent = len(created) - len(without)
+        sent, without = queue_welcomes(people, site_url(request), request.user)
+        if sent:
             self.message_user(request, f"Welcome emails are on their way to {sent} new people.")
         if without:
             names = ", ".join(person.username for person in without)

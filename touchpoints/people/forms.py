@@ -38,7 +38,8 @@ class ResetRequestForm(PasswordResetForm):
 
 
 class WelcomeForm(SetPasswordForm):
-    """A new person's password and, for the front line, their desk PIN, on one page.
+    """A new person's password and, for the front line, their desk PIN, on one page; only
+    the PIN while password sign-in is off (PASSWORD_SIGN_IN).
 
     The PIN's reasons for refusal are `validate_new_pin`'s. Secrets are never sent back to
     the browser: a refused form comes back with every field empty and the reasons beside them.
@@ -60,10 +61,16 @@ class WelcomeForm(SetPasswordForm):
         super().__init__(user, *args, **kwargs)
         if user is None or not user.has_role(Role.FRONTLINE):  # None: a dead link's page
             del self.fields["pin"], self.fields["pin_again"]
+        if not settings.PASSWORD_SIGN_IN:  # everyone signs in through the airline's provider
+            del self.fields["new_password1"], self.fields["new_password2"]
 
     @property
     def asks_for_pin(self) -> bool:
         return "pin" in self.fields
+
+    @property
+    def asks_for_password(self) -> bool:
+        return "new_password1" in self.fields
 
     def clean_pin(self) -> str:
         pin = self.cleaned_data["pin"]
@@ -79,7 +86,8 @@ class WelcomeForm(SetPasswordForm):
 
     def save(self, commit: bool = True) -> User:
         with transaction.atomic():
-            person = super().save(commit=commit)
+            if self.asks_for_password:
+                super().save(commit=commit)
             if self.asks_for_pin:
-                set_pin(person, self.cleaned_data["pin"])
-        return person
+                set_pin(self.user, self.cleaned_data["pin"])
+        return self.user

@@ -38,14 +38,22 @@ def welcome_url(person: User, base_url: str) -> str:
     return base_url + path
 
 
+def has_something_to_set(person: User) -> bool:
+    """A password, while password sign-in is on; a desk PIN, for the front line. Without
+    either (password sign-in off, not frontline) the airline's sign-in is all they need."""
+    return settings.PASSWORD_SIGN_IN or person.has_role(Role.FRONTLINE)
+
+
 def send_welcome(person: User, base_url: str) -> bool:
-    """Email `person` their welcome link, and record it; False (nothing sent) without an
-    email address."""
-    if not person.email:
+    """Email `person` their welcome link; False (nothing sent) without an email address or
+    anything to set."""
+    if not person.email or not has_something_to_set(person):
         return False
     context = {
         "person": person,
         "url": welcome_url(person, base_url),
+        "asks_for_password": settings.PASSWORD_SIGN_IN,
+        "provider": settings.OIDC_PROVIDER_NAME,
         "asks_for_pin": person.has_role(Role.FRONTLINE),
         "valid_until": timezone.now() + timedelta(seconds=settings.WELCOME_LINK_TIMEOUT),
     }
