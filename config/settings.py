@@ -14,6 +14,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from touchpoints.people.group_roles import parse_group_roles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
 
@@ -167,6 +169,8 @@ AUTHENTICATION_BACKENDS = [
     "touchpoints.people.throttle.ThrottleBackend",
     "touchpoints.people.sign_in.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers only the OIDC sign-in's return, and only when OIDC is set up (below).
+    "touchpoints.people.single_sign_on.SingleSignOnBackend",
 ]
 # -- Sign-in throttling (django-axes; touchpoints/people/throttle.py, docs/security.md) --
 # Wrong passwords in a row that lock one account, from anywhere.
@@ -199,6 +203,57 @@ AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password sign-in at /login/ (and "forgot your password"); an airline that signs everyone in
+# through its identity provider may turn it off.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+# "Forgot your password?" links last this long; at most this many are emailed to one person
+# an hour, however often the form is sent (touchpoints/people/forms.py).
+PASSWORD_RESET_TIMEOUT = int(float(env("PASSWORD_RESET_HOURS", "2")) * 3600)
+PASSWORD_RESET_EMAILS_PER_HOUR = int(env("PASSWORD_RESET_EMAILS_PER_HOUR", "3"))
+# A new person's welcome link (password, and desk PIN for the front line) lasts this long.
+WELCOME_LINK_TIMEOUT = int(float(env("WELCOME_LINK_DAYS", "3")) * 86400)
+# -- Single sign-on by OpenID Connect (touchpoints/people/single_sign_on.py; set-up in
+# docs/operations.md). On when a client id and the provider's issuer (or endpoints) are set.
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+OIDC_ISSUER = env("OIDC_ISSUER").rstrip("/")
+OIDC_DISCOVERY_URL = env(
+    "OIDC_DISCOVERY_URL",
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else "",
+)
+# Endpoints set here are used as they are; any left empty come from discovery.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and (OIDC_DISCOVERY_URL or OIDC_OP_AUTHORIZATION_ENDPOINT))
+# As in "Sign in with Okta" and "Okta's sign-in is not answering".
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "your airline")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256")
+OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_GROUPS_CLAIM = env("OIDC_GROUPS_CLAIM", "groups")
+try:
+    OIDC_GROUP_ROLES = parse_group_roles(env("OIDC_GROUP_ROLES"))
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+_OIDC_BY_HAND = [OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_JWKS_ENDPOINT]
+if OIDC_ENABLED and not OIDC_DISCOVERY_URL and not all(_OIDC_BY_HAND):
+    raise ImproperlyConfigured(
+        "OIDC without OIDC_ISSUER or OIDC_DISCOVERY_URL needs OIDC_AUTHORIZATION_ENDPOINT, "
+        "OIDC_TOKEN_ENDPOINT and OIDC_JWKS_ENDPOINT. See docs/operations.md, Single sign-on."
+    )
+if OIDC_ENABLED and not OIDC_GROUP_ROLES:
+    raise ImproperlyConfigured(
+        "OIDC_CLIENT_ID is set but OIDC_GROUP_ROLES is empty: nobody could sign in. "
+        "See docs/operations.md, Single sign-on."
+    )
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = float(env("OIDC_TIMEOUT_SECONDS", "5"))  # then "not answering"
+OIDC_AUTHENTICATION_CALLBACK_URL = "people:oidc_callback"
+# Where a person who cancelled at the provider lands (the library wants a path, not a name).
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# -- end of single sign-on --
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

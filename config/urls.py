@@ -4,13 +4,16 @@ from django.urls import include, path
 
 from config.health import health
 from touchpoints.configuration.site import site as config_site
+from touchpoints.people.views import SignInView
 from touchpoints.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     # A locked account or address gets "try again at ..." before any form or password work.
-    path("login/", axes_dispatch(auth_views.LoginView.as_view()), name="login"),
+    path("login/", axes_dispatch(SignInView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Forgotten passwords, welcome links, single sign-on (touchpoints/people/urls.py).
+    path("", include("touchpoints.people.urls")),
     path("log/", include("touchpoints.urls")),
     path("", include("feedback.urls")),
     path("dashboard/", include("dashboards.urls")),

@@ -14,6 +14,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, FeedbackSettings
@@ -65,6 +67,8 @@ def world(org, agent, arn_manager, admin_user):
         "app_label": "touchpoints",
         "url": "touchpoints/nothing/",
         "malformed": "cut-off",
+        # Reset and welcome links: a real person, with `token` above as a wrong token.
+        "uidb64": urlsafe_base64_encode(force_bytes(agent.pk)),
     }
     users = {
         "anonymous": None,

@@ -455,6 +455,7 @@ class AuditEntry(models.Model):
         DELETED = "deleted", "Deleted"
         ARCHIVED = "archived", "Archived"
         IMPORTED = "imported", "Imported"
+        EMAILED = "emailed", "Emailed"
 
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

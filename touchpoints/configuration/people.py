@@ -5,19 +5,23 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from ..models import AuditEntry, Role, Team, User
 from ..people.roles import assign_role
+from ..people.welcome import has_something_to_set, site_url
 from . import audit
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
 from .sign_ins import unlock_people
 from .site import ConfigAdmin, site
+from .welcomes import queue_welcomes, welcome
 
 ROLE_CHOICES = [("", "No role (cannot sign in to anything)"), *Role.choices]
 ROLE_HELP = (
@@ -80,6 +84,23 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EmailFilter(admin.SimpleListFilter):
+    """People without an email address get no welcome email: an admin lets them in."""
+
+    title = "email address"
+    parameter_name = "email"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has one"), ("no", "None (no welcome email)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(email="")
+        if self.value() == "yes":
+            return queryset.exclude(email="")
+        return queryset
+
+
 class TeamFilter(admin.RelatedFieldListFilter):
     """Teams are named with their location's code: fetch the locations with them."""
 
@@ -97,7 +118,8 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     add_form = PersonCreationForm
     change_list_template = "admin/touchpoints/user/change_list.html"
     list_display = ["username", "full_name", "role_name", "team", "manages", "is_active"]
-    list_filter = [RoleFilter, "team__location", ("team", TeamFilter), "is_active"]
+    list_filter = [RoleFilter, "team__location", ("team", TeamFilter), EmailFilter, "is_active"]
+    change_form_template = "admin/touchpoints/user/change_form.html"
     list_select_related = ["team__location"]
     search_fields = ["username", "first_name", "last_name", "email", "team__name"]
     ordering = ["username"]
@@ -178,6 +200,21 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         obj.is_staff = role == Role.ADMIN or obj.is_superuser
         super().save_model(request, obj, form, change)
         assign_role(obj, role)
+        if not change:
+            self._welcome_new(request, obj)
+
+    def _welcome_new(self, request, person: User) -> None:
+        if self._welcome(request, person):
+            self.message_user(request, f"A welcome email is on its way to {person.email}.")
+        elif not person.email:
+            self.message_user(
+                request,
+                f"{person} has no email address, so no welcome email was sent: "
+                "add one and send it from their page, or set a password for them.",
+                messages.WARNING,
+            )
+        elif not has_something_to_set(person):
+            self.message_user(request, f"{person} signs in through the airline's provider.")
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
@@ -195,12 +232,51 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         return [
             path("import/", view(self.import_view), name="touchpoints_user_import"),
             path(
+                "<path:object_id>/welcome/",
+                view(require_POST(self.resend_welcome_view)),
+                name="touchpoints_user_welcome",
+            ),
+            path(
                 "import/template.csv",
                 view(self.import_template_view),
                 name="touchpoints_user_import_template",
             ),
             *super().get_urls(),
         ]
+
+    def resend_welcome_view(self, request, object_id):
+        person = self.get_object(request, unquote(object_id))  # None for a key of no one
+        if person is None:
+            raise Http404("No such person.")
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        if self._welcome(request, person):
+            self.message_user(request, f"A new welcome email is on its way to {person.email}.")
+        elif not person.email:
+            self.message_user(
+                request, f"{person} has no email address: add one first.", messages.ERROR
+            )
+        elif not has_something_to_set(person):
+            self.message_user(
+                request,
+                f"{person} signs in through the airline's provider and has no desk PIN to "
+                "choose: there is no welcome email to send.",
+                messages.WARNING,
+            )
+        return redirect(reverse("admin:touchpoints_user_change", args=[person.pk]))
+
+    def _welcome(self, request, person: User) -> bool:
+        """Welcome one person now; a mail server that fails is said, not a 500."""
+        try:
+            return welcome(person, site_url(request), request.user)
+        except OSError as exc:
+            self.message_user(
+                request,
+                f"The welcome email to {person.email} could not be sent ({exc}). "
+                "Try again with “Send a welcome email” on their page.",
+                messages.ERROR,
+            )
+            return False
 
     def import_template_view(self, request):
         response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
@@ -216,6 +292,7 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
                 plan = apply_import(text, request.user)
                 if not plan.has_errors:
                     self.message_user(request, _imported_message(plan), messages.SUCCESS)
+                    self._welcome_imported(request, plan)
                     return redirect(reverse("admin:touchpoints_user_changelist"))
             else:
                 plan = plan_import(text)
@@ -234,13 +311,29 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
             request, "admin/touchpoints/user/import.html", context, status=status
         )
 
+    def _welcome_imported(self, request, plan) -> None:
+        """A welcome email for each new person; the ones without an address are named."""
+        created = [row.username for row in plan.rows if row.status == Status.CREATE]
+        people = list(User.objects.filter(username__in=created).order_by("username"))
+        sent, without = queue_welcomes(people, site_url(request), request.user)
+        if sent:
+            self.message_user(request, f"Welcome emails are on their way to {sent} new people.")
+        if without:
+            names = ", ".join(person.username for person in without)
+            self.message_user(
+                request,
+                f"No email address, so no welcome email: {names}. Add an address and send it "
+                "from their page, or set a password for them.",
+                messages.WARNING,
+            )
+
 
 def _imported_message(plan) -> str:
     made, changed = plan.count(Status.CREATE), plan.count(Status.UPDATE)
     same = plan.count(Status.UNCHANGED)
     return (
         f"Imported: {made} people created, {changed} updated, {same} unchanged, "
-        f"{len(plan.new_teams)} new teams. New people have no password yet: set one on their page."
+        f"{len(plan.new_teams)} new teams."
     )
 
 
