@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields
+from . import corrections, extra_fields, icons
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -247,7 +247,7 @@ def need_seen(request, need_id: int):
     return redirect("touchpoints:log")
 
 
-OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js"]
+OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js", icons.SPRITE]
 
 
 def service_worker(request):

@@ -9,7 +9,9 @@ from django.core.validators import RegexValidator
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
+from .. import icons
 from ..models import (
     AuditEntry,
     Channel,
@@ -43,11 +45,16 @@ class TouchpointTypeInline(admin.TabularInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
-    fields = ["name", "icon", "order", "active"]
+    fields = ["name", "drawing", "order", "active"]
+    readonly_fields = ["drawing"]  # picked on the type's own page, where the picker has room
     extra = 0
     can_delete = False
     show_change_link = True
     ordering = ["order", "name"]
+
+    @admin.display(description=_("Icon"))
+    def drawing(self, touchpoint_type):
+        return icons.icon_html(touchpoint_type.icon)
 
 
 @admin.register(JourneyStage, site=site)
@@ -85,6 +92,13 @@ class TouchpointTypeForm(forms.ModelForm):
         validators=[HEX_COLOUR],
         widget=forms.TextInput(attrs={"type": "color"}),
         help_text="Tile colour on the log screen.",
+    )
+    icon = forms.ChoiceField(
+        label=_("Icon"),
+        choices=icons.picker_choices,
+        initial=icons.DEFAULT_ICON,
+        widget=forms.RadioSelect(attrs={"class": "icon-picker"}),
+        help_text=_("The drawing on the tile."),
     )
 
     class Meta:
@@ -185,7 +199,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
         return format_html(
             '<span class="swatch" style="background:{}"></span> {} {}',
             touchpoint_type.colour,
-            touchpoint_type.icon,
+            icons.icon_html(touchpoint_type.icon),
             touchpoint_type.name,
         )
 
