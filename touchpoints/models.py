@@ -140,6 +140,11 @@ class JourneyStage(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def next_type_order(self) -> int:
+        """The order that puts a new touchpoint type after every other in this stage."""
+        last = self.types.aggregate(last=models.Max("order"))["last"]
+        return 0 if last is None else last + 1
+
 
 def all_channels() -> list[str]:
     return [channel.value for channel in Channel]

@@ -100,6 +100,12 @@ class TouchpointTypeForm(forms.ModelForm):
         widget=forms.RadioSelect(attrs={"class": "icon-picker"}),
         help_text=_("The drawing on the tile."),
     )
+    order = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=32767,
+        help_text=_("Order within the stage. Left empty, the type goes last in its stage."),
+    )
 
     class Meta:
         model = TouchpointType
@@ -107,6 +113,19 @@ class TouchpointTypeForm(forms.ModelForm):
             "name", "stage", "order", "icon", "colour", "channels", "asks_nps", "asks_effort",
             "active",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            # The model's default of 0 would put a new type in front of every other.
+            self.initial.pop("order", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("order") is None and cleaned.get("stage"):
+            cleaned["order"] = cleaned["stage"].next_type_order()
+            self.instance.order = cleaned["order"]
+        return cleaned
 
 
 class ExtraFieldForm(forms.ModelForm):
@@ -217,7 +236,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
         asked += ["effort"] if touchpoint_type.asks_effort else []
         return ", ".join(asked)
 
-    @admin.display(description="Moments logged", ordering="moment_count")
+    @admin.display(description=_("Moments"), ordering="moment_count")
     def moment_count(self, touchpoint_type):
         return f"{touchpoint_type.moment_count:,}"
 
