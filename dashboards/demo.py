@@ -363,8 +363,8 @@ def _comment(rng: random.Random, csat: int, kind: Kind) -> str:
     return rng.choice(COMPLAINTS)
 
 
-def logins() -> str:
-    """The demo accounts as a small table, for the terminal."""
+def logins(url: str = URL) -> str:
+    """The demo accounts as a small table, for the terminal; `url` is where the server runs."""
     rows = [("Role", "Username", "Password", "Sees")]
     rows.append(("Admin", "admin", PASSWORD, "/admin/ (configure the organisation)"))
     for username, (_first, _last, codes) in MANAGERS.items():
@@ -374,12 +374,15 @@ def logins() -> str:
         f"  {role:<10} {user:<15} {password:<13} {sees}" for role, user, password, sees in rows
     ]
     others = [name for people in FRONTLINE.values() for name, *_ in people if name != "agent"]
+    frontline = sum(len(people) for people in FRONTLINE.values())
     return "\n".join(
         [
-            f"Open {URL} and log in as one of:",
+            f"Open {url} and log in as one of:",
             "",
             *table,
             "",
+            f"{frontline + len(MANAGERS) + 1} demo people: {frontline} frontline staff (at"
+            f" {', '.join(FRONTLINE)}), {len(MANAGERS)} managers and 1 admin.",
             f"Other frontline users (same password): {', '.join(others)}",
         ]
     )
