@@ -6,6 +6,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from dashboards.demo import KINDS
@@ -81,6 +83,30 @@ def test_the_admin_refuses_an_icon_that_is_not_in_the_set(client, org, role_admi
 def test_a_new_type_without_a_chosen_icon_gets_the_default_drawing(org):
     stage = org["bag_drop"].stage
     assert TouchpointType.objects.create(name="Kiosk", stage=stage).icon == icons.DEFAULT_ICON
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_turns_the_emoji_in_use_into_drawings_and_going_back_restores_them(org):
+    def migrate(target: str) -> None:
+        MigrationExecutor(connection).migrate([("touchpoints", target)])
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("touchpoints")[0][1]
+    try:
+        migrate("0007_need_answer_seen")
+        with connection.cursor() as cursor:  # what admins had typed
+            cursor.execute("UPDATE touchpoints_touchpointtype SET icon = %s", ["🛋️"])
+            cursor.execute("UPDATE touchpoints_touchpointtype SET icon = %s WHERE name = %s",
+                           ["🦄", "Boarding"])  # fmt: skip
+        migrate("0008_type_icons_from_the_set")
+        upgraded = dict(TouchpointType.objects.values_list("name", "icon"))
+        migrate("0007_need_answer_seen")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT icon FROM touchpoints_touchpointtype ORDER BY icon")
+            restored = [row[0] for row in cursor.fetchall()]
+    finally:
+        migrate(latest)
+    assert upgraded == {"Bag drop": "sofa", "Check-in desk": "sofa", "Boarding": "circle-dot"}
+    assert restored == ["", "🛋"]
 
 
 @pytest.mark.parametrize(

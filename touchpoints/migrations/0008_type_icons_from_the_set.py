@@ -56,6 +56,18 @@ def emoji_to_names(apps, schema_editor):
     )
 
 
+def names_to_emoji(apps, schema_editor):
+    """Going back: each name to the first emoji that maps to it, others to none, so that the
+    icons fit the old 8 characters again."""
+    emoji_of = {}
+    for emoji, name in EMOJI_TO_ICON.items():
+        emoji_of.setdefault(name, emoji)
+    TouchpointType = apps.get_model("touchpoints", "TouchpointType")
+    for touchpoint_type in TouchpointType.objects.all():
+        touchpoint_type.icon = emoji_of.get(touchpoint_type.icon, "")
+        touchpoint_type.save(update_fields=["icon"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("touchpoints", "0007_need_answer_seen"),
@@ -72,6 +84,5 @@ class Migration(migrations.Migration):
                 validators=[touchpoints.icons.validate_icon],
             ),
         ),
-        # Names do not map back to the emoji an admin typed; going back keeps the names.
-        migrations.RunPython(emoji_to_names, migrations.RunPython.noop),
+        migrations.RunPython(emoji_to_names, names_to_emoji),
     ]
