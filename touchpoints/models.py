@@ -140,11 +140,6 @@ class JourneyStage(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def next_type_order(self) -> int:
-        """The order that puts a new touchpoint type after every other in this stage."""
-        last = self.types.aggregate(last=models.Max("order"))["last"]
-        return 0 if last is None else last + 1
-
 
 def all_channels() -> list[str]:
     return [channel.value for channel in Channel]
@@ -215,6 +210,12 @@ class TouchpointType(ChangesLoggableTypes, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def next_order(cls, stage_id: int | None) -> int:
+        """The order that puts a new type after every other in its stage."""
+        last = cls.objects.filter(stage_id=stage_id).aggregate(last=models.Max("order"))["last"]
+        return 0 if last is None else last + 1
 
 
 class ExtraField(ChangesLoggableTypes, models.Model):

@@ -41,10 +41,38 @@ HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrgg
 # -- journey stages ---------------------------------------------------------------------
 
 
+class PlacedInStage(forms.ModelForm):
+    """A type whose order is left empty goes last in its stage: the model's 0 put it first."""
+
+    order = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=32767,
+        help_text=_("Order within the stage. Left empty, the type goes last in its stage."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.pop("order", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("order") is None:
+            # On a stage's page the stage is not a field: the inline set it on the instance.
+            stage = cleaned.get("stage")
+            cleaned["order"] = TouchpointType.next_order(
+                stage.pk if stage else self.instance.stage_id
+            )
+            self.instance.order = cleaned["order"]
+        return cleaned
+
+
 class TouchpointTypeInline(admin.TabularInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
+    form = PlacedInStage
     fields = ["name", "drawing", "order", "active"]
     readonly_fields = ["drawing"]  # picked on the type's own page, where the picker has room
     extra = 0
@@ -78,7 +106,7 @@ class JourneyStageAdmin(ConfigAdmin):
 # -- touchpoint types -------------------------------------------------------------------
 
 
-class TouchpointTypeForm(forms.ModelForm):
+class TouchpointTypeForm(PlacedInStage):
     # Declared fields do not inherit the model's defaults, so a new type starts from them here.
     channels = forms.MultipleChoiceField(
         choices=Channel.choices,
@@ -100,12 +128,6 @@ class TouchpointTypeForm(forms.ModelForm):
         widget=forms.RadioSelect(attrs={"class": "icon-picker"}),
         help_text=_("The drawing on the tile."),
     )
-    order = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=32767,
-        help_text=_("Order within the stage. Left empty, the type goes last in its stage."),
-    )
 
     class Meta:
         model = TouchpointType
@@ -113,19 +135,6 @@ class TouchpointTypeForm(forms.ModelForm):
             "name", "stage", "order", "icon", "colour", "channels", "asks_nps", "asks_effort",
             "active",
         ]  # fmt: skip
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            # The model's default of 0 would put a new type in front of every other.
-            self.initial.pop("order", None)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("order") is None and cleaned.get("stage"):
-            cleaned["order"] = cleaned["stage"].next_type_order()
-            self.instance.order = cleaned["order"]
-        return cleaned
 
 
 class ExtraFieldForm(forms.ModelForm):
