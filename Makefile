@@ -10,13 +10,15 @@ PYTEST_ARGS ?=
 # pytest-xdist workers, one per core; each has its own test database and Redis database
 # (config/settings.py), and its own browser.
 TEST_WORKERS ?= auto
+# The development server's port: `make run PORT=8100` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run test lint worker beat lock screenshots
 
 run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py migrate
-	DEBUG=1 $(BIN)/python manage.py demo_data
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/python manage.py demo_data --url http://127.0.0.1:$(PORT)/
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

@@ -103,21 +103,25 @@ class Kind:
 
 
 KINDS = [
-    Kind("Booking", "Before the trip", "📅", CONTACT, 1, 3.9, 0.78, 0.0, Channel.EMAIL, True),
-    Kind("Phone call", "Before the trip", "📞", CONTACT, 3, 3.6, 0.70, -0.2, Channel.PHONE, True),
-    Kind("Chat", "Before the trip", "💬", CONTACT, 2, 3.8, 0.76, 0.0, Channel.CHAT, True),
-    Kind("Check-in desk", "Check-in", "🛂", CHECK_IN, 4, 4.0, 0.82),
-    Kind("Kiosk help", "Check-in", "🖥️", CHECK_IN, 2, 3.7, 0.85),
-    Kind("Bag drop", "Check-in", "🧳", CHECK_IN, 4, 3.9, 0.80),
+    Kind("Booking", "Before the trip", "calendar", CONTACT, 1, 3.9, 0.78, 0.0, Channel.EMAIL, True),
+    Kind(
+        "Phone call", "Before the trip", "phone", CONTACT, 3, 3.6, 0.70, -0.2, Channel.PHONE, True
+    ),
+    Kind(
+        "Chat", "Before the trip", "message-circle", CONTACT, 2, 3.8, 0.76, 0.0, Channel.CHAT, True
+    ),
+    Kind("Check-in desk", "Check-in", "id-card", CHECK_IN, 4, 4.0, 0.82),
+    Kind("Kiosk help", "Check-in", "monitor", CHECK_IN, 2, 3.7, 0.85),
+    Kind("Bag drop", "Check-in", "luggage", CHECK_IN, 4, 3.9, 0.80),
     # Staff think security went fine far more often than travellers do.
-    Kind("Security", "Security", "🔍", GATE, 2, 3.4, 0.66, customer=-0.9),
-    Kind("Gate service", "Gate & boarding", "🚪", GATE, 3, 3.8, 0.74),
-    Kind("Boarding", "Gate & boarding", "🛫", GATE, 4, 4.4, 0.85, customer=0.2),
-    Kind("Lounge welcome", "Gate & boarding", "🛋️", LOUNGE, 1, 4.3, 0.9),
-    Kind("In-flight service", "In flight", "☕", CABIN, 1, 4.4, 0.84, customer=0.2),
-    Kind("Arrival", "Arrival", "🛬", ARRIVALS, 2, 4.0, 0.80),
-    Kind("Baggage claim", "Arrival", "🛄", ARRIVALS, 3, 2.9, 0.62, customer=-0.4),
-    Kind("Lost baggage desk", "Arrival", "🏷️", ARRIVALS, 2, 2.6, 0.58, -0.3, asks_effort=True),
+    Kind("Security", "Security", "shield-check", GATE, 2, 3.4, 0.66, customer=-0.9),
+    Kind("Gate service", "Gate & boarding", "door-open", GATE, 3, 3.8, 0.74),
+    Kind("Boarding", "Gate & boarding", "plane-takeoff", GATE, 4, 4.4, 0.85, customer=0.2),
+    Kind("Lounge welcome", "Gate & boarding", "sofa", LOUNGE, 1, 4.3, 0.9),
+    Kind("In-flight service", "In flight", "coffee", CABIN, 1, 4.4, 0.84, customer=0.2),
+    Kind("Arrival", "Arrival", "plane-landing", ARRIVALS, 2, 4.0, 0.80),
+    Kind("Baggage claim", "Arrival", "baggage-claim", ARRIVALS, 3, 2.9, 0.62, customer=-0.4),
+    Kind("Lost baggage desk", "Arrival", "tag", ARRIVALS, 2, 2.6, 0.58, -0.3, asks_effort=True),
 ]
 
 # Relative volume by local hour (opening hours) and by weekday, Monday first.
@@ -359,8 +363,8 @@ def _comment(rng: random.Random, csat: int, kind: Kind) -> str:
     return rng.choice(COMPLAINTS)
 
 
-def logins() -> str:
-    """The demo accounts as a small table, for the terminal."""
+def logins(url: str = URL) -> str:
+    """The demo accounts as a small table, for the terminal; `url` is where the server runs."""
     rows = [("Role", "Username", "Password", "Sees")]
     rows.append(("Admin", "admin", PASSWORD, "/admin/ (configure the organisation)"))
     for username, (_first, _last, codes) in MANAGERS.items():
@@ -370,12 +374,15 @@ def logins() -> str:
         f"  {role:<10} {user:<15} {password:<13} {sees}" for role, user, password, sees in rows
     ]
     others = [name for people in FRONTLINE.values() for name, *_ in people if name != "agent"]
+    frontline = sum(len(people) for people in FRONTLINE.values())
     return "\n".join(
         [
-            f"Open {URL} and log in as one of:",
+            f"Open {url} and log in as one of:",
             "",
             *table,
             "",
+            f"{frontline + len(MANAGERS) + 1} demo people: {frontline} frontline staff (at"
+            f" {', '.join(FRONTLINE)}), {len(MANAGERS)} managers and 1 admin.",
             f"Other frontline users (same password): {', '.join(others)}",
         ]
     )

@@ -80,7 +80,7 @@ def queue_context(
     rules = FeedbackSettings.current()
     now = timezone.now()
     total = open_count(user.team)
-    queue = queue_for_team(user.team)
+    queue = queue_for_team(user.team, rules.recovery_due_hours, now)
     recoveries = list(queue if show_all else queue[:SHOWN])
     lapsed = list(lapsed_for_team(user.team)[:LAPSED_SHOWN])
     # One query for every card's contact; each card's actions depend on it.

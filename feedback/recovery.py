@@ -9,7 +9,7 @@ still be closed, late.
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, QuerySet, When
 from django.utils import timezone
 
 from touchpoints.dirty_days import mark_day_dirty, mark_days_dirty
@@ -18,6 +18,7 @@ from touchpoints.models import Team, User
 from .models import Answer, FeedbackSettings, Recovery
 
 LAPSE_BATCH = 1000  # recoveries per transaction of the lapse job
+NEARLY_DUE_SHARE = 0.25  # of the time allowed: a day's target is "nearly due" in its last 6 h
 
 
 class NotYourTeam(Exception):
@@ -55,10 +56,19 @@ def open_count(team: Team | None) -> int:
     return _for_team(team).filter(lapsed_at__isnull=True).count()
 
 
-def queue_for_team(team: Team | None) -> QuerySet[Recovery]:
-    """The team's open recoveries, most urgent first: the lowest satisfaction, then the lowest
-    would-recommend (not asked counts as highest), then the newest, while it can still be
-    put right."""
+def queue_for_team(
+    team: Team | None, due_hours: int, now: datetime | None = None
+) -> QuerySet[Recovery]:
+    """The team's open recoveries, most urgent first, while they can still be put right.
+
+    First what is overdue or nearly due (in the last quarter of the `due_hours` allowed),
+    soonest due first: sorted by score alone, an overdue card sank behind "show more" under
+    fresher, lower scores. Then the rest: the lowest satisfaction, then the lowest
+    would-recommend (not asked counts as highest), then the newest.
+    """
+    now = now or timezone.now()
+    # Every recovery is due `due_hours` after it opened, so "due soon" is "opened before".
+    nearly_due = now - timedelta(hours=due_hours * (1 - NEARLY_DUE_SHARE))
     return (
         _for_team(team)
         .filter(lapsed_at__isnull=True)
@@ -67,7 +77,14 @@ def queue_for_team(team: Team | None) -> QuerySet[Recovery]:
             "answer__invitation__moment__staff",
             "taken_by",
         )
-        .order_by("answer__csat", F("answer__nps").asc(nulls_last=True), "-opened_at", "-pk")
+        .alias(due_soon_since=Case(When(opened_at__lte=nearly_due, then=F("opened_at"))))
+        .order_by(
+            F("due_soon_since").asc(nulls_last=True),
+            "answer__csat",
+            F("answer__nps").asc(nulls_last=True),
+            "-opened_at",
+            "-pk",
+        )
     )
 
 

@@ -107,9 +107,11 @@ def org(db):
         "jfk": jfk,
         "arn_desk": Team.objects.create(name="Check-in desk", location=arn),
         "jfk_desk": Team.objects.create(name="Check-in desk", location=jfk),
-        "bag_drop": TouchpointType.objects.create(name="Bag drop", stage=check_in, icon="🧳"),
-        "desk": TouchpointType.objects.create(name="Check-in desk", stage=check_in, icon="🛂"),
-        "boarding": TouchpointType.objects.create(name="Boarding", stage=gate, icon="🛫"),
+        "bag_drop": TouchpointType.objects.create(name="Bag drop", stage=check_in, icon="luggage"),
+        "desk": TouchpointType.objects.create(name="Check-in desk", stage=check_in, icon="id-card"),
+        "boarding": TouchpointType.objects.create(
+            name="Boarding", stage=gate, icon="plane-takeoff"
+        ),
     }
 
 

@@ -7,6 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import icons
 
 
 @functools.cache
@@ -208,7 +211,12 @@ class TouchpointType(ChangesLoggableTypes, models.Model):
     name = models.CharField(max_length=80, unique=True)
     stage = models.ForeignKey(JourneyStage, on_delete=models.PROTECT, related_name="types")
     order = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
-    icon = models.CharField(max_length=8, blank=True, help_text="An emoji shown on the tile.")
+    icon = models.CharField(
+        max_length=40,
+        default=icons.DEFAULT_ICON,
+        validators=[icons.validate_icon],
+        help_text=_("The drawing on the tile, one of the icons offered."),
+    )
     colour = models.CharField(max_length=7, default="#0b4f8a", help_text="Tile colour, #rrggbb.")
     channels = models.JSONField(
         default=all_channels, help_text='Channels this type can happen on, e.g. ["phone"].'
@@ -222,6 +230,12 @@ class TouchpointType(ChangesLoggableTypes, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def next_order(cls, stage_id: int | None) -> int:
+        """The order that puts a new type after every other in its stage."""
+        last = cls.objects.filter(stage_id=stage_id).aggregate(last=models.Max("order"))["last"]
+        return 0 if last is None else last + 1
 
 
 class ExtraField(ChangesLoggableTypes, models.Model):

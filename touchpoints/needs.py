@@ -61,3 +61,10 @@ def mark_answers_seen(staff: User, need_ids: Iterable[int]) -> int:
     """The person saw the answers to these needs of theirs (shown, or dismissed)."""
     unseen = unseen_answers(staff).filter(pk__in=list(need_ids))
     return unseen.order_by().update(answer_seen_at=timezone.now())
+
+
+def just_raised(staff: User, need_id: str | None) -> Need | None:
+    """The need the log screen confirms after raising it: the person's own, else none."""
+    if not need_id or not need_id.isdigit():
+        return None
+    return Need.objects.filter(pk=int(need_id), raised_by=staff).first()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields
+from . import corrections, extra_fields, icons
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -23,7 +23,7 @@ from .moments import (
     record_moment,
     undo_moment,
 )
-from .needs import mark_answers_seen, needs_of, raise_need, unseen_answers
+from .needs import just_raised, mark_answers_seen, needs_of, raise_need, unseen_answers
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin:index",
@@ -102,7 +102,8 @@ def log_moment(request):
         saved = Moment.objects.filter(
             uuid=_uuid_or_none(request.GET.get("saved")), staff=request.user
         ).first()
-        return _log_page(request, fresh_form(request.user), saved)
+        raised = just_raised(request.user, request.GET.get("need_raised"))
+        return _log_page(request, fresh_form(request.user), saved, raised_need=raised)
     form = MomentForm(request.POST, staff=request.user)
     if not form.is_valid():
         status = 403 if form.refused_for_team() else 422
@@ -142,9 +143,15 @@ def _as_new_moment(request, refusal: UuidReused) -> MomentForm:
 ANSWERS_SHOWN = 3  # on the log screen; the rest are one tap away, under What I needed
 
 
-def _log_page(request, form, saved, status=200):
+def _log_page(request, form, saved, status=200, raised_need=None):
     answered = list(unseen_answers(request.user)[:ANSWERS_SHOWN])
-    context = {"form": form, "saved": saved, "undo_seconds": 8, "answered_needs": answered}
+    context = {
+        "form": form,
+        "saved": saved,
+        "undo_seconds": 8,
+        "answered_needs": answered,
+        "raised_need": raised_need,
+    }
     return render(request, "touchpoints/log.html", context, status=status)
 
 
@@ -217,7 +224,8 @@ def needs(request):
             form.cleaned_data["note"],
             form.cleaned_data["moment"],
         )
-        return redirect(f"{reverse('touchpoints:needs')}?raised={need.pk}")
+        # Back to the next customer, with a banner there: not one more tap to get back.
+        return redirect(f"{reverse('touchpoints:log')}?need_raised={need.pk}")
     moment = Moment.objects.filter(
         uuid=_uuid_or_none(request.GET.get("moment")), staff=request.user
     ).first()
@@ -229,7 +237,6 @@ def needs(request):
         "form": form,
         "moment": moment,
         "needs": needs_of(request.user),
-        "raised": request.GET.get("raised"),
         "fresh": fresh,
     }
     return render(request, "touchpoints/needs.html", context, status=422 if form.errors else 200)
@@ -247,7 +254,7 @@ def need_seen(request, need_id: int):
     return redirect("touchpoints:log")
 
 
-OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js"]
+OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js", icons.SPRITE]
 
 
 def service_worker(request):

@@ -2,6 +2,7 @@ import random
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -94,6 +95,22 @@ def test_demo_data_prints_the_logins(demo):
     assert "http://127.0.0.1:8000/" in demo
     for username in ["admin", "manager.arn", "agent"]:
         assert username in demo
+
+
+def test_demo_data_prints_the_address_the_server_really_uses(db):
+    out = StringIO()
+    call_command("demo_data", days=1, url="http://127.0.0.1:8100/", stdout=out)
+    assert "Open http://127.0.0.1:8100/ and log in" in out.getvalue()
+    assert ":8000" not in out.getvalue()
+
+
+def test_demo_data_says_how_many_people_it_made_and_the_readme_agrees(demo):
+    people = User.objects.count()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"{people} demo people" in demo
+    assert f"{people} demo people" in readme
+    for username in ["agent", "manager.nordic", "admin"]:  # one per role, in the README's table
+        assert f"| `{username}`" in readme and User.objects.filter(username=username).exists()
 
 
 def test_demo_front_line_has_recovered_most_low_answers(demo):

@@ -2,6 +2,7 @@
 notes that look like formulas shown as text, never run."""
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -150,3 +151,18 @@ def test_the_dashboard_offers_each_export_as_xlsx_and_csv_with_its_filters(manag
     page = manager.get(reverse("dashboards:dashboard"), {"period": "30"}).text
     for name in ["export_figures", "export_figures_xlsx", "export_moments", "export_moments_xlsx"]:
         assert f'href="{reverse(f"dashboards:{name}")}?period=30' in page
+
+
+@pytest.mark.parametrize("screen", ["dashboard", "journey_type", "journey_moments"])
+def test_open_in_excel_is_the_workbook_and_the_csv_is_labelled_for_tools(manager, org, screen):
+    args = [] if screen == "dashboard" else [org["desk"].pk]
+    page = manager.get(reverse(f"dashboards:{screen}", args=args), {"period": "30"}).text
+    download = r'<a class="button[^"]*" href="([^"?]+)\?[^"]*" download>([^<]+)</a>'
+    links = dict(re.findall(download, page))
+    assert links == {
+        reverse("dashboards:export_figures_xlsx"): "Open in Excel",
+        reverse("dashboards:export_figures"): "CSV for tools",
+        reverse("dashboards:export_moments_xlsx"): "Open in Excel",
+        reverse("dashboards:export_moments"): "CSV for tools",
+    }
+    assert 'aria-labelledby="export-figures"' in page and 'aria-labelledby="export-moments"' in page

@@ -68,13 +68,15 @@ def test_closed_recoveries_leave_the_queue(client, agent, org):
     assert "Nothing to put right" in queue(client, agent).text
 
 
-def test_lowest_score_comes_first_then_the_newest(client, agent, org, settings_with_both):
+def test_while_nothing_is_nearly_due_the_lowest_score_comes_first_then_the_newest(
+    client, agent, org, settings_with_both
+):
     old_one = answered(agent, org["desk"], client, csat=1, comment="old one")
     answered(agent, org["desk"], client, csat=2, nps=9, comment="two, recommends")
     new_one = answered(agent, org["desk"], client, csat=1, comment="new one")
     answered(agent, org["desk"], client, csat=4, nps=2, comment="four, detractor")
     answered(agent, org["desk"], client, csat=2, nps=0, comment="two, detractor")
-    opened(30, old_one)
+    opened(17, old_one)  # due in 7 hours of 24: not yet nearly due
     opened(1, new_one)
     assert card_order(queue(client, agent).text) == [
         "new one",
@@ -83,6 +85,24 @@ def test_lowest_score_comes_first_then_the_newest(client, agent, org, settings_w
         "two, recommends",
         "four, detractor",
     ]
+
+
+def test_overdue_and_nearly_due_come_first_soonest_due_first_even_with_higher_scores(
+    client, agent, org, settings_with_both
+):
+    for n in range(6):
+        answered(agent, org["desk"], client, csat=1, comment=f"fresh one {n}")
+    overdue = answered(agent, org["desk"], client, csat=2, nps=8, comment="overdue")
+    nearly_due = answered(agent, org["desk"], client, csat=4, nps=3, comment="due in 4 hours")
+    not_yet = answered(agent, org["desk"], client, csat=2, comment="due in 10 hours")
+    opened(30, overdue)
+    opened(20, nearly_due)
+    opened(14, not_yet)
+    page = queue(client, agent, htmx=False).text
+    shown = card_order(page)
+    assert shown[:2] == ["overdue", "due in 4 hours"]
+    assert "due in 10 hours" not in shown and "Show 4 more" in page
+    assert "overdue and nearly due first" in page
 
 
 def test_the_first_five_are_shown_and_the_rest_behind_show_more(client, agent, org):

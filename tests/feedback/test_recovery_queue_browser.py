@@ -43,8 +43,15 @@ def tablet_at(chromium, live_server, viewport):
 
 
 def expected_order() -> list[str]:
-    ordered = Recovery.objects.order_by("answer__csat", "answer__nps", "-opened_at")
-    return [r.answer.comment for r in ordered]  # NULL NPS sorts last in PostgreSQL too
+    """Overdue or due within the last quarter of the day allowed, soonest due first; then the
+    lowest score, then the newest."""
+    due_soon = timezone.now() - timedelta(
+        hours=FeedbackSettings.current().recovery_due_hours * 0.75
+    )
+    urgent = Recovery.objects.filter(opened_at__lte=due_soon).order_by("opened_at")
+    rest = Recovery.objects.filter(opened_at__gt=due_soon)
+    rest = rest.order_by("answer__csat", "answer__nps", "-opened_at")  # NULL NPS sorts last
+    return [r.answer.comment for r in [*urgent, *rest]]
 
 
 @VIEWPORTS

@@ -35,7 +35,7 @@ def add_type_with_an_extra_field(page, stage_name: str) -> None:
     page.goto("/admin/touchpoints/touchpointtype/add/")
     page.fill("#id_name", "Lounge welcome")
     page.select_option("#id_stage", label=stage_name)
-    page.fill("#id_icon", "🛋")
+    page.get_by_role("radio", name="Lounge", exact=True).check()
     for channel in ("phone", "chat", "email"):
         page.uncheck(f"input[name=channels][value={channel}]")
     page.get_by_role("button", name="Add another Extra field on the log screen").click()
@@ -75,8 +75,11 @@ def test_an_admin_sets_up_an_airport_and_its_first_person_logs_a_moment(
     oline = User.objects.get(username="oline")
     assert oline.role == Role.FRONTLINE and oline.team.location.code == "OSL"
     log_in(tablet, "oline")
-    tablet.locator(".tile", has_text="Lounge welcome").tap()
     lounge = TouchpointType.objects.get(name="Lounge welcome")
+    assert lounge.icon == "sofa"
+    tile = tablet.locator(".tile", has_text="Lounge welcome")
+    assert tile.locator("use").get_attribute("href").endswith("#sofa")
+    tile.tap()
     tablet.select_option(f"#id_extra_{lounge.pk}_lounge_area", "South")
     tablet.locator(".face", has=tablet.get_by_text("Good", exact=True)).tap()
     tablet.get_by_role("button", name="Resolved", exact=True).tap()

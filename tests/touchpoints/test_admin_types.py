@@ -220,6 +220,44 @@ def test_a_new_type_starts_with_every_channel_and_the_house_colour(client, role_
     assert re.search(r'type="color" name="colour" value="#0b4f8a"', page)
 
 
+def test_a_new_type_goes_last_in_its_stage_unless_given_an_order(client, org, agent, role_admin):
+    check_in = org["bag_drop"].stage
+    client.force_login(role_admin)
+    add_url = reverse("admin:touchpoints_touchpointtype_add")
+    empty_order = r'<input type="number" name="order"(?![^>]*value=)[^>]*>'
+    assert re.search(empty_order, client.get(add_url).text)
+    new = TouchpointType(name="Assistance desk", stage=check_in, icon="accessibility")
+    assert client.post(add_url, type_form(new, order="")).status_code == 302
+    first = TouchpointType(name="Arrival help", stage=check_in, icon="plane-landing")
+    assert client.post(add_url, type_form(first, order="0")).status_code == 302
+    client.force_login(agent)
+    offered = offered_types(client.get(LOG_URL))
+    assistance, arrival = (TouchpointType.objects.get(name=n).pk for n in [new.name, first.name])
+    assert offered == [arrival, org["bag_drop"].pk, org["desk"].pk, assistance, org["boarding"].pk]
+
+
+def test_a_type_added_on_its_stages_page_also_goes_last(client, org, agent, role_admin):
+    check_in, bag_drop, desk = org["bag_drop"].stage, org["bag_drop"], org["desk"]
+    client.force_login(role_admin)
+    data = {
+        "name": check_in.name, "order": check_in.order,
+        "types-TOTAL_FORMS": "3", "types-INITIAL_FORMS": "2",
+        "types-MIN_NUM_FORMS": "0", "types-MAX_NUM_FORMS": "1000",
+        "types-0-id": bag_drop.pk, "types-0-stage": check_in.pk, "types-0-name": "Bag drop",
+        "types-0-order": "0", "types-0-active": "on",
+        "types-1-id": desk.pk, "types-1-stage": check_in.pk, "types-1-name": "Check-in desk",
+        "types-1-order": "0", "types-1-active": "on",
+        "types-2-stage": check_in.pk, "types-2-name": "Assistance desk", "types-2-order": "",
+        "types-2-active": "on",
+    }  # fmt: skip
+    stage_url = reverse("admin:touchpoints_journeystage_change", args=[check_in.pk])
+    assert client.post(stage_url, data).status_code == 302
+    client.force_login(agent)
+    offered = offered_types(client.get(LOG_URL))
+    assistance = TouchpointType.objects.get(name="Assistance desk")
+    assert offered == [bag_drop.pk, desk.pk, assistance.pk, org["boarding"].pk]
+
+
 def test_deleting_a_stage_that_still_has_types_is_refused(client, org, role_admin):
     gate = org["boarding"].stage
     client.force_login(role_admin)

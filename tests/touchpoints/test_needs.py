@@ -17,6 +17,25 @@ def test_raising_a_need_sends_it_for_the_staff_members_team(agent_client, agent,
     assert DirtyDay.objects.filter(location=org["arn"], local_date=need.local_date).exists()
 
 
+def test_raising_a_need_returns_to_the_log_screen_with_a_confirmation(agent_client):
+    response = agent_client.post(NEEDS_URL, {"kind": "tool", "note": "Scale"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("touchpoints:log"))
+    page = response.text
+    assert 'class="need-raised card" role="status"' in page
+    assert "Sent to your managers: tool or equipment." in page
+    assert 'name="touchpoint_type"' in page  # the tiles, ready for the next customer
+
+
+def test_a_need_of_someone_elses_or_a_malformed_one_confirms_nothing(agent_client, jfk_agent, org):
+    theirs = Need.objects.create(
+        raised_by=jfk_agent, team=org["jfk_desk"], location=org["jfk"], kind="tool"
+    )
+    log_url = reverse("touchpoints:log")
+    for raised in (theirs.pk, "x1", "99999999999999999999", ""):
+        response = agent_client.get(log_url, {"need_raised": raised})
+        assert response.status_code == 200 and "need-raised" not in response.text
+
+
 def test_need_raised_from_a_moment_refers_to_it(agent_client, org):
     data = moment_post(org["bag_drop"])
     agent_client.post(reverse("touchpoints:log"), data, headers=JSON)

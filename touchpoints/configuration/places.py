@@ -1,25 +1,24 @@
 """Configuration pages: journey stages, touchpoint types, places and the audit trail.
 
-People live in `people`; the site and the rules every page shares in `site`.
+People live in `people`; the site and the rules every page shares in `site`; the forms of
+the touchpoint type pages in `type_forms`.
 """
 
 from django import forms
 from django.contrib import admin
-from django.core.validators import RegexValidator
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
-from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
+from .. import icons
 from ..models import (
     AuditEntry,
     Channel,
     ExtraField,
     JourneyStage,
     Location,
-    Moment,
     Team,
     TouchpointType,
-    all_channels,
     known_timezones,
 )
 from ..time_zones import redate_location
@@ -32,9 +31,7 @@ from .site import (
     admin_url,
     site,
 )
-
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
-
+from .type_forms import ExtraFieldForm, ExtraFieldFormSet, PlacedInStage, TouchpointTypeForm
 
 # -- journey stages ---------------------------------------------------------------------
 
@@ -43,11 +40,17 @@ class TouchpointTypeInline(admin.TabularInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
-    fields = ["name", "icon", "order", "active"]
+    form = PlacedInStage
+    fields = ["name", "drawing", "order", "active"]
+    readonly_fields = ["drawing"]  # picked on the type's own page, where the picker has room
     extra = 0
     can_delete = False
     show_change_link = True
     ordering = ["order", "name"]
+
+    @admin.display(description=_("Icon"))
+    def drawing(self, touchpoint_type):
+        return icons.icon_html(touchpoint_type.icon)
 
 
 @admin.register(JourneyStage, site=site)
@@ -69,77 +72,6 @@ class JourneyStageAdmin(ConfigAdmin):
 
 
 # -- touchpoint types -------------------------------------------------------------------
-
-
-class TouchpointTypeForm(forms.ModelForm):
-    # Declared fields do not inherit the model's defaults, so a new type starts from them here.
-    channels = forms.MultipleChoiceField(
-        choices=Channel.choices,
-        initial=all_channels,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one channel this type can happen on."},
-    )
-    colour = forms.CharField(
-        max_length=7,
-        initial=TouchpointType._meta.get_field("colour").default,
-        validators=[HEX_COLOUR],
-        widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="Tile colour on the log screen.",
-    )
-
-    class Meta:
-        model = TouchpointType
-        fields = [
-            "name", "stage", "order", "icon", "colour", "channels", "asks_nps", "asks_effort",
-            "active",
-        ]  # fmt: skip
-
-
-class ExtraFieldForm(forms.ModelForm):
-    class Meta:
-        model = ExtraField
-        fields = ["label", "key", "kind", "choices", "required", "max_length", "order", "active"]
-        widgets = {
-            "choices": forms.Textarea(attrs={"rows": 3, "cols": 22}),
-            "label": forms.TextInput(attrs={"size": 18}),
-            "key": forms.TextInput(attrs={"size": 14}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["key"].required = False
-        self.fields["key"].help_text = "Filled in from the label if left empty."
-        if self.instance.pk:
-            # Old moments store their values under this key: changing it would hide them.
-            self.fields["key"].disabled = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("key") and cleaned.get("label"):
-            cleaned["key"] = slugify(cleaned["label"]).replace("-", "_")[:40]
-            self.instance.key = cleaned["key"]
-        if cleaned.get("kind") == ExtraField.Kind.CHOICE:
-            options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
-            if not options:
-                self.add_error("choices", "List the options, one per line.")
-        return cleaned
-
-
-class ExtraFieldFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        for form in self.deleted_forms:
-            field = form.instance
-            if not field.pk:
-                continue
-            used = Moment.objects.filter(
-                touchpoint_type=self.instance, extra__has_key=field.key
-            ).count()
-            if used:
-                raise forms.ValidationError(
-                    f"“{field.label}” holds values in {used:,} moments, so it cannot be "
-                    "removed. Untick Active to stop asking for it; old values stay readable."
-                )
 
 
 class ExtraFieldInline(admin.TabularInline):
@@ -185,7 +117,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
         return format_html(
             '<span class="swatch" style="background:{}"></span> {} {}',
             touchpoint_type.colour,
-            touchpoint_type.icon,
+            icons.icon_html(touchpoint_type.icon),
             touchpoint_type.name,
         )
 
@@ -203,7 +135,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
         asked += ["effort"] if touchpoint_type.asks_effort else []
         return ", ".join(asked)
 
-    @admin.display(description="Moments logged", ordering="moment_count")
+    @admin.display(description=_("Moments"), ordering="moment_count")
     def moment_count(self, touchpoint_type):
         return f"{touchpoint_type.moment_count:,}"
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dashboards.demo import build_demo, logins
+from dashboards.demo import URL, build_demo, logins
 
 
 class Command(BaseCommand):
@@ -8,12 +8,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=90, help="Days of history (default 90).")
+        parser.add_argument(
+            "--url", default=URL, help=f"Where the server runs, to print (default {URL})."
+        )
 
-    def handle(self, *args, days: int, **options):
+    def handle(self, *args, days: int, url: str, **options):
         created = build_demo(days=days)
         if created is None:
             self.stdout.write("The demo organisation is already there; nothing was added.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Created {created} moments over {days} days."))
         self.stdout.write("")
-        self.stdout.write(logins())
+        self.stdout.write(logins(url))

@@ -1,0 +1,36 @@
+"""A need's age on the dashboard is red only once the need is late by the app's target."""
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import log_in, screenshot
+from tests.dashboards.test_needs_triage_browser import raised
+from touchpoints.models import Need
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RED = "rgb(185, 28, 28)"  # --bad
+
+AGE_COLOURS = """() => Object.fromEntries([...document.querySelectorAll('.needs-first .need')].map(
+    (card) => [card.querySelector('.need-note').textContent,
+               getComputedStyle(card.querySelector('.age')).color]))"""
+
+
+@pytest.mark.parametrize("width", [360, 768, 1024])
+def test_only_a_late_need_has_a_red_age(chromium, live_server, agent, arn_manager, width):
+    target = settings.NEED_TARGET_DAYS
+    raised(agent, Need.Kind.TOOL, "Just now", 0.001)
+    raised(agent, Need.Kind.TRAINING, "Nearly a week", target - 0.5)
+    raised(agent, Need.Kind.STAFFING, "Past the target", target + 1)
+    raised(agent, Need.Kind.INFORMATION, "Acknowledged, late", target + 2, arn_manager)
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}, has_touch=True
+    )
+    page = context.new_page()
+    log_in(page, arn_manager.username)
+    page.goto("/dashboard/")
+    colours = page.evaluate(AGE_COLOURS)
+    screenshot(page, f"dashboard-need-ages-{width}", full_page=True)
+    context.close()
+    assert colours["Just now"] != RED and colours["Nearly a week"] != RED
+    assert colours["Past the target"] == RED and colours["Acknowledged, late"] == RED

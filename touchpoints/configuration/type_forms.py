@@ -1,0 +1,117 @@
+"""The forms of the touchpoint type pages: where a type goes in its stage, its icon and
+colour, and the extra fields it asks for on the log screen."""
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .. import icons
+from ..models import Channel, ExtraField, Moment, TouchpointType, all_channels
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
+
+
+class PlacedInStage(forms.ModelForm):
+    """A type whose order is left empty goes last in its stage: the model's 0 put it first."""
+
+    order = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=32767,
+        help_text=_("Order within the stage. Left empty, the type goes last in its stage."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.initial.pop("order", None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("order") is None:
+            # On a stage's page the stage is not a field: the inline set it on the instance.
+            stage = cleaned.get("stage")
+            cleaned["order"] = TouchpointType.next_order(
+                stage.pk if stage else self.instance.stage_id
+            )
+            self.instance.order = cleaned["order"]
+        return cleaned
+
+
+class TouchpointTypeForm(PlacedInStage):
+    # Declared fields do not inherit the model's defaults, so a new type starts from them here.
+    channels = forms.MultipleChoiceField(
+        choices=Channel.choices,
+        initial=all_channels,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one channel this type can happen on."},
+    )
+    colour = forms.CharField(
+        max_length=7,
+        initial=TouchpointType._meta.get_field("colour").default,
+        validators=[HEX_COLOUR],
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text="Tile colour on the log screen.",
+    )
+    icon = forms.ChoiceField(
+        label=_("Icon"),
+        choices=icons.picker_choices,
+        initial=icons.DEFAULT_ICON,
+        widget=forms.RadioSelect(attrs={"class": "icon-picker"}),
+        help_text=_("The drawing on the tile."),
+    )
+
+    class Meta:
+        model = TouchpointType
+        fields = [
+            "name", "stage", "order", "icon", "colour", "channels", "asks_nps", "asks_effort",
+            "active",
+        ]  # fmt: skip
+
+
+class ExtraFieldForm(forms.ModelForm):
+    class Meta:
+        model = ExtraField
+        fields = ["label", "key", "kind", "choices", "required", "max_length", "order", "active"]
+        widgets = {
+            "choices": forms.Textarea(attrs={"rows": 3, "cols": 22}),
+            "label": forms.TextInput(attrs={"size": 18}),
+            "key": forms.TextInput(attrs={"size": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+        self.fields["key"].help_text = "Filled in from the label if left empty."
+        if self.instance.pk:
+            # Old moments store their values under this key: changing it would hide them.
+            self.fields["key"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("key") and cleaned.get("label"):
+            cleaned["key"] = slugify(cleaned["label"]).replace("-", "_")[:40]
+            self.instance.key = cleaned["key"]
+        if cleaned.get("kind") == ExtraField.Kind.CHOICE:
+            options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
+            if not options:
+                self.add_error("choices", "List the options, one per line.")
+        return cleaned
+
+
+class ExtraFieldFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            field = form.instance
+            if not field.pk:
+                continue
+            used = Moment.objects.filter(
+                touchpoint_type=self.instance, extra__has_key=field.key
+            ).count()
+            if used:
+                raise forms.ValidationError(
+                    f"“{field.label}” holds values in {used:,} moments, so it cannot be "
+                    "removed. Untick Active to stop asking for it; old values stay readable."
+                )
