@@ -92,14 +92,14 @@ def test_upgrading_turns_the_emoji_in_use_into_drawings_and_going_back_restores_
 
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("touchpoints")[0][1]
     try:
-        migrate("0007_need_answer_seen")
+        migrate("0009_audit_emailed")
         with connection.cursor() as cursor:  # what admins had typed
             cursor.execute("UPDATE touchpoints_touchpointtype SET icon = %s", ["🛋️"])
             cursor.execute("UPDATE touchpoints_touchpointtype SET icon = %s WHERE name = %s",
                            ["🦄", "Boarding"])  # fmt: skip
-        migrate("0008_type_icons_from_the_set")
+        migrate("0010_type_icons_from_the_set")
         upgraded = dict(TouchpointType.objects.values_list("name", "icon"))
-        migrate("0007_need_answer_seen")
+        migrate("0009_audit_emailed")
         with connection.cursor() as cursor:
             cursor.execute("SELECT DISTINCT icon FROM touchpoints_touchpointtype ORDER BY icon")
             restored = [row[0] for row in cursor.fetchall()]
@@ -115,6 +115,6 @@ def test_upgrading_turns_the_emoji_in_use_into_drawings_and_going_back_restores_
      ("🏷️", "tag"), ("☕", "coffee"), ("🦄", "circle-dot"), ("", "circle-dot")],
 )  # fmt: skip
 def test_the_migration_turns_each_emoji_in_use_into_a_drawing(emoji, name):
-    migration = importlib.import_module("touchpoints.migrations.0008_type_icons_from_the_set")
+    migration = importlib.import_module("touchpoints.migrations.0010_type_icons_from_the_set")
     assert migration.icon_name(emoji) == name
     assert migration.icon_name(emoji) in icons.NAMES

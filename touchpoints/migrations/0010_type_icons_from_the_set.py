@@ -70,7 +70,7 @@ def names_to_emoji(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("touchpoints", "0007_need_answer_seen"),
+        ("touchpoints", "0009_audit_emailed"),
     ]
 
     operations = [
