@@ -168,23 +168,31 @@ AUTHENTICATION_BACKENDS = [
     "touchpoints.people.sign_in.PersonBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# -- Sign-in throttling (django-axes; touchpoints/people/throttle.py, docs/security.md) --
-# Wrong passwords in a row that lock one account, from anywhere.
-SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
-# Wrong passwords that lock one address, for every account. High: a busy airport's tablets
-# share one address, and a person's failures stop counting once they sign in.
-SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
-# A failure counts for this long after the latest failure of its account on that device.
+# -- Sign-in throttling (django-axes; touchpoints/people/sign_in_locks.py, docs/security.md) --
+# Wrong passwords for one account from one address that refuse that pair (only) for a while.
+SIGN_IN_FAILURES_PER_PAIR = int(env("SIGN_IN_FAILURES_PER_PAIR", "5"))
 SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
-# How long a web process keeps an account lock it found, refusing guesses without a query:
-# also how long an admin's unlock can take to reach every process.
+# Wrong passwords for one account from anywhere, within the window, before each further try
+# from an address the person does not usually use waits 1 s, 2 s, 4 s ... up to the maximum.
+SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "10"))
+SIGN_IN_ACCOUNT_WINDOW_HOURS = int(env("SIGN_IN_ACCOUNT_WINDOW_HOURS", "24"))
+SIGN_IN_BACKOFF_MAX_SECONDS = int(env("SIGN_IN_BACKOFF_MAX_SECONDS", "900"))
+# Wrong passwords from one address, for any names, within a short window, that refuse the
+# address to names not usual there. High: a busy airport's tablets share one address.
+SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
+SIGN_IN_ADDRESS_MINUTES = int(env("SIGN_IN_ADDRESS_MINUTES", "10"))
+# A person's usual addresses: where they signed in within this many days.
+SIGN_IN_USUAL_ADDRESS_DAYS = int(env("SIGN_IN_USUAL_ADDRESS_DAYS", "60"))
+# How long a web process keeps a lock it found, refusing guesses without a query: also how
+# long an admin's unlock can take to reach every process.
 SIGN_IN_LOCK_MEMORY_SECONDS = float(env("SIGN_IN_LOCK_MEMORY_SECONDS", "10"))
 AXES_HANDLER = "touchpoints.people.throttle.SignInThrottle"  # the database, never Redis
-AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT
-AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is counted by SignInThrottle
-# Axes warns when the address is missing from the line above; it is counted, with its own limit.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_PAIR
+# Account and address together: a success forgives only its own pair's failures. The
+# account's delay and the address's limit are added by the handler (sign_in_locks.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failure rows are kept as long as the longest rule counts them.
+AXES_COOLOFF_TIME = "touchpoints.people.throttle.cool_off"
 AXES_RESET_ON_SUCCESS = True
 # Trying while locked does not push the time the page promised further away.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
