@@ -165,7 +165,7 @@ def main() -> None:
 
     machine = django_speed()
     # One trusted proxy: the flood's X-Forwarded-For is believed, as behind a load balancer.
-    server, port = start_gunicorn(args.workers, FEEDBACK_TRUSTED_PROXIES="1")
+    server, port = start_gunicorn(args.workers, TRUSTED_PROXIES="1")
     alone: list[float] = []
     flooded: list[float] = []
     failed = {"alone": 0, "flood": 0}

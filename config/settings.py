@@ -254,6 +254,21 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER")
 if PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# The proxy set-up, in one setting: how many proxies of ours stand in front of the app, each
+# adding one X-Forwarded-For entry (0: none; REMOTE_ADDR is the caller). Only the entry that
+# many from the right is believed (touchpoints/people/client_address.py): sign-in throttling
+# and the public pages' limit count callers by it. docs/operations.md, "Behind a proxy".
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+if PRODUCTION and PROXY_SSL_HEADER and TRUSTED_PROXIES < 1:
+    # A header only a proxy should set, trusted with no proxy counted: either the proxy is
+    # there and every caller has its address (one guessing flood locks everyone out), or it
+    # is not and any caller can claim HTTPS.
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is set but TRUSTED_PROXIES is not. With DEBUG off Moments "
+        "refuses to start behind a proxy it does not count: set TRUSTED_PROXIES to the number "
+        "of proxies in front of the app (1 for one TLS proxy), or unset "
+        "SECURE_PROXY_SSL_HEADER. See docs/operations.md."
+    )
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Tablets are shared: a frontline sign-in lasts one shift (touchpoints/people/sign_in.py); everyone
@@ -401,9 +416,6 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
 FEEDBACK_RATE_LIMITS = {
     "miss": env_rate("FEEDBACK_RATE_MISSES_PER_ADDRESS", "20/600"),
 }
-# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust
-# REMOTE_ADDR). Sign-in throttling reads the caller's address the same way.
-FEEDBACK_TRUSTED_PROXIES = int(env("FEEDBACK_TRUSTED_PROXIES", "0"))
 # Tablet hand-over: back to the log screen after this long untouched; a lock nobody touches
 # for the second figure is forgotten even if the page died.
 FEEDBACK_HANDOVER_IDLE_SECONDS = int(env("FEEDBACK_HANDOVER_IDLE_SECONDS", "90"))
