@@ -434,3 +434,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+# Configures LOGGING, then makes every logger that prints a request's path (Django's request
+# warnings, runserver's lines, gunicorn's access log) drop customer tokens from it first.
+LOGGING_CONFIG = "config.log_redaction.configure"
