@@ -153,3 +153,24 @@ def test_an_admin_sees_an_account_slowed_down_and_clears_it(agent, role_admin):
         {"action": "unlock_people", "_selected_action": [first.pk]},
     )
     assert signed_in(sign_in(at("192.0.2.200"), "anna"))
+
+
+def test_guesses_from_a_locked_address_are_refused_without_a_query(
+    db, few_per_address, django_assert_num_queries
+):
+    """A flood of made-up names keeps coming from the locked address: this process
+    remembers the lock, and the names usual there, for a few seconds."""
+    for n in range(6):
+        sign_in(at(ATTACKER), f"someone{n}", WRONG)
+    with django_assert_num_queries(0):
+        for n in range(3):
+            assert sign_in(at(ATTACKER), f"other{n}", WRONG).status_code == 429
+
+
+def test_guesses_at_an_account_slowed_down_are_refused_without_a_query(
+    agent, django_assert_num_queries
+):
+    patient_flood("anna", 16)
+    flood_from_many_addresses("anna", 1, first=100)
+    with django_assert_num_queries(0):
+        flood_from_many_addresses("anna", 3, first=200)
