@@ -2,9 +2,14 @@
 
 Tablets, each signed in with its own session, save a moment at a steady pace (the log
 screen's POST /log/, as in bench/log_save.py). Phases alternate: the tablets alone, then
-the same tablets while flood threads (in a process of their own) post wrong passwords for
-one account as fast as the server answers, each guess from a different address
-(X-Forwarded-For behind one trusted proxy), so only the per-account lock can stop them.
+the same tablets while flood threads (in a process of their own) post wrong passwords as
+fast as the server answers, through one trusted proxy (X-Forwarded-For, TRUSTED_PROXIES=1):
+
+- `--from one` (the default): every guess from one address, at made-up names, so only the
+  address's limit (SIGN_IN_FAILURES_PER_ADDRESS) stops them;
+- `--from many`: every guess at one account, each from a new address, so only the
+  account's growing delay stops them.
+
 Real password hashing is used. On one machine the flood's client shares the server's CPU.
 
 Before throttling every guess was hashed twice and the save's p50 went from 11 ms to
@@ -13,7 +18,7 @@ Before throttling every guess was hashed twice and the save's p50 went from 11 m
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/moments_bench \\
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/login_flood.py
 
-Options: --tablets 10 --pace 0.5 (s between one tablet's saves) --flood 6 (threads)
+Options: --from one|many --tablets 10 --pace 0.5 (s between one tablet's saves) --flood 6 (threads)
 --seconds 20 (per kind) --rounds 2 --workers 2. The database named in DATABASE_URL is
 migrated and gets a BENCH location (see bench/log_save.py) and a bench-victim account.
 """
@@ -43,12 +48,14 @@ from log_save import (  # noqa: E402  (sets settings)
 )
 
 VICTIM = "bench-victim"
+FLOOD_ADDRESS = "198.18.7.7"
 
 
 def forget_victims_failures() -> None:
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.filter(username=VICTIM).delete()
+    AccessAttempt.objects.filter(ip_address=FLOOD_ADDRESS).delete()
 
 
 def add_victim() -> None:
@@ -62,18 +69,22 @@ def add_victim() -> None:
 
 
 class Guesser:
-    """Wrong passwords for the victim, each from a new address, on one CSRF token."""
+    """Wrong passwords on one CSRF token: at made-up names from one address (`one`), or at
+    the victim from a new address each time (`many`)."""
 
-    def __init__(self, port: int):
-        self.port = port
+    def __init__(self, port: int, spread: str):
+        self.port, self.spread = port, spread
         page = Tablet(port, VICTIM, {})
         _, html = page.request("GET", "/login/")
         self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
         self.cookie = page.cookies["csrftoken"]
 
     def guess(self) -> int:
-        address = f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}"
-        form = {"username": VICTIM, "password": "guess", "csrfmiddlewaretoken": self.token}
+        if self.spread == "one":
+            address, name = FLOOD_ADDRESS, f"nobody-{random.randrange(10**9)}"
+        else:
+            address, name = f"198.18.{random.randrange(256)}.{random.randrange(1, 255)}", VICTIM
+        form = {"username": name, "password": "guess", "csrfmiddlewaretoken": self.token}
         headers = {
             "Cookie": f"csrftoken={self.cookie}",
             "Content-Type": "application/x-www-form-urlencoded",
@@ -86,27 +97,27 @@ class Guesser:
         return status
 
 
-def guess_passwords(port: int, stop, answers: Counter, lock) -> None:
+def guess_passwords(port: int, spread: str, stop, answers: Counter, lock) -> None:
     """One flood thread: guess until told to stop."""
-    guesser = Guesser(port)
+    guesser = Guesser(port, spread)
     while not stop.is_set():
         status = guesser.guess()
         with lock:
             answers[status] += 1
 
 
-def lock_the_victim(port: int) -> int:
-    """A flood's first guesses are checked (hashed) until the account locks; a long flood is
-    made of the refused ones after that, and those are what is measured."""
-    guesser, checked = Guesser(port), 1  # the guess that reaches the limit is checked too
+def lock_the_victim(port: int, spread: str) -> int:
+    """A flood's first guesses are checked (hashed) until the address or account locks; a
+    long flood is made of the refused ones after that, and those are what is measured."""
+    guesser, checked = Guesser(port, spread), 1  # the guess that reaches the limit is checked
     while guesser.guess() != 429:
         checked += 1
     return checked
 
 
-def one_at_a_time(port: int, tablet: Tablet, times: int = 30) -> tuple[float, float]:
+def one_at_a_time(port: int, spread: str, tablet: Tablet, times: int = 30) -> tuple[float, float]:
     """p50 ms of a save and of a refused guess, each alone on the server: what each costs."""
-    guesser = Guesser(port)
+    guesser = Guesser(port, spread)
     saves, guesses = [], []
     for _ in range(times):
         started = time.perf_counter()
@@ -118,11 +129,11 @@ def one_at_a_time(port: int, tablet: Tablet, times: int = 30) -> tuple[float, fl
     return percentile(saves, 0.5) * 1000, percentile(guesses, 0.5) * 1000
 
 
-def flood(port: int, threads: int, stop, results) -> None:
+def flood(port: int, spread: str, threads: int, stop, results) -> None:
     """The flood, in a process of its own so that it never holds up the tablets' threads."""
     lock, answers = threading.Lock(), Counter()
     guessers = [
-        threading.Thread(target=guess_passwords, args=(port, stop, answers, lock))
+        threading.Thread(target=guess_passwords, args=(port, spread, stop, answers, lock))
         for _ in range(threads)
     ]
     for thread in guessers:
@@ -134,7 +145,8 @@ def flood(port: int, threads: int, stop, results) -> None:
 
 def saves_during_flood(tablets, args, port: int) -> tuple[list[float], int, Counter, float]:
     stop, results = multiprocessing.Event(), multiprocessing.Queue()
-    flooder = multiprocessing.Process(target=flood, args=(port, args.flood, stop, results))
+    flood_args = (port, args.spread, args.flood, stop, results)
+    flooder = multiprocessing.Process(target=flood, args=flood_args)
     flooder.start()
     time.sleep(1)  # the flood is under way before the first save
     started = time.perf_counter()
@@ -148,6 +160,9 @@ def saves_during_flood(tablets, args, port: int) -> tuple[list[float], int, Coun
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--from", dest="spread", choices=["one", "many"], default="one", help="flood addresses"
+    )
     parser.add_argument("--tablets", type=int, default=10)
     parser.add_argument("--pace", type=float, default=0.5, help="s between a tablet's saves")
     parser.add_argument("--flood", type=int, default=6, help="threads guessing passwords")
@@ -165,7 +180,7 @@ def main() -> None:
 
     machine = django_speed()
     # One trusted proxy: the flood's X-Forwarded-For is believed, as behind a load balancer.
-    server, port = start_gunicorn(args.workers, FEEDBACK_TRUSTED_PROXIES="1")
+    server, port = start_gunicorn(args.workers, TRUSTED_PROXIES="1")
     alone: list[float] = []
     flooded: list[float] = []
     failed = {"alone": 0, "flood": 0}
@@ -176,8 +191,8 @@ def main() -> None:
         for tablet in tablets:
             tablet.log_in()
         run_phase(tablets, "real", 2, args.pace)  # warm up workers and connections
-        checked_first = lock_the_victim(port)
-        save_ms, refused_ms = one_at_a_time(port, tablets[0])
+        checked_first = lock_the_victim(port, args.spread)
+        save_ms, refused_ms = one_at_a_time(port, args.spread, tablets[0])
         for _ in range(args.rounds):
             latencies, failures = run_phase(tablets, "real", args.seconds / args.rounds, args.pace)
             alone += latencies
@@ -196,7 +211,8 @@ def main() -> None:
         app.control.purge()  # nobody runs a worker for the benchmark
     report(args, alone, flooded, failed, answers, flood_seconds)
     print(machine)
-    print(f"before measuring, {checked_first} guesses were checked until the account locked")
+    locked = "the address" if args.spread == "one" else "the account"
+    print(f"before measuring, {checked_first} guesses were checked until {locked} locked")
     print(
         f"one request at a time, p50: a save {save_ms:.1f} ms, a refused guess {refused_ms:.1f} ms"
     )
@@ -205,7 +221,12 @@ def main() -> None:
 def report(args, alone, flooded, failed, answers: Counter, flood_seconds: float) -> None:
     print(
         f"{args.tablets} tablets saving every {args.pace:g} s, gunicorn {args.workers} workers, "
-        f"{args.flood} threads guessing one account's password"
+        f"{args.flood} threads guessing, "
+        + (
+            "at made-up names from one address"
+            if args.spread == "one"
+            else "at one account from many addresses"
+        )
     )
     print(f"{'':>7} {'saves':>7} {'p50 ms':>8} {'p99 ms':>8} {'failed':>7}")
     for name, latencies in (("alone", alone), ("flood", flooded)):

@@ -2,6 +2,7 @@
 
 import sys
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -11,6 +12,18 @@ from django.views import defaults
 # failure, a deadlock or a cancelled statement, which trying again also cures).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
+
+
+class ShownBadRequest(BadRequest):
+    """A request we refuse with a message written for the person who sent it (Django's own
+    400 page shows none, so that no internal detail leaks): raise it with that message."""
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400, saying why when the view raised ShownBadRequest."""
+    message = str(exception) if isinstance(exception, ShownBadRequest) else ""
+    html = loader.render_to_string("400.html", {"message": message}, request)
+    return HttpResponse(html, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -172,23 +172,31 @@ AUTHENTICATION_BACKENDS = [
     # Answers only the OIDC sign-in's return, and only when OIDC is set up (below).
     "touchpoints.people.single_sign_on.SingleSignOnBackend",
 ]
-# -- Sign-in throttling (django-axes; touchpoints/people/throttle.py, docs/security.md) --
-# Wrong passwords in a row that lock one account, from anywhere.
-SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "5"))
-# Wrong passwords that lock one address, for every account. High: a busy airport's tablets
-# share one address, and a person's failures stop counting once they sign in.
-SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
-# A failure counts for this long after the latest failure of its account on that device.
+# -- Sign-in throttling (django-axes; touchpoints/people/sign_in_locks.py, docs/security.md) --
+# Wrong passwords for one account from one address that refuse that pair (only) for a while.
+SIGN_IN_FAILURES_PER_PAIR = int(env("SIGN_IN_FAILURES_PER_PAIR", "5"))
 SIGN_IN_LOCKOUT_MINUTES = int(env("SIGN_IN_LOCKOUT_MINUTES", "15"))
-# How long a web process keeps an account lock it found, refusing guesses without a query:
-# also how long an admin's unlock can take to reach every process.
+# Wrong passwords for one account from anywhere, within the window, before each further try
+# from an address the person does not usually use waits 1 s, 2 s, 4 s ... up to the maximum.
+SIGN_IN_FAILURES_PER_ACCOUNT = int(env("SIGN_IN_FAILURES_PER_ACCOUNT", "10"))
+SIGN_IN_ACCOUNT_WINDOW_HOURS = int(env("SIGN_IN_ACCOUNT_WINDOW_HOURS", "24"))
+SIGN_IN_BACKOFF_MAX_SECONDS = int(env("SIGN_IN_BACKOFF_MAX_SECONDS", "900"))
+# Wrong passwords from one address, for any names, within a short window, that refuse the
+# address to names not usual there. High: a busy airport's tablets share one address.
+SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "100"))
+SIGN_IN_ADDRESS_MINUTES = int(env("SIGN_IN_ADDRESS_MINUTES", "10"))
+# A person's usual addresses: where they signed in within this many days.
+SIGN_IN_USUAL_ADDRESS_DAYS = int(env("SIGN_IN_USUAL_ADDRESS_DAYS", "60"))
+# How long a web process keeps a lock it found, refusing guesses without a query: also how
+# long an admin's unlock can take to reach every process.
 SIGN_IN_LOCK_MEMORY_SECONDS = float(env("SIGN_IN_LOCK_MEMORY_SECONDS", "10"))
 AXES_HANDLER = "touchpoints.people.throttle.SignInThrottle"  # the database, never Redis
-AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_ACCOUNT
-AXES_LOCKOUT_PARAMETERS = ["username"]  # the address is counted by SignInThrottle
-# Axes warns when the address is missing from the line above; it is counted, with its own limit.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURES_PER_PAIR
+# Account and address together: a success forgives only its own pair's failures. The
+# account's delay and the address's limit are added by the handler (sign_in_locks.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failure rows are kept as long as the longest rule counts them.
+AXES_COOLOFF_TIME = "touchpoints.people.throttle.cool_off"
 AXES_RESET_ON_SUCCESS = True
 # Trying while locked does not push the time the page promised further away.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -301,6 +309,21 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 PROXY_SSL_HEADER = env("SECURE_PROXY_SSL_HEADER")
 if PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+# The proxy set-up, in one setting: how many proxies of ours stand in front of the app, each
+# adding one X-Forwarded-For entry (0: none; REMOTE_ADDR is the caller). Only the entry that
+# many from the right is believed (touchpoints/people/client_address.py): sign-in throttling
+# and the public pages' limit count callers by it. docs/operations.md, "Behind a proxy".
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", "0"))
+if PRODUCTION and PROXY_SSL_HEADER and TRUSTED_PROXIES < 1:
+    # A header only a proxy should set, trusted with no proxy counted: either the proxy is
+    # there and every caller has its address (one guessing flood locks everyone out), or it
+    # is not and any caller can claim HTTPS.
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER is set but TRUSTED_PROXIES is not. With DEBUG off Moments "
+        "refuses to start behind a proxy it does not count: set TRUSTED_PROXIES to the number "
+        "of proxies in front of the app (1 for one TLS proxy), or unset "
+        "SECURE_PROXY_SSL_HEADER. See docs/operations.md."
+    )
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Tablets are shared: a frontline sign-in lasts one shift (touchpoints/people/sign_in.py); everyone
@@ -448,9 +471,6 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
 FEEDBACK_RATE_LIMITS = {
     "miss": env_rate("FEEDBACK_RATE_MISSES_PER_ADDRESS", "20/600"),
 }
-# How many proxies of ours add to X-Forwarded-For in front of the app (0: none, trust
-# REMOTE_ADDR). Sign-in throttling reads the caller's address the same way.
-FEEDBACK_TRUSTED_PROXIES = int(env("FEEDBACK_TRUSTED_PROXIES", "0"))
 # Tablet hand-over: back to the log screen after this long untouched; a lock nobody touches
 # for the second figure is forgotten even if the page died.
 FEEDBACK_HANDOVER_IDLE_SECONDS = int(env("FEEDBACK_HANDOVER_IDLE_SECONDS", "90"))
@@ -469,3 +489,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+# Configures LOGGING, then makes every logger that prints a request's path (Django's request
+# warnings, runserver's lines, gunicorn's access log) drop customer tokens from it first.
+LOGGING_CONFIG = "config.log_redaction.configure"

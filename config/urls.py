@@ -23,4 +23,5 @@ urlpatterns = [
 ]
 
 # A database that is down gets a 503 with Retry-After instead of a 500 (docs/faults.md).
+handler400 = "config.errors.bad_request"
 handler500 = "config.errors.server_error"

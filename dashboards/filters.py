@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from touchpoints.models import Channel, JourneyStage, Location, Role, Team, TouchpointType, User
 from touchpoints.repeated_fields import OneValueEach
@@ -27,6 +28,11 @@ LONGEST_CUSTOM_DAYS = 366
 CUSTOM_START_DAYS = 30  # what "Custom" shows until days are chosen
 # Sparklines and the trend chart show at least this many days, so "today" still has a shape.
 SHORTEST_SERIES_DAYS = 14
+# Days a period may name: enough for any history Moments keeps and any plan ahead, and far
+# from the calendar's ends, where a comparison period or a chart's days would overflow.
+FIRST_DAY = date(2000, 1, 1)
+DAYS_AHEAD = 366
+OUT_OF_RANGE = "out_of_range"
 FILTER_NAMES = ["period", "start", "end", "location", "team", "stage", "touchpoint_type", "channel"]
 
 
@@ -216,6 +222,31 @@ class FilterForm(OneValueEach, forms.Form):
             ),
             "channel": _options(self.fields["channel"].choices, selection.channel),
         }
+
+    def _clean_day(self, name: str) -> date | None:
+        day = self.cleaned_data.get(name)
+        last = date.today() + timedelta(days=DAYS_AHEAD)
+        if day is not None and not FIRST_DAY <= day <= last:
+            message = _("Choose days between %(first)s and %(last)s.") % {
+                "first": f"{FIRST_DAY:%-d %b %Y}",
+                "last": f"{last:%-d %b %Y}",
+            }
+            raise forms.ValidationError(message, code=OUT_OF_RANGE)
+        return day
+
+    def clean_start(self):
+        return self._clean_day("start")
+
+    def clean_end(self):
+        return self._clean_day("end")
+
+    def out_of_range(self) -> str | None:
+        """The message when a day is outside what Moments can show: a 400, not a form to fix."""
+        for name in ("start", "end"):
+            for error in self.errors.as_data().get(name, []):
+                if error.code == OUT_OF_RANGE:
+                    return error.messages[0]
+        return None
 
     def clean(self):
         data = super().clean()

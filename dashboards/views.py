@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.errors import ShownBadRequest
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
@@ -36,6 +37,8 @@ def _filtered(request) -> tuple[FilterForm, Selection]:
     scope = scope_for(request.user)
     locations = list(scope.locations())
     form = FilterForm(request.GET, scope, locations)
+    if message := form.out_of_range():
+        raise ShownBadRequest(message)
     return form, selection_from(form, locations)
 
 

@@ -102,6 +102,15 @@ def lapsed_for_team(team: Team | None) -> QuerySet[Recovery]:
     )
 
 
+def check_team(recovery_id: int, user: User) -> None:
+    """Raise NotYourTeam unless the recovery exists and is the user's team's: asked before a
+    form is read, so that another team learns nothing from how its form is judged."""
+    if user.team_id is None:
+        raise NotYourTeam
+    if not Recovery.objects.filter(pk=recovery_id, team_id=user.team_id).exists():
+        raise NotYourTeam
+
+
 def _locked(recovery_id: int, user: User) -> Recovery:
     # Not joined with who took it: a row that waited for the lock is re-read, but a joined
     # row is not, so a colleague who took it meanwhile would come back as nobody.

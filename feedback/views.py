@@ -29,7 +29,7 @@ from .forms import RecoveryCloseForm
 from .invitations import invitation_for, public_url, qr_svg
 from .models import Invitation, Recovery
 from .queue import queue_context
-from .recovery import AlreadyClosed, AlreadyTaken, NotYourTeam, close, take
+from .recovery import AlreadyClosed, AlreadyTaken, NotYourTeam, check_team, close, take
 from .templatetags.frontline_badges import frontline_badges
 
 
@@ -213,6 +213,12 @@ def recovery_take(request, recovery_id: int):
 @require_POST
 @role_required(Role.FRONTLINE)
 def recovery_close(request, recovery_id: int):
+    # The team first: the form's choices depend on the customer's contact details, so judging
+    # another team's form would tell that team whether the customer left any (404 or 422).
+    try:
+        check_team(recovery_id, request.user)
+    except NotYourTeam:
+        return render(request, "404.html", status=404)
     contact = contact_for(recovery_id)
     form = RecoveryCloseForm(request.POST, prefix=f"r{recovery_id}", contact=contact)
     if not form.is_valid():

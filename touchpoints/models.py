@@ -486,3 +486,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+
+# A person's usual sign-in addresses live beside the throttle that reads them.
+from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401

@@ -212,7 +212,7 @@ def test_html_in_a_comment_is_escaped_when_the_form_comes_back(client, invitatio
 
 
 def test_address_behind_our_proxy_is_the_one_it_saw(rf, settings):
-    settings.FEEDBACK_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXIES = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
     assert client_address(request) == "203.0.113.9"
 

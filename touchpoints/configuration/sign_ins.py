@@ -1,18 +1,28 @@
 """Failed sign-ins on the configuration site: who is locked out, and unlocking them.
 
 The rows are axes' own (one per account, address and browser that got a password wrong);
-an admin unlocks by forgetting them. People can also be unlocked from the people list.
+each shows the lock it meets now (docs/security.md), and an admin unlocks by forgetting
+them. People can also be unlocked from the people list, and from a shell with
+`manage.py unlock_sign_in` (docs/operations.md).
 """
 
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, User
-from ..people.throttle import current_lock, unlock
+from ..people.sign_in_locks import Kind, current_lock
+from ..people.throttle import unlock
 from . import audit
 from .site import AdminRoleOnly, RefusesMalformedLookups, site
+
+LOCK_NAMES = {
+    Kind.PAIR: _("account from this address, until {until}"),
+    Kind.ACCOUNT: _("account slowed down from new places, until {until}"),
+    Kind.ADDRESS: _("address, for names not usual there, until {until}"),
+}
 
 
 @admin.register(AccessAttempt, site=site)
@@ -45,8 +55,8 @@ class FailedSignInAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin
         lock = current_lock(attempt.username, attempt.ip_address)
         if lock is None:
             return "no"
-        what = "account" if lock.account else "address"
-        return f"{what}, until {time_format(timezone.localtime(lock.until), 'H:i T')}"
+        until = time_format(timezone.localtime(lock.until), "H:i:s T")
+        return LOCK_NAMES[lock.kind].format(until=until)
 
     @admin.action(description="Unlock the accounts of the selected rows")
     def unlock_accounts(self, request, queryset):

@@ -9,11 +9,14 @@ from django.http import HttpRequest
 def client_address(request: HttpRequest) -> str:
     """The caller's address; IPv6 callers by their /64, which one household or phone owns.
 
-    Behind proxies, FEEDBACK_TRUSTED_PROXIES says how many X-Forwarded-For entries, counted
-    from the right, were added by our own proxies: only the one before those is believed.
+    Behind proxies, TRUSTED_PROXIES (N) says how many proxies of ours each append one
+    X-Forwarded-For entry: the N-th from the right is what our outermost proxy saw, the
+    caller. Entries further left came from the caller and are ignored (anyone can send
+    them); with fewer than N entries the request did not pass all our proxies, and
+    REMOTE_ADDR is used.
     """
     address = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.FEEDBACK_TRUSTED_PROXIES
+    proxies = settings.TRUSTED_PROXIES
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]

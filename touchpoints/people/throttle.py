@@ -1,34 +1,27 @@
-"""Throttling sign-in: too many wrong passwords lock an account, or an address, for a while.
+"""Throttling sign-in with django-axes: the locks of `sign_in_locks`, refused before hashing.
 
 django-axes counts the failures in the database (never in Redis: sign-in must work while
-Redis is down). Its backend, first in AUTHENTICATION_BACKENDS, refuses a locked attempt
-before any password is hashed, so a guessing flood costs a query per guess, not a hash.
+Redis is down), one row per (username, address, browser). Its backend, first in
+AUTHENTICATION_BACKENDS, refuses a locked attempt before any password is hashed, so a
+guessing flood costs at most a query per guess, not a hash.
 
-Axes compares every count it keeps with one limit; an address needs its own, far higher
-one, because a whole airport's tablets sign in from behind one NAT. So axes counts per
-account (AXES_LOCKOUT_PARAMETERS = ["username"]) and `SignInThrottle` adds the address.
-Why the figures are what they are: docs/security.md.
-
-A guessing flood keeps hitting an account that is already locked. Each web process keeps
-the account locks it found for a few seconds (`RecentLocks`), so that those guesses are
-refused without a query; an admin's unlock reaches every process within those seconds.
+axes itself locks by account and address together (AXES_LOCKOUT_PARAMETERS =
+[["username", "ip_address"]]), and a sign-in forgives only that pair's failures. This
+handler asks `sign_in_locks` instead, which adds the account's growing delay and the
+address's limit, and lets a person through from their usual addresses; a successful
+sign-in records its address as usual. Why: docs/security.md.
 """
-
-import math
-import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_username, get_cool_off
-from axes.models import AccessAttempt
-from django.conf import settings
-from django.db import connection
+from axes.helpers import get_client_username
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from . import sign_in_addresses
+from .sign_in_locks import RECENT_LOCKS, Kind, Lock, counting_window, lock_for_sign_in
 
 LOCKED = 429
 
@@ -43,124 +36,13 @@ class ThrottleBackend(AxesStandaloneBackend):
         return super().authenticate(request, username, password, **kwargs)
 
 
-@dataclass(frozen=True)
-class Lock:
-    until: datetime
-    account: bool  # False: the address is locked, not this account
-
-    @property
-    def minutes_left(self) -> int:
-        return max(1, math.ceil((self.until - timezone.now()).total_seconds() / 60))
-
-    @property
-    def seconds_left(self) -> int:
-        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
-
-
-def _cool_off() -> timedelta:
-    return get_cool_off()
-
-
-def _unlocks_at(failures: list[tuple[datetime, int]], limit: int) -> datetime | None:
-    """When the newest failures that reach `limit` fall out of the window; None if under it.
-
-    `failures` are axes' rows, newest first: one per (username, address, browser) with its
-    count and its latest failure; a row counts while that latest failure is in the window.
-    """
-    counted = 0
-    for at, count in failures:
-        counted += count
-        if counted >= limit:
-            return at + _cool_off()
-    return None
-
-
-def current_lock(username: str | None, address: str | None) -> Lock | None:
-    """The lock on this account or address, whichever lasts longer; None when neither is.
-
-    One plain statement, the same text every time (PostgreSQL prepares it): it runs before
-    every sign-in and for every refused guess of a flood, where building the ORM's version
-    of it cost more than running it. A missing name or address (NULL) matches no row.
-    """
-    if username is None and address is None:
-        return None
-    since = connection.ops.adapt_datetimefield_value(timezone.now() - _cool_off())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT username, ip_address, attempt_time, failures_since_start"
-            f" FROM {AccessAttempt._meta.db_table}"
-            " WHERE (username = %s OR ip_address = %s) AND attempt_time >= %s"
-            " ORDER BY attempt_time DESC",
-            [username, address, since],
-        )
-        rows = [(name, ip, _aware(at), n) for name, ip, at, n in cursor.fetchall()]
-    account = [(at, n) for name, _, at, n in rows if username is not None and name == username]
-    network = [(at, n) for _, ip, at, n in rows if address is not None and ip == address]
-    locks = []
-    if until := _unlocks_at(account, settings.AXES_FAILURE_LIMIT):
-        locks.append(Lock(until, account=True))
-    if until := _unlocks_at(network, settings.SIGN_IN_FAILURES_PER_ADDRESS):
-        locks.append(Lock(until, account=False))
-    return max(locks, key=lambda lock: lock.until, default=None)
-
-
-class RecentLocks:
-    """Account locks this process found lately, by username, each kept for at most
-    `settings.SIGN_IN_LOCK_MEMORY_SECONDS` (and never past the lock's end). Bounded: a flood
-    of made-up names forgets the oldest first."""
-
-    LIMIT = 10_000
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[float, Lock]] = {}
-
-    def get(self, username: str | None) -> Lock | None:
-        found = self._locks.get(username) if username is not None else None
-        if found is None:
-            return None
-        seen_at, lock = found
-        fresh = time.monotonic() - seen_at < settings.SIGN_IN_LOCK_MEMORY_SECONDS
-        if fresh and lock.until > timezone.now():
-            return lock
-        self._locks.pop(username, None)
-        return None
-
-    def remember(self, username: str, lock: Lock) -> None:
-        self._locks.pop(username, None)  # re-inserted last: the newest is forgotten last
-        self._locks[username] = (time.monotonic(), lock)
-        while len(self._locks) > self.LIMIT:
-            self._locks.pop(next(iter(self._locks)))
-
-    def forget(self, username: str) -> None:
-        self._locks.pop(username, None)
-
-    def clear(self) -> None:
-        self._locks.clear()
-
-
-RECENT_LOCKS = RecentLocks()
-
-
-def lock_for_sign_in(username: str | None, address: str | None) -> Lock | None:
-    """`current_lock`, answered from this process's memory while the account's lock is
-    fresh in it: the check before every sign-in, and what refuses each guess of a flood."""
-    if lock := RECENT_LOCKS.get(username):
-        return lock
-    lock = current_lock(username, address)
-    if lock is not None and lock.account and username is not None:
-        RECENT_LOCKS.remember(username, lock)
-    return lock
-
-
-def _aware(value) -> datetime:
-    """PostgreSQL gives an aware time; SQLite a naive (UTC) one, or its text."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+def cool_off(request=None):
+    """AXES_COOLOFF_TIME: axes deletes a failure row this long after its latest failure."""
+    return counting_window()
 
 
 class SignInThrottle(AxesDatabaseHandler):
-    """Axes' database handler, with the address counted beside the account."""
+    """Axes' database handler, asking `sign_in_locks` whether an attempt is locked."""
 
     def is_locked(self, request, credentials=None) -> bool:
         lock = lock_for_sign_in(get_client_username(request, credentials), request.axes_ip_address)
@@ -169,32 +51,46 @@ class SignInThrottle(AxesDatabaseHandler):
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         if request is not None and request.axes_locked_out:
-            # Refused while locked: nothing to record (the promised time stands), and in a
-            # flood every query saved here is one per guess.
+            # Refused while locked: nothing to record (the promised time stands, and a
+            # refused try never lengthens a delay), and in a flood every query saved here
+            # is one per guess.
             request.axes_credentials = credentials
             return
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is None or request.axes_locked_out:
             return
-        # This failure may have been the one that reached the address's limit.
+        # This failure may have been the one that started a delay or reached a limit.
         if self.is_locked(request, credentials):
             request.axes_locked_out = True
             request.axes_credentials = credentials
 
+    def user_logged_in(self, sender, request, user, **kwargs):
+        super().user_logged_in(sender, request, user, **kwargs)
+        sign_in_addresses.remember_sign_in(user.get_username(), request.axes_ip_address)
+
+
+REASONS = {
+    Kind.PAIR: "Too many wrong passwords for this account from here.",
+    Kind.ACCOUNT: (
+        "Too many wrong passwords for this account from many places: sign-ins to it from "
+        "new places are slowed down."
+    ),
+    Kind.ADDRESS: "Too many wrong passwords from this network.",
+}
+
 
 def locked_out_page(request: HttpRequest, original_response, credentials) -> HttpResponse:
-    """The sign-in form again, saying until when (AXES_LOCKOUT_CALLABLE).
+    """The sign-in form again, saying why and until when (AXES_LOCKOUT_CALLABLE).
 
     A page of its own, not the sign-in page's template: in a guessing flood it is the answer
     to every guess, and rendering base.html's layout cost more than checking the lock. Not
-    logged either: the lock was logged once when it began, and a warning per refused guess
-    would flood the log as well.
+    logged either: a warning per refused guess would flood the log.
     """
     username = get_client_username(request, credentials)
     lock = getattr(request, "sign_in_lock", None) or lock_for_sign_in(
         username, request.axes_ip_address
     )
-    lock = lock or Lock(timezone.now() + _cool_off(), account=True)
+    lock = lock or Lock(timezone.now() + counting_window(), Kind.PAIR)
     next_page = request.POST.get("next") or request.GET.get("next", "")
     context = {"username": username or "", "lock": lock, "next": next_page}
     response = render(request, "registration/locked.html", context, status=LOCKED)
@@ -207,9 +103,5 @@ def unlock(*, username: str | None = None, address: str | None = None) -> int:
     """Forget the failures of an account or an address: it may sign in again at once."""
     if username is None and address is None:
         return 0
-    if username is not None:
-        RECENT_LOCKS.forget(username)
-    else:
-        # Forgetting an address's failures may unlock accounts that they locked.
-        RECENT_LOCKS.clear()
+    RECENT_LOCKS.clear()  # rare: simpler than finding every lock either one is part of
     return AxesProxyHandler.reset_attempts(username=username, ip_address=address)
