@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from ..models import AuditEntry, Role, Team, User
+from ..people.pins import clear_pin
 from ..people.roles import assign_role
 from . import audit
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
@@ -25,6 +26,7 @@ ROLE_HELP = (
     "an admin configures Moments."
 )
 MAX_IMPORT_BYTES = 1_000_000
+PIN_CLEARED = {"desk PIN": ["set", "cleared"]}
 
 
 class RoleField(forms.ChoiceField):
@@ -92,7 +94,7 @@ class TeamFilter(admin.RelatedFieldListFilter):
 class PersonAdmin(ConfigAdmin, UserAdmin):
     archive_field = "is_active"
     archive_words = ("Deactivate", "deactivated: they can no longer sign in", "Reactivate")
-    actions = [*ConfigAdmin.actions, unlock_people]
+    actions = [*ConfigAdmin.actions, unlock_people, "clear_pins"]
     form = PersonChangeForm
     add_form = PersonCreationForm
     change_list_template = "admin/touchpoints/user/change_list.html"
@@ -102,11 +104,12 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "team__name"]
     ordering = ["username"]
     filter_horizontal = ["managed_locations", "managed_teams"]
-    readonly_fields = ["need_emails"]
+    readonly_fields = ["need_emails", "desk_pin"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email"]}),
         ("Role and team", {"fields": ["role", "team", "is_active"]}),
+        ("Desk sign-in", {"fields": ["badge", "desk_pin"]}),
         (
             "What a manager manages",
             {
@@ -161,6 +164,20 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     @admin.display(description="Role")
     def role_name(self, user):
         return user.role.label if user.role else "—"
+
+    @admin.display(description="Desk PIN")
+    def desk_pin(self, user):
+        return "Set (only they know it)" if user.has_pin else "Not set: password only"
+
+    @admin.action(description="Clear the desk PIN of selected people")
+    def clear_pins(self, request, queryset):
+        """A forgotten or shared PIN: they sign in with their password and set a new one."""
+        cleared = []
+        for person in queryset.filter(pin__gt=""):
+            clear_pin(person)
+            audit.record(request.user, person, AuditEntry.Action.CHANGED, PIN_CLEARED)
+            cleared.append(person.username)
+        self.message_user(request, f"Cleared the desk PIN of {', '.join(cleared) or 'nobody'}.")
 
     @admin.display(description="Manages")
     @admin.display(description="Hourly emails about new needs")

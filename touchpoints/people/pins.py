@@ -74,3 +74,9 @@ def check_pin(person: User, pin: str) -> bool:
         PinHasher().encode(pin or "0000", "x" * 22)
         return False
     return PinHasher().verify(pin, person.pin)
+
+
+def clear_pin(person: User) -> None:
+    """Forget `person`'s PIN: they sign in with their password until they set a new one."""
+    person.pin = person.pin_fingerprint = ""
+    person.save(update_fields=["pin", "pin_fingerprint"])
