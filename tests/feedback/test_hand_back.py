@@ -69,9 +69,7 @@ def test_the_password_does_not_stand_in_for_a_wrong_pin_by_accident(answered_at_
     assert answered_at_desk.get("/log/")["Location"] == BACK
 
 
-def test_wrong_pins_at_the_give_back_screen_count_towards_the_desk_lock(
-    answered_at_desk, agent
-):
+def test_wrong_pins_at_the_give_back_screen_count_towards_the_desk_lock(answered_at_desk, agent):
     for _ in range(5):
         response = answered_at_desk.post(BACK, {"pin": "999999"})
     assert "Too many wrong PINs" in response.text
