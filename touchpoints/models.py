@@ -507,6 +507,8 @@ class DeskSignIn(models.Model):
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="desk_sign_ins")
     last_signed_in_at = models.DateTimeField(null=True, blank=True)
     wrong_pins = models.PositiveSmallIntegerField(default=0)
+    # Locks in a row without a right PIN between them: each lasts twice the one before.
+    locks = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:

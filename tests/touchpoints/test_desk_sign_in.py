@@ -222,3 +222,23 @@ def test_a_password_sign_in_elsewhere_has_no_idle_rule(client, agent):
     client.post("/login/", {"username": "anna", "password": PASSWORD})
     assert SEEN_KEY not in client.session
     assert "desk_idle.js" not in client.get(LOG).text
+
+
+def test_each_further_lock_in_a_row_lasts_twice_as_long(desk, agent):
+    from django.utils import timezone
+
+    from touchpoints.models import DeskSignIn
+    from touchpoints.people.desk_sign_in import try_pin
+
+    give_pin(agent)
+    lengths = []
+    for _ in range(3):
+        for _ in range(5):
+            try_pin(desk, agent, "000000")
+        record = DeskSignIn.objects.get(desk=desk, person=agent)
+        lengths.append(round((record.locked_until - timezone.now()).total_seconds() / 60))
+        record.locked_until = timezone.now()  # as if the lock had run out
+        record.save()
+    assert lengths == [5, 10, 20]
+    assert try_pin(desk, agent, "40718").right
+    assert DeskSignIn.objects.get(desk=desk, person=agent).locks == 0
