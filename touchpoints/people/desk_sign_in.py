@@ -43,9 +43,12 @@ def people_at(desk: Desk) -> QuerySet[User]:
 
 def person_at(desk: Desk, *, pk: int | None = None, badge: str = "") -> User | None:
     """One of the desk's people, by id (a tapped tile) or badge number (typed)."""
+    people = User.objects.filter(
+        is_active=True, team__location_id=desk.location_id, groups__name=Role.FRONTLINE
+    )
     if badge:
-        return people_at(desk).filter(badge=badge.strip()).first()
-    return people_at(desk).filter(pk=pk).first() if pk is not None else None
+        return people.filter(badge=badge.strip()).first()
+    return people.filter(pk=pk).first() if pk is not None else None
 
 
 @dataclass
