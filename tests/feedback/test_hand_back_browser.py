@@ -4,6 +4,7 @@ for the staff member's PIN, and nothing of the staff opens before it."""
 import pytest
 
 from feedback.invitations import invitation_for
+from tests.conftest import screenshot
 from tests.desk_steps import give_pin, make_browser_a_desk, register_desk
 from tests.touchpoints.test_desk_browser import type_pin
 
@@ -33,6 +34,7 @@ def test_the_customer_answers_then_only_the_pin_gives_the_staff_view_back(handed
     tablet.get_by_role("button", name="Send").tap()
     tablet.wait_for_url("**/feedback/handover/back/", timeout=10_000)
     tablet.get_by_text("Staff: type your PIN to go on").wait_for()
+    screenshot(tablet, "give-back")
     for staff_page in ("/log/", "/feedback/recoveries/", "/log/mine/"):
         tablet.goto(staff_page)
         assert tablet.url.endswith("/feedback/handover/back/")

@@ -3,7 +3,7 @@ walking away; and the lock after wrong PINs."""
 
 import pytest
 
-from tests.conftest import make_user
+from tests.conftest import make_user, screenshot
 from tests.desk_steps import give_pin, make_browser_a_desk, register_desk
 from tests.touchpoints.test_log_screen_browser import Taps, log_typical_moment, wait_until
 from touchpoints.models import Moment, Role
@@ -98,6 +98,7 @@ def test_the_keypad_also_takes_a_hardware_keyboard(desk_tablet, agent):
     give_pin(agent)
     desk_tablet.goto("/desk/")
     desk_tablet.get_by_role("link", name="Anna").tap()
+    desk_tablet.wait_for_function("() => document.activeElement?.name === 'pin'")
     desk_tablet.keyboard.type("40718")
     desk_tablet.keyboard.press("Enter")
     desk_tablet.wait_for_url("**/log/")
@@ -106,10 +107,12 @@ def test_the_keypad_also_takes_a_hardware_keyboard(desk_tablet, agent):
 def test_keypad_and_tiles_are_big_enough_to_tap(desk_tablet, agent, bo):
     give_pin(agent)
     desk_tablet.goto("/desk/")
+    screenshot(desk_tablet, "desk-screen")
     for tile in desk_tablet.locator(".person-tile").all():
         box = tile.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44
     desk_tablet.get_by_role("link", name="Anna").tap()
+    screenshot(desk_tablet, "desk-pin")
     for key in desk_tablet.locator(".pin-keys button").all():
         box = key.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44
