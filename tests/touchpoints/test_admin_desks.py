@@ -78,3 +78,13 @@ def test_the_pin_page_refuses_two_different_pins(client, agent):
     client.login(username="anna", password=PASSWORD)
     data = {"current": PASSWORD, "new_pin": "4071", "again": "4072"}
     assert "The two PINs differ." in client.post("/desk/my-pin/", data).text
+
+
+def test_registering_a_desk_again_revokes_the_one_it_was(client, org, role_admin):
+    old, cookie = register_desk(org["arn"], "Old name")
+    make_client_a_desk(client, cookie)
+    client.force_login(role_admin)
+    client.post(REGISTER, {"location": org["jfk"].pk, "name": "Moved to JFK"})
+    old.refresh_from_db()
+    assert not old.active
+    assert Desk.objects.get(active=True).name == "Moved to JFK"

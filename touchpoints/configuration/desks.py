@@ -52,6 +52,11 @@ class DeskAdmin(ConfigAdmin):
         form = RegisterDeskForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             location, name = form.cleaned_data["location"], form.cleaned_data["name"]
+            if (old := desks.desk_for(request)) is not None:  # one tablet, one desk
+                before = audit.snapshot(old)
+                old.active = False
+                old.save(update_fields=["active"])
+                audit.record_change(request.user, old, before)
             desk, secret = desks.register(location, name, by=request.user)
             audit.record_change(request.user, desk, None)
             logout(request)
