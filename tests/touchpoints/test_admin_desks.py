@@ -88,3 +88,8 @@ def test_registering_a_desk_again_revokes_the_one_it_was(client, org, role_admin
     old.refresh_from_db()
     assert not old.active
     assert Desk.objects.get(active=True).name == "Moved to JFK"
+
+
+def test_my_moments_leads_to_setting_the_pin(client, agent):
+    client.login(username="anna", password=PASSWORD)
+    assert "/desk/my-pin/" in client.get("/log/mine/").text
