@@ -4,8 +4,8 @@ for the staff member's PIN, and nothing of the staff opens before it."""
 import pytest
 
 from feedback.invitations import invitation_for
-from tests.conftest import screenshot
-from tests.desk_steps import give_pin, make_browser_a_desk, register_desk
+from tests.conftest import screenshot, serious_accessibility_violations
+from tests.desk_steps import give_pin, leave_quietly, make_browser_a_desk, register_desk
 from tests.touchpoints.test_desk_browser import type_pin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,8 @@ def handed_over_at_desk(tablet, org, agent, moment, live_server):
     tablet.goto(f"/feedback/moments/{moment.uuid}/invitation/")
     tablet.get_by_role("button", name="Hand the tablet to the customer").tap()
     tablet.wait_for_url("**/feedback/handover/")
-    return tablet
+    yield tablet
+    leave_quietly(tablet)
 
 
 def test_the_customer_answers_then_only_the_pin_gives_the_staff_view_back(handed_over_at_desk):
@@ -35,6 +36,7 @@ def test_the_customer_answers_then_only_the_pin_gives_the_staff_view_back(handed
     tablet.wait_for_url("**/feedback/handover/back/", timeout=10_000)
     tablet.get_by_text("Staff: type your PIN to go on").wait_for()
     screenshot(tablet, "give-back")
+    assert serious_accessibility_violations(tablet) == []
     for staff_page in ("/log/", "/feedback/recoveries/", "/log/mine/"):
         tablet.goto(staff_page)
         assert tablet.url.endswith("/feedback/handover/back/")

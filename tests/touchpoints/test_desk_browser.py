@@ -3,8 +3,8 @@ walking away; and the lock after wrong PINs."""
 
 import pytest
 
-from tests.conftest import make_user, screenshot
-from tests.desk_steps import give_pin, make_browser_a_desk, register_desk
+from tests.conftest import make_user, screenshot, serious_accessibility_violations
+from tests.desk_steps import give_pin, leave_quietly, make_browser_a_desk, register_desk
 from tests.touchpoints.test_log_screen_browser import Taps, log_typical_moment, wait_until
 from touchpoints.models import Moment, Role
 
@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def desk_tablet(tablet, org, live_server):
     _, cookie = register_desk(org["arn"])
     make_browser_a_desk(tablet, cookie, live_server.url)
-    return tablet
+    yield tablet
+    leave_quietly(tablet)
 
 
 @pytest.fixture
@@ -108,11 +109,14 @@ def test_keypad_and_tiles_are_big_enough_to_tap(desk_tablet, agent, bo):
     give_pin(agent)
     desk_tablet.goto("/desk/")
     screenshot(desk_tablet, "desk-screen")
+    assert serious_accessibility_violations(desk_tablet) == []
     for tile in desk_tablet.locator(".person-tile").all():
         box = tile.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44
     desk_tablet.get_by_role("link", name="Anna").tap()
+    desk_tablet.wait_for_url(f"**/desk/{agent.pk}/")
     screenshot(desk_tablet, "desk-pin")
+    assert serious_accessibility_violations(desk_tablet) == []
     for key in desk_tablet.locator(".pin-keys button").all():
         box = key.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44
