@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before the hand-over lock: a desk sign-in left idle ends, hand-over or not.
+    "touchpoints.people.desk_idle.DeskIdleMiddleware",
     "feedback.handover.HandoverLockMiddleware",
     # Last, as axes asks: turns a refused sign-in into the "try again at ..." page.
     "axes.middleware.AxesMiddleware",
@@ -121,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "touchpoints.people.desk_idle.desk_idle",
             ],
         },
     },
@@ -329,6 +332,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Tablets are shared: a frontline sign-in lasts one shift (touchpoints/people/sign_in.py); everyone
 # else keeps Django's two weeks.
 FRONTLINE_SESSION_HOURS = int(env("FRONTLINE_SESSION_HOURS", "12"))
+# -- Desk sign-in on a registered tablet (touchpoints/people/desk_sign_in.py, docs/security.md) --
+# Untouched this long, a desk tablet goes back to the desk screen and its sign-in ends.
+DESK_IDLE_MINUTES = float(env("DESK_IDLE_MINUTES", "10"))
+# Wrong PINs in a row that lock one person at one desk (never the desk, never elsewhere),
+# and for how long.
+DESK_PIN_FAILURES = int(env("DESK_PIN_FAILURES", "5"))
+DESK_PIN_LOCK_MINUTES = float(env("DESK_PIN_LOCK_MINUTES", "5"))
 
 # --- Content-Security-Policy on every page (django-csp) ---
 # Scripts only from our own static files: no inline script, no eval. Inline styles stay

@@ -4,13 +4,16 @@ from django.urls import include, path
 
 from config.health import health
 from touchpoints.configuration.site import site as config_site
+from touchpoints.people.desk_views import desk_aware_login
 from touchpoints.people.views import SignInView
 from touchpoints.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     # A locked account or address gets "try again at ..." before any form or password work.
-    path("login/", axes_dispatch(SignInView.as_view()), name="login"),
+    # On a registered desk tablet, a GET shows the desk screen (names and PIN) instead.
+    path("login/", desk_aware_login(axes_dispatch(SignInView.as_view())), name="login"),
+    path("desk/", include("touchpoints.people.desk_urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgotten passwords, welcome links, single sign-on (touchpoints/people/urls.py).
     path("", include("touchpoints.people.urls")),

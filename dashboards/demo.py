@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -29,11 +30,13 @@ from touchpoints.models import (
     TouchpointType,
     User,
 )
+from touchpoints.people.pins import set_pin
 
 from .demo_loop import close_the_loop
 from .rollup import rebuild_buckets
 
 PASSWORD = "moments-demo"
+DEMO_PIN = "2468"  # "agent"'s desk PIN (badge 1001); the others are in demo_pin
 SEED = 2026
 BATCH_SIZE = 1000
 URL = "http://127.0.0.1:8000/"
@@ -234,7 +237,26 @@ def _create_people(teams: list[Team]) -> dict[Team, list[User]]:
             )
             user.groups.add(groups[Role.FRONTLINE])
             staff.setdefault(team, []).append(user)
+            _give_desk_pin(user, sum(len(people) for people in staff.values()))
     return staff
+
+
+def demo_pin(number: int) -> str:
+    """The demo PIN of the `number`th frontline person (1 is "agent": DEMO_PIN)."""
+    return DEMO_PIN if number == 1 else f"{(number * 7919) % 9000 + 1000}"
+
+
+def _give_desk_pin(user: User, number: int) -> None:
+    """A badge number and a PIN, so that a desk tablet can be tried at once."""
+    user.badge = str(1000 + number)
+    user.save(update_fields=["badge"])
+    pin = demo_pin(number)
+    while True:
+        try:
+            set_pin(user, pin)
+            return
+        except ValidationError:  # easily guessed or taken here: the next number
+            pin = str(int(pin) + 1)
 
 
 def _create_moments(
@@ -384,5 +406,8 @@ def logins(url: str = URL) -> str:
             f"{frontline + len(MANAGERS) + 1} demo people: {frontline} frontline staff (at"
             f" {', '.join(FRONTLINE)}), {len(MANAGERS)} managers and 1 admin.",
             f"Other frontline users (same password): {', '.join(others)}",
+            "",
+            "Desk sign-in: sign in on a tablet as admin and open /admin/touchpoints/desk/register/",
+            f"to make it a desk. Then tap Anna Berg and type her PIN {DEMO_PIN} (badge 1001).",
         ]
     )

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("feedback/handover/", views.handover, name="handover"),
     path("feedback/handover/exit/", views.handover_exit, name="handover_exit"),
+    path("feedback/handover/back/", views.handback, name="handback"),
     path("feedback/team/", views.team_panel, name="team_panel"),
     path("feedback/recoveries/", views.queue, name="queue"),
     path("feedback/badges/", views.badges, name="badges"),

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from touchpoints.models import Moment, Role
 from touchpoints.people.access import role_required
+from touchpoints.people.desk_idle import idle_seconds
+from touchpoints.people.desks import desk_for
 from touchpoints.views import wants_json
 
 from . import handover as lock
@@ -114,10 +117,15 @@ def handover_start(request, moment_uuid):
 @role_required(Role.FRONTLINE)
 def handover(request):
     """The customer screen on the staff tablet: the public form, and nothing of the staff's."""
-    invitation = invitation_at(lock.locked_token(request))
-    if invitation is None:
-        lock.end(request)
+    token = lock.locked_token(request)
+    if token is None:
         return redirect("touchpoints:log")
+    if lock.giving_back(request):
+        return redirect("feedback:handback")
+    invitation = invitation_at(token)
+    if invitation is None:
+        lock.give_back(request)
+        return redirect("feedback:handback")
     lock.touch(request)
     chosen = lock.language(request, request.GET.get("lang"))
     language = customer_language(request, chosen=chosen)
@@ -137,14 +145,54 @@ def handover(request):
 @never_cache
 @role_required(Role.FRONTLINE)
 def handover_exit(request):
-    """Back to the log screen: the staff member's long press, the idle timeout (both POST),
+    """To the give-back screen: the staff member's long press, the idle timeout (both POST),
     or the thank-you page running out (GET, honoured only once there is nothing to answer)."""
-    invitation = invitation_at(lock.locked_token(request))
+    token = lock.locked_token(request)
+    if token is None:
+        return redirect("touchpoints:log")
+    invitation = invitation_at(token)
     still_open = invitation is not None and invitation.is_open
-    if request.method != "POST" and still_open:
+    if request.method != "POST" and still_open and not lock.giving_back(request):
         return redirect("feedback:handover")
-    lock.end(request)
-    return redirect("touchpoints:log")
+    lock.give_back(request)
+    return redirect("feedback:handback")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.FRONTLINE)
+def handback(request):
+    """ "Please give the tablet back": the staff view returns only with the PIN of the person
+    signed in (or their password). On a desk, a colleague may sign them out instead."""
+    if lock.locked_token(request) is None:
+        return redirect("touchpoints:log")
+    if not lock.giving_back(request):
+        return redirect("feedback:handover")
+    lock.touch(request)
+    on_desk = desk_for(request) is not None
+    problem, status = "", 200
+    if request.method == "POST":
+        if on_desk and "switch" in request.POST:
+            logout(request)
+            return redirect("desk:screen")
+        pin, password = request.POST.get("pin", ""), request.POST.get("password", "")
+        proof = lock.check_staff(request, pin=pin[:6], password=password[:4096])
+        if proof.right:
+            lock.end(request)
+            return redirect("touchpoints:log")
+        problem, status = proof.problem, 403
+    with_pin = lock.asks_for_pin(request) and request.GET.get("with") != "password"
+    nonce = secrets.token_urlsafe(16)
+    context = {
+        "with_pin": with_pin,
+        "can_use_password": request.user.has_usable_password(),
+        "on_desk": on_desk,
+        "problem": problem,
+        "nonce": nonce,
+        "idle_seconds": round(idle_seconds()) if on_desk else 0,
+    }
+    response = render(request, "feedback/give_back.html", context, status=status)
+    return _locked_down(response, translation.get_language(), script_nonce=nonce)
 
 
 QUEUE_TEMPLATE = "feedback/queue.html"
@@ -252,8 +300,8 @@ def csrf_failure(request, reason: str = ""):
     view_name = request.resolver_match.view_name if request.resolver_match else ""
     if view_name == "feedback:answer":
         return _public(request, PageState("stale"), 403, customer_language(request))
-    if view_name == "feedback:handover":
-        return redirect("feedback:handover")
+    if view_name in ("feedback:handover", "feedback:handback"):
+        return redirect(view_name)
     if wants_json(request):
         message = "The server's security check refused it: reload the page, then try again."
         return JsonResponse({"error": message, "code": "csrf"}, status=403)

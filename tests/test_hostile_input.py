@@ -20,6 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, FeedbackSettings
 from tests.conftest import add_moment, make_user
+from tests.desk_steps import register_desk
 from tests.hostile import (
     HOSTILE,
     NUL,
@@ -57,12 +58,14 @@ def world(org, agent, arn_manager, admin_user):
     undo_moment(agent, add_moment(agent, org["boarding"]).uuid)
     Client().post("/login/", {"username": "someone-else", "password": "wrong"})
     FeedbackSettings.current()
+    register_desk(org["arn"])
     real = {
         "moment_uuid": waiting.uuid,
         "token": invitation_for(waiting).token,
         "recovery_id": answered.invitation.answer.recovery.pk,
         "type_id": org["desk"].pk,
         "need_id": need.pk,
+        "person_id": agent.pk,
         "content_type_id": ContentType.objects.get_for_model(Team).pk,
         "app_label": "touchpoints",
         "url": "touchpoints/nothing/",

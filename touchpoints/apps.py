@@ -7,6 +7,7 @@ class TouchpointsConfig(AppConfig):
     name = "touchpoints"
 
     def ready(self):
+        from .people.desk_sign_in import mark_desk_session
         from .people.role_groups import ensure_role_groups
         from .people.sign_in import end_session_after_shift
 
@@ -14,3 +15,4 @@ class TouchpointsConfig(AppConfig):
         # post_migrate; syncing after every app leaves the groups with all of them.
         post_migrate.connect(ensure_role_groups, dispatch_uid="moments-role-groups")
         user_logged_in.connect(end_session_after_shift, dispatch_uid="moments-shift-session")
+        user_logged_in.connect(mark_desk_session, dispatch_uid="moments-desk-session")

@@ -488,5 +488,52 @@ class AuditEntry(models.Model):
         return f"{self.action} {self.object_repr}"
 
 
+class Desk(models.Model):
+    """A shared tablet registered to a location, where its people sign in with a PIN.
+
+    The browser holds a signed cookie with the desk's id and a long random secret; only a
+    hash of the secret is kept here, so that reading the table does not make a desk. A
+    revoked desk is kept for the history of who signed in where.
+    """
+
+    name = models.CharField(max_length=80)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="desks")
+    secret_hash = models.CharField(max_length=64, editable=False)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    active = models.BooleanField(
+        default=True, help_text="Untick to revoke: the tablet stops being a desk at once."
+    )
+
+    class Meta:
+        ordering = ["location__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location.code})"
+
+
+class DeskSignIn(models.Model):
+    """One person at one desk: when they last signed in there (the desk lists its people most
+    recent first) and their wrong PINs in a row, which lock them at this desk only."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="sign_ins")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="desk_sign_ins")
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+    wrong_pins = models.PositiveSmallIntegerField(default=0)
+    # Locks in a row without a right PIN between them: each lasts twice the one before.
+    locks = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "person"], name="one_desk_sign_in_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.desk}"
+
+
 # A person's usual sign-in addresses live beside the throttle that reads them.
 from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401

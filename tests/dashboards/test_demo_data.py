@@ -81,6 +81,18 @@ def test_demo_logins_work(demo, client):
     assert client.get("/log/").status_code == 200
 
 
+def test_every_demo_frontline_person_has_a_badge_and_a_pin(demo):
+    from dashboards.demo import DEMO_PIN
+    from touchpoints.models import Role
+    from touchpoints.people.pins import check_pin
+
+    frontline = User.objects.filter(groups__name=Role.FRONTLINE)
+    assert frontline.count() > 20
+    assert not frontline.filter(pin="").exists() and not frontline.filter(badge="").exists()
+    agent = User.objects.get(username="agent")
+    assert (agent.badge, check_pin(agent, DEMO_PIN)) == ("1001", True)
+
+
 def test_regional_manager_sees_both_nordic_airports_on_the_dashboard(demo, client):
     client.login(username="manager.nordic", password="moments-demo")
 
@@ -93,6 +105,7 @@ def test_regional_manager_sees_both_nordic_airports_on_the_dashboard(demo, clien
 
 def test_demo_data_prints_the_logins(demo):
     assert "http://127.0.0.1:8000/" in demo
+    assert "/admin/touchpoints/desk/register/" in demo and "PIN 2468" in demo
     for username in ["admin", "manager.arn", "agent"]:
         assert username in demo
 

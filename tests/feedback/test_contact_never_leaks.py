@@ -107,6 +107,7 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         "recovery_id": contact_left.answer.recovery.pk,
         "type_id": org["desk"].pk,
         "need_id": need.pk,
+        "person_id": agent.pk,
         "app_label": "feedback",
         "malformed": "cut-off",
     }

@@ -6,7 +6,7 @@ import pytest
 
 from feedback.invitations import invitation_for
 from feedback.models import Answer
-from tests.conftest import log_in
+from tests.conftest import PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,14 +67,27 @@ def test_a_tap_on_the_corner_does_nothing_but_a_long_press_exits(tablet, agent, 
     box = tablet.locator("#exit").bounding_box()
     tablet.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tablet.mouse.down()
-    tablet.wait_for_url("**/log/", timeout=4000)
+    tablet.wait_for_url("**/feedback/handover/back/", timeout=4000)
     tablet.mouse.up()
+    give_back(tablet)
 
 
-def test_the_hand_over_ends_after_idle_time(tablet, agent, moment, settings):
+def give_back(tablet):
+    """The staff member takes the tablet back with their password (no desk here)."""
+    tablet.get_by_text("Please give the tablet back").wait_for()
+    tablet.get_by_label("Password").fill(PASSWORD)
+    tablet.get_by_role("button", name="Go on").tap()
+    tablet.wait_for_url("**/log/")
+
+
+def test_an_idle_hand_over_ends_on_the_give_back_screen_not_a_staff_page(
+    tablet, agent, moment, settings
+):
     settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 2
     hand_over(tablet, agent, moment)
-    tablet.wait_for_url("**/log/", timeout=6000)
+    tablet.wait_for_url("**/feedback/handover/back/", timeout=6000)
+    tablet.goto("/log/")
+    assert tablet.url.endswith("/feedback/handover/back/")
 
 
 def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, moment):
@@ -83,8 +96,9 @@ def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, mo
     tablet.get_by_label("Anything you would like to tell us?").fill("<b>Nobody</b> helped me")
     tablet.get_by_role("button", name="Send").tap()
     tablet.get_by_text("Please hand the tablet back.").wait_for()
-    # The thank-you screen gives the tablet back to the staff member by itself.
-    tablet.wait_for_url("**/log/", timeout=10_000)
+    # The thank-you screen moves on to the give-back screen by itself.
+    tablet.wait_for_url("**/feedback/handover/back/", timeout=10_000)
+    give_back(tablet)
     tablet.locator("#queue-badge").get_by_text("1").wait_for()
     tablet.get_by_role("link", name="Put it right").tap()
     comment = tablet.locator("#queue .customer-comment")

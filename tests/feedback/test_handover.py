@@ -10,6 +10,7 @@ from feedback.models import Answer, Recovery
 from tests.conftest import PASSWORD
 
 HANDOVER = "/feedback/handover/"
+BACK = "/feedback/handover/back/"
 
 
 @pytest.fixture
@@ -73,12 +74,12 @@ def test_a_low_answer_on_the_tablet_opens_a_recovery(handed_over, agent):
     assert Recovery.objects.get().team == agent.team
 
 
-def test_thank_you_page_returns_to_the_log_screen_by_itself(handed_over):
+def test_thank_you_page_moves_on_to_the_give_back_screen_by_itself(handed_over):
     response = handed_over.post(HANDOVER, {"csat": 5})
     assert f'<meta http-equiv="refresh" content="6;url={HANDOVER}exit/">' in response.text
     response = handed_over.get(f"{HANDOVER}exit/")
-    assert response["Location"] == "/log/"
-    assert handed_over.get("/log/").status_code == 200
+    assert response["Location"] == BACK
+    assert handed_over.get("/log/")["Location"] == BACK
 
 
 def test_the_customer_cannot_leave_by_typing_the_exit_address(handed_over):
@@ -87,9 +88,11 @@ def test_the_customer_cannot_leave_by_typing_the_exit_address(handed_over):
     assert handed_over.get("/log/")["Location"] == HANDOVER
 
 
-def test_the_staff_members_exit_returns_to_the_log_screen(handed_over):
+def test_the_staff_members_exit_asks_for_their_password_before_the_log_screen(handed_over):
     response = handed_over.post(f"{HANDOVER}exit/")
-    assert response["Location"] == "/log/"
+    assert response["Location"] == BACK
+    assert handed_over.get("/log/")["Location"] == BACK
+    handed_over.post(BACK, {"password": PASSWORD})
     assert handed_over.get("/log/").status_code == 200
 
 
@@ -99,11 +102,12 @@ def test_the_customer_screen_waits_for_the_idle_timeout_then_leaves(handed_over,
     assert "setTimeout(leave, 45 * 1000)" in response.text
 
 
-def test_a_forgotten_lock_is_dropped(handed_over, settings):
+def test_a_forgotten_lock_is_dropped_by_signing_the_staff_member_out(handed_over, settings):
     session = handed_over.session
     session[SESSION_KEY] = {**session[SESSION_KEY], "seen": time.time() - 3600}
     session.save()
-    assert handed_over.get("/log/").status_code == 200
+    assert handed_over.get("/log/")["Location"].startswith("/login/")
+    assert "_auth_user_id" not in handed_over.session
 
 
 def test_without_a_hand_over_the_customer_screen_is_the_log_screen(client, agent):
@@ -128,5 +132,6 @@ def test_the_customer_can_switch_the_language(handed_over):
 def test_a_second_hand_over_of_an_answered_moment_says_so(handed_over, moment):
     handed_over.post(HANDOVER, {"csat": 5})
     handed_over.post(f"{HANDOVER}exit/")
+    handed_over.post(BACK, {"password": PASSWORD})
     handed_over.post(reverse("feedback:handover_start", args=[moment.uuid]))
     assert "We already have your answer" in handed_over.get(HANDOVER).text

@@ -10,10 +10,12 @@ from django.urls import reverse
 
 from feedback.models import FeedbackSettings
 from tests.conftest import make_user
+from tests.desk_steps import register_desk
 from touchpoints.configuration import audit
 from touchpoints.configuration.site import site
 from touchpoints.models import (
     AuditEntry,
+    Desk,
     JourneyStage,
     Location,
     Role,
@@ -23,7 +25,7 @@ from touchpoints.models import (
     User,
 )
 
-ARCHIVABLE = [Location, Team, TouchpointType, User]
+ARCHIVABLE = [Location, Team, TouchpointType, User, Desk]
 
 
 @pytest.fixture
@@ -46,6 +48,7 @@ def config_objects(org, agent):
         FeedbackSettings: FeedbackSettings.current(),
         UndoRecord: undo,
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
+        Desk: register_desk(org["arn"])[0],
     }
 
 
@@ -54,6 +57,7 @@ def config_urls(objects: dict) -> list[str]:
     assert set(site._registry) == set(objects), "a new config page needs a row in this test"
     urls = [reverse("admin:index"), reverse("admin:touchpoints_user_import")]
     urls += [reverse("admin:touchpoints_user_import_template")]
+    urls += [reverse("admin:touchpoints_desk_register")]
     urls += [reverse("admin:app_list", args=[app]) for app in ("touchpoints", "feedback")]
     for model, obj in objects.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -119,6 +123,7 @@ def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config
         for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
+    never.append(reverse("admin:touchpoints_desk_add"))  # registered from the tablet itself
     client.force_login(role_admin)
     for url in config_urls(config_objects):
         response = client.get(url)

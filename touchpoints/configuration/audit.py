@@ -13,8 +13,14 @@ from django.db import models
 
 from ..models import AuditEntry, User
 
-# Never worth recording, and a password hash must never leave its table.
-SKIPPED_FIELDS = {"password", "last_login", "date_joined", "user_permissions"}
+# Never worth recording; a password's or PIN's hash, or a desk's secret, must never leave
+# its table.
+SKIPPED_FIELDS = {"last_login", "date_joined", "user_permissions"} | {
+    "password",
+    "pin",
+    "pin_fingerprint",
+    "secret_hash",
+}
 # Roles are groups; the history should say so.
 LABELS = {"groups": "role"}
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..models import AuditEntry, Role, Team, User
+from ..people.pins import clear_pin
 from ..people.roles import assign_role
 from ..people.welcome import has_something_to_set, site_url
 from . import audit
@@ -29,6 +30,7 @@ ROLE_HELP = (
     "an admin configures Moments."
 )
 MAX_IMPORT_BYTES = 1_000_000
+PIN_CLEARED = {"desk PIN": ["set", "cleared"]}
 
 
 class RoleField(forms.ChoiceField):
@@ -113,7 +115,7 @@ class TeamFilter(admin.RelatedFieldListFilter):
 class PersonAdmin(ConfigAdmin, UserAdmin):
     archive_field = "is_active"
     archive_words = ("Deactivate", "deactivated: they can no longer sign in", "Reactivate")
-    actions = [*ConfigAdmin.actions, unlock_people]
+    actions = [*ConfigAdmin.actions, unlock_people, "clear_pins"]
     form = PersonChangeForm
     add_form = PersonCreationForm
     change_list_template = "admin/touchpoints/user/change_list.html"
@@ -124,11 +126,12 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "team__name"]
     ordering = ["username"]
     filter_horizontal = ["managed_locations", "managed_teams"]
-    readonly_fields = ["need_emails"]
+    readonly_fields = ["need_emails", "desk_pin"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email"]}),
         ("Role and team", {"fields": ["role", "team", "is_active"]}),
+        ("Desk sign-in", {"fields": ["badge", "desk_pin"]}),
         (
             "What a manager manages",
             {
@@ -183,6 +186,20 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     @admin.display(description="Role")
     def role_name(self, user):
         return user.role.label if user.role else "—"
+
+    @admin.display(description="Desk PIN")
+    def desk_pin(self, user):
+        return "Set (only they know it)" if user.has_pin else "Not set: password only"
+
+    @admin.action(description="Clear the desk PIN of selected people")
+    def clear_pins(self, request, queryset):
+        """A forgotten or shared PIN: they sign in with their password and set a new one."""
+        cleared = []
+        for person in queryset.filter(pin__gt=""):
+            clear_pin(person)
+            audit.record(request.user, person, AuditEntry.Action.CHANGED, PIN_CLEARED)
+            cleared.append(person.username)
+        self.message_user(request, f"Cleared the desk PIN of {', '.join(cleared) or 'nobody'}.")
 
     @admin.display(description="Manages")
     @admin.display(description="Hourly emails about new needs")

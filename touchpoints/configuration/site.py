@@ -28,7 +28,7 @@ from . import audit
 from .in_use import describe, references
 
 APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
-SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "AuditEntry"]
+SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "Desk", "AuditEntry"]
 NOT_ADMIN = "Only admins configure Moments. Ask an admin if something needs changing."
 
 
