@@ -3,10 +3,12 @@ import uuid
 import zoneinfo
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 @functools.cache
@@ -77,9 +79,9 @@ class Team(models.Model):
 
 
 class Role(models.TextChoices):
-    FRONTLINE = "frontline", "Frontline"
-    MANAGER = "manager", "Manager"
-    ADMIN = "admin", "Admin"
+    FRONTLINE = "frontline", _("Frontline")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Admin")
 
 
 class User(AbstractUser):
@@ -106,6 +108,15 @@ class User(AbstractUser):
     pin = models.CharField("desk PIN", max_length=128, blank=True, default="", editable=False)
     pin_fingerprint = models.CharField(
         max_length=64, blank=True, default="", editable=False, db_index=True
+    )
+    # Blank follows the browser (touchpoints/people/language.py).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language the browser asks for."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -141,10 +152,10 @@ class User(AbstractUser):
 
 
 class Channel(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat"
-    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("Email")
 
 
 class JourneyStage(models.Model):
@@ -232,9 +243,9 @@ class ExtraField(ChangesLoggableTypes, models.Model):
     """
 
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        NUMBER = "number", "Number"
-        CHOICE = "choice", "Choice"
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        CHOICE = "choice", _("Choice")
 
     touchpoint_type = models.ForeignKey(
         TouchpointType, on_delete=models.CASCADE, related_name="extra_fields"
@@ -266,11 +277,11 @@ class ExtraField(ChangesLoggableTypes, models.Model):
 class Outcome(models.IntegerChoices):
     """How the staff member felt the moment went, as five faces."""
 
-    VERY_BAD = 1, "Very bad"
-    BAD = 2, "Bad"
-    OK = 3, "OK"
-    GOOD = 4, "Good"
-    VERY_GOOD = 5, "Very good"
+    VERY_BAD = 1, _("Very bad")
+    BAD = 2, _("Bad")
+    OK = 3, _("OK")
+    GOOD = 4, _("Good")
+    VERY_GOOD = 5, _("Very good")
 
 
 class Moment(models.Model):
@@ -390,18 +401,18 @@ class Need(models.Model):
     """What a frontline person needed but did not have: a request to management."""
 
     class Kind(models.TextChoices):
-        TRAINING = "training", "Training"
-        TOOL = "tool", "Tool or equipment"
-        AUTHORITY = "authority", "Authority or policy"
-        INFORMATION = "information", "Information"
-        STAFFING = "staffing", "Staffing or time"
-        OTHER = "other", "Other"
+        TRAINING = "training", _("Training")
+        TOOL = "tool", _("Tool or equipment")
+        AUTHORITY = "authority", _("Authority or policy")
+        INFORMATION = "information", _("Information")
+        STAFFING = "staffing", _("Staffing or time")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        PROVIDED = "provided", "Provided"
-        DECLINED = "declined", "Declined"
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        PROVIDED = "provided", _("Provided")
+        DECLINED = "declined", _("Declined")
 
     raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="needs")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="needs")
@@ -450,11 +461,11 @@ class AuditEntry(models.Model):
     """Who changed which piece of configuration, when, and from what to what."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        CHANGED = "changed", "Changed"
-        DELETED = "deleted", "Deleted"
-        ARCHIVED = "archived", "Archived"
-        IMPORTED = "imported", "Imported"
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        ARCHIVED = "archived", _("Archived")
+        IMPORTED = "imported", _("Imported")
 
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

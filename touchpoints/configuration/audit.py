@@ -8,6 +8,7 @@ data migration is not mistaken for an admin's decision.
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -41,7 +42,7 @@ def snapshot(obj: models.Model) -> Snapshot:
     """
     values: Snapshot = {}
     for field in obj._meta.concrete_fields:
-        if field.primary_key or field.name in SKIPPED_FIELDS:
+        if field.primary_key or field.name in SKIPPED_FIELDS or _mirrors_its_field(field):
             continue
         if field.is_relation:
             related = getattr(obj, field.name)
@@ -55,6 +56,12 @@ def snapshot(obj: models.Model) -> Snapshot:
             members = getattr(obj, field.name).all()
             values[_label(field)] = sorted(str(member) for member in members)
     return values
+
+
+def _mirrors_its_field(field: models.Field) -> bool:
+    """The English copy of a translated name (touchpoints/translation.py): the name itself
+    holds the same, and is recorded as it always was; the other languages are recorded."""
+    return getattr(field, "language", None) == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 
 
 def _label(field: models.Field) -> str:

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models import (
     AuditEntry,
@@ -39,7 +40,7 @@ HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrgg
 # -- journey stages ---------------------------------------------------------------------
 
 
-class TouchpointTypeInline(admin.TabularInline):
+class TouchpointTypeInline(TranslationTabularInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
@@ -51,7 +52,7 @@ class TouchpointTypeInline(admin.TabularInline):
 
 
 @admin.register(JourneyStage, site=site)
-class JourneyStageAdmin(ConfigAdmin):
+class JourneyStageAdmin(TranslationAdmin, ConfigAdmin):
     list_display = ["name", "order", "type_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -115,8 +116,9 @@ class ExtraFieldForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("key") and cleaned.get("label"):
-            cleaned["key"] = slugify(cleaned["label"]).replace("-", "_")[:40]
+        label = cleaned.get("label_en")  # the English label (touchpoints/translation.py)
+        if not cleaned.get("key") and label:
+            cleaned["key"] = slugify(label).replace("-", "_")[:40]
             self.instance.key = cleaned["key"]
         if cleaned.get("kind") == ExtraField.Kind.CHOICE:
             options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
@@ -142,7 +144,7 @@ class ExtraFieldFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class ExtraFieldInline(admin.TabularInline):
+class ExtraFieldInline(TranslationTabularInline):
     model = ExtraField
     form = ExtraFieldForm
     formset = ExtraFieldFormSet
@@ -156,7 +158,7 @@ class ExtraFieldInline(admin.TabularInline):
 
 
 @admin.register(TouchpointType, site=site)
-class TouchpointTypeAdmin(ConfigAdmin):
+class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
     form = TouchpointTypeForm
     inlines = [ExtraFieldInline]
     list_display = ["tile", "stage", "order", "channel_list", "questions", "moment_count", "active"]
