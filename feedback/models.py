@@ -21,7 +21,8 @@ def new_token() -> str:
 
 
 def default_languages() -> list[str]:
-    return ["en", "sv"]
+    """Every language Moments is translated to; admins may offer fewer."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def default_expiry():

@@ -86,7 +86,9 @@ def answer(request, token: str):
     the same airport Wi-Fi, someone opening a QR code they saw) may lock its customer out.
     Only unknown tokens are counted, per address, so that guessing stays slow.
     """
-    language = customer_language(request)
+    # ?lang= is the page's own switch; the form posts back to the same address, so the
+    # choice holds for the whole visit. A code not offered is ignored.
+    language = customer_language(request, chosen=request.GET.get("lang"))
     invitation = invitation_at(token)
     if invitation is None:
         misses = rate_limits.limit("miss")
@@ -98,6 +100,7 @@ def answer(request, token: str):
         # Only here, on the customer's own device, is a way to reach them asked for: at the
         # desk the staff member is standing right there.
         state, status = answer_invitation(request, invitation, offers_contact=True)
+    state.context.update(page_languages=language_choices(), language=language)
     return _public(request, state, status, language)
 
 
