@@ -252,6 +252,6 @@ def csrf_failure(request, reason: str = ""):
     if view_name == "feedback:handover":
         return redirect("feedback:handover")
     if wants_json(request):
-        message = "The server's security check refused it: reload the page, then try again."
+        message = _("The server's security check refused it: reload the page, then try again.")
         return JsonResponse({"error": message, "code": "csrf"}, status=403)
     return django_csrf_failure(request, reason)

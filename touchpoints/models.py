@@ -19,7 +19,10 @@ def known_timezones() -> frozenset[str]:
 
 def validate_timezone(name: str) -> None:
     if name not in known_timezones():
-        raise ValidationError(f"{name!r} is not a known time zone (for example Europe/Stockholm).")
+        raise ValidationError(
+            _("%(name)s is not a known time zone (for example Europe/Stockholm).")
+            % {"name": repr(name)}
+        )
 
 
 class Location(models.Model):
@@ -66,15 +69,15 @@ class Team(models.Model):
         """Why nothing can be saved to this team now (it or its location is archived); ""
         while it is open."""
         if not self.location.active:
-            return (
-                f"{self.location} is archived, so moments can no longer be saved there."
+            return _(
+                "%(location)s is archived, so moments can no longer be saved there."
                 " Ask an admin to move you to an active team."
-            )
+            ) % {"location": self.location}
         if not self.active:
-            return (
-                f"Your team {self} is archived, so moments can no longer be saved for it."
+            return _(
+                "Your team %(team)s is archived, so moments can no longer be saved for it."
                 " Ask an admin to move you to an active team."
-            )
+            ) % {"team": self}
         return ""
 
 

@@ -21,6 +21,12 @@ def offered(code: str | None) -> bool:
     return bool(code) and code in dict(settings.LANGUAGES)
 
 
+def language_of(person) -> str:
+    """The language to write to `person` in when no browser is asking (emails): theirs, or
+    the default."""
+    return person.language if offered(person.language) else settings.LANGUAGE_CODE
+
+
 class PersonLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
