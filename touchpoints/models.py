@@ -26,13 +26,19 @@ def validate_timezone(name: str) -> None:
 
 
 class Location(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    code = models.CharField(max_length=10, unique=True, help_text="Short code, e.g. ARN.")
-    timezone = models.CharField(max_length=64, validators=[validate_timezone])
-    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("Short code, e.g. ARN.")
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to archive: history is kept.")
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
 
     def __str__(self) -> str:
         return self.name
@@ -50,12 +56,18 @@ class Location(models.Model):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=100)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="teams")
-    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
+    name = models.CharField(_("name"), max_length=100)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="teams", verbose_name=_("location")
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to archive: history is kept.")
+    )
 
     class Meta:
         ordering = ["location__name", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         constraints = [
             models.UniqueConstraint(
                 fields=["location", "name"], name="team_name_unique_per_location"
@@ -162,11 +174,13 @@ class Channel(models.TextChoices):
 
 
 class JourneyStage(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "name"]
+        verbose_name = _("journey stage")
+        verbose_name_plural = _("journey stages")
 
     def __str__(self) -> str:
         return self.name
@@ -219,20 +233,34 @@ class ChangesLoggableTypes:
 
 
 class TouchpointType(ChangesLoggableTypes, models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    stage = models.ForeignKey(JourneyStage, on_delete=models.PROTECT, related_name="types")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
-    icon = models.CharField(max_length=8, blank=True, help_text="An emoji shown on the tile.")
-    colour = models.CharField(max_length=7, default="#0b4f8a", help_text="Tile colour, #rrggbb.")
-    channels = models.JSONField(
-        default=all_channels, help_text='Channels this type can happen on, e.g. ["phone"].'
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    stage = models.ForeignKey(
+        JourneyStage, on_delete=models.PROTECT, related_name="types", verbose_name=_("stage")
     )
-    asks_nps = models.BooleanField("ask the customer for NPS", default=True)
-    asks_effort = models.BooleanField("ask the customer for effort", default=False)
-    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Order within the stage.")
+    )
+    icon = models.CharField(
+        _("icon"), max_length=8, blank=True, help_text=_("An emoji shown on the tile.")
+    )
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#0b4f8a", help_text=_("Tile colour, #rrggbb.")
+    )
+    channels = models.JSONField(
+        _("channels"),
+        default=all_channels,
+        help_text=_('Channels this type can happen on, e.g. ["phone"].'),
+    )
+    asks_nps = models.BooleanField(_("ask the customer for NPS"), default=True)
+    asks_effort = models.BooleanField(_("ask the customer for effort"), default=False)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to archive: history is kept.")
+    )
 
     class Meta:
         ordering = ["stage__order", "order", "name"]
+        verbose_name = _("touchpoint type")
+        verbose_name_plural = _("touchpoint types")
 
     def __str__(self) -> str:
         return self.name
@@ -253,17 +281,25 @@ class ExtraField(ChangesLoggableTypes, models.Model):
     touchpoint_type = models.ForeignKey(
         TouchpointType, on_delete=models.CASCADE, related_name="extra_fields"
     )
-    key = models.SlugField(max_length=40, help_text="Stable name the value is stored under.")
-    label = models.CharField(max_length=80)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(blank=True, help_text="For a choice field: one option per line.")
-    required = models.BooleanField(default=False)
-    max_length = models.PositiveSmallIntegerField(default=100, help_text="For text fields.")
-    order = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    key = models.SlugField(
+        _("key"), max_length=40, help_text=_("Stable name the value is stored under.")
+    )
+    label = models.CharField(_("label"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For a choice field: one option per line.")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    max_length = models.PositiveSmallIntegerField(
+        _("longest text"), default=100, help_text=_("For text fields.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["order", "pk"]
+        verbose_name = _("extra field")
+        verbose_name_plural = _("extra fields")
         constraints = [
             models.UniqueConstraint(
                 fields=["touchpoint_type", "key"], name="extra_field_key_unique"
@@ -395,6 +431,8 @@ class UndoRecord(models.Model):
 
     class Meta:
         ordering = ["-undone_at"]
+        verbose_name = _("undone moment")
+        verbose_name_plural = _("undone moments")
 
     def __str__(self) -> str:
         return f"Undo of {self.moment_uuid} at {self.undone_at}"
@@ -481,7 +519,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object")]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"

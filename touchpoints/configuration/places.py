@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from ..models import (
@@ -34,7 +35,9 @@ from .site import (
     site,
 )
 
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
+HEX_COLOUR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Use a colour written as #rrggbb, e.g. #0b4f8a.")
+)
 
 
 # -- journey stages ---------------------------------------------------------------------
@@ -64,7 +67,7 @@ class JourneyStageAdmin(TranslationAdmin, ConfigAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(type_count=Count("types"))
 
-    @admin.display(description="Touchpoint types", ordering="type_count")
+    @admin.display(description=_("Touchpoint types"), ordering="type_count")
     def type_count(self, stage):
         return stage.type_count
 
@@ -75,17 +78,19 @@ class JourneyStageAdmin(TranslationAdmin, ConfigAdmin):
 class TouchpointTypeForm(forms.ModelForm):
     # Declared fields do not inherit the model's defaults, so a new type starts from them here.
     channels = forms.MultipleChoiceField(
+        label=_("Channels"),
         choices=Channel.choices,
         initial=all_channels,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one channel this type can happen on."},
+        error_messages={"required": _("Tick at least one channel this type can happen on.")},
     )
     colour = forms.CharField(
+        label=_("Colour"),
         max_length=7,
         initial=TouchpointType._meta.get_field("colour").default,
         validators=[HEX_COLOUR],
         widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="Tile colour on the log screen.",
+        help_text=_("Tile colour on the log screen."),
     )
 
     class Meta:
@@ -109,7 +114,7 @@ class ExtraFieldForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].required = False
-        self.fields["key"].help_text = "Filled in from the label if left empty."
+        self.fields["key"].help_text = _("Filled in from the label if left empty.")
         if self.instance.pk:
             # Old moments store their values under this key: changing it would hide them.
             self.fields["key"].disabled = True
@@ -123,7 +128,7 @@ class ExtraFieldForm(forms.ModelForm):
         if cleaned.get("kind") == ExtraField.Kind.CHOICE:
             options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
             if not options:
-                self.add_error("choices", "List the options, one per line.")
+                self.add_error("choices", _("List the options, one per line."))
         return cleaned
 
 
@@ -150,8 +155,8 @@ class ExtraFieldInline(TranslationTabularInline):
     formset = ExtraFieldFormSet
     extra = 0
     classes = ["extra-fields"]
-    verbose_name = "extra field on the log screen"
-    verbose_name_plural = "extra fields on the log screen"
+    verbose_name = _("extra field on the log screen")
+    verbose_name_plural = _("extra fields on the log screen")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("touchpoint_type")
@@ -171,9 +176,9 @@ class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
     fieldsets = [
         (None, {"fields": ["name", "stage", "order", "icon", "colour", "channels", "active"]}),
         (
-            "What the customer is asked",
+            _("What the customer is asked"),
             {
-                "description": "Customers are always asked how satisfied they were (CSAT).",
+                "description": _("Customers are always asked how satisfied they were (CSAT)."),
                 "fields": ["asks_nps", "asks_effort"],
             },
         ),
@@ -182,7 +187,7 @@ class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(moment_count=Count("moments"))
 
-    @admin.display(description="Touchpoint type", ordering="name")
+    @admin.display(description=_("Touchpoint type"), ordering="name")
     def tile(self, touchpoint_type):
         return format_html(
             '<span class="swatch" style="background:{}"></span> {} {}',
@@ -191,21 +196,21 @@ class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
             touchpoint_type.name,
         )
 
-    @admin.display(description="Channels")
+    @admin.display(description=_("Channels"))
     def channel_list(self, touchpoint_type):
         labels = dict(Channel.choices)
         if set(touchpoint_type.channels) == set(labels):
-            return "All"
-        return ", ".join(labels.get(channel, channel) for channel in touchpoint_type.channels)
+            return _("All")
+        return ", ".join(str(labels.get(channel, channel)) for channel in touchpoint_type.channels)
 
-    @admin.display(description="Customer is asked")
+    @admin.display(description=_("Customer is asked"))
     def questions(self, touchpoint_type):
         asked = ["CSAT"]
         asked += ["NPS"] if touchpoint_type.asks_nps else []
-        asked += ["effort"] if touchpoint_type.asks_effort else []
+        asked += [str(_("effort"))] if touchpoint_type.asks_effort else []
         return ", ".join(asked)
 
-    @admin.display(description="Moments logged", ordering="moment_count")
+    @admin.display(description=_("Moments logged"), ordering="moment_count")
     def moment_count(self, touchpoint_type):
         return f"{touchpoint_type.moment_count:,}"
 
@@ -220,10 +225,12 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 class LocationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=timezone_choices,
-        help_text="Moments count on the local day here, and dashboards show that day. Changing"
-        " it moves every moment here to its local day in the new zone and re-rolls those days.",
+        help_text=_(
+            "Moments count on the local day here, and dashboards show that day. Changing it"
+            " moves every moment here to its local day in the new zone and re-rolls those days."
+        ),
     )
 
     class Meta:
@@ -281,7 +288,7 @@ class LocationAdmin(ConfigAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(team_count=Count("teams"))
 
-    @admin.display(description="Teams", ordering="team_count")
+    @admin.display(description=_("Teams"), ordering="team_count")
     def team_count(self, location):
         return location.team_count
 
@@ -321,11 +328,11 @@ class TeamAdmin(ConfigAdmin):
             .prefetch_related("managers")
         )
 
-    @admin.display(description="People", ordering="member_count")
+    @admin.display(description=_("People"), ordering="member_count")
     def member_count(self, team):
         return team.member_count
 
-    @admin.display(description="Managed by")
+    @admin.display(description=_("Managed by"))
     def manager_list(self, team):
         return ", ".join(m.get_full_name() or m.username for m in team.managers.all())
 
@@ -352,11 +359,11 @@ class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.Mo
     fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "change_table"]
     readonly_fields = fields
 
-    @admin.display(description="What")
+    @admin.display(description=_("What"))
     def what(self, entry):
         return entry.content_type.name
 
-    @admin.display(description="Object", ordering="object_repr")
+    @admin.display(description=_("Object"), ordering="object_repr")
     def object_link(self, entry):
         model = entry.content_type.model_class()
         gone = entry.action == AuditEntry.Action.DELETED
@@ -365,13 +372,13 @@ class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.Mo
         url = admin_url(model._meta, "history", entry.object_id)
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)
 
-    @admin.display(description="Changes")
+    @admin.display(description=_("Changes"))
     def summary(self, entry):
         names = list(entry.changes)
         shown = ", ".join(names[:4])
         return shown + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
-    @admin.display(description="Changes")
+    @admin.display(description=_("Changes"))
     def change_table(self, entry):
         rows = format_html_join(
             "",

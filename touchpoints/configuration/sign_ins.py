@@ -8,6 +8,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, User
 from ..people.throttle import current_lock, unlock
@@ -40,7 +41,7 @@ class FailedSignInAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin
         }
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="Locked")
+    @admin.display(description=_("Locked"))
     def locked(self, attempt: AccessAttempt) -> str:
         lock = current_lock(attempt.username, attempt.ip_address)
         if lock is None:
@@ -48,14 +49,14 @@ class FailedSignInAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin
         what = "account" if lock.account else "address"
         return f"{what}, until {time_format(timezone.localtime(lock.until), 'H:i T')}"
 
-    @admin.action(description="Unlock the accounts of the selected rows")
+    @admin.action(description=_("Unlock the accounts of the selected rows"))
     def unlock_accounts(self, request, queryset):
         names = sorted({attempt.username for attempt in queryset if attempt.username})
         unlock_accounts(request, names)
         who = ", ".join(names) or "nobody"
         self.message_user(request, f"Unlocked {who}: they can sign in now.")
 
-    @admin.action(description="Unlock the addresses of the selected rows (every account there)")
+    @admin.action(description=_("Unlock the addresses of the selected rows (every account there)"))
     def unlock_addresses(self, request, queryset):
         addresses = sorted({attempt.ip_address for attempt in queryset if attempt.ip_address})
         for address in addresses:
@@ -72,7 +73,7 @@ def unlock_accounts(request, usernames: list[str]) -> None:
         audit.record(request.user, person, AuditEntry.Action.CHANGED, unlocked)
 
 
-@admin.action(description="Unlock sign-in of selected people (after too many wrong passwords)")
+@admin.action(description=_("Unlock sign-in of selected people (after too many wrong passwords)"))
 def unlock_people(modeladmin, request, queryset) -> None:
     """The people list's action: forget their wrong passwords, so they can sign in now."""
     names = sorted(queryset.values_list("username", flat=True))
