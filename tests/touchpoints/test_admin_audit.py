@@ -19,7 +19,7 @@ def test_the_audit_trail_lists_changes_with_a_link_to_each_objects_history(clien
     history_url = reverse("admin:touchpoints_location_history", args=[arn.pk])
     history = client.get(history_url)
 
-    assert f'href="{history_url}"' in listing.text and "timezone" in listing.text
+    assert f'href="{history_url}"' in listing.text and "time zone" in listing.text
     assert "<td>Europe/Stockholm</td><td>Europe/Oslo</td>" in history.text
     assert "Ada Admin" in history.text
 

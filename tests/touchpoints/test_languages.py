@@ -12,7 +12,9 @@ from dashboards.digest import compose
 from dashboards.templatetags.dashboard_format import hours, score
 from feedback.invitations import invitation_for
 from touchpoints import loggable_types
-from touchpoints.models import Moment, Need
+from touchpoints.models import AuditEntry, Moment, Need
+
+from .admin_posts import location_form
 
 MINE = "/log/mine/"
 OFFERED = [code for code, _name in settings.LANGUAGES]
@@ -211,3 +213,20 @@ def test_the_demo_names_every_stage_and_type_in_all_four_languages():
     assert set(demo_names.TYPE_NAMES) == {kind.name for kind in demo.KINDS}
     named = [*demo_names.STAGE_NAMES.values(), *demo_names.TYPE_NAMES.values()]
     assert all(len(names) == 3 and all(names) for names in named)
+
+
+def test_an_admin_sets_a_persons_language_on_the_configuration_site(client, role_admin, agent):
+    client.force_login(role_admin)
+    page = client.get(f"/admin/touchpoints/user/{agent.pk}/change/").text
+    assert '<select name="language"' in page and '<option value="nb">Norsk bokmål</option>' in page
+
+
+def test_the_audit_trail_names_fields_in_english_whatever_the_admin_reads(client, role_admin, org):
+    role_admin.language = "sv"
+    role_admin.save()
+    client.force_login(role_admin)
+    arn = org["arn"]
+    client.post(
+        f"/admin/touchpoints/location/{arn.pk}/change/", location_form(arn, timezone="Europe/Oslo")
+    )
+    assert AuditEntry.objects.get().changes == {"time zone": ["Europe/Stockholm", "Europe/Oslo"]}

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 
 from ..models import AuditEntry, User
 
@@ -65,7 +66,10 @@ def _mirrors_its_field(field: models.Field) -> bool:
 
 
 def _label(field: models.Field) -> str:
-    return LABELS.get(field.name, str(field.verbose_name))
+    """The field's name as the history keeps it: in English, whatever language the admin
+    reads, so that one field has one name across the years."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return LABELS.get(field.name, str(field.verbose_name))
 
 
 def diff(before: Snapshot | None, after: Snapshot | None) -> Changes:
