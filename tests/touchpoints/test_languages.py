@@ -230,3 +230,17 @@ def test_the_audit_trail_names_fields_in_english_whatever_the_admin_reads(client
         f"/admin/touchpoints/location/{arn.pk}/change/", location_form(arn, timezone="Europe/Oslo")
     )
     assert AuditEntry.objects.get().changes == {"time zone": ["Europe/Stockholm", "Europe/Oslo"]}
+
+
+@pytest.mark.parametrize(("code", "written"), [("sv", "2 december 2026, 21:15 CET"),
+                                                ("da", "2. december 2026, 21:15 CET"),
+                                                ("nb", "2. desember 2026, 21:15 CET")])  # fmt: skip
+def test_a_date_and_time_is_written_as_the_language_writes_it_and_names_its_zone(code, written):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils.formats import date_format
+
+    evening = datetime(2026, 12, 2, 21, 15, tzinfo=ZoneInfo("Europe/Stockholm"))
+    with translation.override(code):
+        assert date_format(evening, "DATETIME_FORMAT") == written
