@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, Role
@@ -289,9 +289,12 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
         return ""
 
     def _tell_archived(self, request, archived: list) -> None:
-        word = self.archive_words[1]
-        names = ", ".join(f"“{obj}”" for obj in archived) or "Nothing"
-        self.message_user(request, f"{names} {word}. History and figures are kept.")
+        names = ", ".join(f"“{obj}”" for obj in archived) or gettext("Nothing")
+        self.message_user(
+            request,
+            gettext("%(names)s: %(state)s. History and figures are kept.")
+            % {"names": names, "state": self.archive_words[1]},
+        )
         for obj in archived:
             if warning := self.archive_warning(obj):
                 self.message_user(request, warning, messages.WARNING)
@@ -315,7 +318,9 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     def restore_selected(self, request, queryset):
         with transaction.atomic():
             done = sum(self._set_archived(request, obj, False) for obj in queryset)
-        self.message_user(request, f"{self.archive_words[2]}d {done}.")
+        self.message_user(
+            request, ngettext("%(n)s restored.", "%(n)s restored.", done) % {"n": done}
+        )
 
     def archive_view(self, request, object_id):
         if request.method != "POST":
@@ -378,5 +383,7 @@ def delete_unused(modeladmin: ConfigAdmin, request, queryset):
     try:
         return delete_selected(modeladmin, request, queryset)
     except ProtectedError:
-        modeladmin.message_user(request, "Nothing was deleted: it is in use.", messages.ERROR)
+        modeladmin.message_user(
+            request, gettext("Nothing was deleted: it is in use."), messages.ERROR
+        )
         return None
