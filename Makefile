@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 # The development server's port: `make run PORT=8100` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test lint worker beat lock screenshots
+.PHONY: run test lint worker beat lock screenshots messages
 
 run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py migrate
@@ -32,6 +32,16 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py check
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Translations: extract every marked string into locale/<language>/LC_MESSAGES/*.po, then
+# compile the .mo files (committed beside them; tests/test_catalogues.py checks both are
+# current). Needs GNU gettext. Translate the new entries, then run it again to compile.
+LANGUAGE_FLAGS := -l sv -l da -l nb --no-location --no-obsolete
+messages: $(VENV)/.installed-test
+	DEBUG=1 $(BIN)/python manage.py makemessages $(LANGUAGE_FLAGS)
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs $(LANGUAGE_FLAGS) \
+		--ignore=tests --ignore=staticfiles
+	DEBUG=1 $(BIN)/python manage.py compilemessages
 
 # The real stack: set DATABASE_URL and REDIS_URL, then run these beside `make run` (which,
 # like them, runs with DEBUG=1: no production keys needed on a development machine).

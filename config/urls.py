@@ -1,10 +1,13 @@
 from axes.decorators import axes_dispatch
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
+from django.views.i18n import JavaScriptCatalog
 
 from config.health import health
 from touchpoints.configuration.site import site as config_site
 from touchpoints.people.desk_views import desk_aware_login
+from touchpoints.people.language import choose_language
 from touchpoints.people.views import SignInView
 from touchpoints.views import home
 
@@ -17,12 +20,21 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgotten passwords, welcome links, single sign-on (touchpoints/people/urls.py).
     path("", include("touchpoints.people.urls")),
+    path("language/", choose_language, name="choose_language"),
     path("log/", include("touchpoints.urls")),
     path("", include("feedback.urls")),
     path("dashboard/", include("dashboards.urls")),
     # Configuration: Django's admin, open to the admin role only (configuration/site.py).
     path("admin/", config_site.urls),
     path("health/", health, name="health"),
+    # Messages for our scripts in the reader's language (gettext() in static/js). Cached an
+    # hour per language, on the server and in the browser; the pages that load it add the
+    # language to its address, so switching language never serves the old one.
+    path(
+        "jsi18n/",
+        cache_page(3600, key_prefix="jsi18n")(JavaScriptCatalog.as_view()),
+        name="javascript-catalog",
+    ),
 ]
 
 # A database that is down gets a 503 with Retry-After instead of a 500 (docs/faults.md).

@@ -7,6 +7,7 @@ the page as text or in a table next to it.
 import math
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -115,7 +116,7 @@ def _date_labels(days: list[date]) -> list[tuple[float, str, str]]:
     placed: list[tuple[float, float]] = []
     labels = []
     for i in dict.fromkeys(wanted):  # first and last, then the rest in order
-        text = f"{days[i]:%-d %b}"
+        text = date_format(days[i], "j M")
         width = len(text) * CHAR_WIDTH
         if xs[i] - width / 2 < LEFT:
             x, anchor, span = LEFT, "start", (LEFT, LEFT + width)
@@ -163,7 +164,7 @@ def line_chart(days: list[date], values: list[float | None], label: str, unit: s
             '<circle cx="{}" cy="{}" r="4"><title>{}: {}</title></circle>',
             p[0],
             p[1],
-            f"{day:%-d %b}",
+            date_format(day, "j M"),
             f"{v:.0f}",
         )  # fmt: skip
         for p, day, v in zip(points, days, values, strict=True)
@@ -188,7 +189,7 @@ def bar_chart(days: list[date], values: list[int], label: str) -> SafeString:
             _y(v, low, high),
             round(bar, 1),
             round(bottom - _y(v, low, high), 1),
-            f"{day:%-d %b}",
+            date_format(day, "j M"),
             v,
         )  # fmt: skip
         for x, day, v in zip(_day_x(len(days)), days, values, strict=True)

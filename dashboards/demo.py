@@ -33,6 +33,7 @@ from touchpoints.models import (
 from touchpoints.people.pins import set_pin
 
 from .demo_loop import close_the_loop
+from .demo_names import STAGE_NAMES, TYPE_NAMES, in_every_language
 from .rollup import rebuild_buckets
 
 PASSWORD = "moments-demo"
@@ -190,7 +191,9 @@ def _create_organisation() -> list[Team]:
 
 def _create_touchpoint_types() -> dict[str, TouchpointType]:
     stages = {
-        name: JourneyStage.objects.get_or_create(name=name, defaults={"order": order})[0]
+        name: JourneyStage.objects.get_or_create(
+            name_en=name, defaults={"order": order, **in_every_language(STAGE_NAMES, name)}
+        )[0]
         for order, name in enumerate(STAGES, start=1)
     }
     order_in_stage: defaultdict[str, int] = defaultdict(int)
@@ -198,7 +201,7 @@ def _create_touchpoint_types() -> dict[str, TouchpointType]:
     for kind in KINDS:
         order_in_stage[kind.stage] += 1
         types[kind.name] = TouchpointType.objects.create(
-            name=kind.name,
+            **in_every_language(TYPE_NAMES, kind.name),
             stage=stages[kind.stage],
             order=order_in_stage[kind.stage],
             icon=kind.icon,

@@ -23,9 +23,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from touchpoints.models import Location, Role, User
+from touchpoints.people.language import language_of
 
 from . import figures
 from .filters import Selection, Window, scope_for
@@ -71,22 +74,29 @@ class Digest:
 
 def compose(manager: User, today: date) -> Digest:
     """Yesterday's figures across the manager's scope and the needs still open."""
-    scope = scope_for(manager)
-    yesterday = today - timedelta(days=1)
-    locations = list(scope.locations())
-    selection = Selection(scope=scope, window=Window.between(yesterday, yesterday, locations))
-    overview = figures.overview(selection)
-    groups, open_count = open_queue(scope.q())
-    context = {
-        "manager": manager,
-        "yesterday": yesterday,
-        "headlines": overview.headlines(),
-        "groups": [(g, [(n, age(n.raised_at)) for n in g.needs]) for g in groups],
-        "open_count": open_count,
-        "base_url": settings.PUBLIC_BASE_URL.rstrip("/"),
-    }
-    subject = f"Moments: {yesterday:%A %-d %B}, {open_count} open needs"
-    return Digest(subject, render_to_string("dashboards/digest_email.txt", context))
+    # Everything written out in the manager's language: labels, ages, dates.
+    with translation.override(language_of(manager)):
+        scope = scope_for(manager)
+        yesterday = today - timedelta(days=1)
+        locations = list(scope.locations())
+        selection = Selection(scope=scope, window=Window.between(yesterday, yesterday, locations))
+        overview = figures.overview(selection)
+        groups, open_count = open_queue(scope.q())
+        context = {
+            "manager": manager,
+            "yesterday": yesterday,
+            "headlines": overview.headlines(),
+            "groups": [(g, [(n, age(n.raised_at)) for n in g.needs]) for g in groups],
+            "open_count": open_count,
+            "base_url": settings.PUBLIC_BASE_URL.rstrip("/"),
+        }
+        subject = ngettext(
+            "Moments: %(day)s, %(n)s open need",
+            "Moments: %(day)s, %(n)s open needs",
+            open_count,
+        ) % {"day": date_format(yesterday, "l j F"), "n": open_count}
+        body = render_to_string("dashboards/digest_email.txt", context)
+    return Digest(subject, body)
 
 
 def send_digest(manager: User, today: date, now: datetime | None = None) -> bool:

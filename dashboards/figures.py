@@ -15,6 +15,8 @@ from operator import itemgetter
 
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Team, TouchpointType
 
@@ -149,13 +151,13 @@ class Headline:
 
 # key, label, the Figures property it shows, unit, higher is better
 MOMENT_HEADLINES: list[tuple[str, str, str, str, bool | None]] = [
-    ("moments", "Moments", "moments", "count", None),
+    ("moments", _("Moments"), "moments", "count", None),
     ("csat", "CSAT", "csat", "pct", True),
     ("nps", "NPS", "nps", "signed", True),
-    ("effort", "Effort (1–7, 7 easy)", "effort", "score", True),
-    ("resolved", "Resolved on the spot", "resolved_pct", "pct", True),
-    ("recovery", "Recovery rate", "recovery_rate", "pct", True),
-    ("recover_hours", "Time to recover", "hours_to_recover", "hours", False),
+    ("effort", _("Effort (1–7, 7 easy)"), "effort", "score", True),
+    ("resolved", _("Resolved on the spot"), "resolved_pct", "pct", True),
+    ("recovery", _("Recovery rate"), "recovery_rate", "pct", True),
+    ("recover_hours", _("Time to recover"), "hours_to_recover", "hours", False),
 ]
 
 
@@ -191,21 +193,21 @@ class Overview:
             still_open, before = open_needs.open_in_period, open_needs.open_in_previous
             raised = open_needs.raised_in_period
         return rows + [
-            Headline("needs", "Open needs", still_open, before,
+            Headline("needs", _("Open needs"), still_open, before,
                      [n.raised for n in self.daily_needs], "count", False,
-                     f"still open of {raised} raised in the period"),
-            Headline("provide_hours", "Time to provide", self.needs.hours_to_provide,
+                     gettext("still open of %(n)s raised in the period") % {"n": raised}),
+            Headline("provide_hours", _("Time to provide"), self.needs.hours_to_provide,
                      self.previous_needs.hours_to_provide,
                      [n.hours_to_provide for n in self.daily_needs], "hours", False,
-                     f"{self.needs.provided} provided"),
+                     gettext("%(n)s provided") % {"n": self.needs.provided}),
         ]  # fmt: skip
 
 
 def recovered_detail(figures: Figures) -> str:
     """Beside the time to recover: how many were recovered, and how many lapsed untaken."""
-    detail = f"{figures.recoveries_closed} recovered"
+    detail = gettext("%(n)s recovered") % {"n": figures.recoveries_closed}
     if figures.recoveries_lapsed:
-        detail += f", {figures.recoveries_lapsed} lapsed"
+        detail += ", " + gettext("%(n)s lapsed") % {"n": figures.recoveries_lapsed}
     return detail
 
 
@@ -214,7 +216,10 @@ def resolution_coverage(figures: Figures) -> str:
     if not figures.moments:
         return ""
     coverage = round(figures.resolution_coverage)
-    return f"of {figures.resolution_recorded} recorded ({coverage}% of moments)"
+    return gettext("of %(recorded)s recorded (%(share)s%% of moments)") % {
+        "recorded": figures.resolution_recorded,
+        "share": coverage,
+    }
 
 
 def _with_detail(headline: Headline, detail: str) -> Headline:
@@ -333,8 +338,8 @@ def _rank_tones(rows: list[Row]) -> list[dict[str, str]]:
     """Per metric, the lowest quarter of the rows is "bad" and the next quarter "warn", so the
     worst moments stand out whatever the general level; a figure over its good limit never
     is. Rows with too few answers are not judged."""
-    tones: list[dict[str, str]] = [{} for _ in rows]
-    for metric, (_, good) in TONE_LIMITS.items():
+    tones: list[dict[str, str]] = [{} for _row in rows]
+    for metric, (_limit, good) in TONE_LIMITS.items():
         judged = [
             (getattr(row.figures, metric), index)
             for index, row in enumerate(rows)

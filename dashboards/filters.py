@@ -14,14 +14,16 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Channel, JourneyStage, Location, Role, Team, TouchpointType, User
 from touchpoints.repeated_fields import OneValueEach
 
-PERIODS = [("1", "Today"), ("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
+PERIODS = [("1", _("Today")), ("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days"))]
 CUSTOM = "custom"
 DEFAULT_PERIOD = "7"
 LONGEST_CUSTOM_DAYS = 366
@@ -167,21 +169,27 @@ class Window:
 
 
 class FilterForm(OneValueEach, forms.Form):
-    location = forms.ModelChoiceField(Location.objects.none(), required=False, empty_label="All")
-    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="All")
+    location = forms.ModelChoiceField(Location.objects.none(), required=False, empty_label=_("All"))
+    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label=_("All"))
     stage = forms.ModelChoiceField(
-        JourneyStage.objects.all(), required=False, empty_label="All", label="Journey stage"
+        JourneyStage.objects.all(), required=False, empty_label=_("All"), label=_("Journey stage")
     )
     touchpoint_type = forms.ModelChoiceField(
         TouchpointType.objects.select_related("stage"),
         required=False,
-        empty_label="All",
-        label="Touchpoint",
+        empty_label=_("All"),
+        label=_("Touchpoint"),
     )
-    channel = forms.ChoiceField(choices=[("", "All"), *Channel.choices], required=False)
-    period = forms.ChoiceField(choices=[*PERIODS, (CUSTOM, "Custom")], required=False)
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    channel = forms.ChoiceField(
+        choices=[("", _("All")), *Channel.choices], required=False, label=_("Channel")
+    )
+    period = forms.ChoiceField(
+        choices=[*PERIODS, (CUSTOM, _("Custom"))], required=False, label=_("Period")
+    )
+    start = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput({"type": "date"})
+    )
+    end = forms.DateField(required=False, label=_("To"), widget=forms.DateInput({"type": "date"}))
 
     def __init__(self, data, scope: Scope, locations: list[Location]):
         super().__init__(data)
@@ -204,20 +212,20 @@ class FilterForm(OneValueEach, forms.Form):
         chosen_period = self.data.get("period") or selection.period
         location_pk = selection.location.pk if selection.location else None
         teams = [(pk, label) for pk, label, at in self.team_choices if location_pk in (None, at)]
-        everything = "All" if self.scope.everything else "All mine"
+        everything = gettext("All") if self.scope.everything else gettext("All mine")
         return {
             "period": _options(self.fields["period"].choices, chosen_period),
             "location": _options(
                 [("", everything)] + [(loc.pk, loc.name) for loc in self.location_choices],
                 location_pk,
             ),
-            "team": _options([("", "All"), *teams], _pk(selection.team)),
+            "team": _options([("", gettext("All")), *teams], _pk(selection.team)),
             "stage": _options(
-                [("", "All")] + [(st.pk, st.name) for st in JourneyStage.objects.all()],
+                [("", gettext("All"))] + [(st.pk, st.name) for st in JourneyStage.objects.all()],
                 _pk(selection.stage),
             ),
             "touchpoint_type": _options(
-                [("", "All")] + [(t.pk, t.name) for t in TouchpointType.objects.all()],
+                [("", gettext("All"))] + [(t.pk, t.name) for t in TouchpointType.objects.all()],
                 _pk(selection.touchpoint_type),
             ),
             "channel": _options(self.fields["channel"].choices, selection.channel),
@@ -227,7 +235,7 @@ class FilterForm(OneValueEach, forms.Form):
         day = self.cleaned_data.get(name)
         last = date.today() + timedelta(days=DAYS_AHEAD)
         if day is not None and not FIRST_DAY <= day <= last:
-            message = _("Choose days between %(first)s and %(last)s.") % {
+            message = gettext("Choose days between %(first)s and %(last)s.") % {
                 "first": f"{FIRST_DAY:%-d %b %Y}",
                 "last": f"{last:%-d %b %Y}",
             }
@@ -255,11 +263,11 @@ class FilterForm(OneValueEach, forms.Form):
             if not start and not end and not self.errors:
                 return data  # just switched to custom: the last 30 days, to adjust from
             if not start or not end:
-                raise forms.ValidationError("Choose the first and the last day of the period.")
+                raise forms.ValidationError(_("Choose the first and the last day of the period."))
             if end < start:
-                raise forms.ValidationError("The last day comes before the first day.")
+                raise forms.ValidationError(_("The last day comes before the first day."))
             if (end - start).days >= LONGEST_CUSTOM_DAYS:
-                raise forms.ValidationError("Choose a period of at most a year.")
+                raise forms.ValidationError(_("Choose a period of at most a year."))
         return data
 
 
@@ -343,8 +351,9 @@ class Selection:
     @property
     def period_label(self) -> str:
         if self.period == CUSTOM:
-            return f"{self.window.first:%-d %b %Y} – {self.window.last:%-d %b %Y}"
-        return dict(PERIODS)[self.period]
+            first, last = self.window.first, self.window.last
+            return f"{date_format(first, 'j M Y')} – {date_format(last, 'j M Y')}"
+        return str(dict(PERIODS)[self.period])
 
 
 def selection_from(form: FilterForm, locations: list[Location]) -> Selection:
@@ -356,9 +365,9 @@ def selection_from(form: FilterForm, locations: list[Location]) -> Selection:
     location, team = data.get("location"), data.get("team")
     scope = form.scope
     if location and not (scope.everything or location in locations):
-        raise PermissionDenied("That location is not one of yours.")
+        raise PermissionDenied(gettext("That location is not one of yours."))
     if team and not scope.covers(team.location_id, team.pk):
-        raise PermissionDenied("That team is not one of yours.")
+        raise PermissionDenied(gettext("That team is not one of yours."))
     period = data.get("period") or DEFAULT_PERIOD
     in_view = [location] if location else [team.location] if team else locations
     if period == CUSTOM and data.get("start"):

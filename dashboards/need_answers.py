@@ -11,6 +11,8 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Need, Team, User
@@ -23,22 +25,22 @@ QUEUE_LIMIT = 60  # the oldest; the page says how many more there are
 
 class NeedAnswerForm(OneValueEach, forms.Form):
     status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect, label="Answer"
+        choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect, label=_("Answer")
     )
     answer = forms.CharField(
         max_length=500,
         required=False,
         widget=forms.Textarea({"rows": 2}),
-        label="What was provided, or why not",
+        label=_("What was provided, or why not"),
     )
 
     def clean(self):
         data = super().clean()
         status = data.get("status")
         if status == Need.Status.PROVIDED and not data.get("answer", "").strip():
-            self.add_error("answer", "Say what was provided, so they know what to look for.")
+            self.add_error("answer", _("Say what was provided, so they know what to look for."))
         if status == Need.Status.DECLINED and not data.get("answer", "").strip():
-            self.add_error("answer", "Say why, so they understand the decision.")
+            self.add_error("answer", _("Say why, so they understand the decision."))
         return data
 
 
@@ -49,9 +51,11 @@ class AskAnswerForm(NeedAnswerForm):
         Need.objects.none(),
         widget=forms.MultipleHiddenInput,
         error_messages={
-            "invalid_choice": "One of these needs was answered meanwhile or is not from your"
-            " teams. Reload the page and answer again.",
-            "invalid_pk_value": "That is not a need. Reload the page and answer again.",
+            "invalid_choice": _(
+                "One of these needs was answered meanwhile or is not from your teams."
+                " Reload the page and answer again."
+            ),
+            "invalid_pk_value": _("That is not a need. Reload the page and answer again."),
         },
     )
 
@@ -131,7 +135,7 @@ def age(raised_at: datetime, now: datetime | None = None) -> str:
     """How long a need has waited, in the largest unit that reads well."""
     seconds = int(((now or timezone.now()) - raised_at).total_seconds())
     if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
+        return gettext("%(minutes)s min") % {"minutes": max(1, seconds // 60)}
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+        return gettext("%(hours)s h") % {"hours": seconds // 3600}
+    return gettext("%(days)s days") % {"days": seconds // 86400}

@@ -25,9 +25,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from touchpoints.models import User
+from touchpoints.people.language import language_of
 
 from .digest import STALE_CLAIM
 from .filters import scope_for
@@ -44,7 +47,7 @@ MOST_LISTED = 50  # an email lists at most this many; it says how many more ther
 class PreferenceForm(forms.Form):
     hourly = forms.BooleanField(
         required=False,
-        label="Email me when needs are raised at my locations and teams, at most once an hour",
+        label=_("Email me when needs are raised at my locations and teams, at most once an hour"),
     )
 
 
@@ -93,8 +96,13 @@ def send_need_email(manager: User, now: datetime) -> bool:
             "more": count - len(listed),
             "base_url": settings.PUBLIC_BASE_URL.rstrip("/"),
         }
-        subject = f"Moments: {count} new need{'s' if count != 1 else ''} from your front line"
-        body = render_to_string("dashboards/need_email.txt", context)
+        with translation.override(language_of(manager)):
+            subject = ngettext(
+                "Moments: %(n)s new need from your front line",
+                "Moments: %(n)s new needs from your front line",
+                count,
+            ) % {"n": count}
+            body = render_to_string("dashboards/need_email.txt", context)
         send_mail(subject, body, None, [manager.email])
     except Exception:
         claim.delete()  # nothing went out: give the span back for the next run

@@ -24,6 +24,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from touchpoints.models import Location, Need, Team
 
@@ -68,10 +71,10 @@ class Ask:
         """Who asked, as the item's heading says it: "3 teams", "2 people at Gate (ARN)"."""
         teams = self.teams
         if len(teams) > 1:
-            return f"{len(teams)} teams"
+            return _("%(n)s teams") % {"n": len(teams)}
         people = {need.raised_by_id for need in self.needs}
         if len(people) > 1:
-            return f"{len(people)} people at {teams[0]}"
+            return _("%(n)s people at %(team)s") % {"n": len(people), "team": teams[0]}
         return str(teams[0])
 
     @property
@@ -172,22 +175,25 @@ def triage(selection: Selection, limit: int = SECTION_LIMIT, now=None) -> Triage
 def scope_label(selection: Selection, locations: list[Location]) -> str:
     """Where a count is from, as the heading says it: "at Stockholm Arlanda"."""
     if selection.team:
-        return f"at {selection.team}"
+        return _("at %(place)s") % {"place": selection.team}
     if selection.location:
-        return f"at {selection.location.name}"
+        return _("at %(place)s") % {"place": selection.location.name}
     if selection.scope.everything:
-        return "at every location"
+        return _("at every location")
     names = [location.name for location in locations]
     if len(names) > 3:
-        return f"at your {len(names)} locations"
-    return "at " + " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""
+        return _("at your %(n)s locations") % {"n": len(names)}
+    if not names:
+        return ""
+    return _("at %(place)s") % {"place": get_text_list(names, _("and"))}
 
 
 def period_phrase(selection: Selection) -> str:
     """The period a count covers, as the sentence says it: "raised in the last 7 days"."""
     if selection.period == CUSTOM:
         window = selection.window
-        return f"raised {window.first:%-d %b %Y} – {window.last:%-d %b %Y}"
+        first, last = date_format(window.first, "j M Y"), date_format(window.last, "j M Y")
+        return _("raised %(first)s – %(last)s") % {"first": first, "last": last}
     if selection.window.days == 1:
-        return "raised today"
-    return f"raised in the last {selection.window.days} days"
+        return _("raised today")
+    return _("raised in the last %(days)s days") % {"days": selection.window.days}

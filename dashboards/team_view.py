@@ -7,6 +7,8 @@ location's, but never single moments, and never another team's customers' words.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from feedback.recognition import praise_for, praise_for_team
 from touchpoints.models import Team, User
 
@@ -14,7 +16,7 @@ from . import figures
 from .charts import sparkline
 from .filters import Scope, Selection, Window
 
-TEAM_PERIODS = [("7", "7 days"), ("30", "30 days"), ("90", "90 days")]
+TEAM_PERIODS = [("7", _("7 days")), ("30", _("30 days")), ("90", _("90 days"))]
 
 
 @dataclass(frozen=True)

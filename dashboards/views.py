@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import ShownBadRequest
@@ -52,9 +53,9 @@ def _render(request, template: str, partial: str, context: dict, status: int = 2
 def _trend(overview: figures.Overview) -> dict:
     days, daily = overview.days, overview.daily
     return {
-        "volume": bar_chart(days, [f.moments for f in daily], "Moments per day"),
-        "csat": line_chart(days, [f.csat for f in daily], "CSAT per day, %", "pct", 0, 100),
-        "nps": line_chart(days, [f.nps for f in daily], "NPS per day", "signed", -100, 100),
+        "volume": bar_chart(days, [f.moments for f in daily], _("Moments per day")),
+        "csat": line_chart(days, [f.csat for f in daily], _("CSAT per day, %"), "pct", 0, 100),
+        "nps": line_chart(days, [f.nps for f in daily], _("NPS per day"), "signed", -100, 100),
         "rows": list(zip(days, daily, strict=True)),
     }
 
@@ -181,7 +182,7 @@ def answer(request, need_id: int):
     need = get_object_or_404(Need.objects.select_related("team__location", "raised_by"), pk=need_id)
     scope = scope_for(request.user)
     if not scope.covers(need.location_id, need.team_id):
-        raise PermissionDenied("That need comes from a team you do not manage.")
+        raise PermissionDenied(_("That need comes from a team you do not manage."))
     form = NeedAnswerForm(request.POST)
     if form.is_valid():
         need = answer_need(
@@ -276,6 +277,6 @@ def _file_name(name: str, selection: Selection) -> str:
 def team(request):
     """A frontline team's own "how we are doing": figures only, never single moments."""
     if request.user.team is None:
-        raise PermissionDenied("This page shows your team's figures; you are not in a team.")
+        raise PermissionDenied(_("This page shows your team's figures; you are not in a team."))
     context = team_view.context(request.user.team, request.GET.get("period"), request.user)
     return _render(request, "dashboards/team.html", "team", context)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.configuration.site import ConfigAdmin, site
 
@@ -13,57 +15,59 @@ from .models import FeedbackSettings, OpenedBy
 
 class FeedbackSettingsForm(forms.ModelForm):
     recovery_opened_by = forms.ChoiceField(
-        label="A recovery is opened by a low",
+        label=_("A recovery is opened by a low"),
         choices=OpenedBy.choices,
         widget=forms.RadioSelect,
-        help_text=(
+        help_text=_(
             "Satisfaction rates the moment itself, which the team can put right; would"
             " recommend also rates prices, delays and the airline, so it opens many more."
         ),
     )
     low_csat_at_most = forms.TypedChoiceField(
-        label="A satisfaction answer is low at or below",
+        label=_("A satisfaction answer is low at or below"),
         coerce=int,
-        choices=[(n, f"{n} of 5") for n in range(1, 5)],
-        help_text="A low answer opens a recovery for the team that served the customer.",
+        choices=[(n, format_lazy(_("{n} of 5"), n=n)) for n in range(1, 5)],
+        help_text=_("A low answer opens a recovery for the team that served the customer."),
     )
     low_nps_at_most = forms.TypedChoiceField(
-        label="A recommend answer is low at or below",
+        label=_("A recommend answer is low at or below"),
         coerce=int,
-        choices=[(n, f"{n} of 10") for n in range(0, 10)],
-        help_text="NPS counts 0–6 as detractors; a lower threshold opens fewer recoveries.",
+        choices=[(n, format_lazy(_("{n} of 10"), n=n)) for n in range(0, 10)],
+        help_text=_("NPS counts 0–6 as detractors; a lower threshold opens fewer recoveries."),
     )
     recovery_due_hours = forms.IntegerField(
-        label="A recovery is due within (hours)",
+        label=_("A recovery is due within (hours)"),
         min_value=1,
         max_value=720,
-        help_text="From the customer's answer; after that its card is marked overdue.",
+        help_text=_("From the customer's answer; after that its card is marked overdue."),
     )
     recovery_lapse_days = forms.IntegerField(
-        label="A recovery nobody took lapses after (days)",
+        label=_("A recovery nobody took lapses after (days)"),
         min_value=1,
         max_value=365,
-        help_text="A lapsed recovery counts as not recovered; it can still be closed, late.",
+        help_text=_("A lapsed recovery counts as not recovered; it can still be closed, late."),
     )
     invitation_expiry_days = forms.IntegerField(
-        label="Customers can answer for",
+        label=_("Customers can answer for"),
         min_value=1,
         max_value=90,
-        help_text="Days from the moment; after that the link says it has expired.",
+        help_text=_("Days from the moment; after that the link says it has expired."),
     )
     contact_kept_days = forms.IntegerField(
-        label="Customers' contact details are kept for",
+        label=_("Customers' contact details are kept for"),
         min_value=1,
         max_value=365,
-        help_text="Days after the recovery closes; then they are erased, within the hour. "
-        "Customers are told this period when they give their details: a shorter one applies "
-        "to every contact kept, a longer one only to details given from now on.",
+        help_text=_(
+            "Days after the recovery closes; then they are erased, within the hour. "
+            "Customers are told this period when they give their details: a shorter one "
+            "applies to every contact kept, a longer one only to details given from now on."
+        ),
     )
     languages = forms.MultipleChoiceField(
-        label="Languages offered to customers",
+        label=_("Languages offered to customers"),
         choices=settings.LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Offer customers at least one language."},
+        error_messages={"required": _("Offer customers at least one language.")},
     )
 
     class Meta:
@@ -89,7 +93,7 @@ class FeedbackSettingsAdmin(ConfigAdmin):
     actions = []
     fieldsets = [
         (
-            "Recovery",
+            _("Recovery"),
             {
                 "fields": [
                     "recovery_opened_by",
@@ -101,7 +105,7 @@ class FeedbackSettingsAdmin(ConfigAdmin):
                 ]
             },
         ),
-        ("Invitations", {"fields": ["invitation_expiry_days", "languages"]}),
+        (_("Invitations"), {"fields": ["invitation_expiry_days", "languages"]}),
     ]
 
     def has_add_permission(self, request):

@@ -21,7 +21,8 @@ def new_token() -> str:
 
 
 def default_languages() -> list[str]:
-    return ["en", "sv"]
+    """Every language Moments is translated to; admins may offer fewer."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def default_expiry():
@@ -111,31 +112,32 @@ class FeedbackSettings(models.Model):
         max_length=16,
         choices=OpenedBy.choices,
         default=OpenedBy.SATISFACTION,
-        help_text="Which low answers open a recovery.",
+        help_text=_("Which low answers open a recovery."),
     )
     low_csat_at_most = models.PositiveSmallIntegerField(
-        default=2, help_text="An answer with CSAT at or below this opens a recovery."
+        default=2, help_text=_("An answer with CSAT at or below this opens a recovery.")
     )
     low_nps_at_most = models.PositiveSmallIntegerField(
-        default=6, help_text="An answer with NPS at or below this opens a recovery."
+        default=6, help_text=_("An answer with NPS at or below this opens a recovery.")
     )
     recovery_due_hours = models.PositiveSmallIntegerField(
-        default=24, help_text="Hours from the customer's answer until a recovery is overdue."
+        default=24, help_text=_("Hours from the customer's answer until a recovery is overdue.")
     )
     recovery_lapse_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days after which a recovery nobody took lapses."
+        default=14, help_text=_("Days after which a recovery nobody took lapses.")
     )
     invitation_expiry_days = models.PositiveSmallIntegerField(default=7)
     languages = models.JSONField(
-        default=default_languages, help_text="Language codes offered to customers."
+        default=default_languages, help_text=_("Language codes offered to customers.")
     )
     contact_kept_days = models.PositiveSmallIntegerField(
         default=30,
-        help_text="Days a customer's contact details are kept after their recovery closes.",
+        help_text=_("Days a customer's contact details are kept after their recovery closes."),
     )
 
     class Meta:
-        verbose_name_plural = "feedback settings"
+        verbose_name = _("feedback settings")
+        verbose_name_plural = _("feedback settings")
 
     def __str__(self) -> str:
         return "Feedback settings"

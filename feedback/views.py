@@ -89,7 +89,9 @@ def answer(request, token: str):
     the same airport Wi-Fi, someone opening a QR code they saw) may lock its customer out.
     Only unknown tokens are counted, per address, so that guessing stays slow.
     """
-    language = customer_language(request)
+    # ?lang= is the page's own switch; the form posts back to the same address, so the
+    # choice holds for the whole visit. A code not offered is ignored.
+    language = customer_language(request, chosen=request.GET.get("lang"))
     invitation = invitation_at(token)
     if invitation is None:
         misses = rate_limits.limit("miss")
@@ -101,6 +103,7 @@ def answer(request, token: str):
         # Only here, on the customer's own device, is a way to reach them asked for: at the
         # desk the staff member is standing right there.
         state, status = answer_invitation(request, invitation, offers_contact=True)
+    state.context.update(page_languages=language_choices(), language=language)
     return _public(request, state, status, language)
 
 
@@ -303,6 +306,6 @@ def csrf_failure(request, reason: str = ""):
     if view_name in ("feedback:handover", "feedback:handback"):
         return redirect(view_name)
     if wants_json(request):
-        message = "The server's security check refused it: reload the page, then try again."
+        message = _("The server's security check refused it: reload the page, then try again.")
         return JsonResponse({"error": message, "code": "csrf"}, status=403)
     return django_csrf_failure(request, reason)

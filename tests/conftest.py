@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from config.celery import app as celery_app
 from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
@@ -42,6 +43,16 @@ def _tasks_run_in_process(settings):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Each test starts in English, as a management command does. A request in Swedish leaves
+    Swedish active in its thread (Django never switches back), and a name given then would be
+    stored as the Swedish one (touchpoints/translation.py)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

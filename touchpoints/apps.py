@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class TouchpointsConfig(AppConfig):
     name = "touchpoints"
+    verbose_name = _("Organisation")
 
     def ready(self):
         from .people.desk_sign_in import mark_desk_session

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .customers import hash_ref
 from .dirty_days import mark_days_dirty
@@ -36,10 +37,10 @@ def correct_moment(staff: User, moment: Moment, cleaned: dict) -> Moment:
     """Apply `cleaned` form data to the staff member's own moment within the window."""
     moment = Moment.objects.select_for_update().get(pk=moment.pk)
     if moment.staff_id != staff.pk:
-        raise CorrectionRefused("Only the person who logged a moment can correct it.")
+        raise CorrectionRefused(_("Only the person who logged a moment can correct it."))
     if not is_correctable(moment):
         raise CorrectionRefused(
-            "This moment is locked: moments can be corrected for 15 minutes after logging."
+            _("This moment is locked: moments can be corrected for 15 minutes after logging.")
         )
     before = snapshot(moment)
     old_day = moment.local_date

@@ -3,6 +3,9 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import extra_fields, loggable_types, wall_clock
 from .customers import hash_ref, normalise_ref
@@ -43,8 +46,8 @@ class ResolutionField(forms.ChoiceField):
     VALUES = {"yes": True, "no": False, "": None}
 
     def __init__(self, **kwargs):
-        choices = [("yes", "Resolved"), ("no", "Not yet"), ("", "Not recorded")]
-        error = "Choose Resolved or Not yet."
+        choices = [("yes", _("Resolved")), ("no", _("Not yet")), ("", _("Not recorded"))]
+        error = _("Choose Resolved or Not yet.")
         super().__init__(
             choices=choices, required=False, error_messages={"invalid_choice": error}, **kwargs
         )
@@ -73,31 +76,35 @@ class MomentForm(OneValueEach, forms.Form):
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
-            "required": "Choose what kind of moment this was.",
-            "invalid_choice": "That touchpoint type is not available. Choose one of the tiles.",
+            "required": _("Choose what kind of moment this was."),
+            "invalid_choice": _("That touchpoint type is not available. Choose one of the tiles."),
         },
     )
     channel = forms.ChoiceField(
-        choices=Channel.choices, initial=Channel.IN_PERSON, widget=forms.RadioSelect
+        choices=Channel.choices,
+        initial=Channel.IN_PERSON,
+        widget=forms.RadioSelect,
+        label=_("Channel"),
     )
     outcome = forms.TypedChoiceField(
         choices=Outcome.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        label="How did it go?",
-        error_messages={"required": "Choose how it went."},
+        label=_("How did it go?"),
+        error_messages={"required": _("Choose how it went.")},
     )
     # The save buttons carry it ("Resolved", "Not yet"): a choice on every save, no extra tap.
-    resolved_on_spot = ResolutionField(label="Resolved on the spot", widget=forms.RadioSelect)
+    resolved_on_spot = ResolutionField(label=_("Resolved on the spot"), widget=forms.RadioSelect)
     note = forms.CharField(
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What they needed, what I did"}),
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("What they needed, what I did")}),
     )
     customer_ref = forms.CharField(
         required=False,
         max_length=40,
-        label="Customer reference",
+        label=_("Customer reference"),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
@@ -114,7 +121,7 @@ class MomentForm(OneValueEach, forms.Form):
         team = self.cleaned_data.get("team")
         if team is not None and team != self.staff.team_id:
             raise forms.ValidationError(
-                "You are not in that team, so you cannot log moments for it.",
+                _("You are not in that team, so you cannot log moments for it."),
                 code="not_your_team",
             )
         if self.staff.team and (closed := self.staff.team.closed_to_moments()):
@@ -125,7 +132,7 @@ class MomentForm(OneValueEach, forms.Form):
         raw = self.cleaned_data["customer_ref"]
         if raw and not 4 <= len(normalise_ref(raw)) <= 20:
             raise forms.ValidationError(
-                "A booking code or loyalty number has 4 to 20 letters or digits."
+                _("A booking code or loyalty number has 4 to 20 letters or digits.")
             )
         return raw
 
@@ -136,11 +143,12 @@ class MomentForm(OneValueEach, forms.Form):
             return now
         if occurred_at > now + CLOCK_SKEW:
             raise forms.ValidationError(
-                "This moment is dated in the future: check the tablet's clock."
+                _("This moment is dated in the future: check the tablet's clock.")
             )
         if occurred_at < now - OFFLINE_MAX_AGE:
             raise forms.ValidationError(
-                f"Moments older than {OFFLINE_MAX_AGE.days} days cannot be logged."
+                gettext("Moments older than %(days)s days cannot be logged.")
+                % {"days": OFFLINE_MAX_AGE.days}
             )
         return occurred_at
 
@@ -233,7 +241,7 @@ class WallClockField(forms.DateTimeField):
         return parsed or forms.fields.BaseTemporalField.to_python(self, value)
 
 
-READINGS = [("first", "The first time"), ("second", "The second time")]
+READINGS = [("first", _("The first time")), ("second", _("The second time"))]
 
 
 class CorrectionForm(MomentForm):
@@ -258,12 +266,12 @@ class CorrectionForm(MomentForm):
         for name in ("uuid", "team"):
             self.fields.pop(name)
         self.fields["occurred_at"] = WallClockField(
-            label="When it happened",
+            label=_("When it happened"),
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            error_messages={"required": "Say when it happened."},
+            error_messages={"required": _("Say when it happened.")},
         )
         self.fields["dst_reading"] = forms.ChoiceField(
-            label="Which one?", choices=READINGS, required=False, widget=forms.RadioSelect
+            label=_("Which one?"), choices=READINGS, required=False, widget=forms.RadioSelect
         )
         self.offer_readings(own)
 
@@ -288,14 +296,28 @@ class CorrectionForm(MomentForm):
         self.offer_readings(instants)
         if not instants:
             raise forms.ValidationError(
-                f"{typed:%H:%M} on {typed:%-d %B} never happened at {self.moment.location}:"
-                " the clocks went forward an hour that night. Enter the time the clock showed.",
+                gettext(
+                    "%(time)s on %(day)s never happened at %(place)s: the clocks went forward"
+                    " an hour that night. Enter the time the clock showed."
+                )
+                % {
+                    "time": f"{typed:%H:%M}",
+                    "day": date_format(typed, "j F"),
+                    "place": self.moment.location,
+                },
                 code="skipped_hour",
             )
         if len(instants) == 2 and reading not in ("first", "second"):
             raise forms.ValidationError(
-                f"{typed:%H:%M} on {typed:%-d %B} happened twice at {self.moment.location}:"
-                " the clocks went back an hour that night. Choose which one you mean.",
+                gettext(
+                    "%(time)s on %(day)s happened twice at %(place)s: the clocks went back an"
+                    " hour that night. Choose which one you mean."
+                )
+                % {
+                    "time": f"{typed:%H:%M}",
+                    "day": date_format(typed, "j F"),
+                    "place": self.moment.location,
+                },
                 code="repeated_hour",
             )
         chosen = instants[1] if len(instants) == 2 and reading == "second" else instants[0]
@@ -315,13 +337,14 @@ class NeedForm(OneValueEach, forms.ModelForm):
     kind = forms.ChoiceField(
         choices=Need.Kind.choices,
         widget=forms.RadioSelect,
-        label="What was missing?",
-        error_messages={"required": "Choose what was missing."},
+        label=_("What was missing?"),
+        error_messages={"required": _("Choose what was missing.")},
     )
     note = forms.CharField(
         required=False,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "What would have helped"}),
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("What would have helped")}),
     )
     moment = forms.UUIDField(required=False, widget=forms.HiddenInput)
 

@@ -3,6 +3,7 @@ import uuid
 import zoneinfo
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,17 +21,26 @@ def known_timezones() -> frozenset[str]:
 
 def validate_timezone(name: str) -> None:
     if name not in known_timezones():
-        raise ValidationError(f"{name!r} is not a known time zone (for example Europe/Stockholm).")
+        raise ValidationError(
+            _("%(name)s is not a known time zone (for example Europe/Stockholm).")
+            % {"name": repr(name)}
+        )
 
 
 class Location(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    code = models.CharField(max_length=10, unique=True, help_text="Short code, e.g. ARN.")
-    timezone = models.CharField(max_length=64, validators=[validate_timezone])
-    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(
+        _("code"), max_length=10, unique=True, help_text=_("Short code, e.g. ARN.")
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to archive: history is kept.")
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
 
     def __str__(self) -> str:
         return self.name
@@ -48,12 +58,18 @@ class Location(models.Model):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=100)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="teams")
-    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
+    name = models.CharField(_("name"), max_length=100)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="teams", verbose_name=_("location")
+    )
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to archive: history is kept.")
+    )
 
     class Meta:
         ordering = ["location__name", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         constraints = [
             models.UniqueConstraint(
                 fields=["location", "name"], name="team_name_unique_per_location"
@@ -67,22 +83,22 @@ class Team(models.Model):
         """Why nothing can be saved to this team now (it or its location is archived); ""
         while it is open."""
         if not self.location.active:
-            return (
-                f"{self.location} is archived, so moments can no longer be saved there."
+            return _(
+                "%(location)s is archived, so moments can no longer be saved there."
                 " Ask an admin to move you to an active team."
-            )
+            ) % {"location": self.location}
         if not self.active:
-            return (
-                f"Your team {self} is archived, so moments can no longer be saved for it."
+            return _(
+                "Your team %(team)s is archived, so moments can no longer be saved for it."
                 " Ask an admin to move you to an active team."
-            )
+            ) % {"team": self}
         return ""
 
 
 class Role(models.TextChoices):
-    FRONTLINE = "frontline", "Frontline"
-    MANAGER = "manager", "Manager"
-    ADMIN = "admin", "Admin"
+    FRONTLINE = "frontline", _("Frontline")
+    MANAGER = "manager", _("Manager")
+    ADMIN = "admin", _("Admin")
 
 
 class User(AbstractUser):
@@ -109,6 +125,15 @@ class User(AbstractUser):
     pin = models.CharField("desk PIN", max_length=128, blank=True, default="", editable=False)
     pin_fingerprint = models.CharField(
         max_length=64, blank=True, default="", editable=False, db_index=True
+    )
+    # Blank follows the browser (touchpoints/people/language.py).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language the browser asks for."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -144,18 +169,20 @@ class User(AbstractUser):
 
 
 class Channel(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    PHONE = "phone", "Phone"
-    CHAT = "chat", "Chat"
-    EMAIL = "email", "Email"
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("Email")
 
 
 class JourneyStage(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "name"]
+        verbose_name = _("journey stage")
+        verbose_name_plural = _("journey stages")
 
     def __str__(self) -> str:
         return self.name
@@ -208,25 +235,38 @@ class ChangesLoggableTypes:
 
 
 class TouchpointType(ChangesLoggableTypes, models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    stage = models.ForeignKey(JourneyStage, on_delete=models.PROTECT, related_name="types")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    stage = models.ForeignKey(
+        JourneyStage, on_delete=models.PROTECT, related_name="types", verbose_name=_("stage")
+    )
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Order within the stage.")
+    )
     icon = models.CharField(
+        _("icon"),
         max_length=40,
         default=icons.DEFAULT_ICON,
         validators=[icons.validate_icon],
         help_text=_("The drawing on the tile, one of the icons offered."),
     )
-    colour = models.CharField(max_length=7, default="#0b4f8a", help_text="Tile colour, #rrggbb.")
-    channels = models.JSONField(
-        default=all_channels, help_text='Channels this type can happen on, e.g. ["phone"].'
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#0b4f8a", help_text=_("Tile colour, #rrggbb.")
     )
-    asks_nps = models.BooleanField("ask the customer for NPS", default=True)
-    asks_effort = models.BooleanField("ask the customer for effort", default=False)
-    active = models.BooleanField(default=True, help_text="Untick to archive: history is kept.")
+    channels = models.JSONField(
+        _("channels"),
+        default=all_channels,
+        help_text=_('Channels this type can happen on, e.g. ["phone"].'),
+    )
+    asks_nps = models.BooleanField(_("ask the customer for NPS"), default=True)
+    asks_effort = models.BooleanField(_("ask the customer for effort"), default=False)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Untick to archive: history is kept.")
+    )
 
     class Meta:
         ordering = ["stage__order", "order", "name"]
+        verbose_name = _("touchpoint type")
+        verbose_name_plural = _("touchpoint types")
 
     def __str__(self) -> str:
         return self.name
@@ -246,24 +286,32 @@ class ExtraField(ChangesLoggableTypes, models.Model):
     """
 
     class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        NUMBER = "number", "Number"
-        CHOICE = "choice", "Choice"
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        CHOICE = "choice", _("Choice")
 
     touchpoint_type = models.ForeignKey(
         TouchpointType, on_delete=models.CASCADE, related_name="extra_fields"
     )
-    key = models.SlugField(max_length=40, help_text="Stable name the value is stored under.")
-    label = models.CharField(max_length=80)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(blank=True, help_text="For a choice field: one option per line.")
-    required = models.BooleanField(default=False)
-    max_length = models.PositiveSmallIntegerField(default=100, help_text="For text fields.")
-    order = models.PositiveSmallIntegerField(default=0)
-    active = models.BooleanField(default=True)
+    key = models.SlugField(
+        _("key"), max_length=40, help_text=_("Stable name the value is stored under.")
+    )
+    label = models.CharField(_("label"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For a choice field: one option per line.")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    max_length = models.PositiveSmallIntegerField(
+        _("longest text"), default=100, help_text=_("For text fields.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["order", "pk"]
+        verbose_name = _("extra field")
+        verbose_name_plural = _("extra fields")
         constraints = [
             models.UniqueConstraint(
                 fields=["touchpoint_type", "key"], name="extra_field_key_unique"
@@ -280,11 +328,11 @@ class ExtraField(ChangesLoggableTypes, models.Model):
 class Outcome(models.IntegerChoices):
     """How the staff member felt the moment went, as five faces."""
 
-    VERY_BAD = 1, "Very bad"
-    BAD = 2, "Bad"
-    OK = 3, "OK"
-    GOOD = 4, "Good"
-    VERY_GOOD = 5, "Very good"
+    VERY_BAD = 1, _("Very bad")
+    BAD = 2, _("Bad")
+    OK = 3, _("OK")
+    GOOD = 4, _("Good")
+    VERY_GOOD = 5, _("Very good")
 
 
 class Moment(models.Model):
@@ -395,6 +443,8 @@ class UndoRecord(models.Model):
 
     class Meta:
         ordering = ["-undone_at"]
+        verbose_name = _("undone moment")
+        verbose_name_plural = _("undone moments")
 
     def __str__(self) -> str:
         return f"Undo of {self.moment_uuid} at {self.undone_at}"
@@ -404,18 +454,18 @@ class Need(models.Model):
     """What a frontline person needed but did not have: a request to management."""
 
     class Kind(models.TextChoices):
-        TRAINING = "training", "Training"
-        TOOL = "tool", "Tool or equipment"
-        AUTHORITY = "authority", "Authority or policy"
-        INFORMATION = "information", "Information"
-        STAFFING = "staffing", "Staffing or time"
-        OTHER = "other", "Other"
+        TRAINING = "training", _("Training")
+        TOOL = "tool", _("Tool or equipment")
+        AUTHORITY = "authority", _("Authority or policy")
+        INFORMATION = "information", _("Information")
+        STAFFING = "staffing", _("Staffing or time")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ACKNOWLEDGED = "acknowledged", "Acknowledged"
-        PROVIDED = "provided", "Provided"
-        DECLINED = "declined", "Declined"
+        OPEN = "open", _("Open")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        PROVIDED = "provided", _("Provided")
+        DECLINED = "declined", _("Declined")
 
     raised_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="needs")
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="needs")
@@ -464,12 +514,12 @@ class AuditEntry(models.Model):
     """Who changed which piece of configuration, when, and from what to what."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        CHANGED = "changed", "Changed"
-        DELETED = "deleted", "Deleted"
-        ARCHIVED = "archived", "Archived"
-        IMPORTED = "imported", "Imported"
-        EMAILED = "emailed", "Emailed"
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        ARCHIVED = "archived", _("Archived")
+        IMPORTED = "imported", _("Imported")
+        EMAILED = "emailed", _("Emailed")
 
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -482,7 +532,8 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object")]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"

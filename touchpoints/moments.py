@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .dirty_days import insert_marking_day_dirty, mark_day_dirty
 from .models import Moment, UndoRecord, User
@@ -52,9 +53,15 @@ def record_moment(
         raise NotYourMoment
     if not is_resend(existing, unsaved, timed_by_tablet):
         raise UuidReused(
-            "It came with the ID of another moment you logged "
-            f"({existing.touchpoint_type.name}, {existing.get_outcome_display().lower()} "
-            f"at {timezone.localtime(existing.occurred_at):%H:%M}), so it was not stored."
+            _(
+                "It came with the ID of another moment you logged (%(type)s, %(outcome)s at"
+                " %(time)s), so it was not stored."
+            )
+            % {
+                "type": existing.touchpoint_type.name,
+                "outcome": existing.get_outcome_display().lower(),
+                "time": f"{timezone.localtime(existing.occurred_at):%H:%M}",
+            }
         )
     return existing, False
 
@@ -106,11 +113,15 @@ def undo_moment(
         return None
     if has_invitation(moment):
         raise UndoRefused(
-            "The customer has already been asked for feedback on this moment, so it stays. "
-            "You can still correct it in My moments."
+            _(
+                "The customer has already been asked for feedback on this moment, so it stays."
+                " You can still correct it in My moments."
+            )
         )
     if not within_undo_window(moment, requested_at):
-        raise UndoRefused("It is too late to undo this moment. Correct it in My moments instead.")
+        raise UndoRefused(
+            _("It is too late to undo this moment. Correct it in My moments instead.")
+        )
     UndoRecord.objects.create(
         moment_uuid=moment.uuid,
         undone_by=staff,

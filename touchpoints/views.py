@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import corrections, extra_fields, icons
@@ -36,7 +37,7 @@ HOME_BY_ROLE = {
 def home(request):
     role = request.user.role
     if role is None:
-        raise PermissionDenied("Your account has no role yet. Ask an admin to give you one.")
+        raise PermissionDenied(_("Your account has no role yet. Ask an admin to give you one."))
     return redirect(HOME_BY_ROLE[role])
 
 
@@ -49,9 +50,9 @@ def frontline(view):
         request.user.team = frontline_team(request.user)
         if request.user.team is None:
             if not request.user.has_role(Role.FRONTLINE):
-                return _refused(request, "Only frontline staff log moments: ask an admin.")
+                return _refused(request, _("Only frontline staff log moments: ask an admin."))
             return _refused(
-                request, "You are not in a team yet, so moments cannot be logged for you."
+                request, _("You are not in a team yet, so moments cannot be logged for you.")
             )
         # Times on these screens are the desk's own local times.
         with timezone.override(request.user.team.location.tz):
@@ -118,7 +119,7 @@ def log_moment(request):
             timed_by_tablet=bool(request.POST.get("occurred_at")),
         )
     except NotYourMoment:
-        reason = "It came with the ID of a moment someone else logged, so it was not stored."
+        reason = _("It came with the ID of a moment someone else logged, so it was not stored.")
         return _refused(request, reason, code=ID_IN_USE)
     except UuidReused as refusal:
         if wants_json(request):

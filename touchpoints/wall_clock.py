@@ -9,6 +9,8 @@ between the two readings of a repeated hour, and a time in the skipped hour is r
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 
 def readings(wall_time: datetime, tz: ZoneInfo) -> list[datetime]:
     """The instants (UTC) that `wall_time`, naive, can mean at `tz`: one on most days, two
@@ -31,7 +33,7 @@ def describe_reading(instant: datetime, tz: ZoneInfo, which: str) -> str:
     """E.g. "02:30 the first time (summer time, CEST, UTC+02:00)"."""
     local = instant.astimezone(tz)
     offset = local.strftime("%z")
-    season = "summer time" if local.dst() else "standard time"
-    return (
-        f"{local:%H:%M} the {which} time ({season}, {local.tzname()}, UTC{offset[:3]}:{offset[3:]})"
-    )
+    season = _("summer time") if local.dst() else _("standard time")
+    text = _("%(time)s the first time") if which == "first" else _("%(time)s the second time")
+    zone = f"{local.tzname()}, UTC{offset[:3]}:{offset[3:]}"
+    return f"{text % {'time': f'{local:%H:%M}'}} ({season}, {zone})"

@@ -1,7 +1,10 @@
 """Formatting of figures for display; the figures themselves come from `dashboards.metrics`."""
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboards.metrics import Estimate
 from dashboards.need_answers import age
@@ -27,7 +30,12 @@ def signed(value: float | None) -> str:
 
 @register.filter
 def score(value: float | None) -> str:
-    return NO_DATA if value is None else f"{value:.1f}"
+    return NO_DATA if value is None else decimal(value)
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """A number with its decimals as the reader's language writes them: 4.2, or 4,2."""
+    return number_format(round(value, places), decimal_pos=places)
 
 
 @register.filter
@@ -36,10 +44,10 @@ def hours(value: float | None) -> str:
     if value is None:
         return NO_DATA
     if value < 1:
-        return f"{value * 60:.0f} min"
+        return _("%(minutes)s min") % {"minutes": f"{value * 60:.0f}"}
     if value < 48:
-        return f"{value:.1f} h"
-    return f"{value / 24:.1f} days"
+        return _("%(hours)s h") % {"hours": decimal(value)}
+    return _("%(days)s days") % {"days": decimal(value / 24)}
 
 
 @register.filter
@@ -60,17 +68,17 @@ def figure(value: float | None, unit: str) -> str:
 def change(value: float | None, unit: str) -> str:
     """The change against the previous period: percentage points, hours, or plain numbers."""
     if value is None:
-        return "no comparison"
+        return _("no comparison")
     if not value:
-        return "no change"
+        return _("no change")
     sign = "+" if value > 0 else MINUS
     magnitude = abs(value)
     if unit == "pct":
-        return f"{sign}{magnitude:.0f} pts"
+        return _("%(sign)s%(points)s pts") % {"sign": sign, "points": f"{magnitude:.0f}"}
     if unit == "hours":
         return f"{sign}{hours(magnitude)}"
     if unit == "score":
-        return f"{sign}{magnitude:.1f}"
+        return f"{sign}{decimal(magnitude)}"
     return f"{sign}{magnitude:,.0f}".replace(",", "\u202f")
 
 
@@ -81,22 +89,54 @@ def interval(estimate: Estimate | None, unit: str) -> str:
         return ""
     low, high = (FORMATS[unit](bound) for bound in estimate.interval)
     if unit == "signed":
-        return f"{low} to {high}"
+        return _("%(low)s to %(high)s") % {"low": low, "high": high}
     return f"{low.removesuffix('%')}–{high}"
+
+
+# What a figure can rest on (`Estimate.counted`): "34 answers", "no answers", "few answers",
+# each written out whole so that every language can say it its own way.
+COUNTED = {
+    "answers": (
+        lambda n: ngettext("%(n)s answer", "%(n)s answers", n),
+        lambda: _("no answers"),
+        lambda: _("few answers"),
+    ),
+    "moments": (
+        lambda n: ngettext("%(n)s moment", "%(n)s moments", n),
+        lambda: _("no moments"),
+        lambda: _("few moments"),
+    ),
+    "low answers": (
+        lambda n: ngettext("%(n)s low answer", "%(n)s low answers", n),
+        lambda: _("no low answers"),
+        lambda: _("few low answers"),
+    ),
+    "invitations": (
+        lambda n: ngettext("%(n)s invitation", "%(n)s invitations", n),
+        lambda: _("no invitations"),
+        lambda: _("few invitations"),
+    ),
+}
 
 
 @register.filter
 def resting_on(estimate: Estimate) -> str:
     """What a rate rests on: "34 answers", "1 moment", "no low answers"."""
-    if not estimate.n:
-        return f"no {estimate.counted}"
-    noun = estimate.counted.removesuffix("s") if estimate.n == 1 else estimate.counted
-    return f"{count(estimate.n)} {noun}"
+    some, none, _few = COUNTED.get(estimate.counted, COUNTED["answers"])
+    return some(estimate.n) % {"n": count(estimate.n)} if estimate.n else none()
 
 
 def few_mark(estimate: Estimate) -> str:
     """ "few answers" (or moments…) when a figure rests on too few to go by, else ""."""
-    return f"few {estimate.counted}" if estimate.n and estimate.few else ""
+    if not (estimate.n and estimate.few):
+        return ""
+    return COUNTED.get(estimate.counted, COUNTED["answers"])[2]()
+
+
+@register.filter
+def few(estimate: Estimate) -> str:
+    """The few-mark as a template shows it beside a figure."""
+    return few_mark(estimate)
 
 
 @register.simple_tag

@@ -54,7 +54,7 @@ def test_digest_lists_open_needs_and_yesterdays_figures(maria, agent, org, mailo
     assert "Training on the new wheelchair process" in body
     assert "Moments: 1" in body
     assert "NPS: +100" in body
-    assert "1 open needs" in mailoutbox[0].subject
+    assert "1 open need" in mailoutbox[0].subject
 
 
 def test_a_failed_send_is_tried_again_next_run(maria, mailoutbox, settings):

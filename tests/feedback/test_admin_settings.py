@@ -19,7 +19,7 @@ def form(**overrides) -> dict:
         "recovery_due_hours": "24",
         "recovery_lapse_days": "14",
         "invitation_expiry_days": "7",
-        "languages": ["en", "sv"],
+        "languages": ["en", "sv", "da", "nb"],
         "contact_kept_days": "30",
     }
     data.update(overrides)
@@ -46,7 +46,7 @@ def test_an_admin_changes_thresholds_expiry_and_languages_and_it_is_recorded(cli
     assert entry.changes == {
         "low csat at most": [2, 3],
         "invitation expiry days": [7, 14],
-        "languages": [["en", "sv"], ["sv"]],
+        "languages": [["en", "sv", "da", "nb"], ["sv"]],
     }
 
 

@@ -69,5 +69,5 @@ def test_configuration_screens_work_under_the_policy(tablet, admin_user):
     tablet.goto("/admin/")
     tablet.goto("/admin/touchpoints/touchpointtype/add/")
     tablet.get_by_label("Name").first.fill("Lounge")
-    expect(tablet.locator("#id_name")).to_have_value("Lounge")
+    expect(tablet.locator("#id_name_en")).to_have_value("Lounge")
     assert breaches == []

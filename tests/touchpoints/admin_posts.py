@@ -21,7 +21,8 @@ def type_form(touchpoint_type: TouchpointType, extra_fields: list[dict] = (), **
     """The touchpoint type's change form, with `extra_fields` as the inline's rows."""
     existing = list(touchpoint_type.extra_fields.all()) if touchpoint_type.pk else []
     data = {
-        "name": touchpoint_type.name,
+        # The English name; the other languages' are optional (touchpoints/translation.py).
+        "name_en": touchpoint_type.name_en,
         "stage": touchpoint_type.stage_id,
         "order": touchpoint_type.order,
         "icon": touchpoint_type.icon,
@@ -41,6 +42,8 @@ def type_form(touchpoint_type: TouchpointType, extra_fields: list[dict] = (), **
             elif value is not False:
                 data[f"extra_fields-{index}-{name}"] = value
     data.update(overrides)
+    if "name" in overrides:  # as a person reads it: the English name
+        data["name_en"] = data.pop("name")
     return {name: value for name, value in data.items() if value is not None}
 
 
@@ -51,7 +54,7 @@ def extra_field_row(field=None, **values) -> dict:
         row.update(
             id=field.pk,
             touchpoint_type=field.touchpoint_type_id,
-            label=field.label,
+            label_en=field.label_en,
             key=field.key,
             kind=field.kind,
             choices=field.choices,
@@ -61,6 +64,8 @@ def extra_field_row(field=None, **values) -> dict:
             active=field.active,
         )
     row.update(values)
+    if "label" in row:  # as a person reads it: the English label
+        row["label_en"] = row.pop("label")
     return row
 
 

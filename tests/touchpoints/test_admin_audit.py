@@ -19,7 +19,7 @@ def test_the_audit_trail_lists_changes_with_a_link_to_each_objects_history(clien
     history_url = reverse("admin:touchpoints_location_history", args=[arn.pk])
     history = client.get(history_url)
 
-    assert f'href="{history_url}"' in listing.text and "timezone" in listing.text
+    assert f'href="{history_url}"' in listing.text and "time zone" in listing.text
     assert "<td>Europe/Stockholm</td><td>Europe/Oslo</td>" in history.text
     assert "Ada Admin" in history.text
 
@@ -44,12 +44,12 @@ def test_reordering_types_on_the_stage_page_is_recorded_on_each_type(client, org
     bag_drop, desk = org["bag_drop"], org["desk"]
     client.force_login(role_admin)
     data = {
-        "name": check_in.name, "order": check_in.order,
+        "name_en": check_in.name, "order": check_in.order,
         "types-TOTAL_FORMS": "2", "types-INITIAL_FORMS": "2",
         "types-MIN_NUM_FORMS": "0", "types-MAX_NUM_FORMS": "1000",
-        "types-0-id": bag_drop.pk, "types-0-stage": check_in.pk, "types-0-name": "Bag drop",
+        "types-0-id": bag_drop.pk, "types-0-stage": check_in.pk, "types-0-name_en": "Bag drop",
         "types-0-icon": bag_drop.icon, "types-0-order": "2", "types-0-active": "on",
-        "types-1-id": desk.pk, "types-1-stage": check_in.pk, "types-1-name": "Check-in desk",
+        "types-1-id": desk.pk, "types-1-stage": check_in.pk, "types-1-name_en": "Check-in desk",
         "types-1-icon": desk.icon, "types-1-order": "1", "types-1-active": "on",
     }  # fmt: skip
     response = client.post(

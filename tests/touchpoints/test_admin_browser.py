@@ -33,13 +33,13 @@ def add_airport_with_a_team(page) -> None:
 
 def add_type_with_an_extra_field(page, stage_name: str) -> None:
     page.goto("/admin/touchpoints/touchpointtype/add/")
-    page.fill("#id_name", "Lounge welcome")
+    page.fill("#id_name_en", "Lounge welcome")
     page.select_option("#id_stage", label=stage_name)
     page.get_by_role("radio", name="Lounge", exact=True).check()
     for channel in ("phone", "chat", "email"):
         page.uncheck(f"input[name=channels][value={channel}]")
     page.get_by_role("button", name="Add another Extra field on the log screen").click()
-    page.fill("#id_extra_fields-0-label", "Lounge area")
+    page.fill("#id_extra_fields-0-label_en", "Lounge area")
     page.select_option("#id_extra_fields-0-kind", "choice")
     page.fill("#id_extra_fields-0-choices", "North\nSouth")
     page.check("#id_extra_fields-0-required")

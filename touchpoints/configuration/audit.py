@@ -8,8 +8,10 @@ data migration is not mistaken for an admin's decision.
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 
 from ..models import AuditEntry, User
 
@@ -47,7 +49,7 @@ def snapshot(obj: models.Model) -> Snapshot:
     """
     values: Snapshot = {}
     for field in obj._meta.concrete_fields:
-        if field.primary_key or field.name in SKIPPED_FIELDS:
+        if field.primary_key or field.name in SKIPPED_FIELDS or _mirrors_its_field(field):
             continue
         if field.is_relation:
             related = getattr(obj, field.name)
@@ -63,8 +65,17 @@ def snapshot(obj: models.Model) -> Snapshot:
     return values
 
 
+def _mirrors_its_field(field: models.Field) -> bool:
+    """The English copy of a translated name (touchpoints/translation.py): the name itself
+    holds the same, and is recorded as it always was; the other languages are recorded."""
+    return getattr(field, "language", None) == settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
 def _label(field: models.Field) -> str:
-    return LABELS.get(field.name, str(field.verbose_name))
+    """The field's name as the history keeps it: in English, whatever language the admin
+    reads, so that one field has one name across the years."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return LABELS.get(field.name, str(field.verbose_name))
 
 
 def diff(before: Snapshot | None, after: Snapshot | None) -> Changes:

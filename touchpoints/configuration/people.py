@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from ..models import AuditEntry, Role, Team, User
@@ -24,8 +26,8 @@ from .sign_ins import unlock_people
 from .site import ConfigAdmin, site
 from .welcomes import queue_welcomes, welcome
 
-ROLE_CHOICES = [("", "No role (cannot sign in to anything)"), *Role.choices]
-ROLE_HELP = (
+ROLE_CHOICES = [("", _("No role (cannot sign in to anything)")), *Role.choices]
+ROLE_HELP = _(
     "Frontline logs moments; a manager sees the dashboards of what they manage; "
     "an admin configures Moments."
 )
@@ -55,9 +57,9 @@ class PersonChangeForm(UserChangeForm):
         # An admin who locks themselves out needs another admin to undo it: refuse it here.
         if self.editor is not None and self.instance.pk == self.editor.pk:
             if cleaned.get("role") != Role.ADMIN and not self.instance.is_superuser:
-                self.add_error("role", "You cannot take the admin role from yourself.")
+                self.add_error("role", _("You cannot take the admin role from yourself."))
             if "is_active" in cleaned and not cleaned["is_active"]:
-                self.add_error("is_active", "You cannot deactivate yourself.")
+                self.add_error("is_active", _("You cannot deactivate yourself."))
         return cleaned
 
 
@@ -66,7 +68,7 @@ class PersonCreationForm(AdminUserCreationForm):
 
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ["username", "first_name", "last_name", "email", "team"]
+        fields = ["username", "first_name", "last_name", "email", "language", "team"]
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -74,7 +76,7 @@ class RoleFilter(admin.SimpleListFilter):
     parameter_name = "role"
 
     def lookups(self, request, model_admin):
-        return [*Role.choices, ("none", "No role")]
+        return [*Role.choices, ("none", _("No role"))]
 
     def queryset(self, request, queryset):
         if self.value() == "none":
@@ -129,21 +131,23 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     readonly_fields = ["need_emails", "desk_pin"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "email"]}),
-        ("Role and team", {"fields": ["role", "team", "is_active"]}),
-        ("Desk sign-in", {"fields": ["badge", "desk_pin"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
+        (_("Role and team"), {"fields": ["role", "team", "is_active"]}),
+        (_("Desk sign-in"), {"fields": ["badge", "desk_pin"]}),
         (
-            "What a manager manages",
+            _("What a manager manages"),
             {
-                "description": "A manager sees the dashboards of these locations and teams."
-                " Hourly emails about new needs are the manager's own choice, on the needs page.",
+                "description": _(
+                    "A manager sees the dashboards of these locations and teams. Hourly emails"
+                    " about new needs are the manager's own choice, on the needs page."
+                ),
                 "fields": ["managed_locations", "managed_teams", "need_emails"],
             },
         ),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
-        ("Person", {"fields": ["first_name", "last_name", "email", "role", "team"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email", "language", "role", "team"]}),
     ]
 
     def get_queryset(self, request):
@@ -179,19 +183,19 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
             kwargs["queryset"] = db_field.related_model.objects.select_related("location")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description="Name", ordering="last_name")
+    @admin.display(description=_("Name"), ordering="last_name")
     def full_name(self, user):
         return user.get_full_name()
 
-    @admin.display(description="Role")
+    @admin.display(description=_("Role"))
     def role_name(self, user):
         return user.role.label if user.role else "—"
 
-    @admin.display(description="Desk PIN")
+    @admin.display(description=_("Desk PIN"))
     def desk_pin(self, user):
-        return "Set (only they know it)" if user.has_pin else "Not set: password only"
+        return _("Set (only they know it)") if user.has_pin else _("Not set: password only")
 
-    @admin.action(description="Clear the desk PIN of selected people")
+    @admin.action(description=_("Clear the desk PIN of selected people"))
     def clear_pins(self, request, queryset):
         """A forgotten or shared PIN: they sign in with their password and set a new one."""
         cleared = []
@@ -199,14 +203,19 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
             clear_pin(person)
             audit.record(request.user, person, AuditEntry.Action.CHANGED, PIN_CLEARED)
             cleared.append(person.username)
-        self.message_user(request, f"Cleared the desk PIN of {', '.join(cleared) or 'nobody'}.")
+        who = ", ".join(cleared) or gettext("nobody")
+        self.message_user(request, gettext("Cleared the desk PIN of %(who)s.") % {"who": who})
 
-    @admin.display(description="Manages")
-    @admin.display(description="Hourly emails about new needs")
+    @admin.display(description=_("Hourly emails about new needs"))
     def need_emails(self, user):
         since = user.need_emails_since
-        return f"On since {timezone.localtime(since):%Y-%m-%d %H:%M}" if since else "Off"
+        if not since:
+            return _("Off")
+        return gettext("On since %(when)s") % {
+            "when": f"{timezone.localtime(since):%Y-%m-%d %H:%M}"
+        }
 
+    @admin.display(description=_("Manages"))
     def manages(self, user):
         places = [loc.code for loc in user.managed_locations.all()]
         places += [str(team) for team in user.managed_teams.all()]
@@ -316,7 +325,7 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
             form = ImportForm(initial={"csv_text": text})
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import people and teams",
+            "title": _("Import people and teams"),
             "opts": self.opts,
             "form": form,
             "plan": plan,
@@ -348,17 +357,17 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
 def _imported_message(plan) -> str:
     made, changed = plan.count(Status.CREATE), plan.count(Status.UPDATE)
     same = plan.count(Status.UNCHANGED)
-    return (
-        f"Imported: {made} people created, {changed} updated, {same} unchanged, "
-        f"{len(plan.new_teams)} new teams."
-    )
+    return gettext(
+        "Imported: %(made)s people created, %(changed)s updated, %(same)s unchanged,"
+        " %(teams)s new teams. New people have no password yet: set one on their page."
+    ) % {"made": made, "changed": changed, "same": same, "teams": len(plan.new_teams)}
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
-        label="CSV file",
-        help_text="UTF-8, comma separated, with the column names on the first line.",
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma separated, with the column names on the first line."),
     )
     csv_text = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -367,15 +376,15 @@ class ImportForm(forms.Form):
         upload = cleaned.get("file")
         if upload is not None:
             if upload.size > MAX_IMPORT_BYTES:
-                raise forms.ValidationError("The file is larger than 1 MB; split it in two.")
+                raise forms.ValidationError(_("The file is larger than 1 MB; split it in two."))
             try:
                 cleaned["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError(
-                    "The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."
+                    _("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
                 ) from exc
         elif cleaned.get("csv_text"):
             cleaned["text"] = cleaned["csv_text"]
         else:
-            raise forms.ValidationError("Choose a CSV file to check.")
+            raise forms.ValidationError(_("Choose a CSV file to check."))
         return cleaned

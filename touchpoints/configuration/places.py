@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .. import icons
 from ..models import (
@@ -36,7 +37,7 @@ from .type_forms import ExtraFieldForm, ExtraFieldFormSet, PlacedInStage, Touchp
 # -- journey stages ---------------------------------------------------------------------
 
 
-class TouchpointTypeInline(admin.TabularInline):
+class TouchpointTypeInline(TranslationTabularInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
@@ -54,7 +55,7 @@ class TouchpointTypeInline(admin.TabularInline):
 
 
 @admin.register(JourneyStage, site=site)
-class JourneyStageAdmin(ConfigAdmin):
+class JourneyStageAdmin(TranslationAdmin, ConfigAdmin):
     list_display = ["name", "order", "type_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -66,7 +67,7 @@ class JourneyStageAdmin(ConfigAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(type_count=Count("types"))
 
-    @admin.display(description="Touchpoint types", ordering="type_count")
+    @admin.display(description=_("Touchpoint types"), ordering="type_count")
     def type_count(self, stage):
         return stage.type_count
 
@@ -74,21 +75,21 @@ class JourneyStageAdmin(ConfigAdmin):
 # -- touchpoint types -------------------------------------------------------------------
 
 
-class ExtraFieldInline(admin.TabularInline):
+class ExtraFieldInline(TranslationTabularInline):
     model = ExtraField
     form = ExtraFieldForm
     formset = ExtraFieldFormSet
     extra = 0
     classes = ["extra-fields"]
-    verbose_name = "extra field on the log screen"
-    verbose_name_plural = "extra fields on the log screen"
+    verbose_name = _("extra field on the log screen")
+    verbose_name_plural = _("extra fields on the log screen")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("touchpoint_type")
 
 
 @admin.register(TouchpointType, site=site)
-class TouchpointTypeAdmin(ConfigAdmin):
+class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
     form = TouchpointTypeForm
     inlines = [ExtraFieldInline]
     list_display = ["tile", "stage", "order", "channel_list", "questions", "moment_count", "active"]
@@ -101,9 +102,9 @@ class TouchpointTypeAdmin(ConfigAdmin):
     fieldsets = [
         (None, {"fields": ["name", "stage", "order", "icon", "colour", "channels", "active"]}),
         (
-            "What the customer is asked",
+            _("What the customer is asked"),
             {
-                "description": "Customers are always asked how satisfied they were (CSAT).",
+                "description": _("Customers are always asked how satisfied they were (CSAT)."),
                 "fields": ["asks_nps", "asks_effort"],
             },
         ),
@@ -112,7 +113,7 @@ class TouchpointTypeAdmin(ConfigAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(moment_count=Count("moments"))
 
-    @admin.display(description="Touchpoint type", ordering="name")
+    @admin.display(description=_("Touchpoint type"), ordering="name")
     def tile(self, touchpoint_type):
         return format_html(
             '<span class="swatch" style="background:{}"></span> {} {}',
@@ -121,21 +122,21 @@ class TouchpointTypeAdmin(ConfigAdmin):
             touchpoint_type.name,
         )
 
-    @admin.display(description="Channels")
+    @admin.display(description=_("Channels"))
     def channel_list(self, touchpoint_type):
         labels = dict(Channel.choices)
         if set(touchpoint_type.channels) == set(labels):
-            return "All"
-        return ", ".join(labels.get(channel, channel) for channel in touchpoint_type.channels)
+            return _("All")
+        return ", ".join(str(labels.get(channel, channel)) for channel in touchpoint_type.channels)
 
-    @admin.display(description="Customer is asked")
+    @admin.display(description=_("Customer is asked"))
     def questions(self, touchpoint_type):
         asked = ["CSAT"]
         asked += ["NPS"] if touchpoint_type.asks_nps else []
-        asked += ["effort"] if touchpoint_type.asks_effort else []
+        asked += [str(_("effort"))] if touchpoint_type.asks_effort else []
         return ", ".join(asked)
 
-    @admin.display(description=_("Moments"), ordering="moment_count")
+    @admin.display(description=_("Moments logged"), ordering="moment_count")
     def moment_count(self, touchpoint_type):
         return f"{touchpoint_type.moment_count:,}"
 
@@ -150,10 +151,12 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 class LocationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=timezone_choices,
-        help_text="Moments count on the local day here, and dashboards show that day. Changing"
-        " it moves every moment here to its local day in the new zone and re-rolls those days.",
+        help_text=_(
+            "Moments count on the local day here, and dashboards show that day. Changing it"
+            " moves every moment here to its local day in the new zone and re-rolls those days."
+        ),
     )
 
     class Meta:
@@ -211,7 +214,7 @@ class LocationAdmin(ConfigAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(team_count=Count("teams"))
 
-    @admin.display(description="Teams", ordering="team_count")
+    @admin.display(description=_("Teams"), ordering="team_count")
     def team_count(self, location):
         return location.team_count
 
@@ -251,11 +254,11 @@ class TeamAdmin(ConfigAdmin):
             .prefetch_related("managers")
         )
 
-    @admin.display(description="People", ordering="member_count")
+    @admin.display(description=_("People"), ordering="member_count")
     def member_count(self, team):
         return team.member_count
 
-    @admin.display(description="Managed by")
+    @admin.display(description=_("Managed by"))
     def manager_list(self, team):
         return ", ".join(m.get_full_name() or m.username for m in team.managers.all())
 
@@ -282,11 +285,11 @@ class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.Mo
     fields = ["at", "actor", "action", "content_type", "object_id", "object_repr", "change_table"]
     readonly_fields = fields
 
-    @admin.display(description="What")
+    @admin.display(description=_("What"))
     def what(self, entry):
         return entry.content_type.name
 
-    @admin.display(description="Object", ordering="object_repr")
+    @admin.display(description=_("Object"), ordering="object_repr")
     def object_link(self, entry):
         model = entry.content_type.model_class()
         gone = entry.action == AuditEntry.Action.DELETED
@@ -295,13 +298,13 @@ class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.Mo
         url = admin_url(model._meta, "history", entry.object_id)
         return format_html('<a href="{}">{}</a>', url, entry.object_repr)
 
-    @admin.display(description="Changes")
+    @admin.display(description=_("Changes"))
     def summary(self, entry):
         names = list(entry.changes)
         shown = ", ".join(names[:4])
         return shown + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
-    @admin.display(description="Changes")
+    @admin.display(description=_("Changes"))
     def change_table(self, entry):
         rows = format_html_join(
             "",

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, User
@@ -44,33 +45,36 @@ class FailedSignInAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "title": "Failed sign-ins",
-            "subtitle": "Select rows and unlock their accounts or addresses to let them in now.",
+            "title": _("Failed sign-ins"),
+            "subtitle": _("Select rows and unlock their accounts or addresses to let them in now."),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
 
-    @admin.display(description="Locked")
+    @admin.display(description=_("Locked"))
     def locked(self, attempt: AccessAttempt) -> str:
         lock = current_lock(attempt.username, attempt.ip_address)
         if lock is None:
-            return "no"
+            return gettext("no")
         until = time_format(timezone.localtime(lock.until), "H:i:s T")
         return LOCK_NAMES[lock.kind].format(until=until)
 
-    @admin.action(description="Unlock the accounts of the selected rows")
+    @admin.action(description=_("Unlock the accounts of the selected rows"))
     def unlock_accounts(self, request, queryset):
         names = sorted({attempt.username for attempt in queryset if attempt.username})
         unlock_accounts(request, names)
-        who = ", ".join(names) or "nobody"
-        self.message_user(request, f"Unlocked {who}: they can sign in now.")
+        who = ", ".join(names) or gettext("nobody")
+        self.message_user(
+            request, gettext("Unlocked %(who)s: they can sign in now.") % {"who": who}
+        )
 
-    @admin.action(description="Unlock the addresses of the selected rows (every account there)")
+    @admin.action(description=_("Unlock the addresses of the selected rows (every account there)"))
     def unlock_addresses(self, request, queryset):
         addresses = sorted({attempt.ip_address for attempt in queryset if attempt.ip_address})
         for address in addresses:
             unlock(address=address)
-        self.message_user(request, f"Unlocked {', '.join(addresses) or 'no address'}.")
+        unlocked = ", ".join(addresses) or gettext("no address")
+        self.message_user(request, gettext("Unlocked %(what)s.") % {"what": unlocked})
 
 
 def unlock_accounts(request, usernames: list[str]) -> None:
@@ -82,9 +86,11 @@ def unlock_accounts(request, usernames: list[str]) -> None:
         audit.record(request.user, person, AuditEntry.Action.CHANGED, unlocked)
 
 
-@admin.action(description="Unlock sign-in of selected people (after too many wrong passwords)")
+@admin.action(description=_("Unlock sign-in of selected people (after too many wrong passwords)"))
 def unlock_people(modeladmin, request, queryset) -> None:
     """The people list's action: forget their wrong passwords, so they can sign in now."""
     names = sorted(queryset.values_list("username", flat=True))
     unlock_accounts(request, names)
-    modeladmin.message_user(request, f"Unlocked sign-in of {', '.join(names)}.")
+    modeladmin.message_user(
+        request, gettext("Unlocked sign-in of %(names)s.") % {"names": ", ".join(names)}
+    )

@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, Role
 from ..redirects import next_on_this_site
@@ -29,7 +31,7 @@ from .in_use import describe, references
 
 APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
 SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "Desk", "AuditEntry"]
-NOT_ADMIN = "Only admins configure Moments. Ask an admin if something needs changing."
+NOT_ADMIN = _("Only admins configure Moments. Ask an admin if something needs changing.")
 
 
 def admin_url(opts, view: str, *args) -> str:
@@ -47,9 +49,9 @@ def is_config_admin(user) -> bool:
 
 
 class MomentsAdminSite(admin.AdminSite):
-    site_header = "Moments configuration"
-    site_title = "Moments configuration"
-    index_title = "Configure the organisation"
+    site_header = _("Moments configuration")
+    site_title = _("Moments configuration")
+    index_title = _("Configure the organisation")
     site_url = "/dashboard/"  # "View site" takes an admin to the figures their changes shape
     # The filters and the wide lists need the room more than a second menu does.
     enable_nav_sidebar = False
@@ -60,9 +62,9 @@ class MomentsAdminSite(admin.AdminSite):
         for app in apps:
             app["models"].sort(key=lambda model: _rank(SETUP_ORDER, model["object_name"]))
             if app["app_label"] == "axes":  # django-axes' names say nothing to an admin
-                app["name"] = "Sign-in"
+                app["name"] = _("Sign-in")
                 for model in app["models"]:
-                    model["name"] = "Failed sign-ins (unlock here)"
+                    model["name"] = _("Failed sign-ins (unlock here)")
         return sorted(apps, key=lambda app: _rank(APP_ORDER, app["app_label"]))
 
     def has_permission(self, request: HttpRequest) -> bool:
@@ -160,7 +162,7 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     """
 
     archive_field = "active"
-    archive_words = ("Archive", "archived", "Restore")  # people are deactivated instead
+    archive_words = (_("Archive"), _("archived"), _("Restore"))  # people are deactivated instead
     actions = ["archive_selected", "restore_selected"]
     history_template = "admin/audit_history.html"
 
@@ -239,7 +241,7 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Configuration history: {obj}",
+            "title": gettext("Configuration history: %(object)s") % {"object": obj},
             "subtitle": None,
             "opts": self.opts,
             "object": obj,
@@ -268,8 +270,15 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
         archive, _, restore = self.archive_words
         plural = self.opts.verbose_name_plural
         for name, description in (
-            ("archive_selected", f"{archive} selected {plural} (history is kept)"),
-            ("restore_selected", f"{restore} selected {plural}"),
+            (
+                "archive_selected",
+                gettext("%(archive)s selected %(things)s (history is kept)")
+                % {"archive": archive, "things": plural},
+            ),
+            (
+                "restore_selected",
+                gettext("%(restore)s selected %(things)s") % {"restore": restore, "things": plural},
+            ),
         ):
             if name in actions:
                 actions[name] = (actions[name][0], name, description)
@@ -280,9 +289,12 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
         return ""
 
     def _tell_archived(self, request, archived: list) -> None:
-        word = self.archive_words[1]
-        names = ", ".join(f"“{obj}”" for obj in archived) or "Nothing"
-        self.message_user(request, f"{names} {word}. History and figures are kept.")
+        names = ", ".join(f"“{obj}”" for obj in archived) or gettext("Nothing")
+        self.message_user(
+            request,
+            gettext("%(names)s: %(state)s. History and figures are kept.")
+            % {"names": names, "state": self.archive_words[1]},
+        )
         for obj in archived:
             if warning := self.archive_warning(obj):
                 self.message_user(request, warning, messages.WARNING)
@@ -296,17 +308,19 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
         audit.record_change(request.user, obj, before)
         return True
 
-    @admin.action(description="Archive selected")
+    @admin.action(description=_("Archive selected"))
     def archive_selected(self, request, queryset):
         with transaction.atomic():
             archived = [obj for obj in queryset if self._set_archived(request, obj, True)]
         self._tell_archived(request, archived)
 
-    @admin.action(description="Restore selected")
+    @admin.action(description=_("Restore selected"))
     def restore_selected(self, request, queryset):
         with transaction.atomic():
             done = sum(self._set_archived(request, obj, False) for obj in queryset)
-        self.message_user(request, f"{self.archive_words[2]}d {done}.")
+        self.message_user(
+            request, ngettext("%(n)s restored.", "%(n)s restored.", done) % {"n": done}
+        )
 
     def archive_view(self, request, object_id):
         if request.method != "POST":
@@ -336,7 +350,7 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
     def _refuse_delete(self, request, obj, found):
         context = {
             **self.admin_site.each_context(request),
-            "title": f"“{obj}” cannot be deleted",
+            "title": gettext("“%(object)s” cannot be deleted") % {"object": obj},
             "opts": self.opts,
             "object": obj,
             "used_by": describe(found),
@@ -369,5 +383,7 @@ def delete_unused(modeladmin: ConfigAdmin, request, queryset):
     try:
         return delete_selected(modeladmin, request, queryset)
     except ProtectedError:
-        modeladmin.message_user(request, "Nothing was deleted: it is in use.", messages.ERROR)
+        modeladmin.message_user(
+            request, gettext("Nothing was deleted: it is in use."), messages.ERROR
+        )
         return None

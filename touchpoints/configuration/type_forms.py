@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from .. import icons
 from ..models import Channel, ExtraField, Moment, TouchpointType, all_channels
 
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour written as #rrggbb, e.g. #0b4f8a.")
+HEX_COLOUR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Use a colour written as #rrggbb, e.g. #0b4f8a.")
+)
 
 
 class PlacedInStage(forms.ModelForm):
@@ -42,17 +44,19 @@ class PlacedInStage(forms.ModelForm):
 class TouchpointTypeForm(PlacedInStage):
     # Declared fields do not inherit the model's defaults, so a new type starts from them here.
     channels = forms.MultipleChoiceField(
+        label=_("Channels"),
         choices=Channel.choices,
         initial=all_channels,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one channel this type can happen on."},
+        error_messages={"required": _("Tick at least one channel this type can happen on.")},
     )
     colour = forms.CharField(
+        label=_("Colour"),
         max_length=7,
         initial=TouchpointType._meta.get_field("colour").default,
         validators=[HEX_COLOUR],
         widget=forms.TextInput(attrs={"type": "color"}),
-        help_text="Tile colour on the log screen.",
+        help_text=_("Tile colour on the log screen."),
     )
     icon = forms.ChoiceField(
         label=_("Icon"),
@@ -83,20 +87,21 @@ class ExtraFieldForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].required = False
-        self.fields["key"].help_text = "Filled in from the label if left empty."
+        self.fields["key"].help_text = _("Filled in from the label if left empty.")
         if self.instance.pk:
             # Old moments store their values under this key: changing it would hide them.
             self.fields["key"].disabled = True
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("key") and cleaned.get("label"):
-            cleaned["key"] = slugify(cleaned["label"]).replace("-", "_")[:40]
+        label = cleaned.get("label_en")  # the English label (touchpoints/translation.py)
+        if not cleaned.get("key") and label:
+            cleaned["key"] = slugify(label).replace("-", "_")[:40]
             self.instance.key = cleaned["key"]
         if cleaned.get("kind") == ExtraField.Kind.CHOICE:
             options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
             if not options:
-                self.add_error("choices", "List the options, one per line.")
+                self.add_error("choices", _("List the options, one per line."))
         return cleaned
 
 
