@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields
+from . import corrections, extra_fields, offline_copy, sealed_moments
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -24,6 +24,7 @@ from .moments import (
     undo_moment,
 )
 from .needs import mark_answers_seen, needs_of, raise_need, unseen_answers
+from .people.sign_in import person
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin:index",
@@ -102,7 +103,9 @@ def log_moment(request):
         saved = Moment.objects.filter(
             uuid=_uuid_or_none(request.GET.get("saved")), staff=request.user
         ).first()
-        return _log_page(request, fresh_form(request.user), saved)
+        response = _log_page(request, fresh_form(request.user), saved)
+        response[offline_copy.HEADER] = offline_copy.copy_header(request)
+        return response
     form = MomentForm(request.POST, staff=request.user)
     if not form.is_valid():
         status = 403 if form.refused_for_team() else 422
@@ -127,6 +130,49 @@ def log_moment(request):
         body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
         return JsonResponse(body, status=201 if created else 200)
     return redirect(f"{reverse('touchpoints:log')}?saved={saved.uuid}")
+
+
+@require_POST
+@login_required
+def send_sealed(request):
+    """A moment sealed on this tablet by whoever logged it, sent by whoever's page is online:
+    stored for the person whose key sealed it, with the same checks as their own save."""
+    try:
+        author_id, data = sealed_moments.open_sealed(
+            request.POST.get("author", ""), request.POST.get("sealed", "")
+        )
+    except sealed_moments.Unreadable as refusal:
+        return JsonResponse({"error": str(refusal), "code": "unreadable"}, status=400)
+    author = request.user if author_id == request.user.pk else person(author_id)
+    team = frontline_team(author) if author is not None and author.is_active else None
+    if team is None:
+        reason = "The person who logged it may no longer log moments here, so it was not stored."
+        return JsonResponse({"error": reason, "code": "refused"}, status=403)
+    author.team = team
+    with timezone.override(team.location.tz):
+        return _saved_as_json(author, data)
+
+
+def _saved_as_json(staff, data) -> JsonResponse:
+    """The log screen's JSON save, for `staff` (the plain save keeps its own, query-lean path)."""
+    form = MomentForm(data, staff=staff)
+    if not form.is_valid():
+        status = 403 if form.refused_for_team() else 422
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+    try:
+        saved, created = record_moment(
+            staff,
+            form.unsaved_moment(),
+            form.cleaned_data["uuid"],
+            timed_by_tablet=bool(data.get("occurred_at")),
+        )
+    except NotYourMoment:
+        reason = "It came with the ID of a moment someone else logged, so it was not stored."
+        return JsonResponse({"error": reason, "code": ID_IN_USE}, status=403)
+    except UuidReused as refusal:
+        return JsonResponse({"error": str(refusal), "code": ID_IN_USE}, status=409)
+    body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
+    return JsonResponse(body, status=201 if created else 200)
 
 
 def _as_new_moment(request, refusal: UuidReused) -> MomentForm:
