@@ -293,7 +293,7 @@ def need_seen(request, need_id: int):
     return redirect("touchpoints:log")
 
 
-OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js"]
+OFFLINE_SHELL = ["css/moments.css", "js/outbox.js", "js/log.js", "django_htmx/htmx-2.min.js"]
 
 
 def service_worker(request):

@@ -1,11 +1,7 @@
 // The log screen on a tablet: save without waiting on the network, queue in IndexedDB while
 // offline, send each moment exactly once (its UUID, made here, makes a resend harmless), and
-// keep a moment the server refuses until the person has seen why.
-//
-// The tablet is shared: each queued moment is sealed (AES-GCM) under a key only its author's
-// pages are given, beside an opaque label of its author (docs/security.md, "Nothing left on
-// the tablet"). A page shows only its own person's moments; it sends another person's as they
-// are, sealed, and the server stores them as that person's.
+// keep a moment the server refuses until the person has seen why. The queue is sealed per
+// person (outbox.js): a page shows its own person's, and sends another's sealed, as theirs.
 (() => {
   "use strict";
   const box = document.getElementById("outbox"); // on every frontline page
@@ -23,74 +19,7 @@
   let needsLogin = false;
   let stalled = ""; // why the last send will be tried again, when it was not the network
 
-  // ---- Sealing: what this person queues, only their pages can read. ----
-  const bytesOf = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  const textOf = (bytes) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
-  const NONCE_BYTES = 12;
-  const sealing = { name: "AES-GCM", additionalData: new TextEncoder().encode(author || "") };
-  const key = (async () => { // no WebCrypto (not HTTPS?): nothing is queued, saves post plainly
-    if (!queueKey || !window.crypto?.subtle) throw new Error("no sealing on this page");
-    return crypto.subtle.importKey("raw", bytesOf(queueKey), "AES-GCM", false, ["encrypt", "decrypt"]);
-  })();
-  key.catch(() => {});
-  async function seal(content) {
-    const iv = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
-    const plain = new TextEncoder().encode(JSON.stringify(content));
-    const cipher = new Uint8Array(await crypto.subtle.encrypt({ ...sealing, iv }, await key, plain));
-    const out = new Uint8Array(NONCE_BYTES + cipher.length);
-    out.set(iv);
-    out.set(cipher, NONCE_BYTES);
-    return textOf(out);
-  }
-  async function unseal(text) {
-    const bytes = bytesOf(text);
-    const iv = bytes.slice(0, NONCE_BYTES);
-    const plain = await crypto.subtle.decrypt({ ...sealing, iv }, await key, bytes.slice(NONCE_BYTES));
-    return JSON.parse(new TextDecoder().decode(plain));
-  }
-
-  // ---- The outbox: an IndexedDB store of operations, sent in order. ----
-  // A record holds its kind, its UUID (random, says nothing), its author's label and the
-  // sealed rest; this page's own operations are opened in memory only (`mine`).
-  const db = new Promise((resolve, reject) => {
-    const open = indexedDB.open("moments", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const store = async (mode, fn) => {
-    const tx = (await db).transaction("outbox", mode);
-    const result = fn(tx.objectStore("outbox"));
-    return new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve(result.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  };
-  const toRecord = async ({ body, summary, ...op }) => {
-    delete op.user; // a record from before sealing named its author in plain text
-    return { ...op, author, sealed: await seal({ body, summary }) };
-  };
-  const isMine = (record) => record.author === author || (!record.sealed && record.user === user);
-  const outbox = {
-    add: async (op) => {
-      const record = await toRecord({ ...op, queuedAt: Date.now() });
-      return store("readwrite", (s) => s.add(record));
-    },
-    put: async (op) => {
-      const record = "body" in op ? await toRecord(op) : op; // an own op is sealed again
-      return store("readwrite", (s) => s.put(record));
-    },
-    remove: (seq) => store("readwrite", (s) => s.delete(seq)),
-    all: () => store("readonly", (s) => s.getAll()),
-    mine: async () => openOwn(await outbox.all()),
-  };
-  async function openOwn(records) {
-    const opened = await Promise.all(records.filter(isMine).map(async (record) => {
-      if (!record.sealed) return record; // queued before sealing: sealed at its next put
-      try { return { ...record, ...(await unseal(record.sealed)) }; } catch { return null; }
-    }));
-    return opened.filter(Boolean);
-  }
+  const outbox = window.momentsOutbox({ user, author, queueKey });
 
   const cookie = (name) => (document.cookie.match(`(?:^|; )${name}=([^;]*)`) || [])[1] || "";
   const tabletNow = () => new Date().toISOString();
@@ -103,15 +32,11 @@
     (response.headers.get("Content-Type") || "").includes("json") ? response.json().catch(() => null) : null;
   const loggedOut = (response) => response.type === "opaqueredirect" || response.status === 401;
 
-  async function send(op) {
-    const url = op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
-    const body = new URLSearchParams(op.body);
+  async function send(op) { // another person's, not opened here, goes sealed, for them
+    const url = !op.body ? sealedUrl : op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
+    const body = new URLSearchParams(op.body || { author: op.author, sealed: op.sealed });
     body.delete("csrfmiddlewaretoken");
     return answer(op, await post(url, body, { Accept: "application/json" }));
-  }
-  async function sendSealed(record) { // another person's moment: sent as it is, for them
-    const body = new URLSearchParams({ author: record.author, sealed: record.sealed });
-    return answer(record, await post(sealedUrl, body, { Accept: "application/json" }));
   }
   async function answer(op, response) {
     if (loggedOut(response)) return { login: true };
@@ -143,27 +68,27 @@
   }
   async function drain() {
     const records = await outbox.all();
-    const own = new Map((await openOwn(records)).map((op) => [op.seq, op]));
-    for (const record of records) {
-      const op = own.get(record.seq); // undefined: another person's, which stays sealed
-      if (record.error || (!op && (record.kind !== "save" || !record.sealed))) continue;
-      inFlight.add(record.uuid);
-      if (!record.attempted) await outbox.put({ ...(op || record), attempted: true }); // the server may get it
+    const own = new Map((await outbox.open(records)).map((op) => [op.seq, op]));
+    // This person's first: another's on a bad day never holds up their saves.
+    for (const op of [...own.values(), ...records.filter((r) => !own.has(r.seq))]) {
+      const mine = own.has(op.seq);
+      if (op.error || (!mine && (op.kind !== "save" || !op.sealed))) continue;
+      inFlight.add(op.uuid);
+      if (!op.attempted) await outbox.put({ ...op, attempted: true }); // the server may get it
       let result;
-      try { result = await (op ? send(op) : sendSealed(record)); } catch { result = { offline: true }; }
-      inFlight.delete(record.uuid);
+      try { result = await send(op); } catch { result = { offline: true }; }
+      inFlight.delete(op.uuid);
       offline = !!result.offline;
       needsLogin = !!result.login;
       stalled = result.retry || "";
       if (result.offline || result.login || result.retry) return;
-      if (result.ok || record.kind === "undo") {
-        await outbox.remove(record.seq);
-        if (op && op.kind === "save") markSent(op.uuid);
-        if (op && result.refused) undoRefused(op.uuid, describe(result.refused));
-      } else {
-        // Kept, with the reason, for its author's page to show (this one shows only its own).
+      if (result.ok || op.kind === "undo") {
+        await outbox.remove(op.seq);
+        if (mine && op.kind === "save") markSent(op.uuid);
+        if (mine && result.refused) undoRefused(op.uuid, describe(result.refused));
+      } else { // kept with why, for its author's page to show
         const { code = "", status } = result.refused;
-        await outbox.put({ ...(op || record), error: describe(result.refused), code, status });
+        await outbox.put({ ...op, error: describe(result.refused), code, status });
       }
     }
   }
@@ -216,12 +141,6 @@
     body.set("uuid", uuid);
     $(`.saved[data-uuid="${op.uuid}"]`)?.setAttribute("data-uuid", uuid);
     return { ...op, uuid, body: body.toString(), attempted: false };
-  }
-
-  async function sealLegacy() { // queued before sealing, in plain text: sealed now
-    for (const record of await outbox.all()) {
-      if (!record.sealed && record.user === user) await outbox.put(record);
-    }
   }
 
   // ---- Logging out with moments still on the tablet asks first. ----
@@ -428,7 +347,7 @@
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
   if (form) typeChanged();
-  key.then(sealLegacy).catch(() => {}).finally(flush);
+  outbox.sealLegacy().catch(() => {}).finally(flush);
   document.documentElement.dataset.outbox = "ready"; // taps from here on are queued
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});
 })();
