@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import User
 
@@ -68,7 +69,7 @@ def open_sealed(label: str, sealed: str) -> tuple[int, QueryDict]:
     raise Unreadable(_NOT_THEIRS)
 
 
-_NOT_THEIRS = (
+_NOT_THEIRS = gettext_lazy(
     "It was not sealed with the key of the person it names, or it was changed on the way, "
     "so it was not stored."
 )
@@ -84,7 +85,7 @@ def _author_id(label: str) -> int:
             return int(cipher.decrypt(label_bytes, [LABEL_CONTEXT]))
         except (InvalidTag, ValueError):
             continue
-    raise Unreadable("It names no person this server knows, so it was not stored.")
+    raise Unreadable(gettext("It names no person this server knows, so it was not stored."))
 
 
 def _secrets() -> list[str]:

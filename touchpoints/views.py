@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from . import corrections, extra_fields, offline_copy, sealed_moments
@@ -146,7 +147,9 @@ def send_sealed(request):
     author = request.user if author_id == request.user.pk else person(author_id)
     team = frontline_team(author) if author is not None and author.is_active else None
     if team is None:
-        reason = "The person who logged it may no longer log moments here, so it was not stored."
+        reason = gettext(
+            "The person who logged it may no longer log moments here, so it was not stored."
+        )
         return JsonResponse({"error": reason, "code": "refused"}, status=403)
     author.team = team
     with timezone.override(team.location.tz):
