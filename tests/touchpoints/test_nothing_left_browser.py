@@ -201,3 +201,28 @@ def test_the_next_person_signing_in_replaces_the_kept_copy_with_their_own(
     tablet.reload()
     tablet.wait_for_selector("form.log-form")
     assert "bertil" in tablet.locator(".who").inner_text().lower()
+
+
+REFUSED = QUEUED.replace("return records.length;", "return records.filter((r) => r.error).length;")
+
+
+def test_a_refusal_of_another_persons_moment_waits_for_its_author(tablet, agent, bertil, org):
+    open_log_screen(tablet, agent.username)
+    tablet.context.set_offline(True)
+    log_typical_moment(tablet)
+    tablet.get_by_text("1 moment waiting to send").wait_for()
+    log_out_leaving_moments(tablet)
+    org["bag_drop"].active = False  # archived while Anna's moment waited
+    org["bag_drop"].save()
+
+    open_log_screen(tablet, bertil.username)
+    tablet.wait_for_function(f"async () => (await ({REFUSED})()) === 1")
+    assert tablet.locator("#outbox").is_hidden()  # not Bertil's to see, nor to discard
+    tablet.get_by_role("button", name="Log out").tap()
+    tablet.wait_for_url("**/login/")
+
+    open_log_screen(tablet, agent.username)
+    problem = tablet.locator(".outbox-problems li")
+    problem.get_by_text("That touchpoint type is not available").wait_for()
+    assert "Not saved: Bag drop, good." in problem.inner_text()
+    assert not Moment.objects.exists()
