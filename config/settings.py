@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.no_store.NoStoreMiddleware",  # no-store on everything but static files
     "config.allowed_methods.AllowedMethodsMiddleware",  # 405 for PUT, PATCH, DELETE, ...
     "config.nul_bytes.RefuseNulBytesMiddleware",  # 400 for a NUL in a parameter
     "django.middleware.gzip.GZipMiddleware",

@@ -6,6 +6,7 @@ app_name = "touchpoints"
 urlpatterns = [
     path("", views.log_moment, name="log"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("sealed/", views.send_sealed, name="send_sealed"),
     path("customer/", views.customer, name="customer"),
     path("mine/", views.my_moments, name="mine"),
     path("needs/", views.needs, name="needs"),

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields, icons
+from . import corrections, extra_fields, icons, offline_copy, sealed_moments
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -25,6 +25,7 @@ from .moments import (
     undo_moment,
 )
 from .needs import just_raised, mark_answers_seen, needs_of, raise_need, unseen_answers
+from .people.sign_in import person
 
 HOME_BY_ROLE = {
     Role.ADMIN: "admin:index",
@@ -37,7 +38,9 @@ HOME_BY_ROLE = {
 def home(request):
     role = request.user.role
     if role is None:
-        raise PermissionDenied(_("Your account has no role yet. Ask an admin to give you one."))
+        raise PermissionDenied(
+            gettext("Your account has no role yet. Ask an admin to give you one.")
+        )
     return redirect(HOME_BY_ROLE[role])
 
 
@@ -50,9 +53,9 @@ def frontline(view):
         request.user.team = frontline_team(request.user)
         if request.user.team is None:
             if not request.user.has_role(Role.FRONTLINE):
-                return _refused(request, _("Only frontline staff log moments: ask an admin."))
+                return _refused(request, gettext("Only frontline staff log moments: ask an admin."))
             return _refused(
-                request, _("You are not in a team yet, so moments cannot be logged for you.")
+                request, gettext("You are not in a team yet, so moments cannot be logged for you.")
             )
         # Times on these screens are the desk's own local times.
         with timezone.override(request.user.team.location.tz):
@@ -104,7 +107,9 @@ def log_moment(request):
             uuid=_uuid_or_none(request.GET.get("saved")), staff=request.user
         ).first()
         raised = just_raised(request.user, request.GET.get("need_raised"))
-        return _log_page(request, fresh_form(request.user), saved, raised_need=raised)
+        response = _log_page(request, fresh_form(request.user), saved, raised_need=raised)
+        response[offline_copy.HEADER] = offline_copy.copy_header(request)
+        return response
     form = MomentForm(request.POST, staff=request.user)
     if not form.is_valid():
         status = 403 if form.refused_for_team() else 422
@@ -119,7 +124,9 @@ def log_moment(request):
             timed_by_tablet=bool(request.POST.get("occurred_at")),
         )
     except NotYourMoment:
-        reason = _("It came with the ID of a moment someone else logged, so it was not stored.")
+        reason = gettext(
+            "It came with the ID of a moment someone else logged, so it was not stored."
+        )
         return _refused(request, reason, code=ID_IN_USE)
     except UuidReused as refusal:
         if wants_json(request):
@@ -129,6 +136,51 @@ def log_moment(request):
         body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
         return JsonResponse(body, status=201 if created else 200)
     return redirect(f"{reverse('touchpoints:log')}?saved={saved.uuid}")
+
+
+@require_POST
+@login_required
+def send_sealed(request):
+    """A moment sealed on this tablet by whoever logged it, sent by whoever's page is online:
+    stored for the person whose key sealed it, with the same checks as their own save."""
+    try:
+        author_id, data = sealed_moments.open_sealed(
+            request.POST.get("author", ""), request.POST.get("sealed", "")
+        )
+    except sealed_moments.Unreadable as refusal:
+        return JsonResponse({"error": str(refusal), "code": "unreadable"}, status=400)
+    author = request.user if author_id == request.user.pk else person(author_id)
+    team = frontline_team(author) if author is not None and author.is_active else None
+    if team is None:
+        reason = gettext(
+            "The person who logged it may no longer log moments here, so it was not stored."
+        )
+        return JsonResponse({"error": reason, "code": "refused"}, status=403)
+    author.team = team
+    with timezone.override(team.location.tz):
+        return _saved_as_json(author, data)
+
+
+def _saved_as_json(staff, data) -> JsonResponse:
+    """The log screen's JSON save, for `staff` (the plain save keeps its own, query-lean path)."""
+    form = MomentForm(data, staff=staff)
+    if not form.is_valid():
+        status = 403 if form.refused_for_team() else 422
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+    try:
+        saved, created = record_moment(
+            staff,
+            form.unsaved_moment(),
+            form.cleaned_data["uuid"],
+            timed_by_tablet=bool(data.get("occurred_at")),
+        )
+    except NotYourMoment:
+        reason = "It came with the ID of a moment someone else logged, so it was not stored."
+        return JsonResponse({"error": reason, "code": ID_IN_USE}, status=403)
+    except UuidReused as refusal:
+        return JsonResponse({"error": str(refusal), "code": ID_IN_USE}, status=409)
+    body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
+    return JsonResponse(body, status=201 if created else 200)
 
 
 def _as_new_moment(request, refusal: UuidReused) -> MomentForm:
@@ -255,7 +307,13 @@ def need_seen(request, need_id: int):
     return redirect("touchpoints:log")
 
 
-OFFLINE_SHELL = ["css/moments.css", "js/log.js", "django_htmx/htmx-2.min.js", icons.SPRITE]
+OFFLINE_SHELL = [
+    "css/moments.css",
+    "js/outbox.js",
+    "js/log.js",
+    "django_htmx/htmx-2.min.js",
+    icons.SPRITE,
+]
 
 
 def service_worker(request):

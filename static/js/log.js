@@ -1,12 +1,13 @@
 // The log screen on a tablet: save without waiting on the network, queue in IndexedDB while
 // offline, send each moment exactly once (its UUID, made here, makes a resend harmless), and
-// keep a moment the server refuses until the person has seen why.
+// keep a moment the server refuses until the person has seen why. The queue is sealed per
+// person (outbox.js): a page shows its own person's, and sends another's sealed, as theirs.
 (() => {
   "use strict";
   const box = document.getElementById("outbox"); // on every frontline page
   if (!box) return;
   const form = document.querySelector("form.log-form"); // on the log screen only
-  const { user, logUrl, undoUrl } = box.dataset;
+  const { user, author, queueKey, logUrl, undoUrl, sealedUrl } = box.dataset;
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
   const ZERO = "00000000-0000-0000-0000-000000000000";
@@ -18,27 +19,7 @@
   let needsLogin = false;
   let stalled = ""; // why the last send will be tried again, when it was not the network
 
-  // ---- The outbox: an IndexedDB store of operations, sent in order. ----
-  const db = new Promise((resolve, reject) => {
-    const open = indexedDB.open("moments", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const store = async (mode, fn) => {
-    const tx = (await db).transaction("outbox", mode);
-    const result = fn(tx.objectStore("outbox"));
-    return new Promise((resolve, reject) => {
-      tx.oncomplete = () => resolve(result.result);
-      tx.onerror = () => reject(tx.error);
-    });
-  };
-  const outbox = {
-    add: (op) => store("readwrite", (s) => s.add({ ...op, user, queuedAt: Date.now() })),
-    put: (op) => store("readwrite", (s) => s.put(op)),
-    remove: (seq) => store("readwrite", (s) => s.delete(seq)),
-    mine: async () => (await store("readonly", (s) => s.getAll())).filter((op) => op.user === user),
-  };
+  const outbox = window.momentsOutbox({ user, author, queueKey });
 
   const cookie = (name) => (document.cookie.match(`(?:^|; )${name}=([^;]*)`) || [])[1] || "";
   const tabletNow = () => new Date().toISOString();
@@ -51,11 +32,13 @@
     (response.headers.get("Content-Type") || "").includes("json") ? response.json().catch(() => null) : null;
   const loggedOut = (response) => response.type === "opaqueredirect" || response.status === 401;
 
-  async function send(op) {
-    const url = op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
-    const body = new URLSearchParams(op.body);
+  async function send(op) { // another person's, not opened here, goes sealed, for them
+    const url = !op.body ? sealedUrl : op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
+    const body = new URLSearchParams(op.body || { author: op.author, sealed: op.sealed });
     body.delete("csrfmiddlewaretoken");
-    const response = await post(url, body, { Accept: "application/json" });
+    return answer(op, await post(url, body, { Accept: "application/json" }));
+  }
+  async function answer(op, response) {
     if (loggedOut(response)) return { login: true };
     const { status } = response;
     const json = await jsonOf(response);
@@ -84,8 +67,12 @@
     return flushing;
   }
   async function drain() {
-    for (const op of await outbox.mine()) {
-      if (op.error) continue;
+    const records = await outbox.all();
+    const own = new Map((await outbox.open(records)).map((op) => [op.seq, op]));
+    // This person's first: another's on a bad day never holds up their saves.
+    for (const op of [...own.values(), ...records.filter((r) => !own.has(r.seq))]) {
+      const mine = own.has(op.seq);
+      if (op.error || (!mine && (op.kind !== "save" || !op.sealed))) continue;
       inFlight.add(op.uuid);
       if (!op.attempted) await outbox.put({ ...op, attempted: true }); // the server may get it
       let result;
@@ -97,9 +84,9 @@
       if (result.offline || result.login || result.retry) return;
       if (result.ok || op.kind === "undo") {
         await outbox.remove(op.seq);
-        if (op.kind === "save") markSent(op.uuid);
-        if (result.refused) undoRefused(op.uuid, describe(result.refused));
-      } else {
+        if (mine && op.kind === "save") markSent(op.uuid);
+        if (mine && result.refused) undoRefused(op.uuid, describe(result.refused));
+      } else { // kept with why, for its author's page to show
         const { code = "", status } = result.refused;
         await outbox.put({ ...op, error: describe(result.refused), code, status });
       }
@@ -360,7 +347,7 @@
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
   if (form) typeChanged();
-  flush();
+  outbox.sealLegacy().catch(() => {}).finally(flush);
   document.documentElement.dataset.outbox = "ready"; // taps from here on are queued
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});
 })();
