@@ -108,6 +108,11 @@ async function staticFromCache(request) {
   return network;
 }
 
+// A hand-over to the customer began (feedback/handover_screen.html): no copy may open for them.
+self.addEventListener("message", (event) => {
+  if (event.data === "drop-copies") event.waitUntil(dropCopies());
+});
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return; // saves are queued by the page, not here

@@ -6,7 +6,9 @@ import time
 
 import pytest
 
+from feedback.invitations import invitation_for
 from tests.conftest import make_user
+from tests.feedback.conftest import make_moment
 from tests.touchpoints.test_log_screen_browser import (
     Taps,
     log_typical_moment,
@@ -226,3 +228,17 @@ def test_a_refusal_of_another_persons_moment_waits_for_its_author(tablet, agent,
     problem.get_by_text("That touchpoint type is not available").wait_for()
     assert "Not saved: Bag drop, good." in problem.inner_text()
     assert not Moment.objects.exists()
+
+
+def test_a_customer_holding_the_tablet_offline_gets_no_copy_of_the_log_screen(tablet, agent, org):
+    moment = make_moment(agent, org["desk"], outcome=2)
+    invitation_for(moment)
+    open_log_screen(tablet, agent.username)
+    keep_offline_copy(tablet)
+    tablet.goto(f"/feedback/moments/{moment.uuid}/invitation/")
+    tablet.get_by_role("button", name="Hand the tablet to the customer").tap()
+    tablet.wait_for_url("**/feedback/handover/")
+    tablet.wait_for_function(f"async () => (await ({PAGE_COPIES})()).length === 0")
+    tablet.context.set_offline(True)
+    tablet.goto("/log/")
+    tablet.get_by_text("Nobody is signed in on this tablet.").wait_for()
