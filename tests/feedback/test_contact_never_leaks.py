@@ -7,6 +7,8 @@ import zipfile
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from feedback.invitations import invitation_for
 from feedback.models import Recovery, RecoveryContact
@@ -110,6 +112,7 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         "person_id": agent.pk,
         "app_label": "feedback",
         "malformed": "cut-off",
+        "uidb64": urlsafe_base64_encode(force_bytes(agent.pk)),
     }
     seen_on = []
     for role, user in {"anyone": None, "agent": agent, "manager": arn_manager,

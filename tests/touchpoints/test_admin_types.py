@@ -240,14 +240,14 @@ def test_a_type_added_on_its_stages_page_also_goes_last(client, org, agent, role
     check_in, bag_drop, desk = org["bag_drop"].stage, org["bag_drop"], org["desk"]
     client.force_login(role_admin)
     data = {
-        "name": check_in.name, "order": check_in.order,
+        "name_en": check_in.name, "order": check_in.order,
         "types-TOTAL_FORMS": "3", "types-INITIAL_FORMS": "2",
         "types-MIN_NUM_FORMS": "0", "types-MAX_NUM_FORMS": "1000",
-        "types-0-id": bag_drop.pk, "types-0-stage": check_in.pk, "types-0-name": "Bag drop",
+        "types-0-id": bag_drop.pk, "types-0-stage": check_in.pk, "types-0-name_en": "Bag drop",
         "types-0-order": "0", "types-0-active": "on",
-        "types-1-id": desk.pk, "types-1-stage": check_in.pk, "types-1-name": "Check-in desk",
+        "types-1-id": desk.pk, "types-1-stage": check_in.pk, "types-1-name_en": "Check-in desk",
         "types-1-order": "0", "types-1-active": "on",
-        "types-2-stage": check_in.pk, "types-2-name": "Assistance desk", "types-2-order": "",
+        "types-2-stage": check_in.pk, "types-2-name_en": "Assistance desk", "types-2-order": "",
         "types-2-active": "on",
     }  # fmt: skip
     stage_url = reverse("admin:touchpoints_journeystage_change", args=[check_in.pk])

@@ -182,11 +182,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name='touchpointtype',
-            name='icon',
-            field=models.CharField(blank=True, help_text='An emoji shown on the tile.', max_length=8, verbose_name='icon'),
-        ),
-        migrations.AlterField(
-            model_name='touchpointtype',
             name='name',
             field=models.CharField(max_length=80, unique=True, verbose_name='name'),
         ),
