@@ -6,8 +6,7 @@ Every response that reaches Django gets `Cache-Control: no-store`: staff pages, 
 customer's answer pages (they show that customer's moment) and errors alike. Static assets
 never get here (WhiteNoise answers them first, with their long cache). A view may still let a
 public response be kept by saying so itself, for a visitor who is not signed in; a response
-to a signed-in person is never kept, unless its view marked it `public`: the same for everyone
-and nobody's data (the JavaScript catalogue of a language).
+to a signed-in person is never kept, whatever its view said.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -20,8 +19,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        cache_control = response.get("Cache-Control", "")
-        if not cache_control or (_signed_in(request) and "public" not in cache_control):
+        if not response.has_header("Cache-Control") or _signed_in(request):
             add_never_cache_headers(response)
         return response
 

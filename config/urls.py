@@ -1,7 +1,7 @@
 from axes.decorators import axes_dispatch
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.decorators.cache import cache_control, cache_page
+from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
 from config.health import health
@@ -32,10 +32,7 @@ urlpatterns = [
     # language to its address, so switching language never serves the old one.
     path(
         "jsi18n/",
-        # Public: the same for everyone in a language, and nobody's data (config/no_store.py).
-        cache_control(public=True)(
-            cache_page(3600, key_prefix="jsi18n")(JavaScriptCatalog.as_view())
-        ),
+        cache_page(3600, key_prefix="jsi18n")(JavaScriptCatalog.as_view()),
         name="javascript-catalog",
     ),
 ]
