@@ -190,6 +190,8 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "desk screen": ("desk", "/desk/"),
         "desk PIN": ("desk", f"/desk/{world['agent'].pk}/"),
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
+        "desks": ("admin", "/admin/touchpoints/desk/"),
+        "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
     }
 
 
