@@ -547,19 +547,31 @@ class Desk(models.Model):
     revoked desk is kept for the history of who signed in where.
     """
 
-    name = models.CharField(max_length=80)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="desks")
+    name = models.CharField(_("name"), max_length=80)
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="desks", verbose_name=_("location")
+    )
     secret_hash = models.CharField(max_length=64, editable=False)
-    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     registered_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("registered by"),
     )
     active = models.BooleanField(
-        default=True, help_text="Untick to revoke: the tablet stops being a desk at once."
+        _("active"),
+        default=True,
+        help_text=_("Untick to revoke: the tablet stops being a desk at once."),
     )
 
     class Meta:
         ordering = ["location__name", "name"]
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.location.code})"

@@ -4,6 +4,13 @@
 // person (outbox.js): a page shows its own person's, and sends another's sealed, as theirs.
 (() => {
   "use strict";
+  // The messages go through Django's catalogue (/jsi18n/); without it (not loaded yet, or
+  // an offline tablet that never kept it) they stay in English.
+  const w = window;
+  const gettext = w.gettext || ((s) => s);
+  const ngettext = w.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const interpolate = w.interpolate || ((s, o) => s.replace(/%\((\w+)\)s/g, (_, k) => o[k]));
+  const say = (s, o) => interpolate(s, o, true);
   const box = document.getElementById("outbox"); // on every frontline page
   if (!box) return;
   const form = document.querySelector("form.log-form"); // on the log screen only
@@ -44,8 +51,12 @@
     const json = await jsonOf(response);
     // Only the server's word that it holds the moment (or did the undo) takes it off the
     // tablet; any other success (a captive portal's page) is tried again.
-    if (response.ok) return confirmed(op, json) ? { ok: true } : { retry: `odd answer (${status})` };
-    if (status === 408 || status === 429 || status >= 500) return { retry: `server busy (${status})` };
+    if (response.ok) {
+      return confirmed(op, json) ? { ok: true } : { retry: say(gettext("odd answer (%(status)s)"), { status }) };
+    }
+    if (status === 408 || status === 429 || status >= 500) {
+      return { retry: say(gettext("server busy (%(status)s)"), { status }) };
+    }
     return { refused: { ...json, status } }; // show why, send the rest
   }
   const confirmed = (op, json) => op.kind === "undo" ? typeof json?.undone === "boolean"
@@ -93,15 +104,15 @@
     }
   }
   const REFUSED_BECAUSE = { // when the server gave no reason of its own
-    400: "The server could not read it (400).",
-    403: "Refused (403): you may no longer log moments here, or the page is out of date: " +
-      "reload it, then try again.",
-    413: "It is too large for the server (413).",
+    400: gettext("The server could not read it (400)."),
+    403: gettext("Refused (403): you may no longer log moments here, or the page is out of date: " +
+      "reload it, then try again."),
+    413: gettext("It is too large for the server (413)."),
   };
   const describe = (refusal) => {
     if (refusal.error) return refusal.error;
     if (refusal.errors) return Object.values(refusal.errors).flat().map((e) => e.message).join(" ");
-    return REFUSED_BECAUSE[refusal.status] || `The server refused it (${refusal.status}).`;
+    return REFUSED_BECAUSE[refusal.status] || say(gettext("The server refused it (%(status)s)."), refusal);
   };
 
   // ---- What the staff member sees: the waiting count and anything refused. ----
@@ -109,11 +120,11 @@
     const ops = await outbox.mine();
     const waiting = ops.filter((op) => op.kind === "save" && !op.error).length;
     const problems = ops.filter((op) => op.error);
-    const plural = waiting === 1 ? "moment" : "moments";
-    let text = waiting ? `${waiting} ${plural} waiting to send` : "";
-    if (waiting && needsLogin) text += ": log in again to send them";
-    else if (waiting && offline) text += ": no network, they will be sent when it is back";
-    else if (waiting && stalled) text += `: ${stalled}, trying again shortly`;
+    let text = waiting ? say(ngettext("%(n)s moment waiting to send",
+      "%(n)s moments waiting to send", waiting), { n: waiting }) : "";
+    if (waiting && needsLogin) text += gettext(": log in again to send them");
+    else if (waiting && offline) text += gettext(": no network, they will be sent when it is back");
+    else if (waiting && stalled) text += say(gettext(": %(why)s, trying again shortly"), { why: stalled });
     $(".outbox-count", box).textContent = text;
     $(".outbox-problems", box).replaceChildren(...problems.map(problemItem));
     box.hidden = !waiting && !problems.length;
@@ -124,12 +135,13 @@
   }
   const el = (tag, props) => Object.assign(document.createElement(tag), props);
   function problemItem(op) {
-    const li = el("li", { textContent: `Not saved: ${op.summary || "a moment"}. ${op.error} ` });
+    const what = op.summary || gettext("a moment");
+    const li = el("li", { textContent: `${say(gettext("Not saved: %(what)s."), { what })} ${op.error} ` });
     const button = (textContent, onclick) =>
       el("button", { type: "button", className: "button quiet", textContent, onclick });
     li.append(
-      button("Try again", () => outbox.put(retried(op)).then(flush)),
-      button("Discard", () => outbox.remove(op.seq).then(render)),
+      button(gettext("Try again"), () => outbox.put(retried(op)).then(flush)),
+      button(gettext("Discard"), () => outbox.remove(op.seq).then(render)),
     );
     return li;
   }
@@ -159,7 +171,8 @@
       const waiting = await render();
       if (!waiting) return leave();
       $(".logout-count", dialog).textContent =
-        `${waiting} ${waiting === 1 ? "moment is" : "moments are"} still waiting to send.`;
+        say(ngettext("%(n)s moment is still waiting to send.",
+          "%(n)s moments are still waiting to send.", waiting), { n: waiting });
       dialog.showModal();
     });
     dialog.addEventListener("click", (event) => {
@@ -234,7 +247,7 @@
       const button = $(".undo-button", card);
       if (!button) return; // undone, or the customer was asked
       $(".undo-count", button).textContent = `(${left} s)`;
-      if (left-- <= 0) button.remove();
+      if (0 >= left--) button.remove(); // not "left-- <": xgettext would read an XML literal
       else setTimeout(tick, 1000);
     };
     tick();
@@ -251,8 +264,8 @@
     if (!button || card.classList.contains("undone")) return;
     const isRefused = refused.has(card.dataset.uuid);
     button.disabled = !isSent || isRefused || card.classList.contains("asking");
-    $(".saved-state", card).textContent = isRefused ? "Not saved, see the reason above"
-      : isSent ? "Saved" : "Saved on this tablet, waiting to send";
+    $(".saved-state", card).textContent = isRefused ? gettext("Not saved, see the reason above")
+      : isSent ? gettext("Saved") : gettext("Saved on this tablet, waiting to send");
     card.classList.toggle("refused", isRefused);
   }
 
@@ -282,18 +295,21 @@
       ask.remove();
       (undoButton?.closest("form.undo-form") || undoButton)?.remove(); // asked: the moment stays
       const status = $(".feedback-status", card);
-      if (status) status.textContent = "Customer asked for feedback, no answer yet.";
+      if (status) status.textContent = gettext("Customer asked for feedback, no answer yet.");
       return;
     }
     $$("button", ask).concat(undoButton || []).forEach((b) => { b.disabled = false; });
     slot.replaceChildren(alertParagraph(await askFailure(response)));
   }
   async function askFailure(response) {
-    if (!response) return "No network: the customer could not be asked. Try again when it is back.";
-    if (loggedOut(response)) return "You have been logged out: log in again, then ask from My moments.";
+    if (!response) return gettext("No network: the customer could not be asked. Try again when it is back.");
+    if (loggedOut(response)) {
+      return gettext("You have been logged out: log in again, then ask from My moments.");
+    }
     const json = await jsonOf(response);
-    if (json?.error) return `The customer could not be asked. ${json.error}`;
-    return `The customer could not be asked (the server answered ${response.status}). Try again.`;
+    if (json?.error) return `${gettext("The customer could not be asked.")} ${json.error}`;
+    return say(gettext("The customer could not be asked (the server answered %(status)s). Try again."),
+      response);
   }
   function alertParagraph(textContent) {
     const p = el("p", { className: "error", textContent });
@@ -303,7 +319,7 @@
   async function undo(card) {
     const uuid = card.dataset.uuid;
     card.classList.add("undone");
-    $(".saved-title", card).textContent = "Undone: this moment will not be kept.";
+    $(".saved-title", card).textContent = gettext("Undone: this moment will not be kept.");
     $(".saved-actions", card).remove();
     const queued = (await outbox.mine()).find((op) => op.kind === "save" && op.uuid === uuid);
     const neverSent = queued && !inFlight.has(uuid) && !sent.has(uuid) && !queued.attempted;

@@ -12,6 +12,10 @@ const PAGE_CACHE = "moments-page-"; // + label + "-" + the sign-in's end, in uni
 const COPY_HEADER = "Moments-Offline-Copy";
 const LOG_URL = "{% url 'touchpoints:log' %}";
 const STATIC = [{% for url in shell %}"{{ url }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+// The scripts' messages in the language of whoever installed the worker; a language switched
+// to later is kept the first time its page loads it (staticFromCache).
+const CATALOGUE_URL = "{% url 'javascript-catalog' %}";
+const CATALOGUE = `${CATALOGUE_URL}?l={{ language }}`;
 const NETWORK_WAIT_MS = 4000;
 const SIGNED_OUT_PAGE = `<!doctype html><html lang="{{ language }}"><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Moments</title>
@@ -56,7 +60,9 @@ async function cacheLogPage() {
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(STATIC_CACHE).then((cache) => Promise.all([cache.addAll(STATIC), cacheLogPage().catch(() => {})]))
+    caches.open(STATIC_CACHE).then((cache) => Promise.all([
+      cache.addAll(STATIC), cache.add(CATALOGUE).catch(() => {}), cacheLogPage().catch(() => {}),
+    ]))
       .then(() => self.skipWaiting()),
   );
 });
@@ -94,9 +100,11 @@ async function pageNetworkFirst(request) {
 
 // Answer from the cache at once and refresh it behind the scenes (hashed names in production
 // make the refresh a no-op; in development it picks up edits on the next load).
-async function staticFromCache(request) {
+// The catalogue is the same for everyone of a language (nothing of the person in it), and
+// its address names the language: matched with its query, so each language is its own copy.
+async function staticFromCache(request, ignoreSearch = true) {
   const cache = await caches.open(STATIC_CACHE);
-  const cached = await cache.match(request, { ignoreSearch: true });
+  const cached = await cache.match(request, { ignoreSearch });
   const network = fetch(request).then((response) => {
     if (response.ok) cache.put(request, response.clone());
     return response;
@@ -122,5 +130,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(pageNetworkFirst(request));
   } else if (url.pathname.startsWith("{% get_static_prefix %}")) {
     event.respondWith(staticFromCache(request));
+  } else if (url.pathname === CATALOGUE_URL) {
+    event.respondWith(staticFromCache(request, false));
   }
 });

@@ -11,6 +11,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Desk, Location
 from ..people import desks
@@ -19,16 +21,18 @@ from .site import ConfigAdmin, site
 
 
 class RegisterDeskForm(forms.Form):
-    location = forms.ModelChoiceField(Location.objects.filter(active=True))
+    location = forms.ModelChoiceField(Location.objects.filter(active=True), label=_("Location"))
     name = forms.CharField(
-        max_length=80, help_text="How people will know this tablet, e.g. “Check-in 3”."
+        label=_("Name"),
+        max_length=80,
+        help_text=_("How people will know this tablet, e.g. “Check-in 3”."),
     )
 
 
 @admin.register(Desk, site=site)
 class DeskAdmin(ConfigAdmin):
     archive_field = "active"
-    archive_words = ("Revoke", "revoked: that tablet is no longer a desk", "Reinstate")
+    archive_words = (_("Revoke"), _("revoked: that tablet is no longer a desk"), _("Reinstate"))
     change_list_template = "admin/touchpoints/desk/change_list.html"
     list_display = ["name", "location", "registered_at", "registered_by", "active"]
     list_filter = ["location", "active"]
@@ -60,13 +64,14 @@ class DeskAdmin(ConfigAdmin):
             desk, secret = desks.register(location, name, by=request.user)
             audit.record_change(request.user, desk, None)
             logout(request)
-            messages.success(request, f"This tablet is now the desk “{desk}”.")
+            done = gettext("This tablet is now the desk “%(desk)s”.") % {"desk": desk}
+            messages.success(request, done)
             response = redirect("desk:screen")
             desks.remember(response, desk, secret)
             return response
         context = {
             **self.admin_site.each_context(request),
-            "title": "Register this tablet as a desk",
+            "title": gettext("Register this tablet as a desk"),
             "opts": self.opts,
             "form": form,
         }

@@ -116,7 +116,7 @@ class TeamFilter(admin.RelatedFieldListFilter):
 @admin.register(User, site=site)
 class PersonAdmin(ConfigAdmin, UserAdmin):
     archive_field = "is_active"
-    archive_words = ("Deactivate", "deactivated: they can no longer sign in", "Reactivate")
+    archive_words = (_("Deactivate"), _("deactivated: they can no longer sign in"), _("Reactivate"))
     actions = [*ConfigAdmin.actions, unlock_people, "clear_pins"]
     form = PersonChangeForm
     add_form = PersonCreationForm

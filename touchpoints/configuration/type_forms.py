@@ -18,6 +18,7 @@ class PlacedInStage(forms.ModelForm):
     """A type whose order is left empty goes last in its stage: the model's 0 put it first."""
 
     order = forms.IntegerField(
+        label=_("order"),  # a field declared here takes no label from the model's
         required=False,
         min_value=0,
         max_value=32767,
