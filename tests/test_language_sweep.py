@@ -36,9 +36,6 @@ ALWAYS_ALLOWED = {"moments", "csat", "nps", "xlsx", "csv", "ok", "utc", "cet", "
                   "person", "team", "teams", "boarding",
                   # Django's admin writes its search icon's alt text in English.
                   "search"}  # fmt: skip
-# Pages whose templates are being rewritten elsewhere: their strings are translated after
-# that merge. Each is expected to fail the sweep; once it passes, it leaves this list.
-PENDING_OWNED_BY_THE_LEAD: dict[str, str] = {}
 NAMES = {
     "sv": ("Incheckning", "Gate", "Bagagelämning", "Incheckningsdisk", "Ombordstigning"),
     "da": ("Check-in", "Gate", "Bagageaflevering", "Check-in-skranke", "Boarding"),
@@ -252,21 +249,3 @@ def test_the_503_page_and_the_emails_are_in_the_language(world, code):
     world["manager"].language = code
     digest = compose(world["manager"], date.today())
     assert english_left(f"<p>{digest.subject}</p><pre>{digest.body}</pre>", code, allowed) == []
-
-
-@pytest.mark.parametrize(
-    "page",
-    [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="pending, owned by the lead"))
-     for name in PENDING_OWNED_BY_THE_LEAD],
-)  # fmt: skip
-def test_pages_pending_translation_by_the_lead(client, world, page):
-    """Strict: the day one of these is translated, this fails until it leaves the list."""
-    allowed = proper_names()
-    left = {}
-    for code in LANGUAGES:
-        role = "customer" if page == "sign-in" else "agent"
-        response = fetch(client, world, role, PENDING_OWNED_BY_THE_LEAD[page], code)
-        if found := english_left(response.content.decode(), code, allowed):
-            left[code] = found
-        client.logout()
-    assert left == {}
