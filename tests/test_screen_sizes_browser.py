@@ -25,14 +25,16 @@ TOO_SMALL = """() => {
     + 'input[type=button], input[type=radio], input[type=checkbox]';
   const blockOf = (el) => {
     let block = el.parentElement;
-    while (block && getComputedStyle(block).display.startsWith('inline')) block = block.parentElement;
+    while (block && getComputedStyle(block).display.startsWith('inline')) {
+      block = block.parentElement;
+    }
     return block;
   };
   const inSentence = (el) => {
     if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
     const copy = blockOf(el).cloneNode(true);
     copy.querySelectorAll(TARGETS + ', .visually-hidden, [hidden]').forEach((t) => t.remove());
-    return /[A-Za-z\u00C0-\u024F]{2,}/.test(copy.textContent);
+    return /[A-Za-z\u00c0-\u024f]{2,}/.test(copy.textContent);
   };
   const targetOf = (el) => {
     if (el.matches('input[type=radio], input[type=checkbox]')) {
@@ -53,7 +55,8 @@ TOO_SMALL = """() => {
     if (box.width < 44 || box.height < 44) {
       const name = (target.innerText || target.value || target.getAttribute('aria-label') || '')
         .trim().replace(/\\s+/g, ' ').slice(0, 30);
-      small.push(`${target.tagName.toLowerCase()} "${name}": ${Math.round(box.width)}x${Math.round(box.height)}`);
+      const size = `${Math.round(box.width)}x${Math.round(box.height)}`;
+      small.push(`${target.tagName.toLowerCase()} "${name}": ${size}`);
     }
   }
   return small;
@@ -62,7 +65,10 @@ TOO_SMALL = """() => {
 SIDEWAYS = "() => document.documentElement.scrollWidth - innerWidth"
 # A tab bar that scrolls inside itself hides tabs without widening the page.
 HIDDEN_TABS = """() => Array.from(document.querySelectorAll('.frontline-nav a'))
-  .filter((a) => { const box = a.getBoundingClientRect(); return box.left < 0 || box.right > innerWidth; })
+  .filter((a) => {
+    const box = a.getBoundingClientRect();
+    return box.left < 0 || box.right > innerWidth;
+  })
   .map((a) => a.innerText.trim())"""
 # SHOTS=<folder> keeps a full-page picture of every screen at every size, to look at.
 SHOTS = os.environ.get("SHOTS")

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..time_zones import redate_location
 from . import audit
+from .field_names import NamedFieldsInline
 from .site import (
     AdminRoleOnly,
     ConfigAdmin,
@@ -36,7 +37,7 @@ from .type_forms import ExtraFieldForm, ExtraFieldFormSet, PlacedInStage, Touchp
 # -- journey stages ---------------------------------------------------------------------
 
 
-class TouchpointTypeInline(admin.TabularInline):
+class TouchpointTypeInline(NamedFieldsInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
@@ -74,7 +75,7 @@ class JourneyStageAdmin(ConfigAdmin):
 # -- touchpoint types -------------------------------------------------------------------
 
 
-class ExtraFieldInline(admin.TabularInline):
+class ExtraFieldInline(NamedFieldsInline):
     model = ExtraField
     form = ExtraFieldForm
     formset = ExtraFieldFormSet
@@ -183,7 +184,7 @@ class TeamFormSet(forms.BaseInlineFormSet):
             seen.add(name.lower())
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(NamedFieldsInline):
     """A new airport's teams are added on the airport's own page."""
 
     model = Team
