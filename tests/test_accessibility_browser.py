@@ -3,7 +3,7 @@ impact against WCAG 2.1 A and AA; and a focus ring that stands out 3:1 from the 
 
 import pytest
 
-from tests.conftest import AXE, TABLET
+from tests.conftest import AXE, TABLET, log_in
 from tests.staff_screens import demo_screens, sign_in, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,3 +46,47 @@ def test_every_screen_of_the_role_has_no_wcag_violation(chromium, live_server, r
             found[name] = violations
     context.close()
     assert found == {}
+
+
+# The focused element's outline colour, and the colour of what is behind it: the first
+# ancestor with a background (the outline sits 2 px outside the element, on its parent).
+FOCUS_RING = """(selector) => {
+  const el = document.querySelector(selector);
+  el.focus();
+  let behind = el.parentElement;
+  while (behind && getComputedStyle(behind).backgroundColor === 'rgba(0, 0, 0, 0)') {
+    behind = behind.parentElement;
+  }
+  const page = getComputedStyle(document.documentElement).backgroundColor;
+  return {
+    visible: el.matches(':focus-visible'),
+    style: getComputedStyle(el).outlineStyle,
+    outline: getComputedStyle(el).outlineColor,
+    behind: behind ? getComputedStyle(behind).backgroundColor : page,
+  };
+}"""
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two `rgb(r, g, b)` colours."""
+
+    def luminance(css: str) -> float:
+        channels = [int(part) / 255 for part in css[css.index("(") + 1 : -1].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [".save-bar button", ".frontline-nav a", ".topbar .brand", ".topbar button"],
+    ids=["button", "tab link", "brand link on the bar", "button on the bar"],
+)
+def test_the_focus_ring_stands_out_3_to_1_from_what_is_behind_it(tablet, agent, org, selector):
+    log_in(tablet, agent.username)
+    tablet.wait_for_url("**/log/")
+    ring = tablet.evaluate(FOCUS_RING, selector)
+    assert (ring["visible"], ring["style"]) == (True, "solid")
+    assert contrast(ring["outline"], ring["behind"]) >= 3
