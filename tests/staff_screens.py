@@ -31,8 +31,9 @@ def demo_screens() -> dict[str, Role]:
     agent = User.objects.get(username="agent")
     recent = add_moment(agent, TouchpointType.objects.filter(active=True).first(), outcome=2)
     late = Moment.objects.filter(staff=agent).exclude(pk=recent.pk).order_by("occurred_at")[0]
-    late.occurred_at = timezone.now() - timedelta(days=1)
-    late.save(update_fields=["occurred_at"])
+    # Logged yesterday: past the windows for undo and correction, so each page says so.
+    yesterday = timezone.now() - timedelta(days=1)
+    Moment.objects.filter(pk=late.pk).update(occurred_at=yesterday, created_at=yesterday)
     type_ = TouchpointType.objects.filter(moments__location__code="ARN").distinct().first()
     person = User.objects.get(username="erik")
     return {
@@ -89,18 +90,25 @@ def sign_in(page, username: str) -> None:
         page.click("button[type=submit]")
 
 
-def visit(page, name: str, path: str) -> None:
-    """Open a screen as its person would, and wait until it has settled."""
+def visit(page, name: str, path: str) -> bool:
+    """Open a screen as its person would, wait until it has settled, and say whether it
+    answered as that screen should (a refusal with its status, the rest 200)."""
     if name == UNDO_REFUSED:
         page.goto(reverse("touchpoints:log"))
-        with page.expect_navigation():
+        with page.expect_navigation() as navigation:
             page.evaluate(POST_FORM, path)
+        status = navigation.value.status
     elif name == UNAVAILABLE:
         page.goto(path)
         page.set_content(loader.render_to_string("503.html"))
+        status = 503
     else:
-        page.goto(path)
+        status = page.goto(path).status
     page.wait_for_load_state("load")
+    return status == STATUS.get(name, 200)
+
+
+STATUS = {"correct-too-late": 409, UNDO_REFUSED: 409, "403": 403, "404": 404, UNAVAILABLE: 503}
 
 
 POST_FORM = """(action) => {

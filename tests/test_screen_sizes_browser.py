@@ -89,7 +89,8 @@ def test_every_staff_screen_fits_the_width_and_every_target_is_44_px(chromium, l
     for role in roles.values():
         sign_in(page, role.username)
         for name, path in role.screens:
-            visit(page, name, path)
+            if not visit(page, name, path):
+                problems[f"{name} answered"] = page.url
             overflow = page.evaluate(SIDEWAYS)
             small = page.evaluate(TOO_SMALL)
             hidden = page.evaluate(HIDDEN_TABS)
