@@ -32,10 +32,15 @@ def wcag_violations(page) -> list[str]:
     ]
 
 
+# A phone and the landscape tablet: what a narrow screen hides or stacks is checked too.
+SIZES = {"phone": {**TABLET, "viewport": {"width": 360, "height": 740}}, "tablet": TABLET}
+
+
+@pytest.mark.parametrize("size", SIZES.keys())
 @pytest.mark.parametrize("role", ROLES)
-def test_every_screen_of_the_role_has_no_wcag_violation(chromium, live_server, role):
+def test_every_screen_of_the_role_has_no_wcag_violation(chromium, live_server, role, size):
     person = demo_screens()[role]
-    context = chromium.new_context(base_url=live_server.url, **TABLET)
+    context = chromium.new_context(base_url=live_server.url, **SIZES[size])
     page = context.new_page()
     sign_in(page, person.username)
     found = {}
