@@ -1,9 +1,11 @@
-"""The 0-10 scale on the customer's answer form: on one line on a 360 px phone, and every
-button at least 44 px wide on the tablet handed over (the same form, the same stylesheet)."""
+"""The customer's answer form: the 0-10 scale on one line on a 360 px phone, every
+button at least 44 px wide on the tablet handed over (the same form, the same stylesheet),
+and no WCAG 2.1 A/AA violation found by axe-core."""
 
 import pytest
 
 from tests.feedback.test_feedback_browser import hand_over
+from tests.test_accessibility_browser import wcag_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,3 +41,16 @@ def test_on_the_tablet_handed_over_each_of_the_11_buttons_is_44_px_wide(tablet, 
     assert len({button["top"] for button in buttons}) == 1
     assert min(button["width"] for button in buttons) >= 44
     assert min(button["height"] for button in buttons) >= 44
+
+
+def test_the_customer_page_on_a_360_px_phone_has_no_wcag_violation(
+    chromium, live_server, invitation
+):
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(f"/r/{invitation.token}/")
+    violations = wcag_violations(page)
+    context.close()
+    assert violations == []
