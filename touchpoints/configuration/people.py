@@ -6,6 +6,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -127,7 +128,9 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     list_select_related = ["team__location"]
     search_fields = ["username", "first_name", "last_name", "email", "team__name"]
     ordering = ["username"]
-    filter_horizontal = ["managed_locations", "managed_teams"]
+    # Tick boxes, not Django's two-list picker: a few places to tap on a tablet, and the
+    # picker's script puts an aria-label on a bare span (axe: aria-prohibited-attr).
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ["need_emails", "desk_pin"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..time_zones import redate_location
 from . import audit
+from .field_names import NamedFieldsInline
 from .site import (
     AdminRoleOnly,
     ConfigAdmin,
@@ -37,7 +38,7 @@ from .type_forms import ExtraFieldForm, ExtraFieldFormSet, PlacedInStage, Touchp
 # -- journey stages ---------------------------------------------------------------------
 
 
-class TouchpointTypeInline(TranslationTabularInline):
+class TouchpointTypeInline(NamedFieldsInline, TranslationTabularInline):
     """Order a stage's types where the order is seen: side by side."""
 
     model = TouchpointType
@@ -75,7 +76,7 @@ class JourneyStageAdmin(TranslationAdmin, ConfigAdmin):
 # -- touchpoint types -------------------------------------------------------------------
 
 
-class ExtraFieldInline(TranslationTabularInline):
+class ExtraFieldInline(NamedFieldsInline, TranslationTabularInline):
     model = ExtraField
     form = ExtraFieldForm
     formset = ExtraFieldFormSet
@@ -186,7 +187,7 @@ class TeamFormSet(forms.BaseInlineFormSet):
             seen.add(name.lower())
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(NamedFieldsInline):
     """A new airport's teams are added on the airport's own page."""
 
     model = Team

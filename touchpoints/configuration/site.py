@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import AuditEntry, Role
 from ..redirects import next_on_this_site
 from . import audit
+from .field_names import name_fields
 from .in_use import describe, references
 
 APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
@@ -174,6 +175,11 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
             if hasattr(field.widget, "can_delete_related"):
                 field.widget.can_delete_related = False
         return form
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        name_fields(formset.form)
+        return formset
 
     # -- audit ---------------------------------------------------------------------------
 

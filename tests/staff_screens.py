@@ -1,0 +1,120 @@
+"""Every staff screen, per role, on the demo airline: what the size sweep and the axe-core sweep
+visit. A screen is (name, path); the few that only a POST shows are opened by `visit`."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.demo import PASSWORD, build_demo
+from tests.conftest import add_moment
+from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
+
+# A POST only shows these: the undo refused (too late) is opened by submitting a form.
+UNDO_REFUSED = "undo-refused"
+# The 503 page is served when the database is down; its HTML is rendered and shown as it is.
+UNAVAILABLE = "503"
+
+
+@dataclass
+class Role:
+    username: str
+    screens: list[tuple[str, str]]
+
+
+def demo_screens() -> dict[str, Role]:
+    """Build a small demo airline (two days of moments, answers, needs and recoveries) and
+    list each role's screens on it."""
+    build_demo(days=2)
+    agent = User.objects.get(username="agent")
+    recent = add_moment(agent, TouchpointType.objects.filter(active=True).first(), outcome=2)
+    late = Moment.objects.filter(staff=agent).exclude(pk=recent.pk).order_by("occurred_at")[0]
+    # Logged yesterday: past the windows for undo and correction, so each page says so.
+    yesterday = timezone.now() - timedelta(days=1)
+    Moment.objects.filter(pk=late.pk).update(occurred_at=yesterday, created_at=yesterday)
+    type_ = TouchpointType.objects.filter(moments__location__code="ARN").distinct().first()
+    person = User.objects.get(username="erik")
+    return {
+        "frontline": Role(
+            "agent",
+            [
+                ("log", reverse("touchpoints:log")),
+                ("mine", reverse("touchpoints:mine")),
+                ("needs", reverse("touchpoints:needs")),
+                ("correct", reverse("touchpoints:correct", args=[recent.uuid])),
+                ("correct-too-late", reverse("touchpoints:correct", args=[late.uuid])),
+                (UNDO_REFUSED, reverse("touchpoints:undo", args=[late.uuid])),
+                ("team", reverse("dashboards:team")),
+                ("queue", reverse("feedback:queue")),
+                ("403", reverse("dashboards:dashboard")),
+                ("404", "/log/no-such-page/"),
+                (UNAVAILABLE, "/log/"),
+            ],
+        ),
+        "manager": Role(
+            "manager.arn",
+            [
+                ("dashboard", reverse("dashboards:dashboard") + "?period=30"),
+                ("journey", reverse("dashboards:journey_type", args=[type_.pk])),
+                ("journey-moments", reverse("dashboards:journey_moments", args=[type_.pk])),
+                ("manager-needs", reverse("dashboards:needs")),
+            ],
+        ),
+        "admin": Role(
+            "admin",
+            [
+                ("config-index", reverse("admin:index")),
+                ("type-list", reverse("admin:touchpoints_touchpointtype_changelist")),
+                ("type-change", admin_change("touchpointtype", type_.pk)),
+                ("location", admin_change("location", Location.objects.get(code="ARN").pk)),
+                ("people-list", reverse("admin:touchpoints_user_changelist")),
+                ("person-change", admin_change("user", person.pk)),
+                ("stage", admin_change("journeystage", JourneyStage.objects.first().pk)),
+            ],
+        ),
+    }
+
+
+def admin_change(model: str, pk: int) -> str:
+    return reverse(f"admin:touchpoints_{model}_change", args=[pk])
+
+
+def sign_in(page, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def visit(page, name: str, path: str) -> bool:
+    """Open a screen as its person would, wait until it has settled, and say whether it
+    answered as that screen should (a refusal with its status, the rest 200)."""
+    if name == UNDO_REFUSED:
+        page.goto(reverse("touchpoints:log"))
+        with page.expect_navigation() as navigation:
+            page.evaluate(POST_FORM, path)
+        status = navigation.value.status
+    elif name == UNAVAILABLE:
+        page.goto(path)
+        page.set_content(loader.render_to_string("503.html"))
+        status = 503
+    else:
+        status = page.goto(path).status
+    page.wait_for_load_state("load")
+    return status == STATUS.get(name, 200)
+
+
+STATUS = {"correct-too-late": 409, UNDO_REFUSED: 409, "403": 403, "404": 404, UNAVAILABLE: 503}
+
+
+POST_FORM = """(action) => {
+  const form = Object.assign(document.createElement('form'), {method: 'post', action});
+  const token = document.querySelector('[name=csrfmiddlewaretoken]').cloneNode();
+  form.append(token);
+  document.body.append(form);
+  form.submit();
+}"""
