@@ -86,7 +86,7 @@ def contrast(first: str, second: str) -> float:
 
 @pytest.mark.parametrize(
     "selector",
-    [".save-bar button", ".frontline-nav a", ".topbar .brand", ".topbar button"],
+    [".save-bar button", ".frontline-nav a", ".topbar .brand", ".topbar .logout button"],
     ids=["button", "tab link", "brand link on the bar", "button on the bar"],
 )
 def test_the_focus_ring_stands_out_3_to_1_from_what_is_behind_it(tablet, agent, org, selector):
