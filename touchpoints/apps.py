@@ -13,8 +13,8 @@ class TouchpointsConfig(AppConfig):
         from .people.role_groups import ensure_role_groups
         from .people.sign_in import end_session_after_shift
 
-        # Permissions exist only after migrate, and each app's are made in its own
-        # post_migrate; syncing after every app leaves the groups with all of them.
+        # Permissions exist only after migrate, each app's made in its own post_migrate;
+        # the groups sync after the last app's (role_groups.py).
         post_migrate.connect(ensure_role_groups, dispatch_uid="moments-role-groups")
         user_logged_in.connect(end_session_after_shift, dispatch_uid="moments-shift-session")
         user_logged_in.connect(mark_desk_session, dispatch_uid="moments-desk-session")

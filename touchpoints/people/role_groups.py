@@ -1,5 +1,6 @@
 """The three roles as Django groups, with the model permissions each needs."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from ..models import Role
@@ -10,6 +11,11 @@ MANAGER_PERMISSIONS = ["touchpoints.view_moment", "dashboards.view_dailyrollup"]
 ADMIN_APPS = ["touchpoints", "feedback", "dashboards"]
 
 
+def _last_app_with_models():
+    # migrate and flush emit post_migrate for these, in this order
+    return [config for config in apps.get_app_configs() if config.models_module][-1]
+
+
 def _permissions(dotted: list[str]) -> list[Permission]:
     found = []
     for name in dotted:
@@ -18,7 +24,11 @@ def _permissions(dotted: list[str]) -> list[Permission]:
     return found
 
 
-def ensure_role_groups(**kwargs) -> None:
+def ensure_role_groups(app_config=None, **kwargs) -> None:
+    """Sync the groups after the last app's post_migrate, when every app's permissions exist.
+    Once, not after each app: tests flush and re-emit post_migrate 150 times a run."""
+    if app_config is not None and app_config is not _last_app_with_models():
+        return
     frontline, _ = Group.objects.get_or_create(name=Role.FRONTLINE)
     frontline.permissions.set(_permissions(FRONTLINE_PERMISSIONS))
     manager, _ = Group.objects.get_or_create(name=Role.MANAGER)
