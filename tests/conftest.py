@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 
 from config.celery import app as celery_app
@@ -55,10 +57,12 @@ def _english_outside_requests():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Real hashing costs a quarter second per login; tests log in hundreds of times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Real hashing costs a quarter second per login; tests log in hundreds of times. For the
+    # whole session, so that people built once for a module (shared_world.py) log in too.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -133,8 +137,7 @@ def make_user(username: str, role: Role, team: Team | None = None, **extra) -> U
     return user
 
 
-@pytest.fixture
-def org(db):
+def build_org() -> dict:
     """Two airports in different time zones, a team in each, and three touchpoint types."""
     arn = Location.objects.create(name="Stockholm Arlanda", code="ARN", timezone="Europe/Stockholm")
     jfk = Location.objects.create(name="New York JFK", code="JFK", timezone="America/New_York")
@@ -153,26 +156,58 @@ def org(db):
     }
 
 
-@pytest.fixture
-def agent(org) -> User:
+def build_agent(org) -> User:
     return make_user("anna", Role.FRONTLINE, team=org["arn_desk"], first_name="Anna")
 
 
-@pytest.fixture
-def jfk_agent(org) -> User:
+def build_jfk_agent(org) -> User:
     return make_user("jack", Role.FRONTLINE, team=org["jfk_desk"])
 
 
-@pytest.fixture
-def arn_manager(org) -> User:
+def build_arn_manager(org) -> User:
     manager = make_user("maria", Role.MANAGER)
     manager.managed_locations.add(org["arn"])
     return manager
 
 
+def build_admin_user(org) -> User:
+    return make_user("root", Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def org(db):
+    return build_org()
+
+
+@pytest.fixture
+def agent(org) -> User:
+    return build_agent(org)
+
+
+@pytest.fixture
+def jfk_agent(org) -> User:
+    return build_jfk_agent(org)
+
+
+@pytest.fixture
+def arn_manager(org) -> User:
+    return build_arn_manager(org)
+
+
 @pytest.fixture
 def admin_user(org) -> User:
-    return make_user("root", Role.ADMIN, is_staff=True, is_superuser=True)
+    return build_admin_user(org)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around a module whose tests read data built once for all of them
+    (tests/shared_world.py): each test still runs in a savepoint inside it (pytest-django's
+    `db`, which such a module turns on with its django_db mark), and the whole is rolled back
+    after the module. Not for a module with transactional tests: their flush would empty it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def moment_post(touchpoint_type, **overrides) -> dict:

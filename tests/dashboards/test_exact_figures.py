@@ -15,7 +15,11 @@ from django.utils import timezone
 
 from feedback.models import Answer
 from tests.conftest import PASSWORD, add_moment, make_user, roll_up_everything
+from tests.shared_world import admin_user, agent, arn_manager, jfk_agent, org  # noqa: F401
 from touchpoints.models import Channel, Location, Moment, Role, Team
+
+# The history is built once for the module; each test reads it and rolls back what it writes.
+pytestmark = pytest.mark.django_db
 
 DASHBOARD_URL = reverse("dashboards:dashboard")
 MINUS = "−"
@@ -33,7 +37,7 @@ def signed(value):
     return "–" if value is None else f"{value:+.0f}".replace("-", MINUS)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def history(org, agent, jfk_agent):
     """Three ARN teams of very different size (5, 25 and 120 moments) and a JFK team, over
     twelve days, with customers who answer most moments and mostly disagree across teams."""

@@ -12,29 +12,29 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.figures import breakdown, overview
 from dashboards.filters import Scope, Selection, Window
-from dashboards.models import (
-    DailyRollup,
-    LocationDayRollup,
-    LocationNeedRollup,
-    NeedRollup,
-    TypeDayRollup,
-)
 from dashboards.rollup import COUNTED_COLUMNS
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
+from tests.shared_world import agent, arn_manager, jfk_agent, org  # noqa: F401
 from touchpoints.models import Channel, Location, Need
 
 DASHBOARD_URL = reverse("dashboards:dashboard")
+# The weeks are built once for the module; each test reads them and rolls back what it writes.
+# The upgrades, which migrate and so need transactional tests, are in ..._upgrade.py.
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def weeks(org, agent, jfk_agent):
+    build_weeks(org, agent, jfk_agent)
+
+
+def build_weeks(org, agent, jfk_agent) -> None:
     """Forty days of answered and unanswered moments, and needs, at both airports, around
     midnight too, so that each location's local days differ from UTC's."""
     rng = random.Random(8)
@@ -139,56 +139,3 @@ def test_a_manager_of_single_teams_is_summed_from_buckets(org):
     assert whole.location_q() is not None
     assert with_team.location_q() is None
     assert Selection(Scope(everything=True), window, channel=Channel.PHONE).location_q() is None
-
-
-def migrate_dashboards_to(name: str) -> None:
-    executor = MigrationExecutor(connection)
-    executor.migrate([("dashboards", name)])
-
-
-@pytest.mark.django_db(transaction=True)
-def test_upgrading_fills_location_days_from_the_existing_roll_ups(org, weeks):
-    """A site upgraded with roll-ups in place shows the same whole-company figures from the
-    first request, before any roll-up runs again."""
-    buckets = sorted(DailyRollup.objects.values_list("location", "local_date", "moments"))
-    migrate_dashboards_to("0004_index_recently_closed_recoveries")
-    try:
-        migrate_dashboards_to("0005_location_day_rollup")
-    finally:
-        migrate_dashboards_to(
-            MigrationExecutor(connection).loader.graph.leaf_nodes("dashboards")[0][1]
-        )
-    per_day: dict[tuple, int] = {}
-    for location, day, moments in buckets:
-        per_day[location, day] = per_day.get((location, day), 0) + moments
-    filled = LocationDayRollup.objects.values_list("location", "local_date", "moments")
-    assert {(loc, day): n for loc, day, n in filled} == per_day
-    assert len(per_day) > 10
-
-
-@pytest.mark.django_db(transaction=True)
-def test_upgrading_fills_type_days_and_location_needs_from_the_existing_roll_ups(org, weeks):
-    """The same for the roll-ups added later: summed over channels, and needs per day."""
-    type_key = ["location", "local_date", "team", "touchpoint_type"]
-    by_type = sorted(DailyRollup.objects.values_list(*type_key, "moments", "answers"))
-    needs = sorted(NeedRollup.objects.values_list("location", "local_date", "raised"))
-    migrate_dashboards_to("0012_recoveries_lapsed")
-    try:
-        migrate_dashboards_to("0013_type_and_location_need_rollups")
-    finally:
-        migrate_dashboards_to(
-            MigrationExecutor(connection).loader.graph.leaf_nodes("dashboards")[0][1]
-        )
-    summed: dict[tuple, list[int]] = {}
-    for *key, moments, answers in by_type:
-        sums = summed.setdefault(tuple(key), [0, 0])
-        sums[0], sums[1] = sums[0] + moments, sums[1] + answers
-    filled = TypeDayRollup.objects.values_list(*type_key, "moments", "answers")
-    assert {tuple(key): [m, a] for *key, m, a in filled} == summed
-    assert len(summed) > 10
-    need_days: dict[tuple, int] = {}
-    for location, day, raised in needs:
-        need_days[location, day] = need_days.get((location, day), 0) + raised
-    filled_needs = LocationNeedRollup.objects.values_list("location", "local_date", "raised")
-    assert {(loc, day): n for loc, day, n in filled_needs} == need_days
-    assert sum(need_days.values()) == 24
