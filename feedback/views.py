@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from touchpoints import loggable_types
 from touchpoints.models import Moment, Role
 from touchpoints.people.access import role_required
 from touchpoints.people.desk_idle import idle_seconds
@@ -222,10 +224,16 @@ def queue(request):
 @never_cache
 @role_required(Role.FRONTLINE)
 def badges(request):
-    """The navigation's counts, refreshed by a poll: what to put right, answers not yet seen."""
+    """The navigation's counts, refreshed by a poll: what to put right, answers not yet seen.
+
+    It also tells the page the touchpoint types' version, read with the person at no cost
+    of its own: a log screen whose tiles are older fetches them again (static/js/log.js).
+    """
     context = {"badges": frontline_badges(request.user)}
     parts = [f"touchpoints/_nav.html#{name}" for name in ("queue-badge", "needs-badge")]
-    return HttpResponse("".join(render_to_string(part, context, request) for part in parts))
+    response = HttpResponse("".join(render_to_string(part, context, request) for part in parts))
+    response["HX-Trigger"] = json.dumps({"typesVersion": loggable_types.version_of(request.user)})
+    return response
 
 
 @never_cache
