@@ -49,6 +49,8 @@ def invite(request, moment_uuid):
             return redirect("feedback:invite", moment_uuid=moment.uuid)
     else:
         invitation = get_object_or_404(Invitation, moment=moment)
+        if request.GET.get("poll") and invitation.is_open:
+            return HttpResponse(status=204)  # the panel polls: still waiting, nothing to swap
     url = public_url(invitation, request)
     context = {"invitation": invitation, "url": url, "qr": qr_svg(url)}
     template = "feedback/handover.html" if request.htmx else "feedback/invitation.html"
