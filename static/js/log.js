@@ -481,12 +481,12 @@
   $$(".banner-text").forEach((text) => {
     if (text.scrollHeight <= text.clientHeight + 1) return;
     const toggle = el("button", { type: "button", className: "button quiet banner-more",
-      textContent: gettext("Show all") });
+      title: gettext("Show all") });
+    toggle.setAttribute("aria-label", gettext("Show all"));
     toggle.setAttribute("aria-expanded", "false");
+    toggle.append($(".banner-more-icon").content.firstElementChild.cloneNode(true));
     toggle.onclick = () => {
-      const open = text.classList.toggle("whole");
-      toggle.setAttribute("aria-expanded", String(open));
-      toggle.textContent = open ? gettext("Show less") : gettext("Show all");
+      toggle.setAttribute("aria-expanded", String(text.classList.toggle("whole")));
     };
     text.after(toggle);
   });
