@@ -23,11 +23,14 @@ SIZES = {"phone": (360, 740), "portrait": (768, 1024), "landscape": (1024, 768)}
 NOT_ON_FIRST_SCREEN = """() => {
   const seen = (el) => {
     const box = el.getBoundingClientRect();
-    if (!box.width || box.top < 0 || box.left < 0 || box.bottom > innerHeight || box.right > innerWidth) return false;
+    const inside = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight
+      && box.right <= innerWidth;
+    if (!box.width || !inside) return false;
     const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
     return !!hit && el.contains(hit);
   };
-  const wanted = [document.querySelector('.log-form .tile'), ...document.querySelectorAll('.log-form .face'),
+  const wanted = [document.querySelector('.log-form .tile'),
+    ...document.querySelectorAll('.log-form .face'),
     ...document.querySelectorAll('button[name=resolved_on_spot]')];
   return wanted.filter((el) => !seen(el)).map((el) => el.innerText.trim().replace(/\\s+/g, ' '));
 }"""
@@ -37,10 +40,12 @@ NOT_ON_FIRST_SCREEN = """() => {
 # has room to scroll it up) and inside the side column's own scroll box on a landscape one.
 COVERED_FIELDS = """() => {
   const quick = document.querySelector('.quick');
-  const foot = getComputedStyle(quick).position === 'fixed' ? quick.getBoundingClientRect().top : innerHeight;
+  const fixed = getComputedStyle(quick).position === 'fixed';
+  const foot = fixed ? quick.getBoundingClientRect().top : innerHeight;
   const fields = document.querySelectorAll('.log-form .tile, .log-form .chip, .log-form summary, '
-    + '.log-form input[type=search], .log-form input[type=text], .log-form textarea, .log-form select, '
-    + '.log-form button:not([hidden]), .log-notices button, .log-notices .banner-text, .log-notices input');
+    + '.log-form input[type=search], .log-form input[type=text], .log-form textarea, '
+    + '.log-form select, .log-form button:not([hidden]), .log-notices button, '
+    + '.log-notices .banner-text, .log-notices input');
   const covered = [];
   for (const el of fields) {
     if (!el.checkVisibility({checkVisibilityCSS: true})) continue;
@@ -55,7 +60,8 @@ COVERED_FIELDS = """() => {
     }
     const hit = document.elementFromPoint(x, y);
     if (!hit || !(el.contains(hit) || (el.labels && [...el.labels].some((l) => l.contains(hit))))) {
-      covered.push(`${(el.innerText || el.name || el.className).trim().slice(0, 30)} under ${hit && hit.className}`);
+      const name = (el.innerText || el.name || el.className).trim().slice(0, 30);
+      covered.push(`${name} under ${hit && hit.className}`);
     }
   }
   return covered;
@@ -63,7 +69,8 @@ COVERED_FIELDS = """() => {
 
 FOOT_SHARE = """() => {
   const quick = document.querySelector('.quick');
-  return getComputedStyle(quick).position === 'fixed' ? quick.getBoundingClientRect().height / innerHeight : 0;
+  const fixed = getComputedStyle(quick).position === 'fixed';
+  return fixed ? quick.getBoundingClientRect().height / innerHeight : 0;
 }"""
 
 LONG_NOTE = (
