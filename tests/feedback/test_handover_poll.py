@@ -1,13 +1,20 @@
 """The QR card on the log screen asks, now and then, whether the customer has answered: an
 empty answer while they have not, and the thank-you (no QR code) once they have."""
 
+import pytest
 from django.urls import reverse
 
 from feedback.invitations import record_answer
 from feedback.models import Answer
-from tests.touchpoints.conftest import agent_client  # noqa: F401 (a fixture)
+from tests.conftest import PASSWORD
 
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.login(username=agent.username, password=PASSWORD)
+    return client
 
 
 def test_the_qr_card_poll_swaps_nothing_until_the_customer_answers(
@@ -25,4 +32,4 @@ def test_the_qr_card_poll_swaps_nothing_until_the_customer_answers(
 
 def test_the_qr_card_asks_every_ten_seconds_while_it_shows(agent_client, moment):
     panel = agent_client.post(reverse("feedback:invite", args=[moment.uuid]), headers=HTMX).text
-    assert f"{moment.uuid}/invitation/?poll=1\" hx-trigger=\"every 10s\"" in panel
+    assert f'{moment.uuid}/invitation/?poll=1" hx-trigger="every 10s"' in panel

@@ -76,7 +76,7 @@ def test_a_long_need_is_shown_whole_not_cut_at_60_characters(agent_client, agent
 def test_each_banner_has_a_dismiss_button_with_a_name(agent_client, agent, arn_manager, org):
     answered(agent, arn_manager, org)
     (banner,) = banners(agent_client.get(LOG_URL).text)
-    assert '<button type="submit" class="button quiet dismiss" aria-label="Dismiss this answer"' in banner
+    assert 'class="button quiet dismiss" aria-label="Dismiss this answer"' in banner
 
 
 def test_the_need_sent_banner_is_dated_and_stays_dismissed_across_reloads(agent_client):

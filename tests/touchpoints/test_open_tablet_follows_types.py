@@ -79,4 +79,4 @@ def test_a_plain_save_refused_for_its_type_keeps_all_the_rest(agent_client, org)
     assert 'name="channel" value="phone" checked' in page
     assert 'name="outcome" value="2" checked' in page
     assert "Printer jammed</textarea>" in page and 'value="XK7P2Q"' in page
-    assert "touchpoint_type\" value=\"%d\"" % org["bag_drop"].pk not in page  # only the type
+    assert f'touchpoint_type" value="{org["bag_drop"].pk}"' not in page  # only the type
