@@ -94,3 +94,41 @@ def test_a_type_archived_and_one_added_while_a_tablet_is_open(chromium, live_ser
         "message": "“Check-in desk” is no longer offered: choose another type.",
         "same screen": True,
     }
+
+
+def test_a_log_screen_opened_from_the_offline_copy_catches_up_when_the_network_is_back(
+    tablet, agent, org
+):
+    from tests.touchpoints.test_log_screen_browser import open_log_screen
+
+    open_log_screen(tablet, agent.username)
+    tablet.evaluate("navigator.serviceWorker.ready")
+    tablet.reload()  # the worker now controls the page and has kept a copy of it
+    tablet.context.set_offline(True)
+    tablet.reload()  # the kept copy, with the tiles of when it was kept
+    tablet.wait_for_selector("html[data-outbox=ready]", state="attached")
+    archive(org["boarding"])
+    add_type("Lounge access", org["boarding"])
+    tablet.context.set_offline(False)
+    tablet.evaluate(POLL_NOW)
+    tablet.locator(".tile", has_text="Lounge access").wait_for()
+    caught_up = tablet.evaluate(TILES)
+    # The copy is refreshed too: opened offline again, it has today's tiles.
+    wait_until(lambda: "Lounge access" in tablet.evaluate(KEPT_COPY))
+    tablet.context.set_offline(True)
+    tablet.reload()
+    reopened = tablet.evaluate(TILES)
+    tablet.context.set_offline(False)
+    assert caught_up == ["Bag drop", "Check-in desk", "Lounge access"]
+    assert reopened == caught_up
+
+
+# The log screen's copy that the worker keeps (templates/touchpoints/sw.js), as text.
+KEPT_COPY = """async () => {
+  for (const key of await caches.keys()) {
+    if (!key.startsWith('moments-page-')) continue;
+    const copy = await (await caches.open(key)).match('/log/');
+    if (copy) return copy.text();
+  }
+  return '';
+}"""
