@@ -360,6 +360,7 @@ OFFLINE_SHELL = [
     "css/moments.css",
     "js/outbox.js",
     "js/log.js",
+    "js/log_current.js",
     "django_htmx/htmx-2.min.js",
     icons.SPRITE,
 ]

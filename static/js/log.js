@@ -27,7 +27,6 @@
   let offline = !navigator.onLine;
   let needsLogin = false;
   let stalled = ""; // why the last send will be tried again, when it was not the network
-  let fixing = null; // a moment refused for its type, back in the form for another type
 
   const outbox = window.momentsOutbox({ user, author, queueKey });
 
@@ -104,7 +103,7 @@
         const { code = "", status } = result.refused;
         const kept = { ...op, error: describe(result.refused), code, status };
         await outbox.put(kept);
-        if (mine && code === TYPE_UNAVAILABLE) retype(kept, { unless: "busy" });
+        if (mine && code === TYPE_UNAVAILABLE) tell("moments:type-refused", kept); // log_current.js
       }
     }
   }
@@ -144,21 +143,23 @@
     const li = el("li", { textContent: `${say(gettext("Not saved: %(what)s."), { what })} ${op.error} ` });
     const button = (textContent, onclick) =>
       el("button", { type: "button", className: "button quiet", textContent, onclick });
-    // Sent again as it was, a moment whose type is gone would be refused again: it goes
-    // back to the form instead, where only its type is asked for.
+    // Its type gone, sent again it would be refused again: it goes back to the form instead.
+    const retype = () => (form ? tell("moments:retype", op) : location.assign(logUrl));
     if (op.code !== TYPE_UNAVAILABLE) {
       li.append(button(gettext("Try again"), () => outbox.put(retried(op)).then(flush)));
-    } else if (fixing?.seq !== op.seq) {
-      li.append(button(gettext("Choose another type"), () => retype(op)));
+    } else if (!fixing(op)) {
+      li.append(button(gettext("Choose another type"), retype));
     }
-    li.append(button(gettext("Discard"), () => discard(op)));
+    li.append(button(gettext("Discard"), async () => {
+      await outbox.remove(op.seq);
+      if (fixing(op)) resetForm();
+      render();
+    }));
     return li;
   }
-  async function discard(op) {
-    await outbox.remove(op.seq);
-    if (fixing?.seq === op.seq) resetForm();
-    render();
-  }
+  // The moment refused for its type that is back in the form (static/js/log_current.js).
+  const fixing = (op) => form?.dataset.fixSeq === String(op.seq);
+  const tell = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
   function retried({ error, code, status, ...op }) {
     // A new UUID only when the server holds another moment under this one (so not this one).
     if (code !== "id_in_use") return op;
@@ -213,13 +214,13 @@
     saving = true;
     // The UUID is made now: the page may be a kept copy, opened many times.
     const uuid = newUuid();
-    const fix = fixing; // a refused moment given another type: it keeps the time it happened
+    const fix = Number(form.dataset.fixSeq); // given another type: it keeps when it happened
     data.set("uuid", uuid);
-    data.set("occurred_at", (fix && new URLSearchParams(fix.body).get("occurred_at")) || tabletNow());
+    data.set("occurred_at", (fix && form.dataset.fixOccurredAt) || tabletNow());
     const summary = `${checkedText("touchpoint_type")}, ${checkedText("outcome").toLowerCase()}`;
     try {
       await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
-      if (fix) await outbox.remove(fix.seq); // only once its new copy is safely queued
+      if (fix) await outbox.remove(fix); // only once its new copy is safely queued
     } catch {
       form.elements.uuid.value = uuid;
       if (name) form.append(el("input", { type: "hidden", name, value }));
@@ -229,7 +230,7 @@
     resetForm();
     saving = false;
     await flush();
-    if (fix) retypeNext(); // another refused for its type is next, if there is one
+    if (fix) tell("moments:retype-next"); // another refused for its type, if there is one
   });
   const checkedText = (name) => { // the label's words, without its emoji
     const label = $(`input[name="${name}"]:checked`, form)?.closest("label");
@@ -245,16 +246,13 @@
   function resetForm() {
     form.reset();
     touched = {};
-    fixing = null;
-    typeMessage("");
-    $$("button.save", form).forEach((b) => b.classList.remove("chosen"));
+    delete form.dataset.fixSeq;
+    tell("moments:reset");
     $("#customer-history").replaceChildren();
     $("details.more", form).open = false;
     typeChanged();
     window.scrollTo({ top: 0, behavior: "smooth" });
   }
-  const pristine = () => !$("input[name=touchpoint_type]:checked, input[name=outcome]:checked", form)
-    && !form.elements.note.value && !form.elements.customer_ref.value;
 
   function showSaved(uuid, summary) {
     const card = $("#saved-template").content.firstElementChild.cloneNode(true);
@@ -286,10 +284,6 @@
     if (!button || card.classList.contains("undone")) return;
     const isRefused = refused.has(card.dataset.uuid);
     button.disabled = !isSent || isRefused || card.classList.contains("asking");
-    // Not saved: nothing to undo, nobody to ask.
-    $(".ask-form", card).hidden = isRefused;
-    const undoButton = $(".undo-button", card);
-    if (undoButton) undoButton.hidden = isRefused;
     $(".saved-state", card).textContent = isRefused ? gettext("Not saved, see the reason above")
       : isSent ? gettext("Saved") : gettext("Saved on this tablet, waiting to send");
     card.classList.toggle("refused", isRefused);
@@ -320,12 +314,7 @@
       else slot.innerHTML = html;
       ask.remove();
       (undoButton?.closest("form.undo-form") || undoButton)?.remove(); // asked: the moment stays
-      card.classList.add("asked");
-      const close = $(".close-card", card);
-      if (close) {
-        close.hidden = false;
-        close.onclick = () => card.remove();
-      }
+      card.classList.add("asked"); // log_current.js puts the QR code away
       const status = $(".feedback-status", card);
       if (status) status.textContent = gettext("Customer asked for feedback, no answer yet.");
       return;
@@ -388,107 +377,6 @@
     const name = event.target.name;
     if (name === "touchpoint_type") typeChanged();
     if (name === "channel") touched.channel = true;
-    // The next moment has begun: the last one's hand-over (its QR code) makes room.
-    $$(".saved.asked .handover-slot").forEach((slot) => slot.replaceChildren());
-    $$(".saved.asked .close-card").forEach((button) => { button.hidden = true; });
-  });
-
-  // ---- The tiles follow the admin's changes, without a reload. ----
-  // The navigation's poll names the types' version (feedback.views.badges); tiles of another
-  // version are fetched and swapped in, keeping what the person has chosen and typed. A page
-  // opened from the offline copy catches up at its first poll with a network.
-  let refreshing = null;
-  document.addEventListener("typesVersion", (event) => {
-    const tiles = $("#type-tiles");
-    if (form && tiles && event.detail?.value !== tiles.dataset.typesVersion) refreshTypes();
-  });
-  function refreshTypes() {
-    refreshing ||= swapTypes().catch(() => {}).finally(() => { refreshing = null; });
-    return refreshing;
-  }
-  async function swapTypes() {
-    const response = await fetch(`${logUrl}?part=types`, {
-      credentials: "same-origin", redirect: "manual", headers: { "HX-Request": "true" },
-    });
-    const html = response.ok ? await response.text() : "";
-    if (!html.includes('id="type-tiles"') || !window.htmx) return; // signed out, or offline
-    const chosen = $("input[name=touchpoint_type]:checked", form);
-    const chosenName = checkedText("touchpoint_type");
-    const extras = $$("#extra-fields [name]", form).map((input) => [input.name, input.value]);
-    htmx.swap("#type-tiles", html, { swapStyle: "outerHTML" }); // and the extra fields, out of band
-    for (const [name, value] of extras) {
-      const input = form.elements[name];
-      if (input && !(input instanceof RadioNodeList)) input.value = value;
-    }
-    const still = chosen && $(`input[name=touchpoint_type][value="${chosen.value}"]`, form);
-    if (still) still.checked = true;
-    else if (chosen && !fixing) typeMessage(say(gettext("“%(type)s” is no longer offered: choose another type."), { type: chosenName }));
-    typeChanged();
-    // The kept copy for opening offline gets today's tiles too.
-    navigator.serviceWorker?.controller?.postMessage("refresh-copy");
-  }
-  function typeMessage(text) {
-    const p = $(".type-gone", form);
-    if (!p) return;
-    p.textContent = text;
-    p.hidden = !text;
-  }
-
-  // ---- A moment refused for its type alone comes back to the form for another type. ----
-  // Everything else the person entered is put back; only the type is asked for. Not while
-  // they are logging the next one (`unless: "busy"`): the outbox's list then offers it.
-  async function retype(op, { unless } = {}) {
-    if (!form) { // on another screen: the log screen picks it up as it opens
-      location.href = logUrl;
-      return;
-    }
-    if (fixing || !pristine()) {
-      if (unless !== "busy") typeMessage(gettext("Save or clear the moment in the form first."));
-      return;
-    }
-    fixing = op;
-    $(`.saved[data-uuid="${op.uuid}"]`)?.remove();
-    render();
-    await refreshTypes();
-    if (fixing !== op) return; // discarded meanwhile
-    const data = new URLSearchParams(op.body);
-    for (const [name, value] of data) {
-      if (!PUT_BACK.test(name)) continue;
-      const inputs = $$(`[name="${CSS.escape(name)}"]`, form);
-      for (const input of inputs) {
-        if (input.type === "radio") input.checked = input.value === value;
-        else input.value = value;
-      }
-    }
-    touched.channel = true;
-    typeChanged();
-    if (data.get("note")) $("details.more", form).open = true;
-    const resolution = data.get("resolved_on_spot");
-    $$("button.save", form).forEach((b) => b.classList.toggle("chosen", b.value === resolution));
-    const type = op.summary ? op.summary.slice(0, op.summary.lastIndexOf(", ")) : "";
-    typeMessage(say(gettext("Not saved: “%(type)s” is no longer offered. Choose another type and " +
-      "save again: everything else you entered is still here."), { type }));
-    window.scrollTo({ top: 0, behavior: "smooth" });
-  }
-  // What goes back into the form: all but the type, and the fields the save itself sets.
-  const PUT_BACK = /^(channel|outcome|note|customer_ref|extra_.+)$/;
-  async function retypeNext() {
-    const next = (await outbox.mine()).find((op) => op.code === TYPE_UNAVAILABLE);
-    if (next) retype(next, { unless: "busy" });
-  }
-
-  // ---- Banners: a long answer is cut to two lines, and shows whole on a tap. ----
-  $$(".banner-text").forEach((text) => {
-    if (text.scrollHeight <= text.clientHeight + 1) return;
-    const toggle = el("button", { type: "button", className: "button quiet banner-more",
-      title: gettext("Show all") });
-    toggle.setAttribute("aria-label", gettext("Show all"));
-    toggle.setAttribute("aria-expanded", "false");
-    toggle.append($(".banner-more-icon").content.firstElementChild.cloneNode(true));
-    toggle.onclick = () => {
-      toggle.setAttribute("aria-expanded", String(text.classList.toggle("whole")));
-    };
-    text.after(toggle);
   });
 
   // htmx posts (the customer lookup) too: the cookie's token, not a kept page's.
@@ -499,9 +387,12 @@
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
   if (form) typeChanged();
+  // What static/js/log_current.js (the tiles that follow the admin) needs of this screen.
+  window.momentsLog = { outbox, render, typeChanged, checkedText, touched: () => touched };
   outbox.sealLegacy().catch(() => {}).finally(async () => {
     await flush();
-    if (form) retypeNext(); // one refused for its type before a reload is asked for again
+    window.momentsLog.flushed = true;
+    tell("moments:retype-next"); // one refused for its type before a reload is asked again
   });
   document.documentElement.dataset.outbox = "ready"; // taps from here on are queued
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});
