@@ -230,7 +230,7 @@
     resetForm();
     saving = false;
     await flush();
-    if (fix) tell("moments:retype-next"); // another refused for its type, if there is one
+    tell("moments:retype-next"); // one refused for its type is next, if there is one
   });
   const checkedText = (name) => { // the label's words, without its emoji
     const label = $(`input[name="${name}"]:checked`, form)?.closest("label");

@@ -64,7 +64,7 @@
   const PUT_BACK = /^(channel|outcome|note|customer_ref|extra_.+)$/;
   async function retype(op, { asked = false } = {}) {
     if (form.dataset.fixSeq || !pristine()) {
-      if (asked) message(gettext("Save or clear the moment in the form first."));
+      if (asked) message(gettext("Save the moment you are logging first: this one comes back to the form after it."));
       return;
     }
     form.dataset.fixSeq = op.seq;

@@ -10,6 +10,7 @@ import os
 import pytest
 
 from dashboards.need_answers import answer_need
+from tests.test_accessibility_browser import wcag_violations
 from tests.test_screen_sizes_browser import SIDEWAYS, TOO_SMALL
 from tests.touchpoints.test_log_screen_browser import log_screen_at, log_typical_moment
 from touchpoints.models import Need
@@ -109,6 +110,7 @@ def test_tiles_faces_and_saves_are_on_the_first_screen_in_every_state(
 ):
     context, page = log_screen_at(chromium, live_server, agent, size)
     states = {"banners": look(page, "banners", size)}
+    axe = wcag_violations(page)  # the banners' dismiss and "show all" buttons included
     banners = page.locator(".need-answered").count()
     foot_share = page.evaluate(FOOT_SHARE)
 
@@ -119,6 +121,7 @@ def test_tiles_faces_and_saves_are_on_the_first_screen_in_every_state(
     page.get_by_role("button", name="Ask the customer for feedback").tap()
     page.get_by_role("button", name="Hand the tablet to the customer").wait_for()
     states["asked"] = look(page, "asked", size)
+    axe += wcag_violations(page)  # the QR card and its Close button
 
     page.locator(".tile", has_text="Boarding").tap()  # the next moment begins: the QR code goes
     page.locator("#handover-panel").wait_for(state="detached")
@@ -126,6 +129,7 @@ def test_tiles_faces_and_saves_are_on_the_first_screen_in_every_state(
     context.close()
 
     assert banners == 3
+    assert axe == []
     assert foot_share <= 1 / 3
     if size == SIZES["phone"]:
         # A phone has room for three banners above the first tile, not for a saved card (and
