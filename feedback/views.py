@@ -229,7 +229,7 @@ def badges(request):
     """The navigation's counts, refreshed by a poll: what to put right, answers not yet seen.
 
     It also tells the page the touchpoint types' version, read with the person at no cost
-    of its own: a log screen whose tiles are older fetches them again (static/js/log.js).
+    of its own: a log screen whose tiles are older fetches them again (log_current.js).
     """
     context = {"badges": frontline_badges(request.user)}
     parts = [f"touchpoints/_nav.html#{name}" for name in ("queue-badge", "needs-badge")]

@@ -76,7 +76,7 @@ def frontline(view):
 # Tells the tablet that the moment was not stored and is safe to send under a new ID.
 ID_IN_USE = "id_in_use"
 # Tells the tablet that only the type was refused (archived since the page was loaded): it
-# asks the person for another type and keeps everything else (static/js/log.js).
+# asks the person for another type and keeps everything else (static/js/log_current.js).
 TYPE_UNAVAILABLE = "type_unavailable"
 
 
