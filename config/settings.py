@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # "10 minutes ago" on the log screen's banners, in every language
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",

@@ -1,3 +1,4 @@
+import json
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from touchpoints import loggable_types
 from touchpoints.models import Moment, Role
 from touchpoints.people.access import role_required
 from touchpoints.people.desk_idle import idle_seconds
@@ -47,6 +49,8 @@ def invite(request, moment_uuid):
             return redirect("feedback:invite", moment_uuid=moment.uuid)
     else:
         invitation = get_object_or_404(Invitation, moment=moment)
+        if request.GET.get("poll") and invitation.is_open:
+            return HttpResponse(status=204)  # the panel polls: still waiting, nothing to swap
     url = public_url(invitation, request)
     context = {"invitation": invitation, "url": url, "qr": qr_svg(url)}
     template = "feedback/handover.html" if request.htmx else "feedback/invitation.html"
@@ -222,10 +226,16 @@ def queue(request):
 @never_cache
 @role_required(Role.FRONTLINE)
 def badges(request):
-    """The navigation's counts, refreshed by a poll: what to put right, answers not yet seen."""
+    """The navigation's counts, refreshed by a poll: what to put right, answers not yet seen.
+
+    It also tells the page the touchpoint types' version, read with the person at no cost
+    of its own: a log screen whose tiles are older fetches them again (log_current.js).
+    """
     context = {"badges": frontline_badges(request.user)}
     parts = [f"touchpoints/_nav.html#{name}" for name in ("queue-badge", "needs-badge")]
-    return HttpResponse("".join(render_to_string(part, context, request) for part in parts))
+    response = HttpResponse("".join(render_to_string(part, context, request) for part in parts))
+    response["HX-Trigger"] = json.dumps({"typesVersion": loggable_types.version_of(request.user)})
+    return response
 
 
 @never_cache

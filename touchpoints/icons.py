@@ -92,7 +92,7 @@ CHOICES = [
 NAMES = frozenset(name for name, _label in CHOICES)
 
 # Drawn by the screens themselves, never offered for a type.
-SCREEN_ICONS = ["lock"]
+SCREEN_ICONS = ["lock", "x", "chevron-down"]
 
 
 def validate_icon(name: str) -> None:

@@ -40,3 +40,10 @@ def _active_types(version: str | None) -> dict[int, TouchpointType]:
         )
         _loaded.update(version=version, at=time.monotonic(), types={t.pk: t for t in types})
     return _loaded["types"]
+
+
+def version_of(user) -> str:
+    """The types' version: the one read with the person (no query), else read now (a person
+    signed in through another backend)."""
+    version = getattr(user, "types_version", None)
+    return LoggableTypesVersion.current() if version is None else version

@@ -68,3 +68,41 @@ def just_raised(staff: User, need_id: str | None) -> Need | None:
     if not need_id or not need_id.isdigit():
         return None
     return Need.objects.filter(pk=int(need_id), raised_by=staff).first()
+
+
+def answer_banners(staff: User, shown: int) -> list[Need]:
+    """The unseen answers the log screen shows, at most `shown`, newest first, each once.
+
+    The same need raised twice and answered alike (a printer reported by two taps) would
+    make two identical banners: they are one, which carries the ids of all it stands for
+    (`same_ids`), so that dismissing it marks every one of them seen. A few more than
+    `shown` are read, so that duplicates do not leave places empty.
+    """
+    banners: dict[tuple, Need] = {}
+    for need in unseen_answers(staff)[: shown * 4]:
+        key = (need.note or need.kind, need.status, need.answer)
+        if key in banners:
+            banners[key].same_ids.append(need.pk)
+        elif len(banners) < shown:
+            need.same_ids = []
+            banners[key] = need
+    return list(banners.values())
+
+
+DISMISSED_RAISED = "dismissed_raised_needs"  # in the session: a short list of need ids
+DISMISSED_KEPT = 20
+
+
+def dismiss_raised(session, need: Need) -> None:
+    """The person put away the log screen's "sent to your managers" banner for `need`: it
+    stays away when the page is reloaded (its address still names the need)."""
+    kept = [pk for pk in session.get(DISMISSED_RAISED, []) if pk != need.pk]
+    session[DISMISSED_RAISED] = [*kept, need.pk][-DISMISSED_KEPT:]
+
+
+def raised_banner(staff: User, session, need_id: str | None) -> Need | None:
+    """The just-raised need the log screen confirms, unless the person dismissed it."""
+    need = just_raised(staff, need_id)
+    if need is not None and need.pk in session.get(DISMISSED_RAISED, []):
+        return None
+    return need

@@ -11,6 +11,7 @@ urlpatterns = [
     path("mine/", views.my_moments, name="mine"),
     path("needs/", views.needs, name="needs"),
     path("needs/<int:need_id>/seen/", views.need_seen, name="need_seen"),
+    path("needs/<int:need_id>/raised-seen/", views.raised_seen, name="raised_seen"),
     path("moments/<uuid:moment_uuid>/undo/", views.undo, name="undo"),
     path("moments/<uuid:moment_uuid>/correct/", views.correct, name="correct"),
 ]

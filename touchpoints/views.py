@@ -4,7 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields, icons, offline_copy, sealed_moments
+from . import corrections, extra_fields, icons, loggable_types, offline_copy, sealed_moments
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -24,7 +24,16 @@ from .moments import (
     record_moment,
     undo_moment,
 )
-from .needs import just_raised, mark_answers_seen, needs_of, raise_need, unseen_answers
+from .needs import (
+    answer_banners,
+    dismiss_raised,
+    just_raised,
+    mark_answers_seen,
+    needs_of,
+    raise_need,
+    raised_banner,
+    unseen_answers,
+)
 from .people.sign_in import person
 
 HOME_BY_ROLE = {
@@ -66,6 +75,9 @@ def frontline(view):
 
 # Tells the tablet that the moment was not stored and is safe to send under a new ID.
 ID_IN_USE = "id_in_use"
+# Tells the tablet that only the type was refused (archived since the page was loaded): it
+# asks the person for another type and keeps everything else (static/js/log_current.js).
+TYPE_UNAVAILABLE = "type_unavailable"
 
 
 def _refused(request, reason: str, code: str = "refused"):
@@ -103,10 +115,12 @@ def fresh_form(staff) -> MomentForm:
 def log_moment(request):
     """The log screen. The tablet's script posts here for JSON; without script, a plain form."""
     if request.method != "POST":
+        if request.GET.get("part") == "types":
+            return _type_tiles(request)
         saved = Moment.objects.filter(
             uuid=_uuid_or_none(request.GET.get("saved")), staff=request.user
         ).first()
-        raised = just_raised(request.user, request.GET.get("need_raised"))
+        raised = raised_banner(request.user, request.session, request.GET.get("need_raised"))
         response = _log_page(request, fresh_form(request.user), saved, raised_need=raised)
         response[offline_copy.HEADER] = offline_copy.copy_header(request)
         return response
@@ -114,7 +128,7 @@ def log_moment(request):
     if not form.is_valid():
         status = 403 if form.refused_for_team() else 422
         if wants_json(request):
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+            return _invalid_json(form, status)
         return _log_page(request, form, None, status=status)
     try:
         saved, created = record_moment(
@@ -165,8 +179,7 @@ def _saved_as_json(staff, data) -> JsonResponse:
     """The log screen's JSON save, for `staff` (the plain save keeps its own, query-lean path)."""
     form = MomentForm(data, staff=staff)
     if not form.is_valid():
-        status = 403 if form.refused_for_team() else 422
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+        return _invalid_json(form, 403 if form.refused_for_team() else 422)
     try:
         saved, created = record_moment(
             staff,
@@ -183,6 +196,16 @@ def _saved_as_json(staff, data) -> JsonResponse:
     return JsonResponse(body, status=201 if created else 200)
 
 
+def _invalid_json(form: MomentForm, status: int) -> JsonResponse:
+    """The form's errors for the tablet, with a code when only another type is needed."""
+    body = {"errors": form.errors.get_json_data()}
+    if set(form.errors) == {"touchpoint_type"} and form.has_error(
+        "touchpoint_type", "invalid_choice"
+    ):
+        body["code"] = TYPE_UNAVAILABLE
+    return JsonResponse(body, status=status)
+
+
 def _as_new_moment(request, refusal: UuidReused) -> MomentForm:
     """The refused moment's form again, under a new ID, so that one tap saves it."""
     data = request.POST.copy()
@@ -197,15 +220,27 @@ ANSWERS_SHOWN = 3  # on the log screen; the rest are one tap away, under What I 
 
 
 def _log_page(request, form, saved, status=200, raised_need=None):
-    answered = list(unseen_answers(request.user)[:ANSWERS_SHOWN])
     context = {
         "form": form,
         "saved": saved,
         "undo_seconds": 8,
-        "answered_needs": answered,
+        "answered_needs": answer_banners(request.user, ANSWERS_SHOWN),
         "raised_need": raised_need,
+        "types_version": loggable_types.version_of(request.user),
     }
     return render(request, "touchpoints/log.html", context, status=status)
+
+
+def _type_tiles(request):
+    """The tiles and extra fields alone, for a log screen whose types have changed since it
+    was loaded (the navigation's poll tells it the types' version): its script swaps them in
+    and keeps what the person has chosen and typed."""
+    context = {
+        "form": fresh_form(request.user),
+        "types_version": loggable_types.version_of(request.user),
+        "swap": True,
+    }
+    return render(request, "touchpoints/log.html#type-tiles", context)
 
 
 def _summary(moment: Moment) -> str:
@@ -298,8 +333,10 @@ def needs(request):
 @require_POST
 @frontline
 def need_seen(request, need_id: int):
-    """The person dismissed the card saying their need was answered."""
-    mark_answers_seen(request.user, [need_id])
+    """The person dismissed the card saying their need was answered (and any it stood for:
+    the same need raised again and answered alike shows as one card)."""
+    also = [int(pk) for pk in request.POST.getlist("also") if pk.isdigit() and len(pk) < 12]
+    mark_answers_seen(request.user, [need_id, *also])
     if request.htmx:
         # The card goes (hx-swap="delete"); the navigation's count follows, out of band.
         badges = {"needs": unseen_answers(request.user).order_by().count()}
@@ -307,10 +344,23 @@ def need_seen(request, need_id: int):
     return redirect("touchpoints:log")
 
 
+@require_POST
+@frontline
+def raised_seen(request, need_id: int):
+    """The person dismissed the banner confirming a need they raised: it stays away."""
+    need = just_raised(request.user, str(need_id))
+    if need is not None:
+        dismiss_raised(request.session, need)
+    if request.htmx:
+        return HttpResponse()  # the banner goes (hx-swap="delete")
+    return redirect("touchpoints:log")
+
+
 OFFLINE_SHELL = [
     "css/moments.css",
     "js/outbox.js",
     "js/log.js",
+    "js/log_current.js",
     "django_htmx/htmx-2.min.js",
     icons.SPRITE,
 ]

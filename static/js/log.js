@@ -18,6 +18,8 @@
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
   const ZERO = "00000000-0000-0000-0000-000000000000";
+  // The server's code for a moment refused for its type alone (touchpoints/views.py).
+  const TYPE_UNAVAILABLE = "type_unavailable";
   const inFlight = new Set();
   const sent = new Set();
   let touched = {};
@@ -99,7 +101,9 @@
         if (mine && result.refused) undoRefused(op.uuid, describe(result.refused));
       } else { // kept with why, for its author's page to show
         const { code = "", status } = result.refused;
-        await outbox.put({ ...op, error: describe(result.refused), code, status });
+        const kept = { ...op, error: describe(result.refused), code, status };
+        await outbox.put(kept);
+        if (mine && code === TYPE_UNAVAILABLE) tell("moments:type-refused", kept); // log_current.js
       }
     }
   }
@@ -139,12 +143,23 @@
     const li = el("li", { textContent: `${say(gettext("Not saved: %(what)s."), { what })} ${op.error} ` });
     const button = (textContent, onclick) =>
       el("button", { type: "button", className: "button quiet", textContent, onclick });
-    li.append(
-      button(gettext("Try again"), () => outbox.put(retried(op)).then(flush)),
-      button(gettext("Discard"), () => outbox.remove(op.seq).then(render)),
-    );
+    // Its type gone, sent again it would be refused again: it goes back to the form instead.
+    const retype = () => (form ? tell("moments:retype", op) : location.assign(logUrl));
+    if (op.code !== TYPE_UNAVAILABLE) {
+      li.append(button(gettext("Try again"), () => outbox.put(retried(op)).then(flush)));
+    } else if (!fixing(op)) {
+      li.append(button(gettext("Choose another type"), retype));
+    }
+    li.append(button(gettext("Discard"), async () => {
+      await outbox.remove(op.seq);
+      if (fixing(op)) resetForm();
+      render();
+    }));
     return li;
   }
+  // The moment refused for its type that is back in the form (static/js/log_current.js).
+  const fixing = (op) => form?.dataset.fixSeq === String(op.seq);
+  const tell = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
   function retried({ error, code, status, ...op }) {
     // A new UUID only when the server holds another moment under this one (so not this one).
     if (code !== "id_in_use") return op;
@@ -199,11 +214,13 @@
     saving = true;
     // The UUID is made now: the page may be a kept copy, opened many times.
     const uuid = newUuid();
+    const fix = Number(form.dataset.fixSeq); // given another type: it keeps when it happened
     data.set("uuid", uuid);
-    data.set("occurred_at", tabletNow());
+    data.set("occurred_at", (fix && form.dataset.fixOccurredAt) || tabletNow());
     const summary = `${checkedText("touchpoint_type")}, ${checkedText("outcome").toLowerCase()}`;
     try {
       await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
+      if (fix) await outbox.remove(fix); // only once its new copy is safely queued
     } catch {
       form.elements.uuid.value = uuid;
       if (name) form.append(el("input", { type: "hidden", name, value }));
@@ -212,7 +229,8 @@
     showSaved(uuid, summary);
     resetForm();
     saving = false;
-    flush();
+    await flush();
+    tell("moments:retype-next"); // one refused for its type is next, if there is one
   });
   const checkedText = (name) => { // the label's words, without its emoji
     const label = $(`input[name="${name}"]:checked`, form)?.closest("label");
@@ -228,6 +246,8 @@
   function resetForm() {
     form.reset();
     touched = {};
+    delete form.dataset.fixSeq;
+    tell("moments:reset");
     $("#customer-history").replaceChildren();
     $("details.more", form).open = false;
     typeChanged();
@@ -294,6 +314,7 @@
       else slot.innerHTML = html;
       ask.remove();
       (undoButton?.closest("form.undo-form") || undoButton)?.remove(); // asked: the moment stays
+      card.classList.add("asked"); // log_current.js puts the QR code away
       const status = $(".feedback-status", card);
       if (status) status.textContent = gettext("Customer asked for feedback, no answer yet.");
       return;
@@ -342,7 +363,10 @@
     $$(".chip[data-channel]", form).forEach((chip) => {
       chip.hidden = !!allowed && !allowed.includes(chip.dataset.channel);
     });
-    if (tile && !touched.channel) form.elements.channel.value = tile.dataset.channel;
+    const channel = $("input[name=channel]:checked", form);
+    if (tile && (!touched.channel || channel?.closest(".chip").hidden)) {
+      form.elements.channel.value = tile.dataset.channel;
+    }
     $$("fieldset.extra", form).forEach((set) => { // shown by CSS, sent only when it applies
       const active = !!tile && set.dataset.type === tile.value;
       set.disabled = !active;
@@ -363,7 +387,13 @@
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
   if (form) typeChanged();
-  outbox.sealLegacy().catch(() => {}).finally(flush);
+  // What static/js/log_current.js (the tiles that follow the admin) needs of this screen.
+  window.momentsLog = { outbox, render, typeChanged, checkedText, touched: () => touched };
+  outbox.sealLegacy().catch(() => {}).finally(async () => {
+    await flush();
+    window.momentsLog.flushed = true;
+    tell("moments:retype-next"); // one refused for its type before a reload is asked again
+  });
   document.documentElement.dataset.outbox = "ready"; // taps from here on are queued
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(box.dataset.sw).catch(() => {});
 })();

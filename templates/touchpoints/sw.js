@@ -117,8 +117,10 @@ async function staticFromCache(request, ignoreSearch = true) {
 }
 
 // A hand-over to the customer began (feedback/handover_screen.html): no copy may open for them.
+// The log screen swapped in changed tiles (static/js/log_current.js): the kept copy gets them too.
 self.addEventListener("message", (event) => {
   if (event.data === "drop-copies") event.waitUntil(dropCopies());
+  if (event.data === "refresh-copy") event.waitUntil(cacheLogPage().catch(() => {}));
 });
 
 self.addEventListener("fetch", (event) => {

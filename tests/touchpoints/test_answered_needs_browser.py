@@ -20,7 +20,7 @@ def answered(agent, arn_manager, org):
 
 
 @VIEWPORTS
-def test_the_answer_is_on_the_log_screen_and_ok_puts_it_away(
+def test_the_answer_is_on_the_log_screen_and_dismiss_puts_it_away(
     chromium, live_server, agent, answered, viewport
 ):
     context, page = tablet_at(chromium, live_server, viewport)
@@ -29,7 +29,7 @@ def test_the_answer_is_on_the_log_screen_and_ok_puts_it_away(
     text, badge = card.inner_text(), page.locator("#needs-badge").inner_text()
     buttons = save_buttons_in_view(page)
     screenshot(page, f"log-need-answered-{'landscape' if viewport[0] > 900 else 'portrait'}")
-    card.get_by_role("button", name="OK").tap()
+    card.get_by_role("button", name="Dismiss this answer").tap()
     card.wait_for(state="detached")
     page.locator("#needs-badge").wait_for(state="hidden")
     page.reload()

@@ -210,8 +210,10 @@ def test_log_screen_and_its_script_are_small_on_the_wire(agent_client, org):
     # A slow hall Wi-Fi: the page and its own scripts stay a few kilobytes each.
     assert len(page.content) < 6_000
     # log.js grew past 6,000 when its messages went through gettext(); the translations come
-    # in the JavaScript catalogue, a separate request the service worker keeps.
-    assert all(len(gzip.compress(script)) < 6_500 for script in scripts)
+    # in the JavaScript catalogue, a separate request the service worker keeps. It grew past
+    # 6,500 when a moment refused for its archived type learnt to come back to the form (the
+    # rest of that, and the tiles that follow the admin, are in log_current.js, log screen only).
+    assert all(len(gzip.compress(script)) < 7_000 for script in scripts)
 
 
 def test_log_screen_queries_do_not_grow_with_the_number_of_types(agent_client, org):

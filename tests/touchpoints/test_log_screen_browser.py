@@ -228,7 +228,9 @@ def test_log_screen_works_without_javascript(chromium, live_server, agent, org):
     assert (moment.touchpoint_type, moment.resolved_on_spot) == (org["bag_drop"], False)
 
 
-def test_a_queued_moment_the_server_refuses_is_shown_with_the_reason(tablet, agent, org):
+def test_a_queued_moment_refused_for_its_archived_type_is_told_and_asked_for_a_type(
+    tablet, agent, org
+):
     open_log_screen(tablet, agent.username)
     tablet.context.set_offline(True)
     log_typical_moment(tablet)
@@ -237,10 +239,18 @@ def test_a_queued_moment_the_server_refuses_is_shown_with_the_reason(tablet, age
     tablet.context.set_offline(False)
     problem = tablet.locator(".outbox-problems li")
     problem.get_by_text("That touchpoint type is not available").wait_for()
+    tablet.locator(".type-gone").wait_for()
+    told = tablet.locator(".type-gone").inner_text()
+    offered = [b.inner_text() for b in problem.get_by_role("button").all()]
+    face = tablet.locator("input[name=outcome]:checked").get_attribute("value")
     assert "Not saved: Bag drop, good." in problem.inner_text()
     problem.get_by_role("button", name="Discard").tap()
     tablet.locator("#outbox").wait_for(state="hidden")
     assert Moment.objects.count() == 0
+    assert told.startswith("Not saved: “Bag drop” is no longer offered. Choose another type")
+    assert offered == ["Discard"]  # not "Try again": it would be refused the same way
+    assert face == "4"  # back in the form, with everything but the type
+    assert tablet.locator("input[name=outcome]:checked").count() == 0  # discarded: cleared
 
 
 def test_moments_logged_in_quick_succession_are_all_sent_promptly(tablet, agent, org):

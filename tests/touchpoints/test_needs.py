@@ -21,7 +21,7 @@ def test_raising_a_need_returns_to_the_log_screen_with_a_confirmation(agent_clie
     response = agent_client.post(NEEDS_URL, {"kind": "tool", "note": "Scale"}, follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("touchpoints:log"))
     page = response.text
-    assert 'class="need-raised card" role="status"' in page
+    assert 'class="banner need-raised"' in page
     assert "Sent to your managers: tool or equipment." in page
     assert 'name="touchpoint_type"' in page  # the tiles, ready for the next customer
 
