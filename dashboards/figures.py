@@ -161,6 +161,10 @@ MOMENT_HEADLINES: list[tuple[str, str, str, str, bool | None]] = [
 ]
 
 
+# What the dashboard's first screen shows beside the needs: the customer's own verdicts.
+KEY_HEADLINES = ("csat", "nps", "effort", "resolved", "recovery")
+
+
 @dataclass(frozen=True)
 class Overview:
     current: Figures
