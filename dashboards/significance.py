@@ -48,16 +48,18 @@ def tone(figures: Figures, other: Figures, rate: str, comparisons: int = 1) -> s
 def table_tones(rows: list[Figures], rates: list[str]) -> list[dict[str, str]]:
     """Per row, the tone of each rate against the rest of the rows (the total less the row),
     stricter for the number of rows that have enough answers to be judged on that rate."""
-    total = Figures.total(rows)
-    tones: list[dict[str, str]] = [{} for _row in rows]
-    for rate in rates:
-        judged = [
-            index
-            for index, row in enumerate(rows)
+    judged = {
+        rate: sum(
+            1
+            for row in rows
             if row.estimates[rate].value is not None and not row.estimates[rate].few
-        ]
-        for index in judged:
-            mark = tone(rows[index], total - rows[index], rate, comparisons=len(judged))
-            if mark:
-                tones[index][rate] = mark
+        )
+        for rate in rates
+    }
+    total = Figures.total(rows)
+    tones: list[dict[str, str]] = []
+    for row in rows:
+        rest = total - row  # one per row, whatever the number of rates
+        marks = {rate: tone(row, rest, rate, comparisons=judged[rate]) for rate in rates}
+        tones.append({rate: mark for rate, mark in marks.items() if mark})
     return tones
