@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
@@ -147,7 +148,8 @@ class FeedbackSettings(models.Model):
         verbose_name_plural = _("feedback settings")
 
     def __str__(self) -> str:
-        return "Feedback settings"
+        # In the reader's language, as the page's title and breadcrumbs show it.
+        return str(capfirst(self._meta.verbose_name))
 
     @classmethod
     def current(cls) -> "FeedbackSettings":
