@@ -21,6 +21,12 @@ work on a shared machine moves far less than the wall clock.
     .venv/bin/python bench/dashboard.py                   # fill once, then 200 requests each
     .venv/bin/python bench/dashboard.py --requests 50     # reuse the filled data
     .venv/bin/python bench/dashboard.py --refill          # rebuild the data (about 5 minutes)
+    .venv/bin/python bench/dashboard.py --sets small --language sv   # Swedish beside English
+
+With --language, each airline also has a manager who reads Moments in that language (their
+profile's language, as a real one would): requests take turns between the English and the
+translated manager of each airline, and the ratio of the two is the cost of translation.
+--sets limits the run to some data sets (only `small` fills in seconds).
 
 BENCH_DATABASE_URL names the database (moments_dashbench by default); it is made if missing.
 """
@@ -222,18 +228,35 @@ def cpu_seconds() -> float | None:
     return time.process_time() + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def time_dashboards(names: list[str], requests: int) -> dict[str, tuple[list, list]]:
-    """Milliseconds per request of each airline's 30-day view, taking turns: wall clock and
-    CPU (web and database)."""
+def reader(name: str, language: str | None) -> str:
+    """The username of airline `name`'s manager, or of a second manager of the same stations
+    whose profile asks for `language` (made the first time it is asked for)."""
+    from touchpoints.models import User
+
+    username = f"bench.{name}" if language is None else f"bench.{name}.{language}"
+    if language is not None and not User.objects.filter(username=username).exists():
+        manager = User.objects.get(username=f"bench.{name}")
+        twin = User.objects.create_user(username, language=language)
+        twin.groups.set(manager.groups.all())
+        twin.managed_locations.set(manager.managed_locations.all())
+    return username
+
+
+def time_dashboards(readers: dict[str, str], requests: int) -> dict[str, tuple[list, list]]:
+    """Milliseconds per request of each reader's 30-day view, taking turns: wall clock and
+    CPU (web and database). `readers` maps a label to a username."""
     from django.test import Client
 
     from touchpoints.models import User
 
     clients = {}
-    for name in names:
-        clients[name] = Client()
-        clients[name].force_login(User.objects.get(username=f"bench.{name}"))
-    timings: dict[str, tuple[list, list]] = {name: ([], []) for name in names}
+    for label, username in readers.items():
+        clients[label] = Client()
+        clients[label].force_login(user := User.objects.get(username=username))
+        page = clients[label].get("/dashboard/", {"period": "30"}, HTTP_HOST="localhost")
+        # The page really is in the reader's language (English unless their profile says).
+        assert f'<html lang="{user.language or "en"}">' in page.text, label
+    timings: dict[str, tuple[list, list]] = {label: ([], []) for label in readers}
     for n in range(WARM_UP + requests):
         for name, client in clients.items():
             cpu, started = cpu_seconds(), time.perf_counter()
@@ -263,7 +286,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--refill", action="store_true", help="rebuild all the data first")
+    parser.add_argument("--sets", nargs="+", choices=list(DATA_SETS), default=list(DATA_SETS))
+    parser.add_argument("--language", help="also time a manager who reads this language (sv)")
     args = parser.parse_args()
+    sets = {name: DATA_SETS[name] for name in args.sets}
     use_bench_database()
     import_module("config.wsgi")  # the process set up as a web worker is (it freezes the GC)
     if args.refill:
@@ -274,7 +300,7 @@ def main() -> None:
                 " dashboards_locationneedrollup, touchpoints_location, touchpoints_team,"
                 " touchpoints_user CASCADE"
             )
-    for name, (per_day, days) in DATA_SETS.items():
+    for name, (per_day, days) in sets.items():
         if create_airline(name):
             started = time.perf_counter()
             fill(name, per_day, days)
@@ -290,24 +316,35 @@ def main() -> None:
     machine = django_speed()
     load_before = load_average()
     started = time.strftime("%H:%M UTC", time.gmtime())
-    timings = time_dashboards(list(DATA_SETS), args.requests)
+    readers = {name: reader(name, None) for name in sets}
+    if args.language:
+        readers.update({f"{name} {args.language}": reader(name, args.language) for name in sets})
+    timings = time_dashboards(readers, args.requests)
     print(
         f"{args.requests} requests each after {WARM_UP} to warm up, from {started};"
         f" load average {load_before} before, {load_average()} after; {machine}"
     )
     results = {}
-    for name, (values, cpu) in timings.items():
-        rows, moments = airline_size(name)
-        p50, p95 = results[name] = (percentile(values, 0.5), percentile(values, 0.95))
+    for label, (values, cpu) in timings.items():
+        rows, moments = airline_size(label.split()[0])
+        p50, p95 = results[label] = (percentile(values, 0.5), percentile(values, 0.95))
         cpu_mean = f"  CPU {statistics.mean(cpu):5.1f} ms" if cpu else ""
         print(
-            f"{name:>6}: {moments:>12,} moments in {rows:>10,} roll-up rows"
+            f"{label:>9}: {moments:>12,} moments in {rows:>10,} roll-up rows"
             f"  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{cpu_mean}"
         )
-    base = results["small"]
-    for name in ("long", "dense"):
-        p50, p95 = results[name]
-        print(f"{name} / small: p50 x{p50 / base[0]:.2f}  p95 x{p95 / base[1]:.2f}")
+    _print_ratios(results, list(sets), args.language)
+
+
+def _print_ratios(results: dict, names: list[str], language: str | None) -> None:
+    """Each 10 M airline against the 100 k one; with a language, each translated reader
+    against the English one of the same airline."""
+    pairs = [(name, "small") for name in ("long", "dense") if {name, "small"} <= set(names)]
+    if language:
+        pairs += [(f"{name} {language}", name) for name in names]
+    for label, base in pairs:
+        (p50, p95), (b50, b95) = results[label], results[base]
+        print(f"{label} / {base}: p50 x{p50 / b50:.2f}  p95 x{p95 / b95:.2f}")
 
 
 if __name__ == "__main__":

@@ -20,17 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Team, TouchpointType
 
+from . import significance
 from .filters import Selection
 from .metrics import NEED_COLUMNS, Estimate, Figures, NeedFigures
 from .models import DailyRollup, LocationDayRollup, LocationNeedRollup, NeedRollup, TypeDayRollup
 from .need_triage import NeedCounts
 
 CURRENT, PREVIOUS, EARLIER = 2, 1, 0
-# (bad below, good from): absolute limits for one figure, and the level from which a row is
-# never coloured as one of the worst however it ranks.
-TONE_LIMITS = {"csat": (70, 85), "nps": (0, 40), "resolved_pct": (70, 85), "effort": (4.0, 5.5)}
-# A type needs this many answers before it can be called the worst of the journey.
-MIN_ANSWERS_FOR_WORST = 5
+# The rates a table colours, each row against the rest (dashboards/significance.py).
+TABLE_RATES = ["csat", "nps", "effort", "resolved_pct"]
 GAP_ROWS = 12
 FOCUS_TEAMS = 12
 
@@ -125,8 +123,9 @@ class Headline:
     higher_is_better: bool | None = True  # None: neither way is better (volume)
     detail: str = ""
     estimate: Estimate | None = None  # a rate's n and interval; None for counts and times
-    # Whether the change is beyond the noise at 95 %; None where there is no test (times).
-    significant: bool | None = None
+    # "good", "bad" or "" (grey), from the one rule for colour: dashboards/significance.py.
+    tone: str = ""
+    tested: bool = False  # whether a test applies: rates and means, never counts or times
 
     @property
     def change(self) -> float | None:
@@ -136,17 +135,14 @@ class Headline:
 
     @property
     def unclear(self) -> bool:
-        """A change that a rate's noise explains: shown as "no clear change", never coloured."""
-        return bool(self.change) and self.significant is False
+        """A change that the test cannot tell from chance (or that rests on few answers):
+        shown as "no clear change", never coloured."""
+        return bool(self.change) and self.tested and not self.tone
 
     @property
     def change_tone(self) -> str:
-        """Good or bad for a counted change (exact) or a rate's significant one; else none."""
-        if not self.change or self.higher_is_better is None:
-            return ""
-        if not (self.significant or self.unit == "count"):
-            return ""
-        return "good" if (self.change > 0) == self.higher_is_better else "bad"
+        """The change's colour: only a significant change of a tested figure has one."""
+        return self.tone if self.change else ""
 
 
 # key, label, the Figures property it shows, unit, higher is better
@@ -159,6 +155,10 @@ MOMENT_HEADLINES: list[tuple[str, str, str, str, bool | None]] = [
     ("recovery", _("Recovery rate"), "recovery_rate", "pct", True),
     ("recover_hours", _("Time to recover"), "hours_to_recover", "hours", False),
 ]
+
+
+# What the dashboard's first screen shows beside the needs: the customer's own verdicts.
+KEY_HEADLINES = ("csat", "nps", "effort", "resolved", "recovery")
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,8 @@ class Overview:
             Headline(key, label, getattr(self.current, name), getattr(self.previous, name),
                      [getattr(f, name) for f in self.daily], unit, better,
                      estimate=estimates.get(name),
-                     significant=self.current.differs_from(self.previous, name))
+                     tone=significance.tone(self.current, self.previous, name),
+                     tested=name in significance.TESTED)
             for key, label, name, unit, better in MOMENT_HEADLINES
         ]  # fmt: skip
         rows[4] = _with_detail(rows[4], resolution_coverage(self.current))
@@ -334,33 +335,17 @@ class Row:
     tones: dict = field(default_factory=dict)
 
 
-def _rank_tones(rows: list[Row]) -> list[dict[str, str]]:
-    """Per metric, the lowest quarter of the rows is "bad" and the next quarter "warn", so the
-    worst moments stand out whatever the general level; a figure over its good limit never
-    is. Rows with too few answers are not judged."""
-    tones: list[dict[str, str]] = [{} for _row in rows]
-    for metric, (_limit, good) in TONE_LIMITS.items():
-        judged = [
-            (getattr(row.figures, metric), index)
-            for index, row in enumerate(rows)
-            if row.figures.csat_answers >= MIN_ANSWERS_FOR_WORST
-            and getattr(row.figures, metric) is not None
-        ]
-        judged.sort()
-        quarter = max(1, len(judged) // 4) if len(judged) > 1 else 0
-        for rank, (value, index) in enumerate(judged[: 2 * quarter]):
-            if value < good:
-                tones[index][metric] = "bad" if rank < quarter else "warn"
-    return tones
-
-
 def _ranked_rows(pairs: list[tuple[object, Figures]]) -> list[Row]:
-    rows = [Row(subject, f) for subject, f in pairs]
-    answered = [r for r in rows if r.figures.csat_answers >= MIN_ANSWERS_FOR_WORST]
-    worst = min(answered, key=lambda r: r.figures.csat) if len(answered) > 1 else None
+    """Rows with each rate coloured only where it differs significantly from the rest of the
+    table, and the lowest CSAT among the significantly low ones flagged as the worst."""
+    tones = significance.table_tones([f for _subject, f in pairs], TABLE_RATES)
+    low = [
+        (f.csat, index) for index, (_s, f) in enumerate(pairs) if tones[index].get("csat") == "bad"
+    ]
+    worst = min(low)[1] if low else None
     return [
-        Row(r.subject, r.figures, worst=r is worst, tones=tones)
-        for r, tones in zip(rows, _rank_tones(rows), strict=True)
+        Row(subject, f, worst=index == worst, tones=tones[index])
+        for index, (subject, f) in enumerate(pairs)
     ]
 
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import QuerySet, Sum
 
 from .confidence import (
+    Z95,
     Interval,
     Sample,
     mean_interval,
@@ -109,6 +110,12 @@ class Figures:
             **{name: getattr(self, name) + getattr(other, name) for name in COUNTED_COLUMNS}
         )
 
+    def __sub__(self, other: "Figures") -> "Figures":
+        """These sums less `other`'s: the rest of a table when `other` is one of its rows."""
+        return Figures(
+            **{name: getattr(self, name) - getattr(other, name) for name in COUNTED_COLUMNS}
+        )
+
     @classmethod
     def total(cls, many: Iterable["Figures"]) -> "Figures":
         return sum(many, cls())
@@ -182,18 +189,23 @@ class Figures:
             "response_rate": _share(self.answers, self.invitations, "invitations"),
         }
 
-    def differs_from(self, other: "Figures", rate: str) -> bool | None:
-        """Whether `rate` differs from `other`'s at 95 %; None for a figure without a test."""
+    def differs_from(self, other: "Figures", rate: str, z: float = Z95) -> bool | None:
+        """Whether `rate` differs from `other`'s at 95 % (or the level `z` stands for); None
+        for a figure without a test. What a colour makes of it: `dashboards.significance`."""
         if rate == "nps":
-            return means_differ(self.nps_scores, other.nps_scores)
+            return means_differ(self.nps_scores, other.nps_scores, z)
         if rate == "effort":
-            return means_differ(self.effort_scores, other.effort_scores)
+            return means_differ(self.effort_scores, other.effort_scores, z)
         parts = SHARES.get(rate)
         if parts is None:
             return None
         successes, n = parts
         return proportions_differ(
-            getattr(self, successes), getattr(self, n), getattr(other, successes), getattr(other, n)
+            getattr(self, successes),
+            getattr(self, n),
+            getattr(other, successes),
+            getattr(other, n),
+            z,
         )
 
     @property

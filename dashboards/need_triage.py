@@ -34,6 +34,7 @@ from .filters import CUSTOM, Selection
 from .need_answers import STILL_OPEN, needs_in
 
 SECTION_LIMIT = 60  # the needs page; the dashboard shows fewer
+NEEDS_PER_ASK = 4  # the dashboard reads this many needs per ask it shows, to group them
 
 
 def same_ask(need: Need) -> tuple[str, str]:
@@ -170,6 +171,36 @@ def triage(selection: Selection, limit: int = SECTION_LIMIT, now=None) -> Triage
         on_track=group_asks(list(on_track[:limit]), cutoff),
         counts=count_needs(selection, now),
     )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The dashboard's few needs: the most pressing asks (overdue first, oldest first, then
+    the newest unacknowledged) and every count; the rest are one tap away on the needs page."""
+
+    top: list[Ask]
+    counts: NeedCounts
+
+    @property
+    def shown(self) -> int:
+        return _needs_in(self.top)
+
+    @property
+    def target_days(self) -> int:
+        return settings.NEED_TARGET_DAYS
+
+
+def summary(selection: Selection, asks: int, now=None) -> Summary:
+    """At most `asks` asks for the dashboard's first screen, and the counts: three queries.
+    On-track needs are only counted: they wait on the manager's own promise, not on a reply."""
+    cutoff, read = due_before(now), asks * NEEDS_PER_ASK
+    still_open = needs_in(selection.need_q() & Q(status__in=STILL_OPEN))
+    overdue = still_open.filter(status=Need.Status.ACKNOWLEDGED, raised_at__lt=cutoff)
+    top = group_asks(list(overdue.order_by("raised_at", "pk")[:read]), cutoff)[:asks]
+    if len(top) < asks:
+        new = still_open.filter(status=Need.Status.OPEN).order_by("-raised_at", "-pk")
+        top += group_asks(list(new[:read]), cutoff)[: asks - len(top)]
+    return Summary(top=top, counts=count_needs(selection, now))
 
 
 def scope_label(selection: Selection, locations: list[Location]) -> str:

@@ -27,10 +27,12 @@ from .need_answers import (
     answer_needs,
     recently_answered,
 )
-from .need_triage import Ask, period_phrase, scope_label, triage
+from .need_triage import Ask, period_phrase, scope_label, summary, triage
 
 MANAGERS = (Role.MANAGER, Role.ADMIN)
-DASHBOARD_NEEDS_SHOWN = 6  # per section: new, overdue, and on track behind its count
+# The asks on the dashboard's first screen, with the figures still in view on a tablet
+# either way up (tests/dashboards/test_first_screen_browser.py); the rest are one tap away.
+DASHBOARD_ASKS_SHOWN = 3
 MOMENTS_PER_PAGE = 25
 
 
@@ -67,15 +69,14 @@ def dashboard(request):
         overview = figures.overview(selection)
         breakdown = figures.breakdown(selection)
     team_recovery, team_count = breakdown.recovery_focus()
-    needs_triage = triage(selection, limit=DASHBOARD_NEEDS_SHOWN)
+    needs_summary = summary(selection, asks=DASHBOARD_ASKS_SHOWN)
     open_recoveries, more_recoveries = recognition.open_recoveries(selection)
     context = {
         "form": form,
         "options": form.options(selection),
         "selection": selection,
-        **_needs_context(selection, form.location_choices, needs_triage),
-        "needs_figures": overview.needs,
-        "headlines": [(h, sparkline(h.series)) for h in overview.headlines(needs_triage.counts)],
+        **_needs_context(selection, form.location_choices, needs_summary),
+        **_headline_context(overview.headlines(needs_summary.counts)),
         "trend": _trend(overview),
         "journey": breakdown.journey(),
         "gap": breakdown.gap(),
@@ -135,11 +136,20 @@ def journey_moments(request, type_id: int):
     return _render(request, "dashboards/journey_moments.html", "moments", context)
 
 
-def _needs_context(selection: Selection, locations, needs_triage) -> dict:
+def _headline_context(headlines: list[figures.Headline]) -> dict:
+    """The customer's figures first, where the first screen shows them; the rest after."""
+    cards = [(h, sparkline(h.series)) for h in headlines]
+    return {
+        "key_headlines": [c for c in cards if c[0].key in figures.KEY_HEADLINES],
+        "more_headlines": [c for c in cards if c[0].key not in figures.KEY_HEADLINES],
+    }
+
+
+def _needs_context(selection: Selection, locations, needs) -> dict:
     """What the needs box and the needs page show: the same counts under the same words."""
     return {
-        "triage": needs_triage,
-        "counts": needs_triage.counts,
+        "triage": needs,
+        "counts": needs.counts,
         "scope_label": scope_label(selection, locations),
         "period_phrase": period_phrase(selection),
         "answer_form": NeedAnswerForm(),

@@ -5,11 +5,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from touchpoints.configuration.site import ConfigAdmin, site
 
+from . import branding
 from .models import FeedbackSettings, OpenedBy
 
 
@@ -70,9 +73,41 @@ class FeedbackSettingsForm(forms.ModelForm):
         error_messages={"required": _("Offer customers at least one language.")},
     )
 
+    logo_upload = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/webp,image/svg+xml"}),
+        help_text=format_lazy(
+            _("PNG, WebP or SVG, at most {limit} KB; shown at the top of the customer's page."),
+            limit=branding.MAX_LOGO_BYTES // 1024,
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def clean_logo_upload(self):
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        if upload.size > branding.MAX_LOGO_BYTES:  # refused before it is read
+            raise branding.too_big(upload.size)
+        data = upload.read()
+        branding.logo_type(data)
+        return data
+
+    def save(self, commit=True):
+        settings_row = super().save(commit=False)
+        if self.cleaned_data.get("logo_upload"):
+            branding.set_logo(settings_row, self.cleaned_data["logo_upload"])
+        elif self.cleaned_data.get("remove_logo"):
+            branding.set_logo(settings_row, None)
+        if commit:
+            settings_row.save()
+        return settings_row
+
     class Meta:
         model = FeedbackSettings
         fields = [
+            "airline_name",
             "recovery_opened_by",
             "low_csat_at_most",
             "low_nps_at_most",
@@ -85,13 +120,18 @@ class FeedbackSettingsForm(forms.ModelForm):
 
 
 @admin.register(FeedbackSettings, site=site)
-class FeedbackSettingsAdmin(ConfigAdmin):
+class FeedbackSettingsAdmin(TranslationAdmin, ConfigAdmin):
     """There is exactly one row: the list goes straight to it, and it cannot be removed."""
 
     form = FeedbackSettingsForm
     archive_field = None
     actions = []
+    readonly_fields = ["logo_shown"]
     fieldsets = [
+        (
+            _("The customer's page"),
+            {"fields": ["airline_name", "logo_shown", "logo_upload", "remove_logo"]},
+        ),
         (
             _("Recovery"),
             {
@@ -107,6 +147,13 @@ class FeedbackSettingsAdmin(ConfigAdmin):
         ),
         (_("Invitations"), {"fields": ["invitation_expiry_days", "languages"]}),
     ]
+
+    @admin.display(description=_("Logo now"))
+    def logo_shown(self, settings_row):
+        url = branding.airline().logo_url
+        if not url:
+            return _("No logo yet: the page shows the airline's name alone.")
+        return format_html('<img src="{}" alt="" class="logo-preview">', url)
 
     def has_add_permission(self, request):
         return False

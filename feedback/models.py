@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
@@ -134,19 +135,28 @@ class FeedbackSettings(models.Model):
         default=30,
         help_text=_("Days a customer's contact details are kept after their recovery closes."),
     )
+    # What the customer sees at the top of their page (feedback/branding.py). The logo is
+    # kept in the database, so that every web container serves the same one on any backend;
+    # its digest names it in the URL, so browsers can keep it until it changes.
+    airline_name = models.CharField(_("airline name"), max_length=80, blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    logo_type = models.CharField(_("logo type"), max_length=20, blank=True)
+    logo_digest = models.CharField(_("logo fingerprint"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("feedback settings")
         verbose_name_plural = _("feedback settings")
 
     def __str__(self) -> str:
-        return "Feedback settings"
+        # In the reader's language, as the page's title and breadcrumbs show it.
+        return str(capfirst(self._meta.verbose_name))
 
     @classmethod
     def current(cls) -> "FeedbackSettings":
         # The environment's INVITATION_EXPIRY_DAYS seeds the row; admins change it after.
         defaults = {"invitation_expiry_days": settings.INVITATION_EXPIRY_DAYS}
-        settings_row, _ = cls.objects.get_or_create(pk=1, defaults=defaults)
+        # Without the logo's bytes: only its own view reads them (feedback/branding.py).
+        settings_row, _ = cls.objects.defer("logo").get_or_create(pk=1, defaults=defaults)
         return settings_row
 
     def low_reason(self, answer: "Answer") -> str:

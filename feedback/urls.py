@@ -23,6 +23,7 @@ urlpatterns = [
     path("r/<token:token>/", views.answer, name="answer"),
     # Anything else there is a cut-off or mistyped link: the same bare page, looked up nowhere.
     path("r/<str:malformed>/", views.link_not_found, name="link_not_found"),
+    path("feedback/logo/<str:digest>/", views.logo, name="logo"),
     path("feedback/moments/<uuid:moment_uuid>/invitation/", views.invite, name="invite"),
     path(
         "feedback/moments/<uuid:moment_uuid>/handover/",

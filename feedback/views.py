@@ -20,8 +20,8 @@ from touchpoints.people.desk_idle import idle_seconds
 from touchpoints.people.desks import desk_for
 from touchpoints.views import wants_json
 
+from . import branding, rate_limits
 from . import handover as lock
-from . import rate_limits
 from .answering import (
     PageState,
     answer_invitation,
@@ -62,8 +62,8 @@ def _locked_down(response, language: str, script_nonce: str = ""):
     script): should escaping ever fail, an injected script or image still cannot run or load."""
     scripts = f"'nonce-{script_nonce}'" if script_nonce else "'none'"
     response["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {scripts}; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; "
+        f"script-src {scripts}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
     response["Content-Language"] = language
     return response
@@ -107,6 +107,7 @@ def answer(request, token: str):
         # Only here, on the customer's own device, is a way to reach them asked for: at the
         # desk the staff member is standing right there.
         state, status = answer_invitation(request, invitation, offers_contact=True)
+        state.context["airline"] = branding.airline()  # its name in the customer's language
     state.context.update(page_languages=language_choices(), language=language)
     return _public(request, state, status, language)
 
@@ -140,6 +141,7 @@ def handover(request):
         state, status = answer_invitation(request, invitation)
         nonce = secrets.token_urlsafe(16)
         state.context.update(
+            airline=branding.airline(),
             idle_seconds=settings.FEEDBACK_HANDOVER_IDLE_SECONDS,
             languages=language_choices(),
             language=language,
@@ -319,3 +321,33 @@ def csrf_failure(request, reason: str = ""):
         message = _("The server's security check refused it: reload the page, then try again.")
         return JsonResponse({"error": message, "code": "csrf"}, status=403)
     return django_csrf_failure(request, reason)
+
+
+LOGO_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
+@require_http_methods(["GET", "HEAD"])
+def logo(request, digest: str):
+    """The airline's logo for the customer's page (feedback/branding.py). The address holds
+    the start of its digest, so a browser keeps it until an admin uploads another."""
+    current = branding.current_digest()
+    if not current:
+        return HttpResponse(status=404)
+    etag = f'"{current[:16]}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        stored = branding.logo_bytes(current)
+        if stored is None:  # replaced or removed a moment ago
+            return HttpResponse(status=404)
+        response = HttpResponse(stored[0], content_type=stored[1])
+        response["X-Content-Type-Options"] = "nosniff"
+        # Opened on its own, an SVG may still not run or load anything.
+        response["Content-Security-Policy"] = LOGO_POLICY
+    response["ETag"] = etag
+    fresh = digest == current[:16]
+    # An old address (a page opened before the change) gets the new logo, kept briefly.
+    response["Cache-Control"] = "public, " + (
+        "max-age=31536000, immutable" if fresh else "max-age=300"
+    )
+    return response

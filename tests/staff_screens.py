@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.demo import PASSWORD, build_demo
+from feedback.models import FeedbackSettings
 from tests.conftest import add_moment
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
 
@@ -72,6 +73,13 @@ def demo_screens() -> dict[str, Role]:
                 ("people-list", reverse("admin:touchpoints_user_changelist")),
                 ("person-change", admin_change("user", person.pk)),
                 ("stage", admin_change("journeystage", JourneyStage.objects.first().pk)),
+                (
+                    "feedback-settings",
+                    reverse(
+                        "admin:feedback_feedbacksettings_change",
+                        args=[FeedbackSettings.current().pk],
+                    ),
+                ),
             ],
         ),
     }

@@ -70,6 +70,7 @@ def world(org, agent, arn_manager, admin_user):
         "app_label": "touchpoints",
         "url": "touchpoints/nothing/",
         "malformed": "cut-off",
+        "digest": "0" * 16,
         # Reset and welcome links: a real person, with `token` above as a wrong token.
         "uidb64": urlsafe_base64_encode(force_bytes(agent.pk)),
     }

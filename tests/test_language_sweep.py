@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from dashboards.digest import compose
 from feedback.invitations import invitation_for, record_answer
-from feedback.models import Answer
+from feedback.models import Answer, FeedbackSettings
 from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
 from touchpoints.models import Location, Need, Team, User
@@ -189,7 +190,13 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
         "desks": ("admin", "/admin/touchpoints/desk/"),
         "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
+        "feedback settings": ("admin", feedback_settings_page()),
     }
+
+
+def feedback_settings_page() -> str:
+    """The one settings row's page: the airline's name and logo, recovery, invitations."""
+    return reverse("admin:feedback_feedbacksettings_change", args=[FeedbackSettings.current().pk])
 
 
 def fetch(client, world, role: str, address: str, code: str):

@@ -75,13 +75,23 @@ def test_a_change_within_the_noise_says_no_clear_change_and_is_not_coloured(mana
     assert change.groups() == ("", "no clear change")
 
 
-def test_a_clear_change_is_coloured(manager, agent, org):
+def test_a_clear_change_is_coloured(manager, agent, org, settings):
+    settings.FEW_ANSWERS = 10  # ten answers a side are enough here; below it, never coloured
     answered(agent, org["desk"], [5] * 10, days_ago=10)  # before: 100 %
     answered(agent, org["desk"], [1] * 8 + [5] * 2)  # now: 20 %
     roll_up_everything()
     page = manager.get(DASHBOARD_URL, {"period": "7"}).text
     change = re.search(r'<dd class="change ([a-z]*)" data-change="csat"[^>]*>([^<]*)<', page)
     assert change.groups() == ("bad", "−80 pts")
+
+
+def test_a_clear_change_on_few_answers_is_not_coloured(manager, agent, org):
+    answered(agent, org["desk"], [5] * 10, days_ago=10)  # before: 100 %
+    answered(agent, org["desk"], [1] * 8 + [5] * 2)  # now: 20 %, significant but on 10 answers
+    roll_up_everything()
+    page = manager.get(DASHBOARD_URL, {"period": "7"}).text
+    change = re.search(r'<dd class="change ([a-z]*)" data-change="csat"[^>]*>([^<]*)<', page)
+    assert change.groups() == ("", "no clear change")
 
 
 def test_team_page_shows_n_and_marks_few_answers(client, agent, org):

@@ -1,4 +1,5 @@
-"""A need's age on the dashboard is red only once the need is late by the app's target."""
+"""A need's age on the manager's needs page is red only once the need is late by the app's
+target (the dashboard shows the same items, its first few)."""
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RED = "rgb(185, 28, 28)"  # --bad
 
-AGE_COLOURS = """() => Object.fromEntries([...document.querySelectorAll('.needs-first .need')].map(
+AGE_COLOURS = """() => Object.fromEntries([...document.querySelectorAll('.needs .need')].map(
     (card) => [card.querySelector('.need-note').textContent,
                getComputedStyle(card.querySelector('.age')).color]))"""
 
@@ -28,7 +29,7 @@ def test_only_a_late_need_has_a_red_age(chromium, live_server, agent, arn_manage
     )
     page = context.new_page()
     log_in(page, arn_manager.username)
-    page.goto("/dashboard/")
+    page.goto("/dashboard/needs/")
     colours = page.evaluate(AGE_COLOURS)
     screenshot(page, f"dashboard-need-ages-{width}", full_page=True)
     context.close()

@@ -64,7 +64,7 @@ def test_unacknowledged_come_first_newest_first_then_overdue_then_the_rest_behin
     raised(agent, Need.Kind.TRAINING, "Late training", 9, ack, arn_manager)
     for n in range(3):
         raised(agent, Need.Kind.STAFFING, f"Fresh staffing {n}", 2, ack, arn_manager)
-    page = manager.get(reverse("dashboards:dashboard")).text
+    page = manager.get(reverse("dashboards:needs")).text
     new = section(page, 'id="new-needs"', 'id="overdue-needs"')
     assert new.index("New printer") < new.index("Old printer")
     overdue = section(page, 'id="overdue-needs"', 'id="on-track-needs"')
@@ -72,14 +72,31 @@ def test_unacknowledged_come_first_newest_first_then_overdue_then_the_rest_behin
     assert "more than 7 days ago" in overdue
     on_track = section(page, 'id="on-track-needs"')
     assert "3 more acknowledged, on track" in on_track
-    assert '<details class="on-track" id="on-track-needs">' in page
+    assert '<details class="on-track" id="on-track-needs" open>' in page
     assert "Fresh staffing 0" in on_track
+
+
+def test_the_dashboard_shows_three_asks_overdue_first_then_the_newest_and_counts_the_rest(
+    manager, agent, arn_manager
+):
+    ack = Need.Status.ACKNOWLEDGED
+    for n in range(5):
+        raised(agent, Need.Kind.TOOL, f"New printer {n}", days_ago=n / 10)
+        raised(agent, Need.Kind.STAFFING, f"Fresh staffing {n}", 2, ack, arn_manager)
+    raised(agent, Need.Kind.TRAINING, "Late training", 9, ack, arn_manager)
+    page = manager.get(reverse("dashboards:dashboard")).text
+    top = section(page, 'class="needs top-needs"', "</ul>\n")
+    shown = re.findall(r'<p class="need-note">([^<]*)</p>', top)
+    assert shown == ["Late training", "New printer 0", "New printer 1"]
+    counts = {k: int(v) for k, v in re.findall(r'data-count="([a-z-]+)">(\d+)', page)}
+    assert (counts["new"], counts["overdue"], counts["on-track"]) == (5, 1, 5)
+    assert f'href="{reverse("dashboards:needs")}?' in page and "See all 11 open needs" in page
 
 
 def test_the_overdue_target_is_a_setting(manager, agent, arn_manager, settings):
     settings.NEED_TARGET_DAYS = 3
     raised(agent, Need.Kind.TRAINING, "Four days waiting", 4, Need.Status.ACKNOWLEDGED, arn_manager)
-    page = manager.get(reverse("dashboards:dashboard")).text
+    page = manager.get(reverse("dashboards:needs")).text
     assert "Four days waiting" in section(page, 'id="overdue-needs"')
     assert "more than 3 days ago" in page
 

@@ -112,6 +112,7 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         "person_id": agent.pk,
         "app_label": "feedback",
         "malformed": "cut-off",
+        "digest": "0" * 16,
         "uidb64": urlsafe_base64_encode(force_bytes(agent.pk)),
     }
     seen_on = []

@@ -38,6 +38,8 @@ def _readable(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, bytes | memoryview):  # a file (a logo): its size, never its bytes
+        return f"{len(value)} bytes" if len(value) else ""
     return value
 
 
