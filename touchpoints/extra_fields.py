@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from .models import ExtraField, Moment, TouchpointType
 
@@ -38,7 +39,9 @@ def form_field(extra: ExtraField) -> forms.Field:
             **common,
             max_digits=12,
             decimal_places=3,
-            error_messages={"invalid": f"{label}: enter a number, e.g. 23 or 23.5."},
+            error_messages={
+                "invalid": gettext("%(label)s: enter a number, e.g. 23 or 23.5.") % {"label": label}
+            },
             widget=forms.NumberInput(attrs={**attrs, "inputmode": "decimal", "step": "any"}),
         )
     if extra.kind == ExtraField.Kind.CHOICE:
@@ -47,13 +50,19 @@ def form_field(extra: ExtraField) -> forms.Field:
             **common,
             choices=choices,
             widget=forms.Select(attrs=attrs),
-            error_messages={"invalid_choice": f"{label}: choose one of the listed options."},
+            error_messages={
+                "invalid_choice": gettext("%(label)s: choose one of the listed options.")
+                % {"label": label}
+            },
         )
     return forms.CharField(
         **common,
         max_length=extra.max_length,
         widget=forms.TextInput(attrs=attrs),
-        error_messages={"max_length": f"{label}: at most {extra.max_length} characters."},
+        error_messages={
+            "max_length": gettext("%(label)s: at most %(most)s characters.")
+            % {"label": label, "most": extra.max_length}
+        },
     )
 
 
@@ -83,7 +92,11 @@ def clean_extra(form: forms.Form, touchpoint_type: TouchpointType) -> dict:
             continue
         if value in (None, ""):
             if extra.required:
-                form.add_error(name, f"{extra.label} is required for {touchpoint_type.name}.")
+                form.add_error(
+                    name,
+                    gettext("%(label)s is required for %(type)s.")
+                    % {"label": extra.label, "type": touchpoint_type.name},
+                )
             continue
         values[extra.key] = json_value(value)
     return values

@@ -3,8 +3,10 @@ colour, and the extra fields it asks for on the log screen."""
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import icons
 from ..models import Channel, ExtraField, Moment, TouchpointType, all_channels
@@ -118,6 +120,12 @@ class ExtraFieldFormSet(forms.BaseInlineFormSet):
             ).count()
             if used:
                 raise forms.ValidationError(
-                    f"“{field.label}” holds values in {used:,} moments, so it cannot be "
-                    "removed. Untick Active to stop asking for it; old values stay readable."
+                    ngettext(
+                        "“%(label)s” holds a value in %(count)s moment, so it cannot be removed."
+                        " Untick Active to stop asking for it; old values stay readable.",
+                        "“%(label)s” holds values in %(count)s moments, so it cannot be removed."
+                        " Untick Active to stop asking for it; old values stay readable.",
+                        used,
+                    )
+                    % {"label": field.label, "count": number_format(used, force_grouping=True)}
                 )
