@@ -45,7 +45,8 @@ def form_field(extra: ExtraField) -> forms.Field:
             widget=forms.NumberInput(attrs={**attrs, "inputmode": "decimal", "step": "any"}),
         )
     if extra.kind == ExtraField.Kind.CHOICE:
-        choices = [("", "—"), *((option, option) for option in extra.choice_list())]
+        # Stored as the default language's option, shown in the reader's.
+        choices = [("", "—"), *extra.shown_choices().items()]
         return forms.ChoiceField(
             **common,
             choices=choices,
@@ -106,5 +107,14 @@ def labelled_values(moment: Moment) -> list[tuple[str, object]]:
     """A moment's extra values with their labels, archived fields included."""
     if not moment.extra:
         return []
-    labels = {extra.key: extra.label for extra in moment.touchpoint_type.extra_fields.all()}
-    return [(labels.get(key, key), value) for key, value in moment.extra.items()]
+    fields = {extra.key: extra for extra in moment.touchpoint_type.extra_fields.all()}
+    shown = []
+    for key, value in moment.extra.items():
+        extra = fields.get(key)
+        if extra is None:
+            shown.append((key, value))
+            continue
+        if extra.kind == ExtraField.Kind.CHOICE:
+            value = extra.shown_choices().get(value, value)
+        shown.append((extra.label, value))
+    return shown

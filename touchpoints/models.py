@@ -322,7 +322,20 @@ class ExtraField(ChangesLoggableTypes, models.Model):
         return f"{self.touchpoint_type}: {self.label}"
 
     def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        """The options as stored: the default language's lines (touchpoints/translation.py)."""
+        return _lines(getattr(self, f"choices_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"))
+
+    def shown_choices(self) -> dict[str, str]:
+        """Each stored option with the words shown for it in the active language: the
+        line at the same place in that language's list, or the option itself where the
+        list is empty or shorter (an option added but not translated yet)."""
+        stored = self.choice_list()
+        shown = _lines(self.choices)  # the active language's, or the default's when empty
+        return {option: shown[i] if i < len(shown) else option for i, option in enumerate(stored)}
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class Outcome(models.IntegerChoices):
