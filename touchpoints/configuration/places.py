@@ -149,7 +149,8 @@ class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
 
 def timezone_choices() -> list[tuple[str, str]]:
     names = sorted(known_timezones() - {"Factory", "localtime"})
-    return [("", "Choose a time zone"), *((name, name.replace("_", " ")) for name in names)]
+    blank = ("", gettext("Choose a time zone"))  # read per form: in the admin's language
+    return [blank, *((name, name.replace("_", " ")) for name in names)]
 
 
 class LocationForm(forms.ModelForm):
