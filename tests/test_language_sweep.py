@@ -11,6 +11,7 @@ codes are allowed. Text marked with another `lang` (the language switch names ea
 language in itself) is that language's, not English.
 """
 
+import io
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -19,7 +20,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from dashboards.digest import compose
 from feedback.invitations import invitation_for, record_answer
@@ -287,3 +290,26 @@ def test_the_503_page_and_the_emails_are_in_the_language(world, code):
     world["manager"].language = code
     digest = compose(world["manager"], date.today())
     assert english_left(f"<p>{digest.subject}</p><pre>{digest.body}</pre>", code, allowed) == []
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_workbooks_are_in_the_language(client, world, code):
+    """ "Open in Excel" is for people: its sheets, column heads, filters and sections. (The CSV
+    for tools keeps its English column names: a contract, not text to read.)"""
+    allowed = proper_names()
+    manager = world["manager"]
+    manager.language = code
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    texts = []
+    for name in ("export_moments_xlsx", "export_figures_xlsx"):
+        response = client.get(reverse(f"dashboards:{name}"), {"period": "30"})
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        about, table = book.worksheets[0], book.worksheets[1]
+        texts += book.sheetnames + [cell.value for cell in table[1]]
+        texts += [row[0].value for row in about.iter_rows()]
+        texts += [row[1].value for row in about.iter_rows() if isinstance(row[1].value, str)]
+        if name == "export_figures_xlsx":
+            texts += [row[0].value for row in table.iter_rows(min_row=2)]
+    html = "".join(f"<p>{text}</p>" for text in texts)
+    assert english_left(html, code, allowed) == []
