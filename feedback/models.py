@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
@@ -140,7 +141,7 @@ class FeedbackSettings(models.Model):
         verbose_name_plural = _("feedback settings")
 
     def __str__(self) -> str:
-        return "Feedback settings"
+        return gettext("Feedback settings")
 
     @classmethod
     def current(cls) -> "FeedbackSettings":

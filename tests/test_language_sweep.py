@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 
 from dashboards.digest import compose
 from feedback.invitations import invitation_for, record_answer
-from feedback.models import Answer
+from feedback.models import Answer, FeedbackSettings
 from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
 from touchpoints.models import ExtraField, Location, Need, Team, User, known_timezones
@@ -215,6 +215,17 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
         "desks": ("admin", "/admin/touchpoints/desk/"),
         "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
+        "locations": ("admin", "/admin/touchpoints/location/"),
+        "a location": ("admin", f"/admin/touchpoints/location/{arn.pk}/change/"),
+        "teams": ("admin", "/admin/touchpoints/team/"),
+        "people": ("admin", "/admin/touchpoints/user/"),
+        "a person": ("admin", f"/admin/touchpoints/user/{world['agent'].pk}/change/"),
+        "feedback settings": (
+            "admin",
+            f"/admin/feedback/feedbacksettings/{FeedbackSettings.current().pk}/change/",
+        ),
+        "audit trail": ("admin", "/admin/touchpoints/auditentry/"),
+        "failed sign-ins": ("admin", "/admin/axes/accessattempt/"),
         "a delete refused": ("admin", f"/admin/touchpoints/location/{arn.pk}/delete/"),
         "a bulk delete refused": (
             "admin",

@@ -121,7 +121,7 @@ class User(AbstractUser):
     # may type instead of tapping their name, and a personal PIN hashed like a password. The
     # fingerprint (a keyed hash) finds a PIN already used at a location without hashing it
     # against every person there.
-    badge = models.CharField("badge number", max_length=32, blank=True, default="")
+    badge = models.CharField(_("badge number"), max_length=32, blank=True, default="")
     pin = models.CharField("desk PIN", max_length=128, blank=True, default="", editable=False)
     pin_fingerprint = models.CharField(
         max_length=64, blank=True, default="", editable=False, db_index=True
@@ -539,7 +539,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
-    action = models.CharField(max_length=16, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
 
     class Meta:

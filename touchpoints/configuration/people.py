@@ -93,11 +93,11 @@ class RoleFilter(admin.SimpleListFilter):
 class EmailFilter(admin.SimpleListFilter):
     """People without an email address get no welcome email: an admin lets them in."""
 
-    title = "email address"
+    title = _("email address")
     parameter_name = "email"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has one"), ("no", "None (no welcome email)")]
+        return [("yes", _("Has one")), ("no", _("None (no welcome email)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
