@@ -38,7 +38,10 @@ def wcag_violations(page, rules: list[str] | None = None) -> list[str]:
     """Every axe-core finding on the page as it is now, whatever its impact; only `rules`
     when given."""
     # Evaluated through the DevTools protocol: an added <script> would break the page's policy.
-    page.evaluate(AXE.read_text())
+    # A context that loads it into every page (add_init_script) has it already: about a fifth
+    # faster than sending it again for each page.
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
     result = page.evaluate(
         """([tags, also, rules]) => axe.run(document, rules ? {
              runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']} : {
@@ -69,6 +72,7 @@ def test_every_screen_of_the_role_has_no_wcag_violation(chromium, live_server, r
     role: the person's language is switched in between, as People → language would."""
     person = demo_screens()[role]
     context = chromium.new_context(base_url=live_server.url, **SIZES[size])
+    context.add_init_script(path=AXE)
     page = context.new_page()
     sign_in(page, person.username)
     found = {}
@@ -107,6 +111,7 @@ def test_every_public_page_in_every_language_has_no_wcag_violation(
     asks for (the language cookie, as Django's switch would set it)."""
     pages = public_pages(agent, org)
     context = chromium.new_context(base_url=live_server.url, **PHONE)
+    context.add_init_script(path=AXE)
     page = context.new_page()
     found = {}
     for language in LANGUAGES:
