@@ -22,6 +22,7 @@ from feedback.models import Answer, Invitation
 from touchpoints.models import (
     Channel,
     DirtyDay,
+    ExtraField,
     JourneyStage,
     Location,
     Moment,
@@ -33,7 +34,7 @@ from touchpoints.models import (
 from touchpoints.people.pins import set_pin
 
 from .demo_loop import close_the_loop
-from .demo_names import STAGE_NAMES, TYPE_NAMES, in_every_language
+from .demo_names import BAG_FIELD, STAGE_NAMES, TYPE_NAMES, in_every_language, per_language
 from .rollup import rebuild_buckets
 
 PASSWORD = "moments-demo"
@@ -54,6 +55,7 @@ LOCATIONS = {
         [CHECK_IN, GATE, ARRIVALS, CABIN, CONTACT, LOUNGE],
     ),
     "CPH": ("Copenhagen", "Europe/Copenhagen", 0.75, [CHECK_IN, GATE, ARRIVALS, CABIN]),
+    "OSL": ("Oslo Gardermoen", "Europe/Oslo", 0.5, [CHECK_IN, GATE]),
     "JFK": ("New York JFK", "America/New_York", 0.6, [CHECK_IN, GATE, ARRIVALS]),
 }
 TEAM_DAILY_MOMENTS = {CHECK_IN: 30, GATE: 25, ARRIVALS: 15, CABIN: 10, CONTACT: 35, LOUNGE: 12}
@@ -74,15 +76,25 @@ FRONTLINE = {
         ("ida", "Ida", "Larsen"), ("emil", "Emil", "Sørensen"),
         ("sofie", "Sofie", "Christensen"), ("magnus", "Magnus", "Rasmussen"),
     ],
+    "OSL": [
+        ("ingvild", "Ingvild", "Bakke"), ("sindre", "Sindre", "Haugen"),
+        ("marte", "Marte", "Solberg"), ("eirik", "Eirik", "Lie"),
+    ],
     "JFK": [
         ("jasmine", "Jasmine", "Carter"), ("marcus", "Marcus", "Rivera"),
         ("emily", "Emily", "Chen"), ("tyler", "Tyler", "Brooks"),
         ("olivia", "Olivia", "Grant"), ("daniel", "Daniel", "Kim"),
     ],
 }  # fmt: skip
+# Each airport's people read their own language; "agent", the first to try, reads English
+# (empty: the browser's), as do the people at JFK.
+LANGUAGE_AT = {"ARN": "sv", "CPH": "da", "OSL": "nb", "JFK": ""}
+ENGLISH_READERS = {"agent", "manager.nordic", "admin"}
+# One frontline person per language worth trying (README): username of each.
+BY_LANGUAGE = {"sv": "erik", "da": "mette", "nb": "ingvild"}
 # username: (first name, last name, managed location codes)
 MANAGERS = {
-    "manager.nordic": ("Ingrid", "Dahl", ["ARN", "CPH"]),
+    "manager.nordic": ("Ingrid", "Dahl", ["ARN", "CPH", "OSL"]),
     "manager.arn": ("Karin", "Sjöberg", ["ARN"]),
     "manager.cph": ("Henrik", "Møller", ["CPH"]),
     "manager.jfk": ("Rachel", "Stein", ["JFK"]),
@@ -207,6 +219,13 @@ def _create_touchpoint_types() -> dict[str, TouchpointType]:
             icon=kind.icon,
             asks_effort=kind.asks_effort,
         )
+    ExtraField.objects.create(
+        touchpoint_type=types[BAG_FIELD["type"]],
+        key=BAG_FIELD["key"],
+        kind=ExtraField.Kind.CHOICE,
+        **per_language("label", BAG_FIELD["label"]),
+        **per_language("choices", BAG_FIELD["choices"]),
+    )
     return types
 
 
@@ -227,6 +246,7 @@ def _create_people(teams: list[Team]) -> dict[Team, list[User]]:
             last_name=last,
             # example.com never delivers: the digest and need emails can be tried safely.
             email=f"{username}@example.com",
+            language=_language(username, codes[0]),
         )
         manager.groups.add(groups[Role.MANAGER])
         manager.managed_locations.set(Location.objects.filter(code__in=codes))
@@ -236,12 +256,21 @@ def _create_people(teams: list[Team]) -> dict[Team, list[User]]:
         for index, (username, first, last) in enumerate(people):
             team = location_teams[index // 2]
             user = User.objects.create(
-                username=username, password=password, first_name=first, last_name=last, team=team
+                username=username,
+                password=password,
+                first_name=first,
+                last_name=last,
+                team=team,
+                language=_language(username, code),
             )
             user.groups.add(groups[Role.FRONTLINE])
             staff.setdefault(team, []).append(user)
             _give_desk_pin(user, sum(len(people) for people in staff.values()))
     return staff
+
+
+def _language(username: str, code: str) -> str:
+    return "" if username in ENGLISH_READERS else LANGUAGE_AT[code]
 
 
 def demo_pin(number: int) -> str:
@@ -386,31 +415,3 @@ def _comment(rng: random.Random, csat: int, kind: Kind) -> str:
     if kind.name in TYPE_COMPLAINTS and rng.random() < 0.5:
         return TYPE_COMPLAINTS[kind.name]
     return rng.choice(COMPLAINTS)
-
-
-def logins(url: str = URL) -> str:
-    """The demo accounts as a small table, for the terminal; `url` is where the server runs."""
-    rows = [("Role", "Username", "Password", "Sees")]
-    rows.append(("Admin", "admin", PASSWORD, "/admin/ (configure the organisation)"))
-    for username, (_first, _last, codes) in MANAGERS.items():
-        rows.append(("Manager", username, PASSWORD, f"/dashboard/ ({' + '.join(codes)})"))
-    rows.append(("Frontline", "agent", PASSWORD, "/log/ (log moments, ARN check-in & bag drop)"))
-    table = [
-        f"  {role:<10} {user:<15} {password:<13} {sees}" for role, user, password, sees in rows
-    ]
-    others = [name for people in FRONTLINE.values() for name, *_ in people if name != "agent"]
-    frontline = sum(len(people) for people in FRONTLINE.values())
-    return "\n".join(
-        [
-            f"Open {url} and log in as one of:",
-            "",
-            *table,
-            "",
-            f"{frontline + len(MANAGERS) + 1} demo people: {frontline} frontline staff (at"
-            f" {', '.join(FRONTLINE)}), {len(MANAGERS)} managers and 1 admin.",
-            f"Other frontline users (same password): {', '.join(others)}",
-            "",
-            "Desk sign-in: sign in on a tablet as admin and open /admin/touchpoints/desk/register/",
-            f"to make it a desk. Then tap Anna Berg and type her PIN {DEMO_PIN} (badge 1001).",
-        ]
-    )

@@ -31,6 +31,24 @@ TYPE_NAMES = {
     "Lost baggage desk": ("Borttappat bagage", "Mistet bagage", "Savnet bagasje"),
 }
 
+# An extra field the lost-baggage desk asks for, with its options line for line per language.
+BAG_FIELD = {
+    "type": "Lost baggage desk",
+    "key": "bag",
+    "label": ("Kind of bag", "Typ av bagage", "Type bagage", "Type bagasje"),
+    "choices": (
+        "Suitcase\nBackpack\nPushchair\nSports equipment",
+        "Resväska\nRyggsäck\nBarnvagn\nSportutrustning",
+        "Kuffert\nRygsæk\nBarnevogn\nSportsudstyr",
+        "Koffert\nRyggsekk\nBarnevogn\nSportsutstyr",
+    ),
+}
+
+
+def per_language(field: str, values: tuple[str, str, str, str]) -> dict[str, str]:
+    """`field` in English, Swedish, Danish and Norwegian Bokmål: label_en, label_sv..."""
+    return dict(zip([f"{field}_{code}" for code in ("en", "sv", "da", "nb")], values, strict=True))
+
 
 def in_every_language(names: dict[str, tuple[str, str, str]], english: str) -> dict[str, str]:
     """The model fields that give `english` its name in each language (name_en, name_sv...)."""

@@ -17,6 +17,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Channel, Moment, Outcome
 
@@ -153,40 +155,75 @@ def moment_rows(selection: Selection) -> Iterator[list]:
         ]  # fmt: skip
 
 
+# The XLSX is for people, so its column heads are in the reader's language; the CSV is for
+# tools and keeps the names above, which are a contract (docs/metrics.md).
 HEADER_LABELS = {
-    "csat_pct": "CSAT %", "csat_answers": "CSAT answers", "nps": "NPS",
-    "nps_answers": "NPS answers", "resolved_on_spot_pct": "Resolved on the spot %",
-    "recovery_rate_pct": "Recovery rate %", "staff_good_customer_low": "Staff good, customer low",
-    "staff_bad_customer_high": "Staff bad, customer high", "occurred_at": "Time",
-    "local_date": "Local date", "touchpoint_type": "Touchpoint", "staff_outcome": "Staff's view",
-    "staff_outcome_score": "Staff's view (1–5)", "resolved_on_spot": "Resolved on the spot",
-    "csat": "CSAT (1–5)",
-    "effort": "Effort (1–7)", "customer_comment": "Customer's comment",
+    "section": _("Section"), "name": _("Name"), "moments": _("Moments"),
+    "csat_pct": _("CSAT %"), "csat_answers": _("CSAT answers"), "nps": _("NPS"),
+    "nps_answers": _("NPS answers"), "effort": _("Effort (1–7)"),
+    "effort_answers": _("Effort answers"), "resolved_on_spot_pct": _("Resolved on the spot %"),
+    "resolved_moments": _("Moments with resolution recorded"),
+    "recovery_rate_pct": _("Recovery rate %"), "low_answers": _("Low answers"),
+    "hours_to_recover": _("Hours to recover"),
+    "staff_good_customer_low": _("Staff good, customer low"),
+    "staff_bad_customer_high": _("Staff bad, customer high"), "occurred_at": _("Time"),
+    "time_zone": _("Time zone"), "local_date": _("Local date"), "location": _("Location"),
+    "location_code": _("Location code"), "team": _("Team"), "stage": _("Journey stage"),
+    "touchpoint_type": _("Touchpoint"), "channel": _("Channel"),
+    "channel_code": _("Channel code"), "staff_outcome": _("Staff's view"),
+    "staff_outcome_score": _("Staff's view (1–5)"), "resolved_on_spot": _("Resolved on the spot"),
+    "note": _("Note"), "invited": _("Invited"), "csat": _("CSAT (1–5)"),
+    "customer_comment": _("Customer's comment"),
+}  # fmt: skip
+BOUNDS = {
+    "_lower": _("%(figure)s, lower end of 95 %% interval"),
+    "_upper": _("%(figure)s, upper end of 95 %% interval"),
+}
+# The figures' sections and the previous period's name, as the XLSX writes them.
+SECTION_LABELS = {
+    "period": _("period"), "previous period": _("previous period"),
+    "same length before": _("same length before"), "touchpoint type": _("touchpoint type"),
+    "team": _("team"), "day": _("day"),
 }  # fmt: skip
 
 
 def column_label(name: str) -> str:
-    """A column's name as a person reads it: `team_code` becomes "Team code"."""
-    return HEADER_LABELS.get(name) or name.replace("_", " ").capitalize()
+    """A column's name as a person reads it, in their language: `csat_pct` is "CSAT %"."""
+    for suffix, words in BOUNDS.items():
+        if name.endswith(suffix):
+            return words % {"figure": column_label(name.removesuffix(suffix))}
+    label = HEADER_LABELS.get(name)
+    return str(label) if label else name.replace("_", " ").capitalize()
+
+
+def readable_figure_rows(rows: Iterable[list]) -> Iterator[list]:
+    """`figure_rows` with their section words in the reader's language, for the XLSX."""
+    for row in rows:
+        section, name, *rest = row
+        yield [str(SECTION_LABELS.get(section, section)),
+               str(SECTION_LABELS[name]) if name in SECTION_LABELS else name, *rest]  # fmt: skip
 
 
 def description(selection: Selection, what: str) -> list[tuple[str, object]]:
     """What an export holds: its filters and period, for the file's first sheet."""
-    everything = "All" if selection.scope.everything else "All of yours"
+    everything = _("All") if selection.scope.everything else _("All of yours")
 
     def chosen(value) -> str:
-        return str(value) if value else everything
+        return str(value) if value else str(everything)
 
     return [
-        ("Export", what),
-        ("Period", selection.period_label),
-        ("First day", selection.window.first),
-        ("Last day", selection.window.last),
-        ("Location", chosen(selection.location)),
-        ("Team", chosen(selection.team)),
-        ("Journey stage", chosen(selection.stage)),
-        ("Touchpoint", chosen(selection.touchpoint_type)),
-        ("Channel", CHANNELS.get(selection.channel, "All")),
-        ("Times", "The local time at each location; the zone is in the Time zone column"),
-        ("Exported (UTC)", timezone.now().replace(tzinfo=None, microsecond=0)),
+        (gettext("Export"), what),
+        (gettext("Period"), selection.period_label),
+        (gettext("First day"), selection.window.first),
+        (gettext("Last day"), selection.window.last),
+        (gettext("Location"), chosen(selection.location)),
+        (gettext("Team"), chosen(selection.team)),
+        (gettext("Journey stage"), chosen(selection.stage)),
+        (gettext("Touchpoint"), chosen(selection.touchpoint_type)),
+        (gettext("Channel"), str(CHANNELS.get(selection.channel, _("All")))),
+        (
+            gettext("Times"),
+            gettext("The local time at each location; the zone is in the Time zone column"),
+        ),
+        (gettext("Exported (UTC)"), timezone.now().replace(tzinfo=None, microsecond=0)),
     ]

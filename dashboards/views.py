@@ -251,13 +251,14 @@ def export_moments(request):
 @role_required(*MANAGERS)
 def export_figures_xlsx(request):
     _form, selection = _filtered(request)
-    return _xlsx(exports.figure_rows(selection), "Figures", "moments-figures", selection)
+    rows = exports.readable_figure_rows(exports.figure_rows(selection))
+    return _xlsx(rows, _("Figures"), "moments-figures", selection)
 
 
 @role_required(*MANAGERS)
 def export_moments_xlsx(request):
     _form, selection = _filtered(request)
-    return _xlsx(exports.moment_rows(selection), "Moments", "moments-raw", selection)
+    return _xlsx(exports.moment_rows(selection), _("Moments"), "moments-raw", selection)
 
 
 def _csv(rows, name: str, selection: Selection) -> StreamingHttpResponse:

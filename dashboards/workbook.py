@@ -21,6 +21,7 @@ from datetime import date, datetime
 from itertools import chain
 from typing import IO
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -69,7 +70,7 @@ def write_xlsx(
 
 
 def _about_sheet(book: Workbook, about: list[tuple[str, object]]) -> None:
-    sheet = book.create_sheet("Filters")
+    sheet = book.create_sheet(gettext("Filters"))
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 50
     for name, value in about:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.template import loader
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dashboards.demo import PASSWORD, build_demo
 from feedback.models import FeedbackSettings
@@ -98,9 +98,10 @@ def sign_in(page, username: str) -> None:
         page.click("button[type=submit]")
 
 
-def visit(page, name: str, path: str) -> bool:
+def visit(page, name: str, path: str, language: str = "en") -> bool:
     """Open a screen as its person would, wait until it has settled, and say whether it
-    answered as that screen should (a refusal with its status, the rest 200)."""
+    answered as that screen should (a refusal with its status, the rest 200). `language`
+    is the one the person reads, for the 503 page, which is shown as rendered."""
     if name == UNDO_REFUSED:
         page.goto(reverse("touchpoints:log"))
         with page.expect_navigation() as navigation:
@@ -108,7 +109,8 @@ def visit(page, name: str, path: str) -> bool:
         status = navigation.value.status
     elif name == UNAVAILABLE:
         page.goto(path)
-        page.set_content(loader.render_to_string("503.html"))
+        with translation.override(language):
+            page.set_content(loader.render_to_string("503.html"))
         status = 503
     else:
         status = page.goto(path).status

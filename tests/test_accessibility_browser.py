@@ -2,9 +2,12 @@
 impact against WCAG 2.1 A and AA; and a focus ring that stands out 3:1 from the page."""
 
 import pytest
+from django.conf import settings
 
-from tests.conftest import AXE, TABLET, log_in
+from feedback.invitations import invitation_for
+from tests.conftest import AXE, PHONE, TABLET, add_moment, log_in
 from tests.staff_screens import demo_screens, sign_in, visit
+from touchpoints.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,16 +17,38 @@ ALSO = ["aria-allowed-role", "page-has-heading-one", "heading-order", "landmark-
 ROLES = ["frontline", "manager", "admin"]
 
 
-def wcag_violations(page) -> list[str]:
-    """Every axe-core finding on the page as it is now, whatever its impact."""
+# What can differ between two languages of one page. The templates are the same in every
+# language, and a translation keeps the markup of its English text (tests/test_catalogues.py):
+# so roles, attributes, landmarks, lists, tables and headings are the same, and only words
+# differ. Words can leave a control, link, image or page without a name, give a wrong
+# `lang`, or wrap onto another background or out of a scrolling box: these rules check that,
+# and the other languages run only them (English runs every rule). They cost about 60 % of a
+# full run, and the page load is the rest (docs/translations.md, "axe-core").
+LANGUAGE_RULES = [
+    "html-has-lang", "html-lang-valid", "valid-lang", "html-xml-lang-mismatch", "document-title",
+    "button-name", "link-name", "input-button-name", "label", "select-name", "image-alt",
+    "svg-img-alt", "role-img-alt", "input-image-alt", "area-alt", "object-alt", "frame-title",
+    "summary-name", "aria-command-name", "aria-input-field-name", "aria-toggle-field-name",
+    "aria-meter-name", "aria-progressbar-name", "aria-tooltip-name", "color-contrast",
+    "link-in-text-block", "scrollable-region-focusable",
+]  # fmt: skip
+
+
+def wcag_violations(page, rules: list[str] | None = None) -> list[str]:
+    """Every axe-core finding on the page as it is now, whatever its impact; only `rules`
+    when given."""
     # Evaluated through the DevTools protocol: an added <script> would break the page's policy.
-    page.evaluate(AXE.read_text())
+    # A context that loads it into every page (add_init_script) has it already: about a fifth
+    # faster than sending it again for each page.
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
     result = page.evaluate(
-        """([tags, also]) => axe.run(document, {
+        """([tags, also, rules]) => axe.run(document, rules ? {
+             runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']} : {
              runOnly: {type: 'tag', values: tags},
              rules: Object.fromEntries(also.map((id) => [id, {enabled: true}])),
              resultTypes: ['violations']})""",
-        [WCAG_21_AA, ALSO],
+        [WCAG_21_AA, ALSO, rules],
     )
     return [
         f"{v['id']} ({v['impact']}): {v['help']}: "
@@ -34,21 +59,72 @@ def wcag_violations(page) -> list[str]:
 
 # A phone and the landscape tablet: what a narrow screen hides or stacks is checked too.
 SIZES = {"phone": {**TABLET, "viewport": {"width": 360, "height": 740}}, "tablet": TABLET}
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 @pytest.mark.parametrize("size", SIZES.keys())
 @pytest.mark.parametrize("role", ROLES)
 def test_every_screen_of_the_role_has_no_wcag_violation(chromium, live_server, role, size):
+    """English at both sizes; Swedish, Danish and Norwegian on the tablet only. The pages are
+    the same in every language but for their words, and what words can break (a name or
+    label left empty, a longer text wrapping onto another background, `lang`) shows at any
+    width; the phone's narrow layout is checked in English. One browser and one sign-in per
+    role: the person's language is switched in between, as People → language would."""
     person = demo_screens()[role]
     context = chromium.new_context(base_url=live_server.url, **SIZES[size])
+    context.add_init_script(path=AXE)
     page = context.new_page()
     sign_in(page, person.username)
     found = {}
-    for name, path in person.screens:
-        answered = visit(page, name, path)
-        violations = wcag_violations(page) + ([] if answered else ["not the expected status"])
-        if violations:
-            found[name] = violations
+    for language in LANGUAGES if size == "tablet" else [settings.LANGUAGE_CODE]:
+        User.objects.filter(username=person.username).update(language=language)
+        rules = None if language == settings.LANGUAGE_CODE else LANGUAGE_RULES
+        for name, path in person.screens:
+            answered = visit(page, name, path, language)
+            violations = wcag_violations(page, rules)
+            violations += [] if answered else ["not the expected status"]
+            if (shown := page.evaluate("document.documentElement.lang")) != language:
+                violations.append(f"in {shown!r}, not {language!r}")
+            if violations:
+                found[f"{name} ({language})"] = violations
+    context.close()
+    assert found == {}
+
+
+def public_pages(agent, org) -> dict[str, str]:
+    """The pages nobody signs in to: the customer's (a link from the moment) and sign-in."""
+    waiting = add_moment(agent, org["desk"])
+    answered = add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10})
+    return {
+        "sign-in": "/login/",
+        "password reset": "/password-reset/",
+        "customer: the questions": f"/r/{invitation_for(waiting).token}/",
+        "customer: answered already": f"/r/{invitation_for(answered).token}/",
+        "customer: unknown link": "/r/not-a-real-link/",
+    }
+
+
+def test_every_public_page_in_every_language_has_no_wcag_violation(
+    chromium, live_server, agent, org
+):
+    """The customer's phone, in each language the customer can pick (?lang=) or the browser
+    asks for (the language cookie, as Django's switch would set it)."""
+    pages = public_pages(agent, org)
+    context = chromium.new_context(base_url=live_server.url, **PHONE)
+    context.add_init_script(path=AXE)
+    page = context.new_page()
+    found = {}
+    for language in LANGUAGES:
+        context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
+                              "url": live_server.url}])  # fmt: skip
+        rules = None if language == settings.LANGUAGE_CODE else LANGUAGE_RULES
+        for name, path in pages.items():
+            status = page.goto(f"{path}?lang={language}").status
+            violations = wcag_violations(page, rules)
+            if (shown := page.evaluate("document.documentElement.lang")) != language:
+                violations.append(f"in {shown!r}, not {language!r}")
+            if violations or status != (404 if "unknown" in name else 200):
+                found[f"{name} ({language})"] = [status, *violations]
     context.close()
     assert found == {}
 

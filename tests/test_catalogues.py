@@ -82,3 +82,31 @@ def test_makemessages_would_change_no_catalogue(tmp_path):
         if STAMP.sub("", (ROOT / path).read_text()) != STAMP.sub("", (copy / path).read_text())
     ]
     assert changed == [], "these catalogues are out of date: run make messages"
+
+
+def translations(catalogue: Path) -> list[tuple[str, str]]:
+    """(English, translation) for every entry of `catalogue`, each plural form separately."""
+    text = subprocess.run(["msgattrib", "--no-wrap", "--no-obsolete", str(catalogue)],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    pairs = []
+    for entry in text.split("\n\n")[1:]:
+        english = re.findall(r'^msgid(?:_plural)? "(.*)"$', entry, re.MULTILINE)
+        for translated in re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', entry, re.MULTILINE):
+            pairs.append((english[-1] if len(english) > 1 else english[0], translated))
+    return pairs
+
+
+TAG = re.compile(r"</?([a-zA-Z][\w-]*)")
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_translation_keeps_the_markup_of_its_english(catalogue):
+    """A translation holds the same tags as its English text, so a page has the same
+    structure in every language: the axe-core sweep relies on it to run only the rules that
+    words can break in the other languages (tests/test_accessibility_browser.py)."""
+    differ = [
+        (english, translated)
+        for english, translated in translations(catalogue)
+        if sorted(TAG.findall(english)) != sorted(TAG.findall(translated))
+    ]
+    assert differ == []

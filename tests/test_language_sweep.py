@@ -11,6 +11,7 @@ codes are allowed. Text marked with another `lang` (the language switch names ea
 language in itself) is that language's, not English.
 """
 
+import io
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -21,13 +22,14 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from dashboards.digest import compose
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, FeedbackSettings
 from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
-from touchpoints.models import Location, Need, Team, User
+from touchpoints.models import ExtraField, Location, Need, Team, User, known_timezones
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Never translated: the product, the metrics' own names, file formats, units and codes.
@@ -42,6 +44,21 @@ NAMES = {
     "da": ("Check-in", "Gate", "Bagageaflevering", "Check-in-skranke", "Boarding"),
     "nb": ("Innsjekking", "Gate", "Bagasjeslipp", "Innsjekkingsskranke", "Ombordstigning"),
 }
+# A choice field an admin gave in every language: words the catalogues know in English, so a
+# label or option shown in English instead would be caught.
+CHANNEL_FIELD = {
+    "label_en": "Channel", "label_sv": "Kanal", "label_da": "Kanal", "label_nb": "Kanal",
+    "choices_en": "Phone\nEmail", "choices_sv": "Telefon\nE-post",
+    "choices_da": "Telefon\nE-mail", "choices_nb": "Telefon\nE-post",
+}  # fmt: skip
+# A people import with an error in every row, so the dry run shows each kind of message.
+BAD_IMPORT = (
+    "username,first_name,email,role,location,team,managed_teams\n"
+    "anna,Anna,anna@@x,chef,XYZ,Check-in desk,ARN\n"
+    ",,,frontline,,,\n"
+    "ny person,,,frontline,ARN,,\n"
+    "anna,,,manager,,Check-in desk,\n"
+)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|&\w+;")
 
@@ -70,7 +87,9 @@ def catalogue_texts(code: str) -> tuple[set[str], set[str]]:
 class VisibleText(HTMLParser):
     """What a reader sees or hears of a page, without text marked as another language."""
 
-    SKIPPED = {"script", "style", "code"}  # code: names a program reads, like CSV columns
+    # code: names a program reads, like CSV columns; textarea: what someone typed, such as
+    # the English options of a choice field on its English line.
+    SKIPPED = {"script", "style", "code", "textarea"}
     SPOKEN = ("placeholder", "title", "aria-label", "alt")
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
             "source", "track", "wbr"}  # fmt: skip
@@ -125,8 +144,11 @@ def world(org, agent, arn_manager, role_admin):
             setattr(thing, f"name_{code}", name)
     for thing in [*stages, *types]:
         thing.save()
+    ExtraField.objects.create(
+        touchpoint_type=org["desk"], key="booked", kind=ExtraField.Kind.CHOICE, **CHANNEL_FIELD
+    )
     # What people write is theirs, in whatever language: numbers only, so as not to count.
-    unhappy = add_moment(agent, org["desk"], outcome=2, note="14A")
+    unhappy = add_moment(agent, org["desk"], outcome=2, note="14A", extra={"booked": "Phone"})
     record_answer(invitation_for(unhappy), Answer(csat=1, nps=2, comment="40 min!"))
     happy = add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10, "comment": "10/10"})
     waiting = add_moment(agent, org["boarding"])
@@ -151,6 +173,8 @@ def proper_names() -> set[str]:
         names |= words(f"{name} {code}")
     for (name,) in Team.objects.values_list("name"):
         names |= words(name)
+    for zone in known_timezones():  # "US/Pacific", "America/Port_of_Spain"
+        names |= words(zone.replace("_", " "))
     return names
 
 
@@ -158,6 +182,7 @@ def pages(world) -> dict[str, tuple[str, str]]:
     """name: (role, address) of every page in the sweep."""
     type_pk, stage_pk = world["org"]["desk"].pk, world["org"]["desk"].stage_id
     unhappy, waiting, happy = world["unhappy"], world["waiting"], world["happy"]
+    arn, jfk = world["org"]["arn"], world["org"]["jfk"]
     return {
         "my moments": ("agent", "/log/mine/"),
         "what I needed": ("agent", "/log/needs/"),
@@ -190,16 +215,34 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
         "desks": ("admin", "/admin/touchpoints/desk/"),
         "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
-        "feedback settings": ("admin", feedback_settings_page()),
+        "locations": ("admin", "/admin/touchpoints/location/"),
+        "a location": ("admin", f"/admin/touchpoints/location/{arn.pk}/change/"),
+        "teams": ("admin", "/admin/touchpoints/team/"),
+        "people": ("admin", "/admin/touchpoints/user/"),
+        "a person": ("admin", f"/admin/touchpoints/user/{world['agent'].pk}/change/"),
+        "feedback settings": (
+            "admin",
+            f"/admin/feedback/feedbacksettings/{FeedbackSettings.current().pk}/change/",
+        ),
+        "audit trail": ("admin", "/admin/touchpoints/auditentry/"),
+        "failed sign-ins": ("admin", "/admin/axes/accessattempt/"),
+        "a delete refused": ("admin", f"/admin/touchpoints/location/{arn.pk}/delete/"),
+        "a bulk delete refused": (
+            "admin",
+            "POST /admin/touchpoints/touchpointtype/",
+            {"action": "delete_selected", "post": "yes", "_selected_action": [type_pk]},
+        ),
+        "an import with errors": (
+            "admin",
+            "POST /admin/touchpoints/user/import/",
+            {"csv_text": BAD_IMPORT, "check": "1"},
+        ),
+        # Last: it archives an airport whose team is still open, and is told so.
+        "an archive warning": ("admin", f"POST /admin/touchpoints/location/{jfk.pk}/archive/", {}),
     }
 
 
-def feedback_settings_page() -> str:
-    """The one settings row's page: the airline's name and logo, recovery, invitations."""
-    return reverse("admin:feedback_feedbacksettings_change", args=[FeedbackSettings.current().pk])
-
-
-def fetch(client, world, role: str, address: str, code: str):
+def fetch(client, world, role: str, address: str, code: str, data: dict | None = None):
     method, _, path = address.rpartition(" ")
     if role == "desk":  # a registered desk tablet, nobody signed in, the browser's language
         make_client_a_desk(client, world["desk_cookie"])
@@ -217,6 +260,8 @@ def fetch(client, world, role: str, address: str, code: str):
     if method == "HANDOVER":  # the tablet handed to the customer, who reads their language
         client.post(path)
         return client.get(f"/feedback/handover/?lang={code}")
+    if method == "POST" and data is not None:  # a form on the configuration site
+        return client.post(path, data, follow=True)
     if method == "POST":
         return client.post(path, HTTP_ACCEPT_LANGUAGE=f"{code},en;q=0.5")
     return client.get(path, HTTP_ACCEPT_LANGUAGE=f"{code},en;q=0.5")
@@ -236,8 +281,8 @@ def fetch_at_desk(client, world, method: str, path: str):
 def test_no_page_is_left_in_english(client, world, code):
     allowed = proper_names()
     left = {}
-    for name, (role, address) in pages(world).items():
-        response = fetch(client, world, role, address, code)
+    for name, (role, address, *data) in pages(world).items():
+        response = fetch(client, world, role, address, code, *data)
         assert response.status_code < 500, name
         html = response.content.decode()
         assert re.search(f'<html lang="{code}"[ >]', html), f"{name} does not say it is {code}"
@@ -256,3 +301,26 @@ def test_the_503_page_and_the_emails_are_in_the_language(world, code):
     world["manager"].language = code
     digest = compose(world["manager"], date.today())
     assert english_left(f"<p>{digest.subject}</p><pre>{digest.body}</pre>", code, allowed) == []
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_workbooks_are_in_the_language(client, world, code):
+    """ "Open in Excel" is for people: its sheets, column heads, filters and sections. (The CSV
+    for tools keeps its English column names: a contract, not text to read.)"""
+    allowed = proper_names()
+    manager = world["manager"]
+    manager.language = code
+    manager.save(update_fields=["language"])
+    client.force_login(manager)
+    texts = []
+    for name in ("export_moments_xlsx", "export_figures_xlsx"):
+        response = client.get(reverse(f"dashboards:{name}"), {"period": "30"})
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        about, table = book.worksheets[0], book.worksheets[1]
+        texts += book.sheetnames + [cell.value for cell in table[1]]
+        texts += [row[0].value for row in about.iter_rows()]
+        texts += [row[1].value for row in about.iter_rows() if isinstance(row[1].value, str)]
+        if name == "export_figures_xlsx":
+            texts += [row[0].value for row in table.iter_rows(min_row=2)]
+    html = "".join(f"<p>{text}</p>" for text in texts)
+    assert english_left(html, code, allowed) == []

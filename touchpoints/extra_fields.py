@@ -11,6 +11,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from .models import ExtraField, Moment, TouchpointType
 
@@ -38,22 +39,31 @@ def form_field(extra: ExtraField) -> forms.Field:
             **common,
             max_digits=12,
             decimal_places=3,
-            error_messages={"invalid": f"{label}: enter a number, e.g. 23 or 23.5."},
+            error_messages={
+                "invalid": gettext("%(label)s: enter a number, e.g. 23 or 23.5.") % {"label": label}
+            },
             widget=forms.NumberInput(attrs={**attrs, "inputmode": "decimal", "step": "any"}),
         )
     if extra.kind == ExtraField.Kind.CHOICE:
-        choices = [("", "—"), *((option, option) for option in extra.choice_list())]
+        # Stored as the default language's option, shown in the reader's.
+        choices = [("", "—"), *extra.shown_choices().items()]
         return forms.ChoiceField(
             **common,
             choices=choices,
             widget=forms.Select(attrs=attrs),
-            error_messages={"invalid_choice": f"{label}: choose one of the listed options."},
+            error_messages={
+                "invalid_choice": gettext("%(label)s: choose one of the listed options.")
+                % {"label": label}
+            },
         )
     return forms.CharField(
         **common,
         max_length=extra.max_length,
         widget=forms.TextInput(attrs=attrs),
-        error_messages={"max_length": f"{label}: at most {extra.max_length} characters."},
+        error_messages={
+            "max_length": gettext("%(label)s: at most %(most)s characters.")
+            % {"label": label, "most": extra.max_length}
+        },
     )
 
 
@@ -83,7 +93,11 @@ def clean_extra(form: forms.Form, touchpoint_type: TouchpointType) -> dict:
             continue
         if value in (None, ""):
             if extra.required:
-                form.add_error(name, f"{extra.label} is required for {touchpoint_type.name}.")
+                form.add_error(
+                    name,
+                    gettext("%(label)s is required for %(type)s.")
+                    % {"label": extra.label, "type": touchpoint_type.name},
+                )
             continue
         values[extra.key] = json_value(value)
     return values
@@ -93,5 +107,14 @@ def labelled_values(moment: Moment) -> list[tuple[str, object]]:
     """A moment's extra values with their labels, archived fields included."""
     if not moment.extra:
         return []
-    labels = {extra.key: extra.label for extra in moment.touchpoint_type.extra_fields.all()}
-    return [(labels.get(key, key), value) for key, value in moment.extra.items()]
+    fields = {extra.key: extra for extra in moment.touchpoint_type.extra_fields.all()}
+    shown = []
+    for key, value in moment.extra.items():
+        extra = fields.get(key)
+        if extra is None:
+            shown.append((key, value))
+            continue
+        if extra.kind == ExtraField.Kind.CHOICE:
+            value = extra.shown_choices().get(value, value)
+        shown.append((extra.label, value))
+    return shown

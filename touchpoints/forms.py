@@ -160,7 +160,9 @@ class MomentForm(OneValueEach, forms.Form):
         channel = cleaned.get("channel")
         if channel and touchpoint_type.channels and channel not in touchpoint_type.channels:
             self.add_error(
-                "channel", f"{touchpoint_type.name} does not happen by {Channel(channel).label}."
+                "channel",
+                gettext("%(type)s does not happen by %(channel)s.")
+                % {"type": touchpoint_type.name, "channel": Channel(channel).label},
             )
         # Most types have no extra fields: then the save asks the database nothing more.
         cleaned["extra"] = (

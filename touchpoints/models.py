@@ -121,7 +121,7 @@ class User(AbstractUser):
     # may type instead of tapping their name, and a personal PIN hashed like a password. The
     # fingerprint (a keyed hash) finds a PIN already used at a location without hashing it
     # against every person there.
-    badge = models.CharField("badge number", max_length=32, blank=True, default="")
+    badge = models.CharField(_("badge number"), max_length=32, blank=True, default="")
     pin = models.CharField("desk PIN", max_length=128, blank=True, default="", editable=False)
     pin_fingerprint = models.CharField(
         max_length=64, blank=True, default="", editable=False, db_index=True
@@ -322,7 +322,20 @@ class ExtraField(ChangesLoggableTypes, models.Model):
         return f"{self.touchpoint_type}: {self.label}"
 
     def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        """The options as stored: the default language's lines (touchpoints/translation.py)."""
+        return _lines(getattr(self, f"choices_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"))
+
+    def shown_choices(self) -> dict[str, str]:
+        """Each stored option with the words shown for it in the active language: the
+        line at the same place in that language's list, or the option itself where the
+        list is empty or shorter (an option added but not translated yet)."""
+        stored = self.choice_list()
+        shown = _lines(self.choices)  # the active language's, or the default's when empty
+        return {option: shown[i] if i < len(shown) else option for i, option in enumerate(stored)}
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class Outcome(models.IntegerChoices):
@@ -526,7 +539,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
-    action = models.CharField(max_length=16, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
 
     class Meta:

@@ -25,5 +25,7 @@ class TouchpointTypeNames(TranslationOptions):
 
 @register(ExtraField)
 class ExtraFieldLabels(TranslationOptions):
-    # Not the choices: a choice is stored as written, and figures group by it.
-    fields = ("label",)
+    # A choice field's options too, line for line: the option is stored as its default-
+    # language line, so figures group by it whatever language it was picked in
+    # (ExtraField.shown_choices).
+    fields = ("label", "choices")

@@ -188,7 +188,9 @@ def _saved_as_json(staff, data) -> JsonResponse:
             timed_by_tablet=bool(data.get("occurred_at")),
         )
     except NotYourMoment:
-        reason = "It came with the ID of a moment someone else logged, so it was not stored."
+        reason = gettext(
+            "It came with the ID of a moment someone else logged, so it was not stored."
+        )
         return JsonResponse({"error": reason, "code": ID_IN_USE}, status=403)
     except UuidReused as refusal:
         return JsonResponse({"error": str(refusal), "code": ID_IN_USE}, status=409)

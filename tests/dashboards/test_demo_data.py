@@ -6,13 +6,27 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db.models import F, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from dashboards.demo import BY_LANGUAGE
+from dashboards.demo_logins import frontline_person
+from dashboards.demo_names import BAG_FIELD, STAGE_NAMES, TYPE_NAMES
 from dashboards.metrics import Figures
 from dashboards.models import DailyRollup, LocationDayRollup, NeedRollup
 from feedback.models import Answer, Invitation, Recovery
-from touchpoints.models import DirtyDay, Location, Moment, Need, TouchpointType, User
+from touchpoints.models import (
+    DirtyDay,
+    ExtraField,
+    JourneyStage,
+    Location,
+    Moment,
+    Need,
+    TouchpointType,
+    User,
+)
+from touchpoints.people.pins import check_pin
 
+LANGUAGES = ["sv", "da", "nb"]  # the order of demo_names' translations
 DAYS = 5  # enough for every type to collect answers, small enough to stay fast
 
 
@@ -32,9 +46,34 @@ def demo(module_db) -> str:
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_builds_three_locations_in_two_time_zones(demo):
-    assert Location.objects.count() == 3
+def test_demo_data_builds_four_locations_in_two_time_zones(demo):
+    assert Location.objects.count() == 4
     assert Location.objects.values("timezone").distinct().count() >= 2
+
+
+@pytest.mark.parametrize(("language", "code"), [("sv", "ARN"), ("da", "CPH"), ("nb", "OSL")])
+def test_each_language_has_a_frontline_person_at_its_airport(demo, client, language, code):
+    username = BY_LANGUAGE[language]
+    person = User.objects.get(username=username)
+    assert (person.language, person.team.location.code) == (language, code)
+    client.force_login(person)
+    page = client.get("/log/").text
+    assert f'<html lang="{language}"' in page
+    assert TYPE_NAMES["Bag drop"][LANGUAGES.index(language)] in page
+
+
+@pytest.mark.parametrize("language", ["sv", "da", "nb"])
+def test_the_demo_names_stages_types_and_extra_fields_in_every_language(demo, language):
+    with translation.override(language):
+        for stage in JourneyStage.objects.all():
+            assert stage.name == STAGE_NAMES[stage.name_en][LANGUAGES.index(language)]
+        for type_ in TouchpointType.objects.all():
+            assert type_.name == TYPE_NAMES[type_.name_en][LANGUAGES.index(language)]
+        bag = ExtraField.objects.get(key="bag")
+        assert bag.label == BAG_FIELD["label"][LANGUAGES.index(language) + 1]
+        assert list(bag.shown_choices()) == ["Suitcase", "Backpack", "Pushchair",
+                                             "Sports equipment"]  # fmt: skip
+        assert "Suitcase" not in bag.shown_choices().values()
 
 
 def test_demo_moments_fall_on_their_locations_day_during_opening_hours(demo):
@@ -120,6 +159,17 @@ def test_demo_data_says_how_many_people_it_made_and_the_readme_agrees(demo):
     assert f"{people} demo people" in readme
     for username in ["agent", "manager.nordic", "admin"]:  # one per role, in the README's table
         assert f"| `{username}`" in readme and User.objects.filter(username=username).exists()
+
+
+@pytest.mark.parametrize("username", ["agent", "erik", "mette", "ingvild"])
+def test_the_readme_and_the_output_give_the_badge_and_pin_that_work(demo, username):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    name, _code, badge, pin = frontline_person(username)
+    person = User.objects.get(username=username)
+    assert (person.get_full_name(), person.badge, check_pin(person, pin)) == (name, badge, True)
+    row = next(line for line in readme.splitlines() if f"| `{username}`" in line)
+    assert f"`{pin}`" in row and f"`{badge}`" in row
+    assert f"badge {badge}, PIN {pin}" in demo
 
 
 def test_demo_front_line_has_recovered_most_low_answers(demo):

@@ -166,3 +166,30 @@ def test_open_in_excel_is_the_workbook_and_the_csv_is_labelled_for_tools(manager
         reverse("dashboards:export_moments"): "CSV for tools",
     }
     assert 'aria-labelledby="export-figures"' in page and 'aria-labelledby="export-moments"' in page
+
+
+@pytest.mark.parametrize(("code", "heads"), [
+    ("sv", ["Tid", "Tidszon", "Lokalt datum", "Plats", "Platskod", "Team", "Resesteg"]),
+    ("da", ["Tid", "Tidszone", "Lokal dato", "Sted", "Stedkode", "Team", "Rejsetrin"]),
+    ("nb", ["Tid", "Tidssone", "Lokal dato", "Sted", "Stedskode", "Team", "Reisetrinn"]),
+])  # fmt: skip
+def test_the_workbook_is_in_the_managers_language_and_the_csv_keeps_its_names(
+    client, arn_manager, agent, org, code, heads
+):
+    add_moment(agent, org["desk"], answer={"csat": 4, "nps": 9})
+    roll_up_everything()
+    arn_manager.language = code
+    arn_manager.save()
+    client.force_login(arn_manager)
+    moments = download(client, "export_moments_xlsx")
+    figures = download(client, "export_figures_xlsx")
+    csv = content(client.get(reverse("dashboards:export_moments"))).decode()
+    assert [cell.value for cell in moments.worksheets[1][1]][:7] == heads
+    assert "Filters" not in moments.sheetnames and "Moments" not in moments.sheetnames
+    section, name, moments_head = [cell.value for cell in figures.worksheets[1][1]][:3]
+    assert (section, name, moments_head) == {"sv": ("Avsnitt", "Namn", "Möten"),
+                                             "da": ("Afsnit", "Navn", "Møder"),
+                                             "nb": ("Del", "Navn", "Møter")}[code]  # fmt: skip
+    previous = [row[1].value for row in figures.worksheets[1].iter_rows(min_row=3, max_row=3)]
+    assert previous != ["same length before"]
+    assert csv.lstrip("\ufeff").startswith("occurred_at,time_zone,local_date,location,")

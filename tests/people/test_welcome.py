@@ -229,3 +229,16 @@ def test_without_password_sign_in_a_manager_gets_no_welcome_email(
     page = add_person(client, username="pia", email="pia@example.com", role="manager")
     assert "Pia signs in through the airline&#x27;s provider" in page.text
     assert mailoutbox == []
+
+
+def test_the_welcome_email_is_in_the_persons_language_and_the_notice_in_the_admins(
+    client, lena, role_admin, mailoutbox
+):
+    lena.language = "da"
+    lena.save()
+    role_admin.language = "sv"
+    role_admin.save()
+    client.force_login(role_admin)
+    page = client.post(reverse("admin:touchpoints_user_welcome", args=[lena.pk]), follow=True)
+    assert "Ett nytt välkomstmejl är på väg till lena@example.com" in page.text
+    assert mailoutbox[-1].subject == "Velkommen til Moments"

@@ -57,15 +57,16 @@ def extra_field_row(field=None, **values) -> dict:
             label_en=field.label_en,
             key=field.key,
             kind=field.kind,
-            choices=field.choices,
+            choices_en=field.choices_en,
             required=field.required,
             max_length=field.max_length,
             order=field.order,
             active=field.active,
         )
     row.update(values)
-    if "label" in row:  # as a person reads it: the English label
-        row["label_en"] = row.pop("label")
+    for name in ("label", "choices"):  # as a person reads them: the English ones
+        if name in row:
+            row[f"{name}_en"] = row.pop(name)
     return row
 
 

@@ -41,7 +41,7 @@ def add_type_with_an_extra_field(page, stage_name: str) -> None:
     page.get_by_role("button", name="Add another Extra field on the log screen").click()
     page.fill("#id_extra_fields-0-label_en", "Lounge area")
     page.select_option("#id_extra_fields-0-kind", "choice")
-    page.fill("#id_extra_fields-0-choices", "North\nSouth")
+    page.fill("#id_extra_fields-0-choices_en", "North\nSouth")
     page.check("#id_extra_fields-0-required")
     page.click("input[name=_save]")
     page.get_by_text("was added successfully").wait_for()

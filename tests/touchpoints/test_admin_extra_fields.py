@@ -62,7 +62,7 @@ def test_a_used_extra_field_cannot_be_removed_but_can_be_retired(
     retire = type_form(boarding, [extra_field_row(gate_field, active=False)])
     retired = client.post(change_url(boarding), retire)
 
-    assert "holds values in 1 moments" in refused.text
+    assert "holds a value in 1 moment" in refused.text
     assert retired.status_code == 302
     client.force_login(agent)
     assert "Gate number" not in client.get(LOG_URL).text

@@ -16,4 +16,9 @@ DJANGO_ADMIN_TEXTS = [
     gettext_noop("Select this object for an action - {}"),
     gettext_noop("Show counts"),
     gettext_noop("View selected %(model)s"),
+    # django.contrib.auth's, on a person's page (Danish lacks the second too).
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
 ]
+# django-axes' names for its failed sign-ins, which it translates into none of our languages.
+AXES_TEXTS = [gettext_noop("access attempt"), gettext_noop("access attempts")]

@@ -13,7 +13,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -92,11 +93,11 @@ class RoleFilter(admin.SimpleListFilter):
 class EmailFilter(admin.SimpleListFilter):
     """People without an email address get no welcome email: an admin lets them in."""
 
-    title = "email address"
+    title = _("email address")
     parameter_name = "email"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Has one"), ("no", "None (no welcome email)")]
+        return [("yes", _("Has one")), ("no", _("None (no welcome email)"))]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
@@ -215,7 +216,7 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         if not since:
             return _("Off")
         return gettext("On since %(when)s") % {
-            "when": f"{timezone.localtime(since):%Y-%m-%d %H:%M}"
+            "when": date_format(timezone.localtime(since), "SHORT_DATETIME_FORMAT")
         }
 
     @admin.display(description=_("Manages"))
@@ -234,16 +235,25 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
 
     def _welcome_new(self, request, person: User) -> None:
         if self._welcome(request, person):
-            self.message_user(request, f"A welcome email is on its way to {person.email}.")
+            self.message_user(
+                request,
+                gettext("A welcome email is on its way to %(email)s.") % {"email": person.email},
+            )
         elif not person.email:
             self.message_user(
                 request,
-                f"{person} has no email address, so no welcome email was sent: "
-                "add one and send it from their page, or set a password for them.",
+                gettext(
+                    "%(person)s has no email address, so no welcome email was sent: add one and"
+                    " send it from their page, or set a password for them."
+                )
+                % {"person": person},
                 messages.WARNING,
             )
         elif not has_something_to_set(person):
-            self.message_user(request, f"{person} signs in through the airline's provider.")
+            self.message_user(
+                request,
+                gettext("%(person)s signs in through the airline's provider.") % {"person": person},
+            )
 
     def user_change_password(self, request, id, form_url=""):
         response = super().user_change_password(request, id, form_url)
@@ -280,16 +290,25 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         if not self.has_change_permission(request, person):
             raise PermissionDenied
         if self._welcome(request, person):
-            self.message_user(request, f"A new welcome email is on its way to {person.email}.")
+            self.message_user(
+                request,
+                gettext("A new welcome email is on its way to %(email)s.")
+                % {"email": person.email},
+            )
         elif not person.email:
             self.message_user(
-                request, f"{person} has no email address: add one first.", messages.ERROR
+                request,
+                gettext("%(person)s has no email address: add one first.") % {"person": person},
+                messages.ERROR,
             )
         elif not has_something_to_set(person):
             self.message_user(
                 request,
-                f"{person} signs in through the airline's provider and has no desk PIN to "
-                "choose: there is no welcome email to send.",
+                gettext(
+                    "%(person)s signs in through the airline's provider and has no desk PIN to"
+                    " choose: there is no welcome email to send."
+                )
+                % {"person": person},
                 messages.WARNING,
             )
         return redirect(reverse("admin:touchpoints_user_change", args=[person.pk]))
@@ -301,8 +320,11 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         except OSError as exc:
             self.message_user(
                 request,
-                f"The welcome email to {person.email} could not be sent ({exc}). "
-                "Try again with “Send a welcome email” on their page.",
+                gettext(
+                    "The welcome email to %(email)s could not be sent (%(problem)s). Try again"
+                    " with “Send a welcome email” on their page."
+                )
+                % {"email": person.email, "problem": exc},
                 messages.ERROR,
             )
             return False
@@ -346,13 +368,24 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         people = list(User.objects.filter(username__in=created).order_by("username"))
         sent, without = queue_welcomes(people, site_url(request), request.user)
         if sent:
-            self.message_user(request, f"Welcome emails are on their way to {sent} new people.")
+            self.message_user(
+                request,
+                ngettext(
+                    "A welcome email is on its way to %(count)s new person.",
+                    "Welcome emails are on their way to %(count)s new people.",
+                    sent,
+                )
+                % {"count": sent},
+            )
         if without:
             names = ", ".join(person.username for person in without)
             self.message_user(
                 request,
-                f"No email address, so no welcome email: {names}. Add an address and send it "
-                "from their page, or set a password for them.",
+                gettext(
+                    "No email address, so no welcome email: %(names)s. Add an address and send it"
+                    " from their page, or set a password for them."
+                )
+                % {"names": names},
                 messages.WARNING,
             )
 

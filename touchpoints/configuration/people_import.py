@@ -20,6 +20,10 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, Location, Role, Team, User
 from ..people.roles import assign_role
@@ -36,6 +40,16 @@ COLUMNS = [
     "managed_locations",
     "managed_teams",
 ]
+# The columns as the dry run names them in its messages; the file's own names stay English.
+COLUMN_NAMES = {
+    "first_name": _("first name"),
+    "last_name": _("last name"),
+    "email": _("email"),
+    "role": _("role"),
+    "team": _("team"),
+    "managed_locations": _("managed locations"),
+    "managed_teams": _("managed teams"),
+}
 REQUIRED_COLUMNS = ["username", "role"]
 MAX_ROWS = 5000
 TEMPLATE_ROWS = [
@@ -50,6 +64,14 @@ class Status:
     UPDATE = "update"
     UNCHANGED = "no change"
     ERROR = "error"
+
+
+STATUS_LABELS = {
+    Status.CREATE: _("create"),
+    Status.UPDATE: _("update"),
+    Status.UNCHANGED: _("no change"),
+    Status.ERROR: _("error"),
+}
 
 
 @dataclass
@@ -72,10 +94,19 @@ class RowResult:
     wanted: dict[str, object] = field(default_factory=dict)
 
     @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
     def change_rows(self) -> list[tuple[str, str, str]]:
-        """(field, before, after) as the dry run shows them."""
+        """(field, before, after) as the dry run shows them, the field in the reader's words."""
         return [
-            (name, audit.shown(old), audit.shown(new)) for name, (old, new) in self.changes.items()
+            (
+                str(COLUMN_NAMES.get(name.replace(" ", "_"), name)),
+                audit.shown(old),
+                audit.shown(new),
+            )
+            for name, (old, new) in self.changes.items()
         ]
 
 
@@ -128,16 +159,23 @@ def plan_import(text: str) -> ImportPlan:
     reader.fieldnames = columns
     records = list(reader)
     if len(records) > MAX_ROWS:
-        plan.file_errors.append(f"The file has {len(records):,} rows; import at most {MAX_ROWS:,}.")
+        plan.file_errors.append(
+            gettext("The file has %(rows)s rows; import at most %(most)s.")
+            % {"rows": _number(len(records)), "most": _number(MAX_ROWS)}
+        )
         return plan
     if not records:
-        plan.file_errors.append("The file has a header but no people in it.")
+        plan.file_errors.append(gettext("The file has a header but no people in it."))
         return plan
     context = _Context.load(records)
     for line, record in enumerate(records, start=2):
         plan.rows.append(context.plan_row(line, record, columns))
     plan.new_teams = list(context.new_teams.values())
     return plan
+
+
+def _number(count: int) -> str:
+    return number_format(count, force_grouping=True)
 
 
 def _column(name: str) -> str:
@@ -148,15 +186,21 @@ def _header_errors(columns: list[str]) -> list[str]:
     errors = []
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        errors.append(f"The first line must name the columns; missing: {', '.join(missing)}.")
+        errors.append(
+            gettext("The first line must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
     unknown = [name for name in columns if name not in COLUMNS]
     if unknown:
         errors.append(
-            f"Unknown column {', '.join(unknown)}. The columns are: {', '.join(COLUMNS)}."
+            gettext("Unknown column %(unknown)s. The columns are: %(columns)s.")
+            % {"unknown": ", ".join(unknown), "columns": ", ".join(COLUMNS)}
         )
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     if duplicated:
-        errors.append(f"Column {', '.join(duplicated)} appears twice.")
+        errors.append(
+            gettext("Column %(columns)s appears twice.") % {"columns": ", ".join(duplicated)}
+        )
     return errors
 
 
@@ -202,7 +246,7 @@ class _Context:
         if "managed_teams" in value:
             row.wanted["managed_teams"] = self._managed_teams(row, value["managed_teams"])
         if row.wanted.get("role") == Role.FRONTLINE and "team" in value and not value["team"]:
-            row.errors.append("A frontline person needs a team to log moments.")
+            row.errors.append(gettext("A frontline person needs a team to log moments."))
         if row.errors:
             row.status = Status.ERROR
             return row
@@ -223,50 +267,65 @@ class _Context:
 
     def _check_username(self, row: RowResult) -> None:
         if not row.username:
-            row.errors.append("The username is empty.")
+            row.errors.append(gettext("The username is empty."))
             return
         try:
             UnicodeUsernameValidator()(row.username)
         except ValidationError:
             row.errors.append(
-                f"“{row.username}” is not a valid username: use letters, digits and @.+-_ only."
+                gettext(
+                    "“%(username)s” is not a valid username: use letters, digits and @.+-_ only."
+                )
+                % {"username": row.username}
             )
         if len(row.username) > 150:
-            row.errors.append("The username is longer than 150 characters.")
+            row.errors.append(gettext("The username is longer than 150 characters."))
         if row.username in self.seen:
-            row.errors.append(f"“{row.username}” appears more than once in the file.")
+            row.errors.append(
+                gettext("“%(username)s” appears more than once in the file.")
+                % {"username": row.username}
+            )
         self.seen.add(row.username)
 
     def _text(self, row: RowResult, name: str, text: str) -> str:
         if len(text) > 150:
-            row.errors.append(f"{name.replace('_', ' ').capitalize()} is too long.")
+            row.errors.append(
+                gettext("%(column)s is too long.") % {"column": capfirst(COLUMN_NAMES[name])}
+            )
         if name == "email" and text:
             try:
                 validate_email(text)
             except ValidationError:
-                row.errors.append(f"“{text}” is not an email address.")
+                row.errors.append(gettext("“%(text)s” is not an email address.") % {"text": text})
         return text
 
     def _role(self, row: RowResult, text: str) -> Role | None:
         for role in Role:
             if text.lower() in (role.value, role.label.lower()):
                 return role
-        row.errors.append(f"Role “{text}” is not one of frontline, manager, admin.")
+        row.errors.append(
+            gettext("Role “%(role)s” is not one of frontline, manager, admin.") % {"role": text}
+        )
         return None
 
     def _location(self, row: RowResult, code: str) -> Location | None:
         location = self.locations.get(code.upper())
         if location is None:
-            row.errors.append(f"There is no location with code “{code}”.")
+            row.errors.append(
+                gettext("There is no location with code “%(code)s”.") % {"code": code}
+            )
         elif not location.active:
-            row.errors.append(f"Location {location.code} is archived.")
+            row.errors.append(gettext("Location %(code)s is archived.") % {"code": location.code})
         return location
 
     def _team(self, row: RowResult, code: str, name: str) -> Team | NewTeam | None:
         if not name:
             return None
         if not code:
-            row.errors.append(f"Team “{name}” needs a location code in the location column.")
+            row.errors.append(
+                gettext("Team “%(team)s” needs a location code in the location column.")
+                % {"team": name}
+            )
             return None
         location = self._location(row, code)
         return self._find_team(row, location, name) if location else None
@@ -275,10 +334,10 @@ class _Context:
         key = (location.pk, name.lower())
         team = self.teams.get(key)
         if team is not None and not team.active:
-            row.errors.append(f"Team {team} is archived.")
+            row.errors.append(gettext("Team %(team)s is archived.") % {"team": team})
         if team is None:
             if len(name) > 100:
-                row.errors.append("The team name is longer than 100 characters.")
+                row.errors.append(gettext("The team name is longer than 100 characters."))
             team = self.new_teams.setdefault(key, NewTeam(location, name))
         return team
 
@@ -293,7 +352,10 @@ class _Context:
                 continue
             code, _, name = entry.partition(":")
             if not name.strip():
-                row.errors.append(f"Managed team “{entry}” must be written CODE:Team name.")
+                row.errors.append(
+                    gettext("Managed team “%(entry)s” must be written CODE:Team name.")
+                    % {"entry": entry}
+                )
                 continue
             location = self._location(row, code.strip())
             if location:

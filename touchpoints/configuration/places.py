@@ -7,7 +7,9 @@ the touchpoint type pages in `type_forms`.
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -139,7 +141,7 @@ class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
 
     @admin.display(description=_("Moments logged"), ordering="moment_count")
     def moment_count(self, touchpoint_type):
-        return f"{touchpoint_type.moment_count:,}"
+        return number_format(touchpoint_type.moment_count, force_grouping=True)
 
 
 # -- places -----------------------------------------------------------------------------
@@ -147,7 +149,8 @@ class TouchpointTypeAdmin(TranslationAdmin, ConfigAdmin):
 
 def timezone_choices() -> list[tuple[str, str]]:
     names = sorted(known_timezones() - {"Factory", "localtime"})
-    return [("", "Choose a time zone"), *((name, name.replace("_", " ")) for name in names)]
+    blank = ("", gettext("Choose a time zone"))  # read per form: in the admin's language
+    return [blank, *((name, name.replace("_", " ")) for name in names)]
 
 
 class LocationForm(forms.ModelForm):
@@ -183,7 +186,10 @@ class TeamFormSet(forms.BaseInlineFormSet):
                 continue
             owner = taken.get(name.lower())
             if name.lower() in seen or (owner is not None and owner != form.instance.pk):
-                form.add_error("name", f"There is already a team called “{name}” here.")
+                form.add_error(
+                    "name",
+                    gettext("There is already a team called “%(name)s” here.") % {"name": name},
+                )
             seen.add(name.lower())
 
 
@@ -226,16 +232,25 @@ class LocationAdmin(ConfigAdmin):
             if moved:
                 self.message_user(
                     request,
-                    f"{moved} moments and needs moved to their local day in {obj.timezone};"
-                    " the figures of the days they left and joined are being rolled up again.",
+                    ngettext(
+                        "%(count)s moment or need moved to its local day in %(zone)s; the"
+                        " figures of the days it left and joined are being rolled up again.",
+                        "%(count)s moments and needs moved to their local day in %(zone)s; the"
+                        " figures of the days they left and joined are being rolled up again.",
+                        moved,
+                    )
+                    % {"count": number_format(moved, force_grouping=True), "zone": obj.timezone},
                 )
 
     def archive_warning(self, location) -> str:
         open_teams = location.teams.filter(active=True).count()
         if not open_teams:
             return ""
-        teams = "1 team is" if open_teams == 1 else f"{open_teams} teams are"
-        return f"{teams} still active at {location}: archive them too if they closed."
+        return ngettext(
+            "%(count)s team is still active at %(location)s: archive it too if it closed.",
+            "%(count)s teams are still active at %(location)s: archive them too if they closed.",
+            open_teams,
+        ) % {"count": open_teams, "location": location}
 
 
 @admin.register(Team, site=site)
@@ -267,8 +282,13 @@ class TeamAdmin(ConfigAdmin):
         staying = team.members.filter(is_active=True).count()
         if not staying:
             return ""
-        people = "1 person is" if staying == 1 else f"{staying} people are"
-        return f"{people} still in {team}: move them to an active team so they can keep logging."
+        return ngettext(
+            "%(count)s person is still in %(team)s: move them to an active team so they can"
+            " keep logging.",
+            "%(count)s people are still in %(team)s: move them to an active team so they can"
+            " keep logging.",
+            staying,
+        ) % {"count": staying, "team": team}
 
 
 # -- audit trail ------------------------------------------------------------------------
@@ -303,7 +323,9 @@ class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.Mo
     def summary(self, entry):
         names = list(entry.changes)
         shown = ", ".join(names[:4])
-        return shown + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        if len(names) <= 4:
+            return shown
+        return gettext("%(shown)s and %(more)s more") % {"shown": shown, "more": len(names) - 4}
 
     @admin.display(description=_("Changes"))
     def change_table(self, entry):
@@ -313,7 +335,10 @@ class AuditEntryAdmin(ReadOnly, AdminRoleOnly, RefusesMalformedLookups, admin.Mo
             audit.change_rows(entry),
         )
         return format_html(
-            '<table class="audit-changes"><thead><tr><th>Field</th><th>Before</th>'
-            "<th>After</th></tr></thead><tbody>{}</tbody></table>",
+            '<table class="audit-changes"><thead><tr><th>{}</th><th>{}</th>'
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            gettext("What"),
+            gettext("Before"),
+            gettext("After"),
             rows,
         )

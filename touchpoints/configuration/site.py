@@ -273,22 +273,21 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
         if "delete_selected" in actions:
             description = actions["delete_selected"][2]
             actions["delete_selected"] = (delete_unused, "delete_selected", description)
-        archive, _, restore = self.archive_words
-        plural = self.opts.verbose_name_plural
-        for name, description in (
-            (
-                "archive_selected",
-                gettext("%(archive)s selected %(things)s (history is kept)")
-                % {"archive": archive, "things": plural},
-            ),
-            (
-                "restore_selected",
-                gettext("%(restore)s selected %(things)s") % {"restore": restore, "things": plural},
-            ),
-        ):
+        for name in ("archive_selected", "restore_selected"):
             if name in actions:
-                actions[name] = (actions[name][0], name, description)
+                actions[name] = (actions[name][0], name, self.action_description(name))
         return actions
+
+    def action_description(self, name: str) -> str:
+        """The archive and restore actions in the menu, named with this page's words."""
+        archive, _, restore = self.archive_words
+        things = self.opts.verbose_name_plural
+        if name == "archive_selected":
+            return gettext("%(archive)s selected %(things)s (history is kept)") % {
+                "archive": archive,
+                "things": things,
+            }
+        return gettext("%(restore)s selected %(things)s") % {"restore": restore, "things": things}
 
     def archive_warning(self, obj) -> str:
         """What still depends on `obj` now that it is archived; empty when nothing does."""
@@ -369,15 +368,21 @@ class ConfigAdmin(AdminRoleOnly, RefusesMalformedLookups, admin.ModelAdmin):
 
 
 def refusal(modeladmin: ConfigAdmin, in_use: list) -> str:
-    listed = "; ".join(f"“{obj}” is used by {describe(found)}" for obj, found in in_use)
-    plural = modeladmin.opts.verbose_name_plural
-    archive = modeladmin.archive_words[0]
-    instead = (
-        f"{archive} them instead with “{archive} selected {plural}”."
-        if modeladmin.archive_field
-        else "Move or archive what uses them first."
+    listed = "; ".join(
+        gettext("“%(object)s” is used by %(used_by)s") % {"object": obj, "used_by": describe(found)}
+        for obj, found in in_use
     )
-    return f"Nothing was deleted: {listed}. Deleting would lose that history. {instead}"
+    if modeladmin.archive_field:
+        archive = modeladmin.archive_words[0]
+        instead = gettext("%(archive)s them instead with “%(action)s”.") % {
+            "archive": archive,
+            "action": modeladmin.action_description("archive_selected"),
+        }
+    else:
+        instead = gettext("Move or archive what uses them first.")
+    return gettext(
+        "Nothing was deleted: %(listed)s. Deleting would lose that history. %(instead)s"
+    ) % {"listed": listed, "instead": instead}
 
 
 def delete_unused(modeladmin: ConfigAdmin, request, queryset):

@@ -2,12 +2,22 @@
 colour, and the extra fields it asks for on the log screen."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from .. import icons
 from ..models import Channel, ExtraField, Moment, TouchpointType, all_channels
+
+
+def choices_field(code: str) -> str:
+    """A choice field's options in one language (touchpoints/translation.py)."""
+    return build_localized_fieldname("choices", code)
+
 
 HEX_COLOUR = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Use a colour written as #rrggbb, e.g. #0b4f8a.")
@@ -80,7 +90,10 @@ class ExtraFieldForm(forms.ModelForm):
         model = ExtraField
         fields = ["label", "key", "kind", "choices", "required", "max_length", "order", "active"]
         widgets = {
-            "choices": forms.Textarea(attrs={"rows": 3, "cols": 22}),
+            **{
+                choices_field(code): forms.Textarea(attrs={"rows": 3, "cols": 22})
+                for code, _name in settings.LANGUAGES
+            },
             "label": forms.TextInput(attrs={"size": 18}),
             "key": forms.TextInput(attrs={"size": 14}),
         }
@@ -100,10 +113,40 @@ class ExtraFieldForm(forms.ModelForm):
             cleaned["key"] = slugify(label).replace("-", "_")[:40]
             self.instance.key = cleaned["key"]
         if cleaned.get("kind") == ExtraField.Kind.CHOICE:
-            options = [line for line in cleaned.get("choices", "").splitlines() if line.strip()]
-            if not options:
-                self.add_error("choices", _("List the options, one per line."))
+            self._check_choices(cleaned)
         return cleaned
+
+    def _check_choices(self, cleaned: dict) -> None:
+        """The default language lists the options; a translation gives each of them, in the
+        same order (ExtraField.shown_choices), or is left empty."""
+        default = choices_field(settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+        options = _count_lines(cleaned.get(default))
+        if not options:
+            self.add_error(default, _("List the options, one per line."))
+            return
+        for code, _name in settings.LANGUAGES:
+            translated = _count_lines(cleaned.get(choices_field(code)))
+            if translated and translated != options:
+                self.add_error(
+                    choices_field(code),
+                    gettext(
+                        "Give all %(count)s options in %(language)s, one per line in the same"
+                        " order as in %(default)s, or leave it empty."
+                    )
+                    % {
+                        "count": options,
+                        "language": language_name(code),
+                        "default": language_name(settings.MODELTRANSLATION_DEFAULT_LANGUAGE),
+                    },
+                )
+
+
+def language_name(code: str) -> str:
+    return get_language_info(code)["name_translated"]
+
+
+def _count_lines(text: str | None) -> int:
+    return sum(1 for line in (text or "").splitlines() if line.strip())
 
 
 class ExtraFieldFormSet(forms.BaseInlineFormSet):
@@ -118,6 +161,12 @@ class ExtraFieldFormSet(forms.BaseInlineFormSet):
             ).count()
             if used:
                 raise forms.ValidationError(
-                    f"“{field.label}” holds values in {used:,} moments, so it cannot be "
-                    "removed. Untick Active to stop asking for it; old values stay readable."
+                    ngettext(
+                        "“%(label)s” holds a value in %(count)s moment, so it cannot be removed."
+                        " Untick Active to stop asking for it; old values stay readable.",
+                        "“%(label)s” holds values in %(count)s moments, so it cannot be removed."
+                        " Untick Active to stop asking for it; old values stay readable.",
+                        used,
+                    )
+                    % {"label": field.label, "count": number_format(used, force_grouping=True)}
                 )

@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import override
 
 from ..models import Role, User
+from .language import language_of
 from .links import welcome_tokens
 
 
@@ -57,7 +58,8 @@ def send_welcome(person: User, base_url: str) -> bool:
         "asks_for_pin": person.has_role(Role.FRONTLINE),
         "valid_until": timezone.now() + timedelta(seconds=settings.WELCOME_LINK_TIMEOUT),
     }
-    with override(settings.LANGUAGE_CODE):
+    # In the person's language when an admin set one (People → language), else the default.
+    with override(language_of(person)):
         subject = render_to_string("registration/welcome_email_subject.txt", context)
         body = render_to_string("registration/welcome_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [person.email])

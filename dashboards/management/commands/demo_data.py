@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from dashboards.demo import URL, build_demo, logins
+from dashboards.demo import URL, build_demo
+from dashboards.demo_logins import logins
 
 
 class Command(BaseCommand):
