@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "touchpoints",
     "feedback",
     "dashboards",
+    # The API's framework; listed so that its documentation page uses the assets it ships.
+    "ninja",
     "axes",  # sign-in throttling: see the block after AUTHENTICATION_BACKENDS
 ]
 
@@ -503,6 +505,11 @@ FEW_ANSWERS = int(env("FEW_ANSWERS", "30"))
 # An acknowledged need still not provided or declined this many days after it was raised is
 # marked overdue on the manager's dashboard (docs/metrics.md, "Needs").
 NEED_TARGET_DAYS = int(env("NEED_TARGET_DAYS", "7"))
+
+# --- The API (dashboards/api/, docs/api.md) ---
+# Calls per key, as "requests/seconds"; a body longer than this many bytes gets 413.
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/60")
+API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,1 @@
+"""Read endpoints (filled in below)."""

@@ -1,0 +1,82 @@
+"""What the API takes and gives, as pydantic schemas: these make the OpenAPI schema."""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime, ConfigDict
+
+from touchpoints.models import Channel
+
+ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+MAX_BATCH = 1000
+
+
+class MomentIn(Schema):
+    """One moment, with the log form's names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uuid: UUID = Field(description="Made by the caller; a repeat with the same UUID is idempotent.")
+    touchpoint_type: int = Field(description="A touchpoint type's id (GET /touchpoint-types).")
+    team: int = Field(description="The team's id (GET /teams); the staff member's own team.")
+    staff: str = Field(max_length=150, description="The staff member's username.")
+    channel: ChannelName = "in_person"
+    outcome: int = Field(ge=1, le=5, description="How the staff member felt it went, 1 to 5.")
+    resolved_on_spot: bool | None = Field(None, description="null: not recorded.")
+    note: str = Field("", max_length=500)
+    customer_ref: str = Field(
+        "", max_length=40, description="Booking code or loyalty number; stored only hashed."
+    )
+    occurred_at: AwareDatetime = Field(description="ISO 8601 with an offset.")
+    extra: dict[str, str | int | float] = Field(
+        default_factory=dict, description="Values of the type's extra fields, by key."
+    )
+    invite: bool = Field(False, description="Also invite the customer: answer_url is returned.")
+
+
+class MomentBatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    moments: list[MomentIn] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class MomentResult(Schema):
+    uuid: UUID
+    created: bool
+    answer_url: str | None = None
+    invitation_held_back: str | None = Field(
+        None, description="Why no invitation was made although one was asked for (a code)."
+    )
+    asked_on: date | None = Field(None, description="When this customer was last invited.")
+
+
+class MomentBatchOut(Schema):
+    moments: list[MomentResult]
+
+
+class MomentOut(Schema):
+    uuid: UUID
+    occurred_at: datetime
+    local_date: date
+    location: int
+    location_code: str
+    team: int
+    touchpoint_type: int
+    staff: str
+    channel: str
+    outcome: int
+    resolved_on_spot: bool | None
+    note: str
+    extra: dict
+    invited: bool
+    csat: int | None
+    nps: int | None
+    effort: int | None
+    customer_comment: str
+
+
+class MomentPage(Schema):
+    moments: list[MomentOut]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
