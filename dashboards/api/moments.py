@@ -8,6 +8,7 @@ English. A batch is all or nothing: every bad item is listed, and then nothing i
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import translation
+from ninja.responses import Status
 
 from feedback.invitations import invitation_for, public_url
 from touchpoints.api_keys import ApiKey, record_write
@@ -53,7 +54,7 @@ def create_moments(request: HttpRequest, payload: MomentBatchIn):
             for (moment, was_created), answer in zip(results, answers, strict=True)
         ]
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
 
 
 def _checked_items(key: ApiKey, moments: list[MomentIn]) -> list[Item]:

@@ -80,3 +80,109 @@ class MomentOut(Schema):
 class MomentPage(Schema):
     moments: list[MomentOut]
     next_cursor: str | None = Field(None, description="Pass as `cursor` for the next page.")
+
+
+class LocationOut(Schema):
+    id: int
+    code: str
+    name: str
+    timezone: str
+    active: bool
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    location: int = Field(validation_alias="location_id")
+    active: bool
+
+
+class TouchpointTypeOut(Schema):
+    id: int
+    name: str
+    stage: str
+    channels: list[str]
+    asks_nps: bool
+    asks_effort: bool
+    active: bool
+
+
+class NeedOut(Schema):
+    id: int
+    kind: str
+    note: str
+    status: str
+    raised_at: datetime
+    local_date: date
+    location: int
+    team: int
+    raised_by: str
+    moment: UUID | None
+    answer: str
+    answered_at: datetime | None
+
+
+class NeedPage(Schema):
+    needs: list[NeedOut]
+    next_cursor: str | None = None
+
+
+class RecoveryOut(Schema):
+    id: int
+    status: str
+    reason: str
+    opened_at: datetime
+    location: int
+    team: int
+    moment: UUID
+    csat: int
+    nps: int | None
+    comment: str
+    taken_at: datetime | None
+    action: str
+    result: str
+    closed_at: datetime | None
+    lapsed_at: datetime | None
+
+
+class RecoveryPage(Schema):
+    recoveries: list[RecoveryOut]
+    next_cursor: str | None = None
+
+
+class FigureRow(Schema):
+    """One line of the figures CSV, under the CSV's column names (null where it is empty)."""
+
+    section: str
+    name: str
+    moments: int
+    csat_pct: float | None
+    csat_answers: int
+    csat_pct_lower: float | None
+    csat_pct_upper: float | None
+    nps: float | None
+    nps_answers: int
+    nps_lower: float | None
+    nps_upper: float | None
+    effort: float | None
+    effort_answers: int
+    effort_lower: float | None
+    effort_upper: float | None
+    resolved_on_spot_pct: float | None
+    resolved_moments: int
+    resolved_on_spot_pct_lower: float | None
+    resolved_on_spot_pct_upper: float | None
+    recovery_rate_pct: float | None
+    low_answers: int
+    recovery_rate_pct_lower: float | None
+    recovery_rate_pct_upper: float | None
+    hours_to_recover: float | None
+    staff_good_customer_low: int
+    staff_bad_customer_high: int
+
+
+class Figures(Schema):
+    period: str
+    first_day: date | None
+    last_day: date | None
+    figures: list[FigureRow]

@@ -22,6 +22,7 @@ SKIPPED_FIELDS = {"last_login", "date_joined", "user_permissions"} | {
     "pin",
     "pin_fingerprint",
     "secret_hash",
+    "key_hash",
 }
 # Roles are groups; the history should say so.
 LABELS = {"groups": "role"}
