@@ -13,8 +13,9 @@ import uuid as uuid_module
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
+from django.utils import timezone
 
 from .dirty_days import mark_days_dirty
 from .models import Moment, User
@@ -82,29 +83,63 @@ def _prepare(item: Item) -> None:
 
 
 def _insert_new(moments: list[Moment]) -> set[uuid_module.UUID]:
-    """INSERT every moment whose UUID is not stored yet; the UUIDs inserted."""
+    """INSERT every moment whose UUID is not stored yet; the UUIDs inserted.
+
+    One array per column, unnested into rows: fifteen parameters however long the batch,
+    where a VALUES list would bind fifteen thousand (three times slower to send and plan).
+    """
     if not moments:
         return set()
+    if connection.vendor != "postgresql":
+        return _insert_one_by_one(moments)
     fields = _fields()
-    params = []
+    columns = [[] for _ in fields]
+    now = timezone.now()
     for moment in moments:
-        params += [f.get_db_prep_save(f.pre_save(moment, True), connection) for f in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(Moment._meta.db_table)} ({columns})"
-        f" VALUES {', '.join([row] * len(moments))}"
-        " ON CONFLICT (uuid) DO NOTHING RETURNING id, uuid"
-    )
+        moment.created_at = moment.updated_at = now  # as auto_now(_add) would
+        for values, f in zip(columns, fields, strict=True):
+            value = getattr(moment, f.attname)
+            # Only the JSON needs adapting; the rest psycopg sends as they are.
+            values.append(f.get_db_prep_save(value, connection) if f.name == "extra" else value)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_insert_sql(), columns)
         ids = {_as_uuid(uuid): pk for pk, uuid in cursor.fetchall()}
     for moment in moments:
         if moment.uuid in ids:
             moment.pk = ids[moment.uuid]
             moment._state.adding, moment._state.db = False, connection.alias
     return set(ids)
+
+
+def _insert_one_by_one(moments: list[Moment]) -> set[uuid_module.UUID]:
+    """The embedded mode's SQLite has no arrays: a savepoint per moment instead."""
+    inserted = set()
+    for moment in moments:
+        try:
+            with transaction.atomic():
+                moment.save(force_insert=True)
+        except IntegrityError:
+            continue
+        inserted.add(moment.uuid)
+    return inserted
+
+
+@functools.cache
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    fields = _fields()
+    arrays = ", ".join(f"%s::{_base_type(f)}[]" for f in fields)
+    return (
+        f"INSERT INTO {quote(Moment._meta.db_table)}"
+        f" ({', '.join(quote(f.column) for f in fields)})"
+        f" SELECT * FROM unnest({arrays})"
+        " ON CONFLICT (uuid) DO NOTHING RETURNING id, uuid"
+    )
+
+
+def _base_type(field: Field) -> str:
+    """The column's type without its length: varchar(500)[] casts as text[] does."""
+    return field.db_type(connection).split("(")[0]
 
 
 @functools.cache

@@ -60,7 +60,7 @@ def create_moments(request: HttpRequest, payload: MomentBatchIn):
 def _checked_items(key: ApiKey, moments: list[MomentIn]) -> list[Item]:
     """Every item through the log form; a problem listing each bad one if any is."""
     staff = _staff(key, {m.staff for m in moments})
-    forbidden, invalid, items, seen = [], [], [], set()
+    forbidden, invalid, items, seen, forms = [], [], [], set(), {}
     for index, sent in enumerate(moments):
         person = staff.get(sent.staff)
         if person is None:
@@ -72,7 +72,7 @@ def _checked_items(key: ApiKey, moments: list[MomentIn]) -> list[Item]:
             invalid.append(FieldError("duplicate_uuid", why, pointer("moments", index, "uuid")))
             continue
         seen.add(sent.uuid)
-        form = MomentForm(_form_data(sent), staff=person)
+        form = _bound_form(forms, person, _form_data(sent))
         if not form.is_valid():
             invalid += _form_errors(index, form)
             continue
@@ -82,6 +82,17 @@ def _checked_items(key: ApiKey, moments: list[MomentIn]) -> list[Item]:
     if invalid:
         raise Problem("invalid_request", "Nothing was stored: see errors.", invalid)
     return items
+
+
+def _bound_form(forms: dict, person: User, data: dict) -> MomentForm:
+    """The log form bound to `data`, one form per person rebound for each of their items:
+    making a form deep-copies its fields, which cost most of a batch's time (1 ms each)."""
+    form = forms.get(person.pk)
+    if form is None:
+        form = forms[person.pk] = MomentForm(data, staff=person)
+        return form
+    form.data, form._errors, form._bound_fields_cache = data, None, {}
+    return form
 
 
 def _staff(key: ApiKey, usernames: set[str]) -> dict[str, User]:
