@@ -42,8 +42,16 @@ def set_up() -> dict:
     from django.core.management import call_command
 
     from touchpoints.api_keys import ApiKey, ApiWrite, create_key
-    from touchpoints.models import DirtyDay, JourneyStage, Location, Moment, Role, Team
-    from touchpoints.models import TouchpointType, User
+    from touchpoints.models import (
+        DirtyDay,
+        JourneyStage,
+        Location,
+        Moment,
+        Role,
+        Team,
+        TouchpointType,
+        User,
+    )
 
     call_command("migrate", verbosity=0)
     location, _ = Location.objects.get_or_create(
@@ -132,7 +140,6 @@ def main() -> None:
     args = parser.parse_args()
     world = set_up()
     from django.test import Client
-
     from machine import django_speed
 
     client = Client()
