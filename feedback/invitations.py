@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Moment
 
+from . import webhook_events
 from .models import Answer, FeedbackSettings, Invitation
 from .recovery import open_recovery
 
@@ -67,6 +68,7 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     unsaved.is_low = bool(reason)
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
+    webhook_events.answer_received(unsaved)
     if reason:
         open_recovery(unsaved, reason)
     return unsaved

@@ -602,3 +602,6 @@ class DeskSignIn(models.Model):
 # Keys for the API, and what each wrote.
 from .api_keys import ApiKey, ApiWrite  # noqa: E402, F401
 from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401
+
+# Webhook endpoints and their outbox of deliveries.
+from .webhooks import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

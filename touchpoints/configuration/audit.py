@@ -23,6 +23,8 @@ SKIPPED_FIELDS = {"last_login", "date_joined", "user_permissions"} | {
     "pin_fingerprint",
     "secret_hash",
     "key_hash",
+    "secret",
+    "previous_secret",
 }
 # Roles are groups; the history should say so.
 LABELS = {"groups": "role"}

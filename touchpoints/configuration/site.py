@@ -40,6 +40,8 @@ SETUP_ORDER = [
     "Desk",
     "ApiKey",
     "ApiWrite",
+    "WebhookEndpoint",
+    "WebhookDelivery",
     "AuditEntry",
 ]
 NOT_ADMIN = _("Only admins configure Moments. Ask an admin if something needs changing.")
