@@ -19,6 +19,7 @@ RECENT = 20
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(label=_("Address"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
     )
