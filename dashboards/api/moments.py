@@ -18,7 +18,7 @@ from touchpoints.moment_batches import Conflicts, Item, record_batch
 
 from .keys import require
 from .problems import FieldError, Problem, pointer
-from .schemas import MomentBatchIn, MomentBatchOut, MomentIn
+from .schemas import ERRORS, MomentBatchIn, MomentBatchOut, MomentIn
 from .site import api
 
 NO_STAFF = "No frontline person with that username in this key's locations."
@@ -26,7 +26,7 @@ NO_STAFF = "No frontline person with that username in this key's locations."
 
 @api.post(
     "/moments",
-    response={200: MomentBatchOut, 201: MomentBatchOut},
+    response={200: MomentBatchOut, 201: MomentBatchOut, **ERRORS},
     summary="Log moments (one to 1,000, all or nothing)",
     tags=["moments"],
 )

@@ -17,7 +17,9 @@ from ..exports import FIGURE_HEADER, figure_rows
 from .cursors import MAX_LIMIT, page
 from .keys import require
 from .schemas import (
+    ERRORS,
     Figures,
+    Filters,
     LocationOut,
     MomentOut,
     MomentPage,
@@ -38,19 +40,19 @@ def _reader(request: HttpRequest):
     return request.auth
 
 
-@api.get("/locations", response=list[LocationOut], tags=["names"])
+@api.get("/locations", response={200: list[LocationOut], **ERRORS}, tags=["names"])
 def locations(request: HttpRequest):
     key = _reader(request)
     return Location.objects.filter(pk__in=key.location_ids)
 
 
-@api.get("/teams", response=list[TeamOut], tags=["names"])
+@api.get("/teams", response={200: list[TeamOut], **ERRORS}, tags=["names"])
 def teams(request: HttpRequest):
     key = _reader(request)
     return Team.objects.filter(location_id__in=key.location_ids)
 
 
-@api.get("/touchpoint-types", response=list[TouchpointTypeOut], tags=["names"])
+@api.get("/touchpoint-types", response={200: list[TouchpointTypeOut], **ERRORS}, tags=["names"])
 def touchpoint_types(request: HttpRequest):
     _reader(request)
     return [
@@ -86,27 +88,32 @@ def _moment(moment: Moment) -> dict:
     }
 
 
-@api.get("/moments", response=MomentPage, tags=["moments"])
-def list_moments(request: HttpRequest, limit: int = LIMIT, cursor: str | None = CURSOR):
+@api.get("/moments", response={200: MomentPage, **ERRORS}, tags=["moments"])
+def list_moments(
+    request: HttpRequest,
+    filters: Query[Filters],
+    limit: int = LIMIT,
+    cursor: str | None = CURSOR,
+):
     """The moments of the dashboard's selection (same filter names), newest first."""
-    selection = selection_for(request, _reader(request))
+    selection = selection_for(filters, _reader(request))
     rows = Moment.objects.filter(selection.q() & selection.window.q(0))
     found, next_cursor = page(rows.select_related(*MOMENT_RELATED), "occurred_at", cursor, limit)
     return {"moments": [_moment(m) for m in found], "next_cursor": next_cursor}
 
 
-@api.get("/moments/{uuid}", response=MomentOut, tags=["moments"])
+@api.get("/moments/{uuid}", response={200: MomentOut, **ERRORS}, tags=["moments"])
 def read_moment(request: HttpRequest, uuid: UUID):
     key = _reader(request)
     found = Moment.objects.select_related(*MOMENT_RELATED)
     return _moment(get_object_or_404(found, uuid=uuid, location_id__in=key.location_ids))
 
 
-@api.get("/figures", response=Figures, tags=["figures"])
-def read_figures(request: HttpRequest):
+@api.get("/figures", response={200: Figures, **ERRORS}, tags=["figures"])
+def read_figures(request: HttpRequest, filters: Query[Filters]):
     """The figures CSV of the dashboard's selection, its columns as JSON (docs/metrics.md)."""
     with translation.override("en"):
-        selection = selection_for(request, _reader(request))
+        selection = selection_for(filters, _reader(request))
         with figures.read_settings():
             rows = list(figure_rows(selection))
         period = str(selection.period_label)
@@ -127,7 +134,7 @@ def _figure(row: list) -> dict:
     return values
 
 
-@api.get("/needs", response=NeedPage, tags=["needs"])
+@api.get("/needs", response={200: NeedPage, **ERRORS}, tags=["needs"])
 def list_needs(
     request: HttpRequest, status: str | None = None, limit: int = LIMIT, cursor: str | None = CURSOR
 ):
@@ -155,7 +162,7 @@ def list_needs(
     return {"needs": needs, "next_cursor": next_cursor}
 
 
-@api.get("/recoveries", response=RecoveryPage, tags=["recoveries"])
+@api.get("/recoveries", response={200: RecoveryPage, **ERRORS}, tags=["recoveries"])
 def list_recoveries(request: HttpRequest, limit: int = LIMIT, cursor: str | None = CURSOR):
     """Recoveries opened by low answers, newest first."""
     key = _reader(request)

@@ -13,6 +13,42 @@ ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
 MAX_BATCH = 1000
 
 
+class Filters(Schema):
+    """The dashboard's filters, by its names (docs/api.md, Reading); checked by its form."""
+
+    period: str | None = Field(None, description="1, 7, 30, 90 (days) or custom.")
+    start: str | None = Field(None, description="First day of a custom period, YYYY-MM-DD.")
+    end: str | None = Field(None, description="Last day of a custom period, YYYY-MM-DD.")
+    location: str | None = Field(None, description="A location's id.")
+    team: str | None = Field(None, description="A team's id.")
+    stage: str | None = Field(None, description="A journey stage's id.")
+    type: str | None = Field(None, description="A touchpoint type's id.")
+    channel: str | None = Field(None, description="in_person, phone, chat or email.")
+
+
+class FieldProblem(Schema):
+    pointer: str | None = Field(
+        None, description="A JSON pointer into the body: #/moments/3/outcome"
+    )
+    parameter: str | None = Field(None, description="The query parameter's name.")
+    code: str
+    detail: str
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details, sent as application/problem+json (docs/api.md, Errors)."""
+
+    type: str
+    title: str
+    status: int
+    code: str = Field(description="Stable: scripts may rely on it.")
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+ERRORS = {code: ProblemOut for code in (400, 401, 403, 404, 409, 413, 422, 429)}
+
+
 class MomentIn(Schema):
     """One moment, with the log form's names."""
 
@@ -21,7 +57,9 @@ class MomentIn(Schema):
     uuid: UUID = Field(description="Made by the caller; a repeat with the same UUID is idempotent.")
     touchpoint_type: int = Field(description="A touchpoint type's id (GET /touchpoint-types).")
     team: int = Field(description="The team's id (GET /teams); the staff member's own team.")
-    staff: str = Field(max_length=150, description="The staff member's username.")
+    staff: str = Field(
+        max_length=150, pattern=r"^[^\x00]+$", description="The staff member's username."
+    )
     channel: ChannelName = "in_person"
     outcome: int = Field(ge=1, le=5, description="How the staff member felt it went, 1 to 5.")
     resolved_on_spot: bool | None = Field(None, description="null: not recorded.")

@@ -8,7 +8,6 @@ nothing about other locations.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 
 from touchpoints.api_keys import ApiKey
 from touchpoints.models import Team
@@ -16,14 +15,16 @@ from touchpoints.models import Team
 from ..filters import FilterForm, Selection, selection_from
 from .keys import scope_of
 from .problems import FieldError, Problem
+from .schemas import Filters
 
 API_NAMES = {"type": "touchpoint_type"}  # the API's name: the dashboard form's name
 FILTERS = ["period", "start", "end", "location", "team", "stage", "type", "channel"]
 OUT_OF_SCOPE = "Outside this key's locations."
 
 
-def selection_for(request: HttpRequest, key: ApiKey) -> Selection:
-    data = {API_NAMES.get(name, name): request.GET.get(name, "") for name in FILTERS}
+def selection_for(filters: Filters, key: ApiKey) -> Selection:
+    given = filters.dict()
+    data = {API_NAMES.get(name, name): given.get(name) or "" for name in FILTERS}
     data = {name: value for name, value in data.items() if value != ""}
     _refuse_outside(key, data)
     scope = scope_of(key)
