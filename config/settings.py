@@ -488,6 +488,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Moments <moments@localhost>")
 
 INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
+# A customer (by their hashed booking code or loyalty number) is invited at most once in
+# this many days, whether on the tablet, by link or through the API (feedback/invitations.py).
+INVITE_SAME_CUSTOMER_DAYS = int(env("INVITE_SAME_CUSTOMER_DAYS", "30"))
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja.responses import Status
 
-from feedback.invitations import invitation_for, public_url
+from feedback.invitations import AskedRecently, invitation_for, public_url
 from touchpoints.api_keys import ApiKey, record_write
 from touchpoints.forms import MomentForm
 from touchpoints.models import LoggableTypesVersion, Role, User
@@ -155,6 +155,12 @@ def _invitations(request, sent: list[MomentIn], results) -> list[dict]:
         if not item.invite:
             answers.append({})
             continue
-        invitation = invitation_for(moment)
+        try:
+            invitation = invitation_for(moment)
+        except AskedRecently as held:
+            # Not an error: the moment is stored, and the caller learns why nobody was asked.
+            asked_on = held.last_asked_at.date()
+            answers.append({"invitation_held_back": "asked_recently", "asked_on": asked_on})
+            continue
         answers.append({"answer_url": public_url(invitation, request)})
     return answers
