@@ -72,6 +72,10 @@ def demo_screens() -> dict[str, Role]:
                 ("people-list", reverse("admin:touchpoints_user_changelist")),
                 ("person-change", admin_change("user", person.pk)),
                 ("stage", admin_change("journeystage", JourneyStage.objects.first().pk)),
+                ("api-keys", reverse("admin:touchpoints_apikey_changelist")),
+                ("api-key-add", reverse("admin:touchpoints_apikey_add")),
+                ("webhook-add", reverse("admin:touchpoints_webhookendpoint_add")),
+                ("webhook-deliveries", reverse("admin:touchpoints_webhookdelivery_changelist")),
             ],
         ),
     }

@@ -100,7 +100,10 @@ class WebhookDelivery(models.Model):
     """One message to one endpoint: the outbox row, and what became of it."""
 
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
     )
     # The `webhook-id`: the same on every attempt and every resend, so receivers dedup by it.
     message_id = models.CharField(_("message id"), max_length=40, editable=False)
@@ -129,7 +132,7 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event} {self.message_id}"
+        return f"{self.get_event_display()} · {self.created_at:%Y-%m-%d %H:%M:%S}"
 
     @property
     def state(self) -> str:

@@ -76,3 +76,18 @@ def test_no_key_gets_401(db, org):
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
     assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_script_needs_no_csrf_token(arn_key, org, agent):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post(
+        "/api/v1/moments",
+        {"moments": [moment_item(org)]},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {arn_key[1]}"},
+    )
+
+    assert response.status_code == 201

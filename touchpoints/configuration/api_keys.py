@@ -7,6 +7,7 @@ history of what it wrote (API writes, listed below it).
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,15 +19,19 @@ from .site import ConfigAdmin, ReadOnly, site
 class ApiKeyAdmin(ConfigAdmin):
     archive_field = "active"
     archive_words = (_("Revoke"), _("revoked: the key is refused from now on"), _("Reinstate"))
-    list_display = ["name", "prefix", "scope_list", "location_list", "last_used_at", "active"]
+    list_display = ["name", "starts_with", "scope_list", "location_list", "last_used_at", "active"]
     list_filter = ["active", "locations"]
     search_fields = ["name", "prefix"]
     filter_horizontal = ["locations"]
-    fields = ["name", "locations", "can_read", "can_write", "active", "prefix", "last_used_at"]
-    readonly_fields = ["prefix", "last_used_at"]
+    fields = ["name", "locations", "can_read", "can_write", "active", "starts_with", "last_used_at"]
+    readonly_fields = ["starts_with", "last_used_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("locations")
+
+    @admin.display(description=_("starts with"))
+    def starts_with(self, key: ApiKey) -> str:
+        return format_html("<code>{}…</code>", key.prefix) if key.prefix else "—"
 
     @admin.display(description=_("may"))
     def scope_list(self, key: ApiKey) -> str:

@@ -3,9 +3,11 @@ rotation, their recent deliveries with the receiver's answers, and resending one
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -58,7 +60,7 @@ class WebhookEndpointAdmin(ConfigAdmin):
 
     @admin.display(description=_("signing secret"))
     def secret_shown(self, endpoint: WebhookEndpoint) -> str:
-        return endpoint.secret
+        return format_html("<code>{}</code>", endpoint.secret)
 
     @admin.display(description=_("recent deliveries"))
     def recent_deliveries(self, endpoint: WebhookEndpoint) -> str:
@@ -72,13 +74,15 @@ class WebhookEndpointAdmin(ConfigAdmin):
     def get_urls(self):
         rotate = self.admin_site.admin_view(require_POST(self.rotate_view))
         return [
-            path("<int:pk>/rotate/", rotate, name="touchpoints_webhookendpoint_rotate"),
+            path("<path:object_id>/rotate/", rotate, name="touchpoints_webhookendpoint_rotate"),
             *super().get_urls(),
         ]
 
-    def rotate_view(self, request, pk: int):
+    def rotate_view(self, request, object_id: str):
         """A new secret; the old one keeps signing for the overlap, then stops."""
-        endpoint = WebhookEndpoint.objects.get(pk=pk)
+        endpoint = self.get_object(request, unquote(object_id))
+        if endpoint is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         endpoint.rotate_secret()
         audit.record_change(request.user, endpoint, None, {"signing secret": ["…", "rotated"]})
         self.message_user(
@@ -89,7 +93,7 @@ class WebhookEndpointAdmin(ConfigAdmin):
             )
             % {"until": endpoint.previous_secret_until.strftime("%Y-%m-%d %H:%M UTC")},
         )
-        return redirect(admin_url(self.opts, "change", pk))
+        return redirect(admin_url(self.opts, "change", endpoint.pk))
 
 
 @admin.register(WebhookDelivery, site=site)
@@ -97,7 +101,7 @@ class WebhookDeliveryAdmin(ReadOnly, ConfigAdmin):
     archive_field = None
     actions = ["resend_selected"]
     list_display = ["created_at", "endpoint", "event", "state", "attempts", "last_status",
-                    "last_error", "message_id"]  # fmt: skip
+                    "last_error"]  # fmt: skip
     list_filter = ["event", "endpoint"]
     list_select_related = ["endpoint"]
     fields = ["endpoint", "event", "message_id", "created_at", "attempts", "last_status",

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='last attempt')),
                 ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
                 ('failed_at', models.DateTimeField(blank=True, null=True, verbose_name='given up at')),
-                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='touchpoints.webhookendpoint')),
+                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='touchpoints.webhookendpoint', verbose_name='endpoint')),
             ],
             options={
                 'verbose_name': 'webhook delivery',
