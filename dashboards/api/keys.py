@@ -6,6 +6,7 @@ it is read, and an unknown key before any query but its own lookup.
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from ninja.security import HttpBearer
 
 from dashboards.filters import Scope
@@ -17,6 +18,9 @@ from .problems import Problem
 
 class BearerKey(HttpBearer):
     def __call__(self, request: HttpRequest):
+        # The API speaks English whatever the caller's Accept-Language: its messages are
+        # for the developers of an integration, and its codes are what scripts read.
+        translation.activate("en")
         refuse_large_body(request)
         return super().__call__(request)
 

@@ -91,3 +91,11 @@ def test_a_script_needs_no_csrf_token(arn_key, org, agent):
     )
 
     assert response.status_code == 201
+
+
+def test_messages_stay_english_whatever_the_caller_speaks(api, org, agent):
+    response = api.post(
+        "/api/v1/moments", {"moments": [moment_item(org, team=999)]}, **{"Accept-Language": "sv"}
+    )
+
+    assert response.json()["errors"][0]["detail"].startswith("You are not in that team")
