@@ -91,7 +91,8 @@ def _bound_form(forms: dict, person: User, data: dict) -> MomentForm:
     if form is None:
         form = forms[person.pk] = MomentForm(data, staff=person)
         return form
-    form.data, form._errors, form._bound_fields_cache = data, None, {}
+    # The bound fields read the form's data afresh each time; only the errors are reset.
+    form.data, form._errors = data, None
     return form
 
 
