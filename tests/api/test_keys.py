@@ -96,3 +96,20 @@ def test_each_key_has_its_own_rate(api, settings, org, redis_url):
     api.get("/api/v1/locations")
 
     assert ApiClient(other).get("/api/v1/locations").status_code == 200
+
+
+def test_while_redis_is_down_the_rate_limit_fails_open(api, settings, arn_key):
+    from tests.faults.conftest import free_port
+
+    settings.API_RATE_LIMIT = (1, 60)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+    statuses = [api.get("/api/v1/locations").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
