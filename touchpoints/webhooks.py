@@ -14,7 +14,6 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
@@ -25,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Location
 
 log = logging.getLogger(__name__)
-
-SEND_TASK = "touchpoints.send_webhooks"
 
 
 class Event(models.TextChoices):
@@ -185,7 +182,9 @@ def request_sending() -> None:
     try:
         if not cache.add("webhooks-requested", 1, 1):
             return
-        current_app.signature(SEND_TASK).delay()
+        from .tasks import send_webhooks  # the task itself: the embedded mode runs it here
+
+        send_webhooks.delay()
     except Exception:
         log.warning("Could not queue webhook sending; the sweep will send.", exc_info=True)
 

@@ -211,8 +211,9 @@ def test_a_refused_address_is_never_called(receiver, agent, org, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_slow_receiver_does_not_delay_another(agent, org, settings):
+def test_a_slow_receiver_does_not_delay_another(agent, org, settings, monkeypatch):
     settings.WEBHOOK_TIMEOUT_SECONDS = 2
+    monkeypatch.setattr("touchpoints.webhooks.request_sending", lambda: None)  # the sweep sends
     with Receiver(delay=3) as slow, Receiver() as fast:
         endpoint_for(slow, events=["need.raised"])
         endpoint_for(fast, events=["need.raised"])
@@ -223,3 +224,15 @@ def test_a_slow_receiver_does_not_delay_another(agent, org, settings):
 
     assert fast.requests[0]["at"] - started < 1
     assert WebhookDelivery.objects.filter(delivered_at__isnull=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_answer_is_sent_at_once_without_waiting_for_the_sweep(receiver, agent, org):
+    from django.core.cache import cache
+
+    cache.delete("webhooks-requested")
+    endpoint_for(receiver, events=["answer.received"])
+
+    answer(agent, org, csat=5)  # the worker runs in-process in tests
+
+    assert [json.loads(r["body"])["type"] for r in receiver.requests] == ["answer.received"]
