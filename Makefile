@@ -13,7 +13,7 @@ TEST_WORKERS ?= auto
 # The development server's port: `make run PORT=8100` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test lint worker beat lock screenshots messages
+.PHONY: run test lint worker beat lock screenshots messages openapi
 
 run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py migrate
@@ -26,6 +26,10 @@ test: $(VENV)/.installed-test
 # Browser tests that also refresh docs/screenshots/*.png; `make test` leaves them alone.
 screenshots: $(VENV)/.installed-test
 	SCREENSHOTS=1 $(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
+
+# The API's schema, checked in: docs/openapi.json (tests/api/test_schema.py compares).
+openapi: $(VENV)/.installed-test
+	DEBUG=1 $(BIN)/python manage.py openapi_schema > docs/openapi.json
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -11,6 +11,11 @@ after the export. A fresh process per run, so one run's peak is not another's.
     .venv/bin/python bench/export_memory.py --moments 300000            # fill, then measure
     .venv/bin/python bench/export_memory.py --moments 300000 --runs 2   # reuse the filled data
     .venv/bin/python bench/export_memory.py --moments 1000000 --refill
+    .venv/bin/python bench/export_memory.py --writers 200000   # the XLSX writers alone
+
+`--writers N` needs no database: it writes N moment-shaped rows to XLSX in a fresh process
+each, with Moments' writer (xlsxwriter, constant memory) and with the openpyxl write-only
+writer it replaced, and prints each one's time and peak memory, and the ratio.
 
 The database is BENCH_DATABASE_URL (default moments_exportbench), created and migrated.
 """
@@ -191,13 +196,88 @@ def measure(kind: str, query: str, cookie: str) -> dict:
         server.wait()
 
 
+def sample_rows(count: int):
+    """Rows shaped like the moments export's: times, dates, labels, numbers, some words."""
+    from datetime import UTC, datetime
+
+    from dashboards.exports import MOMENT_HEADER
+
+    yield MOMENT_HEADER
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(count):
+        at = start + timedelta(seconds=97 * n)
+        yield [at, "Europe/Stockholm", at.date(), "Hub", "HUB", "Check-in desk", "Check-in",
+               "Bag drop", "In person", "in_person", "Good", 4, n % 3 == 0,
+               "Rebooked" if n % 5 == 0 else "", n % 3 == 0, 4 if n % 6 == 0 else None,
+               9 if n % 6 == 0 else None, None, "Quick and kind" if n % 6 == 0 else ""]  # fmt: skip
+
+
+def openpyxl_write(rows) -> None:
+    """The writer Moments used before: openpyxl's write-only mode (the baseline)."""
+    import tempfile
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Moments")
+    for row in rows:
+        sheet.append([v.replace(tzinfo=None) if hasattr(v, "tzinfo") and v.tzinfo else v
+                      for v in row])  # fmt: skip
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+
+
+def one_writer(name: str, count: int) -> None:
+    """Run in a child process: write, then print seconds and peak RSS in MB."""
+    import resource
+
+    import django
+
+    django.setup()
+    from dashboards.workbook import write_xlsx
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    if name == "openpyxl":
+        openpyxl_write(sample_rows(count))
+    else:
+        write_xlsx([("Export", "bench")], "Moments", sample_rows(count)).close()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{seconds:.2f} {peak / 1024:.1f} {(peak - before) / 1024:.1f}")
+
+
+def compare_writers(count: int) -> None:
+    results = {}
+    for name in ("xlsxwriter", "openpyxl"):
+        child = subprocess.run(
+            [sys.executable, __file__, "--one-writer", name, "--writers", str(count)],
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        )  # fmt: skip
+        seconds, peak, grown = map(float, child.stdout.split()[-3:])
+        results[name] = seconds
+        print(
+            f"{name:10}: {count:,} rows in {seconds:6.1f} s, peak RSS {peak:6.1f} MB"
+            f" (+{grown:.1f} MB while writing), load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    print(f"xlsxwriter is {results['openpyxl'] / results['xlsxwriter']:.1f}x as fast (goal >= 5x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--writers", type=int, help="compare the XLSX writers on N rows")
+    parser.add_argument("--one-writer", help=argparse.SUPPRESS)
     parser.add_argument("--moments", type=int, default=300_000)
     parser.add_argument("--runs", type=int, default=1, help="runs of each format")
     parser.add_argument("--formats", default="csv,xlsx")
     parser.add_argument("--refill", action="store_true")
     args = parser.parse_args()
+    if args.one_writer:
+        return one_writer(args.one_writer, args.writers)
+    if args.writers:
+        return compare_writers(args.writers)
     use_bench_database()
     from touchpoints.models import Moment
 

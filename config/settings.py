@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "touchpoints",
     "feedback",
     "dashboards",
+    # The API's framework; listed so that its documentation page uses the assets it ships.
+    "ninja",
     "axes",  # sign-in throttling: see the block after AUTHENTICATION_BACKENDS
 ]
 
@@ -462,6 +464,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.send_need_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # Webhooks: whatever is due in the outbox (docs/api.md). Each save asks for a send at
+    # once; this sweep retries, and sends what was saved while Redis was down.
+    "send-webhooks": {
+        "task": "touchpoints.send_webhooks",
+        "schedule": timedelta(seconds=int(env("WEBHOOK_SWEEP_SECONDS", "10"))),
+        "options": {"expires": 10},
+    },
     # Customers' contact details, a set time after their recovery ends (docs/security.md).
     "erase-customer-contacts": {
         "task": "feedback.erase_contacts",
@@ -484,6 +493,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Moments <moments@localhost>")
 
 INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
+# A customer (by their hashed booking code or loyalty number) is invited at most once in
+# this many days, whether on the tablet, by link or through the API (feedback/invitations.py).
+INVITE_SAME_CUSTOMER_DAYS = int(env("INVITE_SAME_CUSTOMER_DAYS", "30"))
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL")
 
 
@@ -508,6 +520,19 @@ FEW_ANSWERS = int(env("FEW_ANSWERS", "30"))
 # An acknowledged need still not provided or declined this many days after it was raised is
 # marked overdue on the manager's dashboard (docs/metrics.md, "Needs").
 NEED_TARGET_DAYS = int(env("NEED_TARGET_DAYS", "7"))
+
+# --- The API (dashboards/api/, docs/api.md) ---
+# Calls per key, as "requests/seconds"; a body longer than this many bytes gets 413.
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/60")
+API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+# Webhooks: receivers get this long to answer; one failing without a success this many
+# hours is paused (admins are emailed); a rotated secret keeps signing this many hours.
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_PAUSE_AFTER_HOURS = float(env("WEBHOOK_PAUSE_AFTER_HOURS", "24"))
+WEBHOOK_SECRET_OVERLAP_HOURS = float(env("WEBHOOK_SECRET_OVERLAP_HOURS", "24"))
+# Off: receivers must be https on public addresses. On: any http(s) address (a receiver on
+# the company's own network, or a test's).
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS")
 
 LOGGING = {
     "version": 1,

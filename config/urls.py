@@ -5,6 +5,8 @@ from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
 from config.health import health
+from dashboards.api.site import api
+from dashboards.api.site import not_found as api_not_found
 from touchpoints.configuration.site import site as config_site
 from touchpoints.people.desk_views import desk_aware_login
 from touchpoints.people.language import choose_language
@@ -27,6 +29,9 @@ urlpatterns = [
     # Configuration: Django's admin, open to the admin role only (configuration/site.py).
     path("admin/", config_site.urls),
     path("health/", health, name="health"),
+    # Other systems' door (docs/api.md): versioned, with its schema and documentation.
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_not_found),
     # Messages for our scripts in the reader's language (gettext() in static/js). Cached an
     # hour per language, on the server and in the browser; the pages that load it add the
     # language to its address, so switching language never serves the old one.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Need, Team, User
 from touchpoints.repeated_fields import OneValueEach
+from touchpoints.webhooks import Event, emit, need_data
 
 STILL_OPEN = [Need.Status.OPEN, Need.Status.ACKNOWLEDGED]
 ANSWERS = [Need.Status.ACKNOWLEDGED, Need.Status.PROVIDED, Need.Status.DECLINED]
@@ -85,6 +86,7 @@ def answer_need(need: Need, manager: User, status: str, answer: str) -> Need:
         )
         need.save()
         mark_day_dirty(need.location_id, need.local_date)
+        emit(Event.NEED_ANSWERED, need_data(need), need.location_id)
     return need
 
 

@@ -3,6 +3,7 @@ and renders; an htmx request gets the page's named partial instead of the whole 
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import ShownBadRequest
+from feedback.invitations import held_back_count
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
@@ -86,6 +88,10 @@ def dashboard(request):
         "more_recoveries": more_recoveries,
         "recent_recoveries": recognition.recent_recoveries(selection),
         "praised": recognition.praised(selection),
+        "invite_days": settings.INVITE_SAME_CUSTOMER_DAYS,
+        "held_back": held_back_count(
+            selection.q("moment__") & selection.window.q(0, prefix="moment__")
+        ),
     }
     status = 422 if form.errors else 200
     return _render(request, "dashboards/dashboard.html", "dashboard", context, status)

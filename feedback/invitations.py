@@ -1,17 +1,21 @@
 """Inviting a customer to rate a moment, and taking their answer."""
 
+from datetime import datetime
 from io import BytesIO
 
 import segno
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
+from touchpoints.customers import last_invited
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Moment
 
-from .models import Answer, FeedbackSettings, Invitation
+from . import webhook_events
+from .models import Answer, FeedbackSettings, HeldBackInvitation, Invitation
 from .recovery import open_recovery
 
 
@@ -23,11 +27,28 @@ class Expired(Exception):
     pass
 
 
+class AskedRecently(Exception):
+    """The customer was invited for another moment within the limit's period."""
+
+    def __init__(self, last_asked_at: datetime):
+        super().__init__(f"Asked on {last_asked_at:%Y-%m-%d}")
+        self.last_asked_at = last_asked_at
+
+
 def invitation_for(moment: Moment) -> Invitation:
-    """The moment's one invitation, made on first ask."""
+    """The moment's one invitation, made on first ask.
+
+    Raises AskedRecently, and records the invitation as held back, when the moment's
+    customer was invited for another moment within settings.INVITE_SAME_CUSTOMER_DAYS:
+    the same limit on the tablet, by link and through the API. Two asks at the same second
+    for one customer at two desks may both pass: rare, and one extra question at worst.
+    """
     invitation = Invitation.objects.filter(moment=moment).first()
     if invitation is not None:
         return invitation
+    if (last := last_invited(moment)) is not None:
+        HeldBackInvitation.objects.get_or_create(moment=moment, defaults={"last_asked_at": last})
+        raise AskedRecently(last)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(moment=moment)
@@ -67,6 +88,13 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     unsaved.is_low = bool(reason)
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
+    webhook_events.answer_received(unsaved)
     if reason:
         open_recovery(unsaved, reason)
     return unsaved
+
+
+def held_back_count(condition: Q) -> int:
+    """Invitations not made for the over-survey limit, among moments matching `condition`
+    (the dashboard's selection, through `moment__`)."""
+    return HeldBackInvitation.objects.filter(condition).count()

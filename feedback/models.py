@@ -58,6 +58,18 @@ class Invitation(models.Model):
         return not self.is_answered and not self.is_expired
 
 
+class HeldBackInvitation(models.Model):
+    """An invitation not made because the customer was asked recently (the over-survey
+    limit): counted on the dashboards, so that fewer answers are explained."""
+
+    moment = models.OneToOneField(Moment, on_delete=models.CASCADE, related_name="held_back")
+    last_asked_at = models.DateTimeField(help_text="When this customer was last invited.")
+    held_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Held back for {self.moment}"
+
+
 class Answer(models.Model):
     """The customer's own verdict on a moment."""
 

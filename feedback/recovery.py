@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from touchpoints.dirty_days import mark_day_dirty, mark_days_dirty
 from touchpoints.models import Team, User
+from touchpoints.webhooks import Event
 
+from . import webhook_events
 from .models import Answer, FeedbackSettings, Recovery
 
 LAPSE_BATCH = 1000  # recoveries per transaction of the lapse job
@@ -42,6 +44,7 @@ def open_recovery(answer: Answer, reason: str) -> Recovery:
     moment = answer.invitation.moment
     recovery = Recovery.objects.create(answer=answer, team_id=moment.team_id, reason=reason)
     mark_day_dirty(moment.location_id, moment.local_date)
+    webhook_events.recovery_changed(Event.RECOVERY_OPENED, recovery)
     return recovery
 
 
@@ -162,6 +165,7 @@ def close(recovery_id: int, user: User, *, action: str, result: str, note: str =
     recovery.seconds_to_recover = max(0, round(elapsed.total_seconds()))
     recovery.save()
     _mark_dirty(recovery)
+    webhook_events.recovery_changed(Event.RECOVERY_CLOSED, recovery)
     return recovery
 
 

@@ -18,7 +18,7 @@ from touchpoints.models import Moment, Role
 from touchpoints.people.access import role_required
 from touchpoints.people.desk_idle import idle_seconds
 from touchpoints.people.desks import desk_for
-from touchpoints.views import wants_json
+from touchpoints.views import asked_note, wants_json
 
 from . import branding, rate_limits
 from . import handover as lock
@@ -31,7 +31,7 @@ from .answering import (
 )
 from .contact import contact_for
 from .forms import RecoveryCloseForm
-from .invitations import invitation_for, public_url, qr_svg
+from .invitations import AskedRecently, invitation_for, public_url, qr_svg
 from .models import Invitation, Recovery
 from .queue import queue_context
 from .recovery import AlreadyClosed, AlreadyTaken, NotYourTeam, check_team, close, take
@@ -44,7 +44,10 @@ def invite(request, moment_uuid):
     """POST asks the customer (once per moment); GET shows that invitation again as a page."""
     moment = get_object_or_404(Moment, uuid=moment_uuid, staff=request.user)
     if request.method == "POST":
-        invitation = invitation_for(moment)
+        try:
+            invitation = invitation_for(moment)
+        except AskedRecently as held:
+            return _asked_recently(request, moment, held)
         if not request.htmx:
             return redirect("feedback:invite", moment_uuid=moment.uuid)
     else:
@@ -117,8 +120,20 @@ def answer(request, token: str):
 def handover_start(request, moment_uuid):
     """The staff member hands the tablet over: lock this session to the customer screen."""
     moment = get_object_or_404(Moment, uuid=moment_uuid, staff=request.user)
-    lock.start(request, invitation_for(moment))
+    try:
+        lock.start(request, invitation_for(moment))
+    except AskedRecently as held:
+        return _asked_recently(request, moment, held)
     return redirect("feedback:handover")
+
+
+def _asked_recently(request, moment, held: AskedRecently):
+    """Not asked: the customer was asked recently. The tablet shows the date instead."""
+    context = {"moment": moment, "note": asked_note(moment), "last_asked_at": held.last_asked_at}
+    template = "feedback/asked_recently.html"
+    response = render(request, f"{template}#notice" if request.htmx else template, context)
+    response["X-Asked-On"] = held.last_asked_at.date().isoformat()
+    return response
 
 
 @never_cache

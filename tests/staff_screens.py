@@ -80,6 +80,10 @@ def demo_screens() -> dict[str, Role]:
                         args=[FeedbackSettings.current().pk],
                     ),
                 ),
+                ("api-keys", reverse("admin:touchpoints_apikey_changelist")),
+                ("api-key-add", reverse("admin:touchpoints_apikey_add")),
+                ("webhook-add", reverse("admin:touchpoints_webhookendpoint_add")),
+                ("webhook-deliveries", reverse("admin:touchpoints_webhookdelivery_changelist")),
             ],
         ),
     }

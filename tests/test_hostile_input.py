@@ -33,10 +33,12 @@ from tests.hostile import (
     rotated,
     routes,
 )
+from touchpoints.api_keys import create_key, record_write
 from touchpoints.configuration import audit
 from touchpoints.models import Role, Team
 from touchpoints.moments import undo_moment
 from touchpoints.needs import raise_need
+from touchpoints.webhooks import Event, WebhookEndpoint, emit
 
 FORM = "application/x-www-form-urlencoded"
 OFF_SITE = "https://evil.example/phish"
@@ -59,6 +61,11 @@ def world(org, agent, arn_manager, admin_user):
     Client().post("/login/", {"username": "someone-else", "password": "wrong"})
     FeedbackSettings.current()
     register_desk(org["arn"])
+    # The API's key and what it wrote; a webhook endpoint and one delivery.
+    key, _plain = create_key("Contact centre", [org["arn"]], write=True)
+    record_write(key, "created moments", [str(waiting.uuid)])
+    WebhookEndpoint.objects.create(url="https://k7.se/w")
+    emit(Event.NEED_RAISED, {"id": need.pk})
     real = {
         "moment_uuid": waiting.uuid,
         "token": invitation_for(waiting).token,
@@ -73,6 +80,9 @@ def world(org, agent, arn_manager, admin_user):
         "digest": "0" * 16,
         # Reset and welcome links: a real person, with `token` above as a wrong token.
         "uidb64": urlsafe_base64_encode(force_bytes(agent.pk)),
+        # The API (its own sweep with a key is tests/api/test_hostile_api.py).
+        "uuid": waiting.uuid,
+        "rest": "no-such-endpoint",
     }
     users = {
         "anonymous": None,

@@ -29,7 +29,10 @@ from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, FeedbackSettings
 from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
+from touchpoints.api_keys import create_key
+from touchpoints.customers import hash_ref
 from touchpoints.models import ExtraField, Location, Need, Team, User, known_timezones
+from touchpoints.webhooks import Event, WebhookDelivery, WebhookEndpoint, emit
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Never translated: the product, the metrics' own names, file formats, units and codes.
@@ -157,12 +160,19 @@ def world(org, agent, arn_manager, role_admin):
     Need.objects.create(raised_by=agent, kind=Need.Kind.TRAINING, note="SK 1415", **place)
     Need.objects.create(raised_by=agent, kind=Need.Kind.TOOL, status=Need.Status.PROVIDED,
                         answer="OK!", answered_by=arn_manager, **place)  # fmt: skip
+    # A customer asked already (the over-survey limit), a key, a webhook with a delivery.
+    invitation_for(add_moment(agent, org["desk"], customer_ref_hash=hash_ref("AB12")))
+    asked = add_moment(agent, org["desk"], customer_ref_hash=hash_ref("AB12"))
+    create_key("BI", [org["arn"]])
+    endpoint = WebhookEndpoint.objects.create(url="https://k7.se/w", description="Slack")
+    emit(Event.NEED_RAISED, {"id": 1})
+    WebhookDelivery.objects.update(last_status=500, attempts=1)
     roll_up_everything()
     _desk, desk_cookie = register_desk(org["arn"])
     give_pin(agent)
     return {"org": org, "unhappy": unhappy, "happy": happy, "waiting": waiting,
             "agent": agent, "manager": arn_manager, "admin": role_admin,
-            "desk_cookie": desk_cookie}  # fmt: skip
+            "desk_cookie": desk_cookie, "asked": asked, "endpoint": endpoint}  # fmt: skip
 
 
 def proper_names() -> set[str]:
@@ -239,6 +249,17 @@ def pages(world) -> dict[str, tuple[str, str]]:
         ),
         # Last: it archives an airport whose team is still open, and is told so.
         "an archive warning": ("admin", f"POST /admin/touchpoints/location/{jfk.pk}/archive/", {}),
+        "asked recently": ("agent", f"POST /feedback/moments/{world['asked'].uuid}/invitation/"),
+        "API keys": ("admin", "/admin/touchpoints/apikey/"),
+        "add an API key": ("admin", "/admin/touchpoints/apikey/add/"),
+        "API writes": ("admin", "/admin/touchpoints/apiwrite/"),
+        "webhook endpoints": ("admin", "/admin/touchpoints/webhookendpoint/"),
+        "add a webhook endpoint": ("admin", "/admin/touchpoints/webhookendpoint/add/"),
+        "a webhook endpoint": (
+            "admin",
+            f"/admin/touchpoints/webhookendpoint/{world['endpoint'].pk}/change/",
+        ),
+        "webhook deliveries": ("admin", "/admin/touchpoints/webhookdelivery/"),
     }
 
 

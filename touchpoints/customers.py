@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 
 from .models import Moment
@@ -32,6 +33,24 @@ def hash_ref(raw: str) -> str:
         return ""
     key = settings.CUSTOMER_REF_KEY.encode()
     return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def last_invited(moment: Moment) -> datetime | None:
+    """When the moment's customer was last invited for another moment, within the limit's
+    period (settings.INVITE_SAME_CUSTOMER_DAYS); None if not, or without a reference.
+
+    Read through the reverse relation's name: touchpoints does not import feedback."""
+    if not moment.customer_ref_hash:
+        return None
+    since = timezone.now() - timedelta(days=settings.INVITE_SAME_CUSTOMER_DAYS)
+    found = (
+        Moment.objects.filter(
+            customer_ref_hash=moment.customer_ref_hash, invitation__created_at__gte=since
+        )
+        .exclude(pk=moment.pk)
+        .aggregate(last=Max("invitation__created_at"))
+    )
+    return found["last"]
 
 
 @dataclass(frozen=True)

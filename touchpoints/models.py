@@ -612,4 +612,9 @@ class DeskSignIn(models.Model):
 
 
 # A person's usual sign-in addresses live beside the throttle that reads them.
+# Keys for the API, and what each wrote.
+from .api_keys import ApiKey, ApiWrite  # noqa: E402, F401
 from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401
+
+# Webhook endpoints and their outbox of deliveries.
+from .webhooks import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

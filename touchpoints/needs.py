@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .dirty_days import mark_day_dirty
 from .models import Moment, Need, User
+from .webhooks import Event, emit, need_data
 
 MY_NEEDS_LIMIT = 30
 
@@ -34,6 +35,7 @@ def raise_need(
         note=note,
     )
     mark_day_dirty(need.location_id, need.local_date)
+    emit(Event.NEED_RAISED, need_data(need), need.location_id)
     return need
 
 

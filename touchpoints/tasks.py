@@ -19,3 +19,11 @@ def send_welcome_email(person_id: int, base_url: str, actor_id: int | None) -> b
     person = User.objects.filter(pk=person_id).first()
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     return person is not None and welcome(person, base_url, actor)
+
+
+@shared_task(name="touchpoints.send_webhooks", ignore_result=True)
+def send_webhooks() -> int:
+    """Everything due in the webhook outbox (after a save, and on beat as a sweep)."""
+    from .webhook_sending import send_due
+
+    return send_due()

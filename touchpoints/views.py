@@ -2,6 +2,7 @@ import hashlib
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
@@ -9,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from . import corrections, extra_fields, icons, loggable_types, offline_copy, sealed_moments
-from .customers import customer_history
+from .customers import customer_history, last_invited
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
 from .moments import (
@@ -148,6 +150,8 @@ def log_moment(request):
         return _log_page(request, _as_new_moment(request, refusal), None, status=409)
     if wants_json(request):
         body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
+        if note := asked_note(saved):
+            body["asked"] = note
         return JsonResponse(body, status=201 if created else 200)
     return redirect(f"{reverse('touchpoints:log')}?saved={saved.uuid}")
 
@@ -195,6 +199,8 @@ def _saved_as_json(staff, data) -> JsonResponse:
     except UuidReused as refusal:
         return JsonResponse({"error": str(refusal), "code": ID_IN_USE}, status=409)
     body = {"uuid": str(saved.uuid), "created": created, "summary": _summary(saved)}
+    if note := asked_note(saved):
+        body["asked"] = note
     return JsonResponse(body, status=201 if created else 200)
 
 
@@ -225,6 +231,7 @@ def _log_page(request, form, saved, status=200, raised_need=None):
     context = {
         "form": form,
         "saved": saved,
+        "asked_note": asked_note(saved) if saved is not None else None,
         "undo_seconds": 8,
         "answered_needs": answer_banners(request.user, ANSWERS_SHOWN),
         "raised_need": raised_need,
@@ -243,6 +250,21 @@ def _type_tiles(request):
         "swap": True,
     }
     return render(request, "touchpoints/log.html#type-tiles", context)
+
+
+def asked_note(moment: Moment) -> str | None:
+    """ "Asked on 3 Dec ..." when the moment's customer was invited recently: the tablet
+    shows it instead of the ask button (feedback/invitations.py holds the limit)."""
+    last = last_invited(moment)
+    if last is None:
+        return None
+    return gettext(
+        "Asked on %(date)s: this customer was asked for feedback within the last %(days)s days,"
+        " so not again now."
+    ) % {
+        "date": date_format(timezone.localtime(last), "j M"),
+        "days": settings.INVITE_SAME_CUSTOMER_DAYS,
+    }
 
 
 def _summary(moment: Moment) -> str:

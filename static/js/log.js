@@ -54,7 +54,7 @@
     // Only the server's word that it holds the moment (or did the undo) takes it off the
     // tablet; any other success (a captive portal's page) is tried again.
     if (response.ok) {
-      return confirmed(op, json) ? { ok: true } : { retry: say(gettext("odd answer (%(status)s)"), { status }) };
+      return confirmed(op, json) ? { ok: true, asked: json.asked } : { retry: say(gettext("odd answer (%(status)s)"), { status }) };
     }
     if (status === 408 || status === 429 || status >= 500) {
       return { retry: say(gettext("server busy (%(status)s)"), { status }) };
@@ -97,7 +97,7 @@
       if (result.offline || result.login || result.retry) return;
       if (result.ok || op.kind === "undo") {
         await outbox.remove(op.seq);
-        if (mine && op.kind === "save") markSent(op.uuid);
+        if (mine && op.kind === "save") markSent(op.uuid, result.asked);
         if (mine && result.refused) undoRefused(op.uuid, describe(result.refused));
       } else { // kept with why, for its author's page to show
         const { code = "", status } = result.refused;
@@ -273,10 +273,15 @@
     tick();
     updateCard(card);
   }
-  function markSent(uuid) {
+  function markSent(uuid, asked) {
     sent.add(uuid);
     const card = $(`.saved[data-uuid="${uuid}"]`);
+    if (card && asked) showAsked(card, asked);
     if (card) updateCard(card);
+  }
+  function showAsked(card, asked) { // asked recently: the date, instead of the ask button
+    const ask = $(".ask-form", card);
+    if (ask) ask.replaceWith(el("p", { className: "asked-on", textContent: asked }));
   }
   function updateCard(card, refused = new Set()) {
     const isSent = sent.has(card.dataset.uuid);
@@ -308,6 +313,12 @@
       response = await post(ask.action, null, { "HX-Request": "true", Accept: "text/html, application/json" });
     } catch { /* no network */ }
     card.classList.remove("asking");
+    if (response?.ok && response.headers.get("X-Asked-On")) { // held back: not asked now
+      slot.innerHTML = await response.text();
+      ask.remove();
+      $$("button", card).forEach((b) => { b.disabled = false; });
+      return;
+    }
     if (response?.ok) {
       const html = await response.text();
       if (window.htmx) htmx.swap(slot, html, { swapStyle: "innerHTML" });

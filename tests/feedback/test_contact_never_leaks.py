@@ -114,6 +114,8 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         "malformed": "cut-off",
         "digest": "0" * 16,
         "uidb64": urlsafe_base64_encode(force_bytes(agent.pk)),
+        "uuid": contact_left.moment.uuid,  # the API's moment: refused without a key
+        "rest": "no-such-endpoint",
     }
     seen_on = []
     for role, user in {"anyone": None, "agent": agent, "manager": arn_manager,

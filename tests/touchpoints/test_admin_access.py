@@ -11,6 +11,7 @@ from django.urls import reverse
 from feedback.models import FeedbackSettings
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
+from touchpoints.api_keys import ApiKey, ApiWrite, create_key, record_write
 from touchpoints.configuration import audit
 from touchpoints.configuration.site import site
 from touchpoints.models import (
@@ -24,8 +25,9 @@ from touchpoints.models import (
     UndoRecord,
     User,
 )
+from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
-ARCHIVABLE = [Location, Team, TouchpointType, User, Desk]
+ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, ApiKey, WebhookEndpoint]
 
 
 @pytest.fixture
@@ -38,6 +40,8 @@ def config_objects(org, agent):
         local_date=date.today(),
         moment={},
     )
+    key = create_key("Contact centre", [org["arn"]])[0]
+    endpoint = WebhookEndpoint.objects.create(url="https://k7.se/w")
     return {
         Location: org["arn"],
         Team: org["arn_desk"],
@@ -49,6 +53,12 @@ def config_objects(org, agent):
         UndoRecord: undo,
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
         Desk: register_desk(org["arn"])[0],
+        ApiKey: key,
+        ApiWrite: record_write(key, "created moments", []),
+        WebhookEndpoint: endpoint,
+        WebhookDelivery: endpoint.deliveries.create(
+            message_id="msg_1", event="need.raised", payload={}
+        ),  # fmt: skip
     }
 
 
@@ -58,6 +68,9 @@ def config_urls(objects: dict) -> list[str]:
     urls = [reverse("admin:index"), reverse("admin:touchpoints_user_import")]
     urls += [reverse("admin:touchpoints_user_import_template")]
     urls += [reverse("admin:touchpoints_desk_register")]
+    urls += [
+        reverse("admin:touchpoints_webhookendpoint_rotate", args=[objects[WebhookEndpoint].pk])
+    ]
     urls += [reverse("admin:app_list", args=[app]) for app in ("touchpoints", "feedback")]
     for model, obj in objects.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -120,7 +133,14 @@ def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config
     # by an action) are never added or deleted, even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt)
+        for model in (
+            AuditEntry,
+            FeedbackSettings,
+            UndoRecord,
+            AccessAttempt,
+            ApiWrite,
+            WebhookDelivery,
+        )  # fmt: skip
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     never.append(reverse("admin:touchpoints_desk_add"))  # registered from the tablet itself

@@ -23,6 +23,9 @@ SKIPPED_FIELDS = {"last_login", "date_joined", "user_permissions"} | {
     "pin",
     "pin_fingerprint",
     "secret_hash",
+    "key_hash",
+    "secret",
+    "previous_secret",
 }
 # Roles are groups; the history should say so.
 LABELS = {"groups": "role"}
