@@ -1,11 +1,14 @@
 """Inviting a customer to rate a moment, and taking their answer."""
 
+import logging
 from io import BytesIO
 
 import segno
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from touchpoints.dirty_days import mark_day_dirty
@@ -13,6 +16,9 @@ from touchpoints.models import Moment
 
 from .models import Answer, FeedbackSettings, Invitation
 from .recovery import open_recovery
+
+log = logging.getLogger(__name__)
+TAG_ANSWER_TASK = "feedback.tag_answer"
 
 
 class AlreadyAnswered(Exception):
@@ -65,8 +71,21 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     unsaved.invitation = locked
     reason = FeedbackSettings.current().low_reason(unsaved)
     unsaved.is_low = bool(reason)
+    # Both the public page and the hand-over record inside the customer's language.
+    unsaved.language = unsaved.language or (translation.get_language() or "")[:8]
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
     if reason:
         open_recovery(unsaved, reason)
+    if unsaved.comment:
+        transaction.on_commit(lambda: request_tagging(unsaved.pk))
     return unsaved
+
+
+def request_tagging(answer_id: int) -> None:
+    """Ask the worker for the comment's themes. Best effort, never in the customer's way:
+    if the broker is down, the walk beat runs every minute tags it (feedback/themes/retag.py)."""
+    try:
+        current_app.signature(TAG_ANSWER_TASK, args=(answer_id,)).delay()
+    except Exception:
+        log.warning("Could not queue tagging of answer %s; beat will.", answer_id, exc_info=True)
