@@ -15,13 +15,13 @@ STARTING_THEMES = [
             "nb": "Kø og venting",
         },
         "en": "queue*\nqueuing\nline\nlines\nwait*\ncrowded\ntook forever\ntook ages\n"
-        "ages\nforever\nstood in",
+        "ages\nforever",
         "sv": "kö\nkön\nköer\nköerna\nköa\nköade\nköande\nköat\n*kön\nvänt*\n*väntan\n"
-        "*väntetid\ntog evigheter\nevigheter\ntrångt\nstod i",
+        "*väntetid\ntog evigheter\nevigheter\ntrångt",
         "da": "kø\nkøen\nkøer\nkøerne\nkøkaos\nvent*\n*ventetid\ntog evigheder\nevigheder\n"
-        "trængsel\nstod i",
+        "trængsel",
         "nb": "kø\nkøen\nkøer\nkøene\nkøa\nvent*\n*ventetid\n*venting\ntok evigheter\n"
-        "evigheter\ntrengsel\nsto i",
+        "evigheter\ntrengsel",
     },
     {
         "name": {
@@ -31,14 +31,14 @@ STARTING_THEMES = [
             "nb": "Forsinkelse og innstilling",
         },
         "en": "delay*\nlate\ncancel*\npostpone*\nmissed my connection\nmissed the connection\n"
-        "missed connection\nmissed my flight\nrebook*\non time\npunctual*\ndeparted late",
+        "missed connection\nmissed my flight\non time\npunctual*\ndeparted late",
         "sv": "försen*\n*försening*\ninställ*\nställdes in\nställts in\nmissade anslutningen\n"
-        "missade flyget\nmissade mitt flyg\nombok*\ni tid\npunktlig*\nför sent\nkom sent\n"
+        "missade flyget\nmissade mitt flyg\ni tid\npunktlig*\nför sent\nkom sent\n"
         "avgick sent",
         "da": "forsink*\n*forsinkelse*\naflys*\nmistede forbindelsen\nmistede flyet\n"
-        "misset flyet\nombook*\ntil tiden\npunktlig*\nfor sent\nkom sent",
+        "misset flyet\ntil tiden\npunktlig*\nfor sent\nkom sent",
         "nb": "forsink*\n*forsinkelse*\ninnstil*\nkansell*\nmistet forbindelsen\nmistet flyet\n"
-        "rakk ikke\nombook*\ni rute\npunktlig*\nfor sent\nkom sent",
+        "rakk ikke\ni rute\npunktlig*\nfor sent\nkom sent",
     },
     {
         "name": {"en": "Baggage", "sv": "Bagage", "da": "Bagage", "nb": "Bagasje"},
@@ -58,18 +58,18 @@ STARTING_THEMES = [
             "nb": "Personalets holdning",
         },
         "en": "=friendly\n=unfriendly\n=friendliest\n=friendlier\nrude*\npolite*\nimpolite*\n"
-        "kindness\nvery kind\nso kind\nhelpful\nunhelpful\nsmil*\nattitude\nwelcoming\n"
+        "kindness\nvery kind\nso kind\n=helpful\n=unhelpful\nsmil*\nattitude\nwelcoming\n"
         "arrogant*\ncourteous\ngrumpy\nnice staff\nlovely staff\nwarm welcome\nbad mood\n"
-        "treated us\ntreated me\ncaring\ndismissive\nsnapped at",
-        "sv": "vänlig*\novänlig*\ntrevlig*\notrevlig*\noförskämd*\nartig*\noartig*\nhjälpsam*\n"
+        "treated us\ntreated me\ndismissive\nsnapped at",
+        "sv": "vänlig*\novänlig*\n*trevlig*\noförskämd*\nartig*\noartig*\nhjälpsam*\n"
         "bemöt*\nleende\nle\nlog\nsur\nsura\nburdus*\narrogant*\ntrevligt bemötande\n"
-        "bryddes\nomtänksam*\nvänligt",
+        "behandlade\nfräste\nomtänksam*\nvänligt",
         "da": "venlig*\nuvenlig*\nflink*\nsød\nsøde\nhøflig*\nuhøflig*\nhjælpsom*\n"
         "imødekommende\nsmil*\nsur\nsure\narrogant*\nbehandlede os\nbehandlede mig\nomsorgsfuld*\n"
-        "afvisende\nhyggelig*\nfrække",
-        "nb": "vennlig*\nuvennlig*\nhyggelig*\nuhøflig*\nhøflig*\nhjelpsom*\nimøtekommende\n"
+        "afvisende\nfrække\nsnerrede",
+        "nb": "vennlig*\nuvennlig*\nuhøflig*\nhøflig*\nhjelpsom*\nimøtekommende\n"
         "smil*\nsur\nsure\narrogant*\nblid\nfrekk*\nbehandlet oss\nbehandlet meg\nomtenksom*\n"
-        "avvisende\nimøtekommende",
+        "avvisende\nkjeftet",
     },
     {
         "name": {
@@ -81,27 +81,31 @@ STARTING_THEMES = [
         "en": "knowledge*\nknowledgeable\ndidn't know\ndid not know\nno idea\nclueless\n"
         "competent\nincompetent\nprofessional*\nunprofessional*\nexpert*\nexplained\n"
         "could not answer\ncouldn't answer\nexperienced\ninexperienced\ntrained\nuntrained\n"
-        "knew exactly\nknew what\nsolved\nsorted it out",
+        "knew exactly\nknew what\nknew the answer*\ndifferent answers\nsolved\nsorted it out",
         "sv": "kunnig*\nokunnig*\nkompetent*\ninkompetent*\nprofessionell*\noprofessionell*\n"
         "visste inte\ningen aning\nkunskap*\nerfaren*\noerfaren*\nförklarade\nkunde inte svara\n"
-        "duktig*\nvisste exakt\nvisste precis\nlöste",
+        "duktig*\nvisste exakt\nvisste precis\nlöste\nolika svar\nsvara på allt\nutbildning*\n"
+        "outbildad*",
         "da": "kompetent*\ninkompetent*\nprofessionel*\nuprofessionel*\nvidste ikke\nanede ikke\n"
         "ingen anelse\nkendskab\nviden\nerfaren*\nuerfaren*\nforklarede\nkunne ikke svare\n"
-        "dygtig*\nvidste præcis\nløste",
+        "dygtig*\nvidste præcis\nløste\nforskellige svar\nsvare på alt\noplært\nuoplært",
         "nb": "kunnskap*\nkompetent*\ninkompetent*\nprofesjonell*\nuprofesjonell*\nvisste ikke\n"
         "ante ikke\ningen anelse\nerfaren*\nuerfaren*\nforklarte\nkunne ikke svare\ndyktig*\n"
-        "flink*\nvisste nøyaktig\nløste",
+        "flink*\nvisste nøyaktig\nløste\nforskjellige svar\nsvare på alt\nopplært\nuopplært",
     },
     {
         "name": {"en": "Seat", "sv": "Sittplats", "da": "Siddeplads", "nb": "Sete"},
-        "en": "seat*\nlegroom\nleg room\naisle\nrecline*\nupgrade*",
-        "sv": "säte*\nstol\nstolen\nstolar\n*stolen\nsittplats*\n*plats bredvid\nfönsterplats*\n"
+        "en": "seat*\nlegroom\nleg room\naisle\nrecline*\nupgrade*\nsat alone\nsit together\n"
+        "split up",
+        "sv": "säte*\nstol\nstolen\nstolar\nsittplats*\n*plats bredvid\nfönsterplats*\n"
         "mittplats*\ngångplats*\nbenutrymme*\nuppgrader*\nsitta bredvid\nsatt bredvid\n"
-        "sitta tillsammans",
+        "sitta tillsammans\nsitta ensam",
         "da": "sæde*\n*sæde\n*sædet\nsiddeplads*\nvinduesplads*\nmidterplads*\ngangplads*\n"
-        "benplads*\nopgrader*\nsidde ved siden af\nsidde sammen\nsad ved siden af",
+        "benplads*\nopgrader*\nsidde ved siden af\nsidde sammen\nsad ved siden af\nsad alene\n"
+        "vælge plads",
         "nb": "sete\nsetet\nseter\nseteplass*\nsitteplass*\nvindusplass*\nmidtsete*\n"
-        "midtgangsplass*\nbeinplass*\nbenplass*\noppgrader*\nsitte sammen\nsitte ved siden av",
+        "midtgangsplass*\nbeinplass*\nbenplass*\noppgrader*\nsitte sammen\nsitte ved siden av\n"
+        "sitte alene",
     },
     {
         "name": {
@@ -110,13 +114,16 @@ STARTING_THEMES = [
             "da": "Boarding",
             "nb": "Ombordstigning",
         },
-        "en": "=boarding\n=boarded\ngate\ngates\ngate change\njet bridge\nbus to the plane\n"
+        "en": "=boarding\n=boarded\ngate change\ncalled my group\njet bridge\nbus to the plane\n"
         "board the plane\nboard the aircraft\nboarding group\nboarding queue",
-        "sv": "ombordstigning*\n=boarding\n=boardingen\ngate\ngaten\ngater\ngatebyte*\n"
+        "sv": "ombordstigning*\n=boarding\n=boardingen\ngatebyte*\nropade upp\n"
+        "bussen ut till planet\n"
         "gick ombord\ngå ombord\nbussen till planet",
-        "da": "=boarding\n=boardingen\nombordstigning*\ngate\ngaten\ngates\ngateskift*\n"
+        "da": "=boarding\n=boardingen\nombordstigning*\ngateskift*\nkaldte min gruppe\n"
+        "bussen ud til flyet\n"
         "gik om bord\ngå om bord\nbussen til flyet",
-        "nb": "=boarding\n=boardingen\nombordstigning*\ngate\ngaten\ngatene\ngatebytte*\n"
+        "nb": "=boarding\n=boardingen\nombordstigning*\ngatebytte*\nropte opp\n"
+        "bussen ut til flyet\n"
         "gikk om bord\ngå om bord\nbussen til flyet",
     },
     {
@@ -159,13 +166,14 @@ STARTING_THEMES = [
             "nb": "Pris og gebyrer",
         },
         "en": "price*\npricing\nexpensive\noverpriced\ncheap*\nfee\nfees\ncharge\ncharged\n"
-        "charges\ncost*\npaid\npay\npaying\nmoney\nsurcharge*\nvalue for money",
+        "charges\ncost*\npaid\npay\npaying\nsurcharge*\nvalue for money",
         "sv": "pris*\n*pris\n*priset\ndyr\ndyrt\ndyra\nbillig*\navgift*\n*avgift\n*avgiften\n"
-        "kostnad*\nkosta\nkostar\nkostade\nbetala*\nbetald*\npengar\növerpris*",
+        "kostnad*\nkosta\nkostar\nkostade\nbetala*\nbetald*\nvärt pengarna\nför pengarna\n"
+        "överpris*",
         "da": "pris*\n*pris\n*prisen\ndyr\ndyrt\ndyre\nbillig*\ngebyr*\n*gebyr\n*gebyret\n"
-        "afgift*\nkoste\nkoster\nkostede\nbetal*\npenge\novervurder\noverpris*",
+        "afgift*\nkoste\nkoster\nkostede\nbetal*\npengene værd\noverpris*",
         "nb": "pris*\n*pris\n*prisen\ndyr\ndyrt\ndyre\nbillig*\ngebyr*\n*gebyr\n*gebyret\n"
-        "avgift*\nkoste\nkoster\nkostet\nkostnad*\nbetal*\npenger\noverpris*",
+        "avgift*\nkoste\nkoster\nkostet\nkostnad*\nbetal*\nverdt pengene\noverpris*",
     },
     {
         "name": {
@@ -186,26 +194,28 @@ STARTING_THEMES = [
     {
         "name": {"en": "Food", "sv": "Mat", "da": "Mad", "nb": "Mat"},
         "en": "food\nmeal*\nsnack*\nsandwich*\ncoffee\ntea\ndrink*\nwater\nbreakfast\nlunch\n"
-        "dinner\nvegetarian\nvegan\ngluten*\nmenu\ncatering",
+        "dinner\nvegetarian\nvegan\ngluten*\nmenu\ncatering\nfood voucher*",
         "sv": "mat\nmaten\nmåltid*\n*måltid\n*måltiden\nsmörgås*\nmacka\nmackan\nkaffe*\n"
         "*kaffe\nte\ndryck*\nvatten\nvattnet\nfrukost*\nlunch*\nmiddag*\nvegetarisk*\nvegansk*\n"
-        "glutenfri*\nmeny*\nsnacks",
+        "glutenfri*\nmeny*\nsnacks\nmatkupong*",
         "da": "mad\nmaden\nmåltid*\n*måltid\nsandwich*\nkaffe*\n*kaffe\nte\ndrik*\nvand\nvandet\n"
-        "morgenmad*\nfrokost*\naftensmad*\nvegetar*\nvegansk*\nglutenfri*\nmenu*\nsnacks",
+        "morgenmad*\nfrokost*\naftensmad*\nvegetar*\nvegansk*\nglutenfri*\nmenu*\nsnacks\n"
+        "madkupon*",
         "nb": "mat\nmaten\nmåltid*\n*måltid\nsmørbrød*\nbaguett*\nkaffe*\n*kaffe\nte\ndrikke*\n"
-        "vann\nvannet\nfrokost*\nlunsj*\nmiddag*\nvegetar*\nvegansk*\nglutenfri*\nmeny*\nsnacks",
+        "vann\nvannet\nfrokost*\nlunsj*\nmiddag*\nvegetar*\nvegansk*\nglutenfri*\nmeny*\n"
+        "snacks\nmatkupong*",
     },
     {
         "name": {"en": "Cleanliness", "sv": "Renlighet", "da": "Renlighed", "nb": "Renhold"},
         "en": "clean*\nunclean\ndirty\nfilth*\ndust*\nsmell*\nstink*\ntoilet*\nrestroom*\n"
         "bathroom*\nlavatory\ntrash\nrubbish\nlitter*\nhygien*\nsticky\nstain*\ncrumbs\n"
-        "messy\ntidy\nuntidy",
+        "messy\ntidy\nuntidy\nspotless",
         "sv": "ren\nrena\nsmuts*\n*smutsig*\nskitig*\nlukt*\nluktade\nstank\nstinker\ntoalett*\n"
         "*toalett*\ntoa\ntoan\nskräp*\nhygien*\nkladdig*\nfläck*\nstäd*\n*städad*\nsmul*",
-        "da": "ren\nrene\nrent\nsnavs*\nbeskidt*\nuhumsk\nlugt*\nlugtede\nstank\nstinker\n"
+        "da": "snavs*\nskinnende ren\nbeskidt*\nuhumsk\nlugt*\nlugtede\nstank\nstinker\n"
         "toilet*\n*toilet*\nskrald*\naffald\nhygiejne*\nklistret\nplet*\nrengør*\n*rengjort\n"
         "rodet\nsnasket\nkrummer",
-        "nb": "ren\nrene\nskitt*\nmøkk*\nlukt*\nluktet\nstank\nstinket\ntoalett*\n*toalett*\n"
+        "nb": "skitt*\nskinnende ren\nmøkk*\nlukt*\nluktet\nstank\nstinket\ntoalett*\n*toalett*\n"
         "søppel*\nhygiene*\nklissete\nflekk*\nrengjør*\nrenhold*\nrotete\nsmuler",
     },
     {
@@ -217,14 +227,16 @@ STARTING_THEMES = [
         },
         "en": "information\ninformed\ninform*\nannounce*\nupdate*\nkept us in the dark\n"
         "nobody told\nno one told\nsigns\nsignage\ncommunicat*\nnotif*\ntext message\n"
-        "departure screen*\ninformation screen*\nsms",
+        "departure screen*\ninformation screen*\nscreens\nsms",
         "sv": "information*\ninformer*\ninfo\nbesked*\nutrop*\nhögtalar*\nuppdater*\nskylt*\n"
         "*skylt*\nmeddelande*\nsms*\nkommunikation*\nkommunicer*\nfick inte veta\n"
-        "ingen sa något\nfick veta",
+        "ingen sa något\nfick veta\novetande\nskärmarna",
         "da": "information*\ninformer*\ninfo\nbesked*\nmeddelelse*\nudmelding*\nopdater*\nskilt*\n"
-        "*skilt*\nsms*\nkommunikation*\nkommuniker*\nfik ikke at vide\nfik at vide\nhøjttaler*",
+        "*skilt*\nsms*\nkommunikation*\nkommuniker*\nfik ikke at vide\nfik at vide\n"
+        "højttaler*\nuvished\nskærmene",
         "nb": "informasjon*\ninformer*\ninfo\nbeskjed*\nmelding*\noppdater*\nskilt*\n*skilt*\n"
-        "sms*\nkommunikasjon*\nkommuniser*\nfikk ikke vite\nfikk vite\nhøyttaler*",
+        "sms*\nkommunikasjon*\nkommuniser*\nfikk ikke vite\nfikk vite\nhøyttaler*\nuvisshet\n"
+        "sa fra\nskjermene",
     },
     {
         "name": {
@@ -234,15 +246,15 @@ STARTING_THEMES = [
             "nb": "Spesialassistanse",
         },
         "en": "wheelchair*\nspecial assistance\nassistance service\nassisted\ndisabled\n"
-        "disabilit*\nreduced mobility\nunaccompanied\nelderly\nblind\ndeaf\ncrutches\n"
+        "disabilit*\nreduced mobility\nunaccompanied\npram\nstroller*\nblind\ndeaf\ncrutches\n"
         "special needs\nwalking frame\nprm",
         "sv": "rullstol*\n*rullstol*\nassistans*\nledsag*\nfunktionsnedsättning*\n"
         "funktionshind*\nrörelsehind*\nrullator*\nensamresande\nensamkommande\nblind\ndöv\n"
-        "kryckor\nsärskild hjälp\näldre",
-        "da": "kørestol*\n*kørestol*\nassistance\nhandicap*\nledsag*\nbevægelseshæmmet\n"
-        "rollator*\nuledsaget\nældre\nblind\ndøv\nkrykker\nsærlig hjælp",
-        "nb": "rullestol*\n*rullestol*\nassistanse\nledsag*\nfunksjonsnedsett*\n"
-        "bevegelseshemmet\nrullator*\nenslig mindreårig\neldre\nblind\ndøv\nkrykker\n"
+        "kryckor\nsärskild hjälp\nbarnvagn*",
+        "da": "kørestol*\n*kørestol*\nassistance*\nhandicap*\nledsag*\nbevægelseshæmmet\n"
+        "rollator*\nuledsaget\nbarnevogn*\nklapvogn*\nblind\ndøv\nkrykker\nsærlig hjælp",
+        "nb": "rullestol*\n*rullestol*\nassistanse*\nledsag*\nfunksjonsnedsett*\n"
+        "bevegelseshemmet\nrullator*\nenslig mindreårig\nbarnevogn*\nblind\ndøv\nkrykker\n"
         "spesiell assistanse\nspesialassistanse",
     },
 ]

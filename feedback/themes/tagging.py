@@ -151,13 +151,17 @@ def phrase(text: str, language: str) -> tuple[Pattern, ...]:
 
 @dataclass
 class LanguageMatcher:
+    """One language's words, compiled; what each distinct word matches is worked out once
+    and remembered, since the same few thousand words make up most comments."""
+
     language: str
     by_stem: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_exact: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    # Prefix, suffix and contains words, scanned per word: a few dozen a language.
+    # Prefix, suffix and contains words, scanned per new word: a few dozen a language.
     scanned: list[tuple[Pattern, int]] = field(default_factory=list)
-    # Phrases of two or more words, scanned where their first word matches.
+    # Phrases of two or more words, tried where their first word matches.
     phrases: list[tuple[tuple[Pattern, ...], int]] = field(default_factory=list)
+    _seen: dict[str, tuple[frozenset[int], tuple[int, ...]]] = field(default_factory=dict)
 
     def add(self, entry: str, theme_id: int) -> None:
         patterns = phrase(entry, self.language)
@@ -172,32 +176,42 @@ class LanguageMatcher:
             else:
                 self.scanned.append((only, theme_id))
 
+    def word(self, text: str) -> tuple[frozenset[int], tuple[int, ...]]:
+        """The themes `text` matches alone, and the phrases that may start with it."""
+        known = self._seen.get(text)
+        if known is not None:
+            return known
+        stem = stems_of(self.language)(text)
+        themes = set(self.by_stem.get(stem, ())) | set(self.by_exact.get(text, ()))
+        themes.update(theme_id for p, theme_id in self.scanned if p.matches(text, stem))
+        starts = tuple(
+            index
+            for index, (patterns, _) in enumerate(self.phrases)
+            if patterns[0].matches(text, stem)
+        )
+        known = (frozenset(themes), starts)
+        if len(self._seen) > 100_000:  # a flood of made-up words; start afresh
+            self._seen.clear()
+        self._seen[text] = known
+        return known
+
     def matches(self, words: list[Token]) -> list[Match]:
-        stem = stems_of(self.language)
-        stems = [stem(word.text) for word in words]
         found = []
-        for word, word_stem in zip(words, stems, strict=True):
-            for theme_id in self.by_stem.get(word_stem, ()):
-                found.append(Match(theme_id, word.start, word.end))
-            for theme_id in self.by_exact.get(word.text, ()):
-                found.append(Match(theme_id, word.start, word.end))
-            for scanned, theme_id in self.scanned:
-                if scanned.matches(word.text, word_stem):
-                    found.append(Match(theme_id, word.start, word.end))
-        for patterns, theme_id in self.phrases:
-            found += _phrase_matches(patterns, theme_id, words, stems)
+        for i, word in enumerate(words):
+            themes, starts = self.word(word.text)
+            found += [Match(theme_id, word.start, word.end) for theme_id in themes]
+            for index in starts:
+                patterns, theme_id = self.phrases[index]
+                end = i + len(patterns)
+                if end <= len(words) and all(
+                    self._continues(pattern, words[i + k].text)
+                    for k, pattern in enumerate(patterns[1:], start=1)
+                ):
+                    found.append(Match(theme_id, word.start, words[end - 1].end))
         return found
 
-
-def _phrase_matches(patterns, theme_id, words, stems) -> list[Match]:
-    found, size = [], len(patterns)
-    first = patterns[0]
-    for i in range(len(words) - size + 1):
-        if not first.matches(words[i].text, stems[i]):
-            continue
-        if all(patterns[k].matches(words[i + k].text, stems[i + k]) for k in range(1, size)):
-            found.append(Match(theme_id, words[i].start, words[i + size - 1].end))
-    return found
+    def _continues(self, pattern: Pattern, text: str) -> bool:
+        return pattern.matches(text, stems_of(self.language)(text))
 
 
 class Tagger:
