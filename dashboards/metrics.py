@@ -93,6 +93,8 @@ class Figures:
     recoveries_lapsed: int = 0
     gap_staff_good_customer_low: int = 0
     gap_staff_bad_customer_high: int = 0
+    comments: int = 0
+    notes: int = 0
 
     @classmethod
     def of(cls, rollups: QuerySet) -> "Figures":

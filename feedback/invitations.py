@@ -4,7 +4,6 @@ import logging
 from io import BytesIO
 
 import segno
-from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -18,7 +17,6 @@ from .models import Answer, FeedbackSettings, Invitation
 from .recovery import open_recovery
 
 log = logging.getLogger(__name__)
-TAG_ANSWER_TASK = "feedback.tag_answer"
 
 
 class AlreadyAnswered(Exception):
@@ -85,7 +83,9 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
 def request_tagging(answer_id: int) -> None:
     """Ask the worker for the comment's themes. Best effort, never in the customer's way:
     if the broker is down, the walk beat runs every minute tags it (feedback/themes/retag.py)."""
+    from .tasks import tag_answer
+
     try:
-        current_app.signature(TAG_ANSWER_TASK, args=(answer_id,)).delay()
+        tag_answer.delay(answer_id)
     except Exception:
         log.warning("Could not queue tagging of answer %s; beat will.", answer_id, exc_info=True)

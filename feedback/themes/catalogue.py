@@ -7,7 +7,6 @@ version goes up and the re-tag of the history starts again from the first commen
 
 import logging
 
-from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +19,6 @@ from .tagging import Tagger
 
 log = logging.getLogger(__name__)
 
-RETAG_TASK = "feedback.retag_comments"
 # The tagger of the catalogue version this process compiled last.
 _compiled: dict[int, Tagger] = {}
 
@@ -71,8 +69,10 @@ def changed() -> ThemeCatalogue:
 
 def request_retag() -> None:
     """Queue the re-tag. Best effort: while Redis is down, beat's hourly run picks it up."""
+    from ..tasks import retag_comments
+
     try:
-        current_app.signature(RETAG_TASK).delay()
+        retag_comments.delay()
     except Exception:
         log.warning("Could not queue the re-tag; beat will pick it up.", exc_info=True)
 

@@ -24,7 +24,9 @@ def test_the_labelled_set_holds_over_400_comments_in_each_of_four_languages():
     rows = read_labelled(DATA)
     assert len(rows) >= 400
     assert {row.language for row in rows} == {"en", "sv", "da", "nb"}
-    assert min(sum(row.language == code for row in rows) for code in "en sv da nb".split()) >= 100
+    assert (
+        min(sum(row.language == code for row in rows) for code in ["en", "sv", "da", "nb"]) >= 100
+    )
 
 
 @pytest.mark.parametrize("pattern", ["labelled_comments_*.tsv", "heldout_comments.tsv"])
