@@ -57,6 +57,11 @@ def _share(successes: int, n: int, counted: str = "answers") -> Estimate:
     return Estimate(_ratio(successes, n), n, scaled, counted)
 
 
+def share(successes: int, n: int, counted: str = "answers") -> Estimate:
+    """A share in % with its Wilson interval, for figures outside `Figures` (themes)."""
+    return _share(successes, n, counted)
+
+
 def _mean(sample: Sample, value: float | None, scale: float, bounds: Interval) -> Estimate:
     """A mean's estimate; its interval is kept within the scale's own ends."""
     interval = mean_interval(sample)

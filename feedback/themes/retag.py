@@ -106,12 +106,12 @@ def _settled(rows: list, stamp: str, settled_before) -> list:
     return rows
 
 
-def step() -> bool:
+def step(settle: timedelta = SETTLE) -> bool:
     """Tag one batch of the walk; returns False once there is nothing settled left."""
     with transaction.atomic():
         catalogue = state(lock=True)
         tagger = tagger_for(catalogue.version)
-        settled_before = timezone.now() - SETTLE
+        settled_before = timezone.now() - settle
         if catalogue.retagging and not catalogue.retag_total:
             catalogue.retag_total = _to_tag()
         answers = _answers_after(catalogue.answers_done_to, settled_before)
@@ -143,10 +143,11 @@ def _to_tag() -> int:
     return Answer.objects.exclude(comment="").count() + Moment.objects.exclude(note="").count()
 
 
-def run(seconds: float = 50.0) -> bool:
-    """Walk for up to `seconds`; returns True when the walk is done for now."""
+def run(seconds: float = 50.0, settle: timedelta = SETTLE) -> bool:
+    """Walk for up to `seconds`; returns True when the walk is done for now. `settle`: how
+    old a comment must be to be walked past (none when nothing else is writing: the demo)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not step():
+        if not step(settle):
             return True
     return False

@@ -117,7 +117,8 @@ def find_rising(until: date | None = None) -> list[ThemeSuggestion]:
             score = g2(a, counts.comments, b, previous.comments)
             if score >= G2_THRESHOLD:
                 found.append((score, language, term, a, b, counts))
-    found.sort(key=lambda row: -row[0])
+    # Strongest first; of a phrase and its word rising alike, the phrase says more.
+    found.sort(key=lambda row: (-row[0], -len(row[2].split())))
     return [_keep(row, since, until) for row in _without_overlaps(found)[:MOST_SUGGESTIONS]]
 
 
