@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from feedback.models import Answer, Invitation
 from feedback.themes import retag
+from feedback.themes.catalogue import load_starting_themes
 from touchpoints.models import (
     Channel,
     DirtyDay,
@@ -155,6 +156,7 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
         teams = _create_organisation()
         types = _create_touchpoint_types()
         staff = _create_people(teams)
+        load_starting_themes()  # there already unless a test emptied the database
         pairs = _create_moments(rng, days, staff, types)
         _create_feedback(rng, pairs)
         # Every comment and note tagged with the starting themes, as the worker would.

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.demo import PASSWORD, build_demo
+from feedback.models import Theme
 from tests.conftest import add_moment
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
 
@@ -36,6 +37,7 @@ def demo_screens() -> dict[str, Role]:
     Moment.objects.filter(pk=late.pk).update(occurred_at=yesterday, created_at=yesterday)
     type_ = TouchpointType.objects.filter(moments__location__code="ARN").distinct().first()
     person = User.objects.get(username="erik")
+    baggage = Theme.objects.get(name_en="Baggage")
     return {
         "frontline": Role(
             "agent",
@@ -60,6 +62,7 @@ def demo_screens() -> dict[str, Role]:
                 ("journey", reverse("dashboards:journey_type", args=[type_.pk])),
                 ("journey-moments", reverse("dashboards:journey_moments", args=[type_.pk])),
                 ("manager-needs", reverse("dashboards:needs")),
+                ("theme-comments", reverse("dashboards:theme_comments", args=[baggage.pk])),
             ],
         ),
         "admin": Role(
@@ -72,6 +75,8 @@ def demo_screens() -> dict[str, Role]:
                 ("people-list", reverse("admin:touchpoints_user_changelist")),
                 ("person-change", admin_change("user", person.pk)),
                 ("stage", admin_change("journeystage", JourneyStage.objects.first().pk)),
+                ("theme-list", reverse("admin:feedback_theme_changelist")),
+                ("theme-change", reverse("admin:feedback_theme_change", args=[baggage.pk])),
             ],
         ),
     }

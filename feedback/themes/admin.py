@@ -17,7 +17,7 @@ from touchpoints.configuration import audit
 from touchpoints.configuration.site import ConfigAdmin, ReadOnly, admin_url, site
 
 from . import catalogue, rising
-from .models import THEME_LANGUAGES, Theme, ThemeSuggestion
+from .models import THEME_LANGUAGES, WORD_FIELDS, Theme, ThemeSuggestion
 
 
 @admin.register(Theme, site=site)
@@ -27,6 +27,13 @@ class ThemeAdmin(TranslationAdmin, ConfigAdmin):
     search_fields = ["name", *(f"words_{code}" for code in THEME_LANGUAGES)]
     fields = ["name", "words_en", "words_sv", "words_da", "words_nb", "active"]
     actions = ["archive_selected", "restore_selected", "merge_selected"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in WORD_FIELDS:
+            # The words are in their own language, whatever language the admin reads.
+            field.widget.attrs.update(lang=db_field.name.removeprefix("words_"), rows=6)
+        return field
 
     @admin.display(description=_("Words and phrases"))
     def word_count(self, theme):

@@ -19,8 +19,9 @@ from .tagging import Tagger
 
 log = logging.getLogger(__name__)
 
-# The tagger of the catalogue version this process compiled last.
-_compiled: dict[int, Tagger] = {}
+# The tagger this process compiled last, by the catalogue version and the active themes'
+# ids (a restored or emptied database can start again at version 1 with other themes).
+_compiled: dict[tuple, Tagger] = {}
 
 
 def state(lock: bool = False) -> ThemeCatalogue:
@@ -37,11 +38,12 @@ def active_words() -> list[tuple[int, dict[str, list[str]]]]:
 
 def tagger_for(version: int) -> Tagger:
     """The compiled catalogue of `version`; compiled once per process and version."""
-    tagger = _compiled.get(version)
+    key = (version, *Theme.objects.filter(active=True).order_by("pk").values_list("pk", flat=True))
+    tagger = _compiled.get(key)
     if tagger is None:
         tagger = Tagger(active_words())
         _compiled.clear()
-        _compiled[version] = tagger
+        _compiled[key] = tagger
     return tagger
 
 
