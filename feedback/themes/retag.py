@@ -14,9 +14,10 @@ The minute lets transactions that took an id earlier commit before the walk pass
 
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from touchpoints.dirty_days import mark_days_dirty
@@ -31,77 +32,122 @@ BATCH = 2000
 SETTLE = timedelta(minutes=1)
 
 
+class Comment(NamedTuple):
+    """A comment or note as the walk reads it: plain values, no model to build."""
+
+    pk: int
+    text: str
+    language: str
+    written_at: datetime
+    location_id: int
+    local_date: date
+
+
+ANSWER_FIELDS = [
+    "pk",
+    "comment",
+    "language",
+    "answered_at",
+    "invitation__moment__location_id",
+    "invitation__moment__local_date",
+]
+NOTE_FIELDS = ["pk", "note", "staff__language", "created_at", "location_id", "local_date"]
+
+
 def tag_answers(answer_ids: list[int]) -> int:
     """Tag these answers now with the current catalogue; returns how many changed."""
     with transaction.atomic():
         tagger = tagger_for(state(lock=True).version)
-        answers = Answer.objects.filter(pk__in=answer_ids).select_related("invitation__moment")
-        return _replace_answer_tags(tagger, list(answers))
+        rows = Answer.objects.filter(pk__in=answer_ids).values_list(*ANSWER_FIELDS)
+        return _replace(AnswerTheme, "answer_id", tagger, [Comment(*row) for row in rows])
 
 
-def _replace_answer_tags(tagger: Tagger, answers: list[Answer]) -> int:
-    wanted = {
-        answer.pk: tagger.tag(answer.comment, answer.language) if answer.comment else set()
-        for answer in answers
-    }
-    moments = {answer.pk: answer.invitation.moment for answer in answers}
-    return _replace(AnswerTheme, "answer_id", wanted, moments)
-
-
-def _replace(model, owner: str, wanted: dict[int, set[int]], moments: dict) -> int:
-    """Write `wanted` tags for these owners, touching only those that differ."""
+def _replace(model, owner: str, tagger: Tagger, comments: list[Comment]) -> int:
+    """Tag `comments` and write the tags of those whose tags differ; mark their days dirty,
+    last, so that the marks' rows are held only for the end of the batch."""
+    wanted = {c.pk: tagger.tag(c.text, c.language) if c.text else set() for c in comments}
     had: dict[int, set[int]] = defaultdict(set)
-    for owner_id, theme_id in model.objects.filter(**{f"{owner}__in": list(wanted)}).values_list(
-        owner, "theme_id"
-    ):
+    for owner_id, theme_id in _existing(model, owner, list(wanted)):
         had[owner_id].add(theme_id)
-    differ = [pk for pk, themes in wanted.items() if themes != had.get(pk, set())]
+    differ = [c for c in comments if wanted[c.pk] != had.get(c.pk, set())]
     if not differ:
         return 0
-    model.objects.filter(**{f"{owner}__in": differ}).delete()
-    model.objects.bulk_create(
-        [model(**{owner: pk, "theme_id": theme_id}) for pk in differ for theme_id in wanted[pk]]
-    )
+    _delete(model, owner, [c.pk for c in differ if c.pk in had])
+    _insert(model, owner, [(c.pk, theme) for c in differ for theme in sorted(wanted[c.pk])])
     days: dict[int, set] = defaultdict(set)
-    for pk in differ:
-        days[moments[pk].location_id].add(moments[pk].local_date)
+    for c in differ:
+        days[c.location_id].add(c.local_date)
     for location_id in sorted(days):
         mark_days_dirty(location_id, days[location_id])
     return len(differ)
 
 
-def _answers_after(position: int, settled_before) -> list[Answer]:
+# A batch's owners are read and deleted by one array on PostgreSQL: a list of 2,000
+# parameters cost the walk more than its writes.
+def _existing(model, owner: str, ids: list[int]) -> list[tuple[int, int]]:
+    if connection.vendor != "postgresql":
+        return list(model.objects.filter(**{f"{owner}__in": ids}).values_list(owner, "theme_id"))
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {owner}, theme_id FROM {table} WHERE {owner} = ANY(%s::bigint[])", [ids]
+        )
+        return cursor.fetchall()
+
+
+def _delete(model, owner: str, ids: list[int]) -> None:
+    if not ids:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.filter(**{f"{owner}__in": ids}).delete()
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {owner} = ANY(%s::bigint[])", [ids])
+
+
+def _insert(model, owner: str, pairs: list[tuple[int, int]]) -> None:
+    """(owner id, theme id) rows in one statement on PostgreSQL (a batch's rows one by one
+    cost the walk most of its time); row by row on SQLite, where that is cheap."""
+    if not pairs:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            owners, themes = zip(*pairs, strict=True)
+            cursor.execute(
+                f"INSERT INTO {table} ({owner}, theme_id)"
+                " SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
+                [list(owners), list(themes)],
+            )
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({owner}, theme_id) VALUES (%s, %s)", pairs)
+
+
+def _answers_after(position: int, settled_before) -> list[Comment]:
     rows = (
         Answer.objects.filter(pk__gt=position)
         .exclude(comment="")
-        .select_related("invitation__moment")
-        .only(
-            "comment",
-            "language",
-            "answered_at",
-            "invitation__moment__location_id",
-            "invitation__moment__local_date",
-        )
-        .order_by("pk")[:BATCH]
+        .order_by("pk")
+        .values_list(*ANSWER_FIELDS)[:BATCH]
     )
-    return _settled(list(rows), "answered_at", settled_before)
+    return _settled([Comment(*row) for row in rows], settled_before)
 
 
-def _notes_after(position: int, settled_before) -> list[Moment]:
+def _notes_after(position: int, settled_before) -> list[Comment]:
     rows = (
         Moment.objects.filter(pk__gt=position)
         .exclude(note="")
-        .only("note", "location_id", "local_date", "created_at", "staff__language")
-        .select_related("staff")
-        .order_by("pk")[:BATCH]
+        .order_by("pk")
+        .values_list(*NOTE_FIELDS)[:BATCH]
     )
-    return _settled(list(rows), "created_at", settled_before)
+    return _settled([Comment(*row) for row in rows], settled_before)
 
 
-def _settled(rows: list, stamp: str, settled_before) -> list:
+def _settled(rows: list[Comment], settled_before) -> list[Comment]:
     """The rows up to the first that may still have company committing below its id."""
     for index, row in enumerate(rows):
-        if getattr(row, stamp) > settled_before:
+        if row.written_at > settled_before:
             return rows[:index]
     return rows
 
@@ -116,13 +162,14 @@ def step(settle: timedelta = SETTLE) -> bool:
             catalogue.retag_total = _to_tag()
         answers = _answers_after(catalogue.answers_done_to, settled_before)
         if answers:
-            _replace_answer_tags(tagger, answers)
+            _replace(AnswerTheme, "answer_id", tagger, answers)
             catalogue.answers_done_to = answers[-1].pk
             done = len(answers)
         else:
             notes = _notes_after(catalogue.notes_done_to, settled_before)
             if notes:
-                _tag_notes(tagger, notes)
+                # A note is read in its writer's language when they chose one, else in all four.
+                _replace(MomentTheme, "moment_id", tagger, notes)
                 catalogue.notes_done_to = notes[-1].pk
             done = len(notes)
         if catalogue.retagging:
@@ -131,12 +178,6 @@ def step(settle: timedelta = SETTLE) -> bool:
                 catalogue.retag_finished_at = timezone.now()
         catalogue.save()
         return bool(done)
-
-
-def _tag_notes(tagger: Tagger, moments: list[Moment]) -> int:
-    # A note is read in its writer's language when they chose one; else in all four.
-    wanted = {moment.pk: tagger.tag(moment.note, moment.staff.language) for moment in moments}
-    return _replace(MomentTheme, "moment_id", wanted, {moment.pk: moment for moment in moments})
 
 
 def _to_tag() -> int:

@@ -100,6 +100,11 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
+def words_of(text: str) -> list[str]:
+    """The words of `text` in lower case, as `tokens` cuts them, without their places."""
+    return [word.lower() for word in WORD.findall(unicodedata.normalize("NFC", text[:MAX_CHARS]))]
+
+
 # -- one word of the catalogue -----------------------------------------------------------
 
 
@@ -210,6 +215,27 @@ class LanguageMatcher:
                     found.append(Match(theme_id, word.start, words[end - 1].end))
         return found
 
+    def theme_ids(self, words: list[str]) -> set[int]:
+        """The themes `words` hold: what `matches` finds, without the places (the fast path
+        every comment takes; only highlighting needs the places)."""
+        found: set[int] = set()
+        for i, text in enumerate(words):
+            themes, starts = self.word(text)
+            found |= themes
+            for index in starts:
+                patterns, theme_id = self.phrases[index]
+                end = i + len(patterns)
+                if (
+                    theme_id not in found
+                    and end <= len(words)
+                    and all(
+                        self._continues(pattern, words[i + k])
+                        for k, pattern in enumerate(patterns[1:], start=1)
+                    )
+                ):
+                    found.add(theme_id)
+        return found
+
     def _continues(self, pattern: Pattern, text: str) -> bool:
         return pattern.matches(text, stems_of(self.language)(text))
 
@@ -225,9 +251,9 @@ class Tagger:
                 for entry in entries:
                     self.matchers[language].add(entry, theme_id)
 
-    def languages_for(self, words: list[Token], language: str) -> list[str]:
+    def languages_for(self, words: list[str], language: str) -> list[str]:
         """The answer's language, and any other the comment plainly holds."""
-        seen = {word.text for word in words}
+        seen = set(words)
         hits = {code: len(seen & FUNCTION_SETS[code]) for code in LANGUAGES}
         if language not in self.matchers:
             best = max(hits.values())
@@ -246,10 +272,16 @@ class Tagger:
         if not words:
             return []
         found: set[Match] = set()
-        for code in self.languages_for(words, language):
+        for code in self.languages_for([word.text for word in words], language):
             found.update(self.matchers[code].matches(words))
         return sorted(found, key=lambda m: (m.start, m.end, m.theme_id))
 
     def tag(self, text: str, language: str) -> set[int]:
-        """The ids of the themes `text` speaks of: empty when none."""
-        return {match.theme_id for match in self.matches(text, language)}
+        """The ids of the themes `text` speaks of: empty when none. The same themes as
+        `matches` gives, found without noting where."""
+        words = words_of(text or "")
+        found: set[int] = set()
+        if words:
+            for code in self.languages_for(words, language):
+                found |= self.matchers[code].theme_ids(words)
+        return found

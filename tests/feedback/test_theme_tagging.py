@@ -115,3 +115,15 @@ def test_an_archived_theme_no_longer_tags():
 def test_a_tagger_built_from_words_alone_matches_prefixes_and_suffixes():
     tagger = Tagger([(1, {"sv": ["bagage*", "*väska"]}), (2, {"sv": ["*kaffe*"]})])
     assert tagger.tag("Bagagebandet och resväska, kaffekoppen", "sv") == {1, 2}
+
+
+def test_the_fast_path_finds_exactly_the_themes_the_highlighting_finds():
+    from pathlib import Path
+
+    from feedback.themes.quality import read_labelled
+
+    tagger = current_tagger()
+    data = Path(__file__).resolve().parent.parent / "data"
+    for row in read_labelled(data) + read_labelled(data, "heldout_comments.tsv"):
+        spans = {match.theme_id for match in tagger.matches(row.text, row.language)}
+        assert tagger.tag(row.text, row.language) == spans, row.text
