@@ -91,3 +91,30 @@ def test_the_theme_list_shows_the_retag_progress(client, role_admin):
     client.post(ADD_URL, theme_form(name_en="E-gates", words_en="e-gate"))
     response = client.get(THEMES_URL)
     assert "Tagging past comments with the changed themes" in response.text
+
+
+def test_an_admin_merges_two_themes_choosing_the_one_to_keep(client, role_admin):
+    client.force_login(role_admin)
+    seat, boarding = Theme.objects.get(name="Seat"), Theme.objects.get(name="Boarding")
+    picked = {"action": "merge_selected", "_selected_action": [seat.pk, boarding.pk]}
+    asked = client.post(THEMES_URL, picked)
+    assert asked.status_code == 200 and "Choose the theme to keep" in asked.text
+    done = client.post(THEMES_URL, {**picked, "keep": boarding.pk, "apply": "1"})
+    assert done.status_code == 302
+    seat.refresh_from_db()
+    boarding.refresh_from_db()
+    assert not seat.active and seat.merged_into == boarding
+    assert "legroom" in boarding.words("en")
+    assert AuditEntry.objects.filter(object_id=str(seat.pk), action="archived").exists()
+    assert AuditEntry.objects.filter(object_id=str(boarding.pk), action="changed").exists()
+
+
+def test_merging_needs_two_themes(client, role_admin):
+    client.force_login(role_admin)
+    seat = Theme.objects.get(name="Seat")
+    response = client.post(
+        THEMES_URL, {"action": "merge_selected", "_selected_action": [seat.pk]}, follow=True
+    )
+    assert "Select two themes or more to merge." in response.text
+    seat.refresh_from_db()
+    assert seat.active
