@@ -3,9 +3,10 @@ types, every change audited; and the rising words suggested as new themes."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -131,12 +132,14 @@ class ThemeSuggestionAdmin(ReadOnly, ConfigAdmin):
     def get_urls(self):
         make = self.admin_site.admin_view(self.make_theme_view)
         name = f"{self.opts.app_label}_{self.opts.model_name}_make_theme"
-        return [path("<int:pk>/make-theme/", make, name=name), *super().get_urls()]
+        return [path("<path:object_id>/make-theme/", make, name=name), *super().get_urls()]
 
-    def make_theme_view(self, request, pk: int):
+    def make_theme_view(self, request, object_id: str):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        suggestion = get_object_or_404(ThemeSuggestion, pk=pk)
+        suggestion = self.get_object(request, unquote(object_id))
+        if suggestion is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         with transaction.atomic():
             theme = rising.make_theme(suggestion)
             audit.record_change(request.user, theme, None)

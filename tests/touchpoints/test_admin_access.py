@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from feedback.models import FeedbackSettings
+from feedback.models import FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
 from touchpoints.configuration import audit
@@ -25,7 +25,7 @@ from touchpoints.models import (
     User,
 )
 
-ARCHIVABLE = [Location, Team, TouchpointType, User, Desk]
+ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, Theme]
 
 
 @pytest.fixture
@@ -49,6 +49,16 @@ def config_objects(org, agent):
         UndoRecord: undo,
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
         Desk: register_desk(org["arn"])[0],
+        Theme: Theme.objects.get(name_en="Baggage"),
+        ThemeSuggestion: ThemeSuggestion.objects.create(
+            term="e-gate",
+            language="en",
+            period_start=date.today(),
+            period_end=date.today(),
+            count=9,
+            previous_count=0,
+            g2=20.0,
+        ),
     }
 
 
@@ -116,11 +126,12 @@ def test_posting_to_config_as_a_manager_changes_nothing(client, org, arn_manager
 
 def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config_objects):
     assert not role_admin.is_staff and not role_admin.is_superuser
-    # The audit trail, the undo records, the one settings row and failed sign-ins (unlocked
-    # by an action) are never added or deleted, even by admins.
+    # The audit trail, the undo records, the one settings row, failed sign-ins (unlocked
+    # by an action) and suggested themes (found each night) are never added or deleted,
+    # even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt)
+        for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt, ThemeSuggestion)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     never.append(reverse("admin:touchpoints_desk_add"))  # registered from the tablet itself
