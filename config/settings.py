@@ -471,6 +471,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=int(env("WEBHOOK_SWEEP_SECONDS", "10"))),
         "options": {"expires": 10},
     },
+    # Comments whose prompt tagging was lost, and any re-tag left unfinished, within the
+    # minute; a run with nothing to tag costs two indexed queries (feedback/themes/retag.py).
+    "tag-comments": {
+        "task": "feedback.retag_comments",
+        "schedule": crontab(),
+        "options": {"expires": 60},
+    },
+    # Words no theme covers that rose last week, suggested as themes (docs/metrics.md).
+    "rising-theme-words": {
+        "task": "feedback.find_rising_words",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Customers' contact details, a set time after their recovery ends (docs/security.md).
     "erase-customer-contacts": {
         "task": "feedback.erase_contacts",

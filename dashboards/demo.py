@@ -19,6 +19,8 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from feedback.models import Answer, Invitation
+from feedback.themes import retag
+from feedback.themes.catalogue import load_starting_themes
 from touchpoints.models import (
     Channel,
     DirtyDay,
@@ -33,6 +35,7 @@ from touchpoints.models import (
 )
 from touchpoints.people.pins import set_pin
 
+from . import demo_comments
 from .demo_loop import close_the_loop
 from .demo_names import BAG_FIELD, STAGE_NAMES, TYPE_NAMES, in_every_language, per_language
 from .rollup import rebuild_buckets
@@ -153,26 +156,7 @@ INVITED, ANSWERED = 0.4, 0.5
 # Customers rate a little kinder than the staff feel about the moment (staff are their own
 # harshest critics): with it, CSAT lands where airlines typically see it, around 80 %.
 CUSTOMER_KINDER = 0.9
-PRAISE = [
-    "Super friendly and quick, thank you!",
-    "She went out of her way to help us with the kids.",
-    "Smooth and easy, best experience in a long time.",
-    "Very helpful, sorted everything in a minute.",
-    "Great service, felt well taken care of.",
-]
-NEUTRAL = ["It was fine.", "OK, but the queue was long.", "Got what I needed eventually."]
-COMPLAINTS = [
-    "Waited far too long and nobody told us anything.",
-    "Staff seemed stressed and unhelpful.",
-    "I had to explain my problem three times.",
-    "Rude answer when I asked for help.",
-]
-TYPE_COMPLAINTS = {
-    "Baggage claim": "Waited 50 minutes for my suitcase at the belt.",
-    "Lost baggage desk": "My bag is still missing and nobody can tell me where it is.",
-    "Security": "The security queue was chaos and we nearly missed the flight.",
-    "Phone call": "On hold for 40 minutes before anyone answered.",
-}
+KIND_BY_TYPE = {kind.name: kind for kind in KINDS}
 
 
 def build_demo(days: int = 90, seed: int = SEED) -> int | None:
@@ -184,8 +168,11 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
         teams = _create_organisation()
         types = _create_touchpoint_types()
         staff = _create_people(teams)
+        load_starting_themes()  # there already unless a test emptied the database
         pairs = _create_moments(rng, days, staff, types)
         _create_feedback(rng, pairs)
+        # Every comment and note tagged with the starting themes, as the worker would.
+        retag.run(seconds=3600, settle=timedelta(0))
         buckets = close_the_loop(rng, staff, days)
         buckets |= {(moment.location_id, moment.local_date) for moment, _ in pairs}
         rebuild_buckets(buckets)
@@ -338,6 +325,7 @@ def _moment(
         outcome=outcome,
         resolved_on_spot=_resolution(rng, kind, outcome),
         occurred_at=occurred_at,
+        note=demo_comments.note(rng, team.location.code),
         # bulk_create skips Moment.save(), which would otherwise set this.
         local_date=team.location.local_date(occurred_at),
     )
@@ -371,7 +359,7 @@ def _clamp(value: int, low: int, high: int) -> int:
 
 def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> None:
     now = timezone.now()
-    invited = [(m, k) for m, k in pairs if rng.random() < INVITED]
+    invited = [(m, k) for m, k in pairs if rng.random() < (0.7 if _rising(m, k) else INVITED)]
     invitations = [
         Invitation(moment=moment, expires_at=moment.occurred_at + timedelta(days=7))
         for moment, _ in invited
@@ -384,34 +372,51 @@ def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> No
     answers, answered_at = [], []
     for invitation, (moment, kind) in zip(invitations, invited, strict=True):
         # Upset customers are a little more likely to answer.
-        if rng.random() < ANSWERED + (0.1 if moment.outcome <= 2 else 0):
-            answers.append(_answer(rng, invitation, moment.outcome, kind))
-            delay = timedelta(minutes=rng.lognormvariate(4.5, 1.3))  # median ~1.5 h
-            answered_at.append(min(moment.occurred_at + delay, now))
+        if _rising(moment, kind) and rng.random() < 0.8:
+            answers.append(_rising_answer(rng, invitation))
+        elif rng.random() < ANSWERED + (0.1 if moment.outcome <= 2 else 0):
+            answers.append(_answer(rng, invitation, moment))
+        else:
+            continue
+        delay = timedelta(minutes=rng.lognormvariate(4.5, 1.3))  # median ~1.5 h
+        answered_at.append(min(moment.occurred_at + delay, now))
     Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
     for answer, when in zip(answers, answered_at, strict=True):
         answer.answered_at = when
     Answer.objects.bulk_update(answers, ["answered_at"], batch_size=BATCH_SIZE)
 
 
-def _answer(rng: random.Random, invitation: Invitation, outcome: int, kind: Kind) -> Answer:
-    """The customer's verdict follows the staff's feeling, shifted by how the type tends to go."""
-    csat = _clamp(round(rng.gauss(outcome + kind.customer + CUSTOMER_KINDER, 0.8)), 1, 5)
+def _answer(rng: random.Random, invitation: Invitation, moment: Moment) -> Answer:
+    """The customer's verdict follows the staff's feeling, shifted by how the type tends to go;
+    a comment in a language heard at the location (dashboards/demo_comments.py)."""
+    kind = KIND_BY_TYPE[moment.touchpoint_type.name]
+    csat = _clamp(round(rng.gauss(moment.outcome + kind.customer + CUSTOMER_KINDER, 0.8)), 1, 5)
+    language = demo_comments.language_at(rng, moment.location.code)
+    commented = rng.random() < demo_comments.COMMENTED
     return Answer(
         invitation=invitation,
         csat=csat,
         # Every demo type asks NPS: the satisfied mostly promote, the rest mostly do not.
         nps=_clamp(round(rng.gauss(2 * csat, 1.2)), 0, 10),
         effort=_clamp(round(rng.gauss(1.5 * csat - 0.5, 1.0)), 1, 7) if kind.asks_effort else None,
-        comment=_comment(rng, csat, kind) if rng.random() < 0.35 else "",
+        comment=demo_comments.comment(rng, csat, kind.name, language) if commented else "",
+        language=language,
     )
 
 
-def _comment(rng: random.Random, csat: int, kind: Kind) -> str:
-    if csat >= 4:
-        return rng.choice(PRAISE)
-    if csat == 3:
-        return rng.choice(NEUTRAL)
-    if kind.name in TYPE_COMPLAINTS and rng.random() < 0.5:
-        return TYPE_COMPLAINTS[kind.name]
-    return rng.choice(COMPLAINTS)
+def _rising(moment: Moment, kind: Kind) -> bool:
+    days_ago = (moment.location.today() - moment.local_date).days
+    return demo_comments.is_rising(moment.location.code, kind.name, days_ago)
+
+
+def _rising_answer(rng: random.Random, invitation: Invitation) -> Answer:
+    """Copenhagen's bags going missing these last days: unhappy, and they say why."""
+    text, language = demo_comments.rising_comment(rng)
+    csat = rng.choice([1, 2, 2, 3, 4])
+    return Answer(
+        invitation=invitation,
+        csat=csat,
+        nps=_clamp(round(rng.gauss(2 * csat, 1.2)), 0, 10),
+        comment=text,
+        language=language,
+    )

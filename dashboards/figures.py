@@ -232,7 +232,7 @@ HEADLINE_COLUMNS = [
     "moments", "resolved_on_spot", "resolution_recorded", "csat_answers", "satisfied",
     "nps_answers", "promoters", "detractors", "effort_answers", "effort_sum", "effort_squares",
     "low_answers",
-    "recoveries_closed", "recovery_seconds", "recoveries_lapsed",
+    "recoveries_closed", "recovery_seconds", "recoveries_lapsed", "comments", "notes",
 ]  # fmt: skip
 
 

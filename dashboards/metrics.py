@@ -58,6 +58,11 @@ def _share(successes: int, n: int, counted: str = "answers") -> Estimate:
     return Estimate(_ratio(successes, n), n, scaled, counted)
 
 
+def share(successes: int, n: int, counted: str = "answers") -> Estimate:
+    """A share in % with its Wilson interval, for figures outside `Figures` (themes)."""
+    return _share(successes, n, counted)
+
+
 def _mean(sample: Sample, value: float | None, scale: float, bounds: Interval) -> Estimate:
     """A mean's estimate; its interval is kept within the scale's own ends."""
     interval = mean_interval(sample)
@@ -94,6 +99,8 @@ class Figures:
     recoveries_lapsed: int = 0
     gap_staff_good_customer_low: int = 0
     gap_staff_bad_customer_high: int = 0
+    comments: int = 0
+    notes: int = 0
 
     @classmethod
     def of(cls, rollups: QuerySet) -> "Figures":

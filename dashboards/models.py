@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
+from feedback.models import Theme
 from touchpoints.models import Channel, Location, Team, TouchpointType
 
 
@@ -42,6 +43,9 @@ class CountedSums(models.Model):
     recoveries_lapsed = models.PositiveIntegerField(default=0, db_default=0)
     gap_staff_good_customer_low = models.PositiveIntegerField(default=0)
     gap_staff_bad_customer_high = models.PositiveIntegerField(default=0)
+    # The denominators of the themes' shares: comments customers wrote, notes staff wrote.
+    comments = models.PositiveIntegerField(default=0, db_default=0, help_text="With a comment.")
+    notes = models.PositiveIntegerField(default=0, db_default=0, help_text="With a staff note.")
     rolled_at = models.DateTimeField()
 
     class Meta:
@@ -138,6 +142,102 @@ class TypeDayRollup(CountedSums):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.local_date} {self.team_id} {self.touchpoint_type_id}"
+
+
+class ThemeSums(models.Model):
+    """The additive sums of one theme: how many comments speak of it, and the CSAT of the
+    answers they belong to (summed, so a theme's CSAT of any selection is exact)."""
+
+    comments = models.PositiveIntegerField(default=0, help_text="Comments (or notes) with it.")
+    csat_answers = models.PositiveIntegerField(default=0)
+    csat_sum = models.PositiveBigIntegerField(default=0, help_text="Σ CSAT 1–5.")
+    satisfied = models.PositiveIntegerField(default=0, help_text="CSAT 4–5.")
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class ThemeDailyRollup(ThemeSums):
+    """What customers say: per bucket of `DailyRollup` and theme, the answers whose comment
+    speaks of the theme. A comment of two themes counts once in each; summed over themes it
+    is no count of comments (that is `CountedSums.comments`)."""
+
+    local_date = models.DateField()
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
+    touchpoint_type = models.ForeignKey(
+        TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, db_index=False, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "local_date", "team", "touchpoint_type", "channel", "theme"],
+                name="theme_rollup_bucket_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} theme {self.theme_id}"
+
+
+class ThemeLocationDayRollup(ThemeSums):
+    """`ThemeDailyRollup` summed per location, day and theme, for selections of locations
+    only; written in the same transaction as the rows it sums."""
+
+    local_date = models.DateField()
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, db_index=False, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "local_date", "theme"], name="theme_location_day_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} theme {self.theme_id}"
+
+
+class NoteThemeDailyRollup(ThemeSums):
+    """What staff say: per bucket and theme, the moments whose staff note speaks of it, and
+    the CSAT their customers gave (the perception gap, for themes)."""
+
+    local_date = models.DateField()
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
+    touchpoint_type = models.ForeignKey(
+        TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, db_index=False, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "local_date", "team", "touchpoint_type", "channel", "theme"],
+                name="note_theme_rollup_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} note theme {self.theme_id}"
 
 
 class NeedSums(models.Model):

@@ -65,6 +65,8 @@ COUNTED_COLUMNS = [
     "recoveries_lapsed",
     "gap_staff_good_customer_low",
     "gap_staff_bad_customer_high",
+    "comments",
+    "notes",
 ]
 
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
@@ -102,11 +104,13 @@ MOMENT_FIGURES = """
         COUNT(r.lapsed_at),                                           -- recoveries_lapsed
         COUNT(*) FILTER (WHERE m.outcome >= 4 AND a.is_low),          -- gap_staff_good_customer_low
         COUNT(*) FILTER (WHERE m.outcome <= 2 AND a.csat >= 4),       -- gap_staff_bad_customer_high
+        COUNT(*) FILTER (WHERE {commented}),                          -- comments
+        COUNT(*) FILTER (WHERE m.note <> ''),                         -- notes
         %s                                                            -- rolled_at
 """
 MOMENT_GROUPS = "m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel"
 MOMENT_SELECT = f"""
-    SELECT {MOMENT_FIGURES}
+    SELECT {MOMENT_FIGURES.replace("{commented}", "a.comment <> ''")}
     FROM touchpoints_moment m
     LEFT JOIN (
         feedback_invitation i
@@ -142,12 +146,13 @@ BOUNDED_MOMENT_SELECT = f"""
         SELECT MIN(id + 0) AS lo, MAX(id + 0) AS hi FROM feedback_answer
         WHERE {_within("invitation_id", "invitation_ids")}
     )
-    SELECT {MOMENT_FIGURES}
+    SELECT {MOMENT_FIGURES.replace("{commented}", "a.has_comment")}
     FROM touchpoints_moment m
     LEFT JOIN (
         (SELECT id, moment_id FROM feedback_invitation
          WHERE {_within("moment_id", "moment_ids")}) AS i
-        LEFT JOIN (SELECT id, invitation_id, csat, nps, effort, is_low FROM feedback_answer
+        LEFT JOIN (SELECT id, invitation_id, csat, nps, effort, is_low,
+                comment <> '' AS has_comment FROM feedback_answer
             WHERE {_within("invitation_id", "invitation_ids")}) AS a
             ON a.invitation_id = i.id
         LEFT JOIN (
@@ -186,6 +191,44 @@ def _summed_select(source: str, key: list[str], columns: list[str]) -> str:
 LOCATION_DAY_KEY = ["local_date", "location_id"]
 # DailyRollup summed over channels: the journey, team and gap tables.
 TYPE_DAY_KEY = ["local_date", "location_id", "team_id", "touchpoint_type_id"]
+
+THEME_COLUMNS = ["comments", "csat_answers", "csat_sum", "satisfied"]
+THEME_KEY = [*MOMENT_KEY, "theme_id"]
+THEME_GROUPS = f"{MOMENT_GROUPS}, t.theme_id"
+# One line per column of THEME_COLUMNS. What customers say: the answers whose comment the
+# tagger gave the theme (feedback/themes), on the day of their moment; a = the answer.
+THEME_SELECT = f"""
+    SELECT {MOMENT_GROUPS}, t.theme_id,
+        COUNT(*),                                                     -- comments
+        COUNT(a.csat),                                                -- csat_answers
+        COALESCE(SUM(a.csat), 0),                                     -- csat_sum
+        COUNT(*) FILTER (WHERE a.csat >= 4),                          -- satisfied
+        %s                                                            -- rolled_at
+    FROM touchpoints_moment m
+    JOIN feedback_invitation i ON i.moment_id = m.id
+    JOIN feedback_answer a ON a.invitation_id = i.id
+    JOIN feedback_answertheme t ON t.answer_id = a.id
+    WHERE {{where}}
+    GROUP BY {THEME_GROUPS}
+"""
+# The same for what staff say: moments whose note has the theme; the CSAT is of the
+# moment's answer when the customer gave one (NULL, so not counted, when not).
+NOTE_THEME_SELECT = f"""
+    SELECT {MOMENT_GROUPS}, t.theme_id,
+        COUNT(*),                                                     -- comments (notes)
+        COUNT(a.csat),                                                -- csat_answers
+        COALESCE(SUM(a.csat), 0),                                     -- csat_sum
+        COUNT(*) FILTER (WHERE a.csat >= 4),                          -- satisfied
+        %s                                                            -- rolled_at
+    FROM touchpoints_moment m
+    JOIN feedback_momenttheme t ON t.moment_id = m.id
+    LEFT JOIN (
+        feedback_invitation i JOIN feedback_answer a ON a.invitation_id = i.id
+    ) ON i.moment_id = m.id
+    WHERE {{where}}
+    GROUP BY {THEME_GROUPS}
+"""
+THEME_LOCATION_DAY_KEY = ["local_date", "location_id", "theme_id"]
 
 NEED_COLUMNS = ["raised", "acknowledged", "provided", "declined", "provide_seconds"]
 
@@ -242,6 +285,12 @@ TYPE_DAYS = _coarser(
 LOCATION_NEEDS = _coarser(
     "dashboards_locationneedrollup", "dashboards_needrollup", LOCATION_DAY_KEY, NEED_COLUMNS
 )
+THEME_LOCATION_DAYS = _coarser(
+    "dashboards_themelocationdayrollup",
+    "dashboards_themedailyrollup",
+    THEME_LOCATION_DAY_KEY,
+    THEME_COLUMNS,
+)
 # Written in this order: each coarser table sums rows of its source written before it.
 ROLLUP_TABLES = [
     RollupTable(
@@ -254,11 +303,16 @@ ROLLUP_TABLES = [
     ),
     LOCATION_DAYS,
     TYPE_DAYS,
+    RollupTable("dashboards_themedailyrollup", THEME_KEY, THEME_COLUMNS, THEME_SELECT, "m"),
+    THEME_LOCATION_DAYS,
+    RollupTable(
+        "dashboards_notethemedailyrollup", THEME_KEY, THEME_COLUMNS, NOTE_THEME_SELECT, "m"
+    ),
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
     LOCATION_NEEDS,
 ]
 # The tables summed from other roll-ups rather than from raw rows.
-COARSER_TABLES = [LOCATION_DAYS, TYPE_DAYS, LOCATION_NEEDS]
+COARSER_TABLES = [LOCATION_DAYS, TYPE_DAYS, THEME_LOCATION_DAYS, LOCATION_NEEDS]
 
 
 @dataclass(frozen=True)

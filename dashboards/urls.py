@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("journey/<int:type_id>/", views.journey_type, name="journey_type"),
     path("journey/<int:type_id>/moments/", views.journey_moments, name="journey_moments"),
+    path("themes/<int:theme_id>/", views.theme_comments, name="theme_comments"),
     path("needs/", views.needs, name="needs"),
     path("needs/<int:need_id>/answer/", views.answer, name="answer"),
     path("needs/answer/", views.answer_ask, name="answer_ask"),

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from config.errors import ShownBadRequest
 from feedback.invitations import held_back_count
+from feedback.models import Theme
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
 
-from . import exports, figures, need_emails, recognition, team_view, workbook
+from . import exports, figures, need_emails, recognition, team_view, themes, workbook
 from .charts import bar_chart, line_chart, sparkline
 from .filters import FilterForm, Selection, scope_for, selection_from, spans_zones
 from .need_answers import (
@@ -70,6 +71,7 @@ def dashboard(request):
     with figures.read_settings():  # the figures and the tables: one transaction
         overview = figures.overview(selection)
         breakdown = figures.breakdown(selection)
+        top_themes = themes.top_themes(selection, overview.current, overview.previous)
     team_recovery, team_count = breakdown.recovery_focus()
     needs_summary = summary(selection, asks=DASHBOARD_ASKS_SHOWN)
     open_recoveries, more_recoveries = recognition.open_recoveries(selection)
@@ -81,6 +83,8 @@ def dashboard(request):
         **_headline_context(overview.headlines(needs_summary.counts)),
         "trend": _trend(overview),
         "journey": breakdown.journey(),
+        "themes": top_themes,
+        "comments": overview.current.comments,
         "gap": breakdown.gap(),
         "team_recovery": team_recovery,
         "team_count": team_count,
@@ -149,6 +153,34 @@ def _headline_context(headlines: list[figures.Headline]) -> dict:
         "key_headlines": [c for c in cards if c[0].key in figures.KEY_HEADLINES],
         "more_headlines": [c for c in cards if c[0].key not in figures.KEY_HEADLINES],
     }
+
+
+@role_required(*MANAGERS)
+def theme_comments(request, theme_id: int):
+    """Drill-down: the period's comments that speak of one theme, its words highlighted,
+    and what staff noted about it."""
+    theme = get_object_or_404(Theme, pk=theme_id)
+    form, selection = _filtered(request)
+    paginator = Paginator(themes.theme_answers(selection, theme), MOMENTS_PER_PAGE)
+    paginator.count = themes.theme_comment_count(selection, theme)
+    page = paginator.get_page(request.GET.get("page"))
+    comments = [
+        (answer, themes.highlighted(answer.comment, answer.language, theme)) for answer in page
+    ]
+    notes = [
+        (moment, themes.highlighted(moment.note, moment.staff.language, theme))
+        for moment in themes.theme_notes(selection, theme)
+    ]
+    context = {
+        "form": form,
+        "options": form.options(selection),
+        "selection": selection,
+        "theme": theme,
+        "page": page,
+        "comments": comments,
+        "notes": notes,
+    }
+    return _render(request, "dashboards/theme_comments.html", "comments", context)
 
 
 def _needs_context(selection: Selection, locations, needs) -> dict:

@@ -164,3 +164,6 @@ class FeedbackSettingsAdmin(TranslationAdmin, ConfigAdmin):
     def changelist_view(self, request, extra_context=None):
         current = FeedbackSettings.current()
         return redirect(reverse("admin:feedback_feedbacksettings_change", args=[current.pk]))
+
+
+from .themes import admin as theme_admin  # noqa: E402, F401  (registers the theme pages)

@@ -1,5 +1,6 @@
 """Inviting a customer to rate a moment, and taking their answer."""
 
+import logging
 from datetime import datetime
 from io import BytesIO
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from touchpoints.customers import last_invited
@@ -17,6 +19,8 @@ from touchpoints.models import Moment
 from . import webhook_events
 from .models import Answer, FeedbackSettings, HeldBackInvitation, Invitation
 from .recovery import open_recovery
+
+log = logging.getLogger(__name__)
 
 
 class AlreadyAnswered(Exception):
@@ -86,11 +90,15 @@ def record_answer(invitation: Invitation, unsaved: Answer) -> Answer:
     unsaved.invitation = locked
     reason = FeedbackSettings.current().low_reason(unsaved)
     unsaved.is_low = bool(reason)
+    # Both the public page and the hand-over record inside the customer's language.
+    unsaved.language = unsaved.language or (translation.get_language() or "")[:8]
     unsaved.save()
     mark_day_dirty(locked.moment.location_id, locked.moment.local_date)
     webhook_events.answer_received(unsaved)
     if reason:
         open_recovery(unsaved, reason)
+    if unsaved.comment:
+        transaction.on_commit(lambda: request_tagging(unsaved.pk))
     return unsaved
 
 
@@ -98,3 +106,14 @@ def held_back_count(condition: Q) -> int:
     """Invitations not made for the over-survey limit, among moments matching `condition`
     (the dashboard's selection, through `moment__`)."""
     return HeldBackInvitation.objects.filter(condition).count()
+
+
+def request_tagging(answer_id: int) -> None:
+    """Ask the worker for the comment's themes. Best effort, never in the customer's way:
+    if the broker is down, the walk beat runs every minute tags it (feedback/themes/retag.py)."""
+    from .tasks import tag_answer
+
+    try:
+        tag_answer.delay(answer_id)
+    except Exception:
+        log.warning("Could not queue tagging of answer %s; beat will.", answer_id, exc_info=True)

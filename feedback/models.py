@@ -90,6 +90,8 @@ class Answer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
     )
     comment = models.TextField(blank=True, max_length=1000)
+    # The language the customer answered in: the tagger reads the comment in it first.
+    language = models.CharField(max_length=8, blank=True, default="")
     # Judged against the thresholds in force when the customer answered; it opens a recovery.
     is_low = models.BooleanField(default=False)
     answered_at = models.DateTimeField(auto_now_add=True)
@@ -328,3 +330,13 @@ class RecoveryContact(models.Model):
     def __str__(self) -> str:
         # Never the details themselves: this is what logs and error pages print.
         return f"Contact for recovery {self.recovery_id}"
+
+
+# The theme catalogue and its tags live in their own module; Django finds models here.
+from .themes.models import (  # noqa: E402, F401
+    AnswerTheme,
+    MomentTheme,
+    Theme,
+    ThemeCatalogue,
+    ThemeSuggestion,
+)

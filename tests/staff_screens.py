@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from dashboards.demo import PASSWORD, build_demo
-from feedback.models import FeedbackSettings
+from feedback.models import FeedbackSettings, Theme
 from tests.conftest import add_moment
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
 
@@ -37,6 +37,7 @@ def demo_screens() -> dict[str, Role]:
     Moment.objects.filter(pk=late.pk).update(occurred_at=yesterday, created_at=yesterday)
     type_ = TouchpointType.objects.filter(moments__location__code="ARN").distinct().first()
     person = User.objects.get(username="erik")
+    baggage = Theme.objects.get(name_en="Baggage")
     return {
         "frontline": Role(
             "agent",
@@ -61,6 +62,7 @@ def demo_screens() -> dict[str, Role]:
                 ("journey", reverse("dashboards:journey_type", args=[type_.pk])),
                 ("journey-moments", reverse("dashboards:journey_moments", args=[type_.pk])),
                 ("manager-needs", reverse("dashboards:needs")),
+                ("theme-comments", reverse("dashboards:theme_comments", args=[baggage.pk])),
             ],
         ),
         "admin": Role(
@@ -84,6 +86,8 @@ def demo_screens() -> dict[str, Role]:
                 ("api-key-add", reverse("admin:touchpoints_apikey_add")),
                 ("webhook-add", reverse("admin:touchpoints_webhookendpoint_add")),
                 ("webhook-deliveries", reverse("admin:touchpoints_webhookdelivery_changelist")),
+                ("theme-list", reverse("admin:feedback_theme_changelist")),
+                ("theme-change", reverse("admin:feedback_theme_change", args=[baggage.pk])),
             ],
         ),
     }

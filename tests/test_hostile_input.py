@@ -7,6 +7,7 @@ PostgreSQL: NUL bytes only fail there.
 """
 
 import logging
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from feedback.invitations import invitation_for, record_answer
-from feedback.models import Answer, FeedbackSettings
+from feedback.models import Answer, FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import add_moment, make_user
 from tests.desk_steps import register_desk
 from tests.hostile import (
@@ -66,11 +67,23 @@ def world(org, agent, arn_manager, admin_user):
     record_write(key, "created moments", [str(waiting.uuid)])
     WebhookEndpoint.objects.create(url="https://k7.se/w")
     emit(Event.NEED_RAISED, {"id": need.pk})
+    today = date.today()
+    ThemeSuggestion.objects.create(
+        term="e-gate",
+        language="en",
+        period_start=today,
+        period_end=today,
+        count=9,
+        previous_count=0,
+        g2=20.0,
+        examples=["The e-gate <b>broke</b>"],
+    )
     real = {
         "moment_uuid": waiting.uuid,
         "token": invitation_for(waiting).token,
         "recovery_id": answered.invitation.answer.recovery.pk,
         "type_id": org["desk"].pk,
+        "theme_id": Theme.objects.get(name_en="Baggage").pk,
         "need_id": need.pk,
         "person_id": agent.pk,
         "content_type_id": ContentType.objects.get_for_model(Team).pk,

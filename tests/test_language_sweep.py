@@ -223,6 +223,11 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "desk screen": ("desk", "/desk/"),
         "desk PIN": ("desk", f"/desk/{world['agent'].pk}/"),
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
+        "a theme's comments": ("manager", f"/dashboard/themes/{baggage_pk()}/"),
+        "themes": ("admin", "/admin/feedback/theme/"),
+        "a theme": ("admin", f"/admin/feedback/theme/{baggage_pk()}/change/"),
+        "merge themes": ("admin", "MERGE /admin/feedback/theme/"),
+        "suggested themes": ("admin", "/admin/feedback/themesuggestion/"),
         "desks": ("admin", "/admin/touchpoints/desk/"),
         "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
         "locations": ("admin", "/admin/touchpoints/location/"),
@@ -263,6 +268,26 @@ def pages(world) -> dict[str, tuple[str, str]]:
     }
 
 
+def baggage_pk() -> int:
+    from feedback.models import Theme
+
+    return Theme.objects.get(name_en="Baggage").pk
+
+
+def merge_themes(client, code: str):
+    """The merge page: two themes ticked, the action chosen, not yet confirmed."""
+    from feedback.models import Theme
+
+    picked = list(
+        Theme.objects.filter(name_en__in=["Baggage", "Seat"]).values_list("pk", flat=True)
+    )
+    return client.post(
+        "/admin/feedback/theme/",
+        {"action": "merge_selected", "_selected_action": picked},
+        HTTP_ACCEPT_LANGUAGE=f"{code},en;q=0.5",
+    )
+
+
 def fetch(client, world, role: str, address: str, code: str, data: dict | None = None):
     method, _, path = address.rpartition(" ")
     if role == "desk":  # a registered desk tablet, nobody signed in, the browser's language
@@ -283,6 +308,8 @@ def fetch(client, world, role: str, address: str, code: str, data: dict | None =
         return client.get(f"/feedback/handover/?lang={code}")
     if method == "POST" and data is not None:  # a form on the configuration site
         return client.post(path, data, follow=True)
+    if method == "MERGE":
+        return merge_themes(client, code)
     if method == "POST":
         return client.post(path, HTTP_ACCEPT_LANGUAGE=f"{code},en;q=0.5")
     return client.get(path, HTTP_ACCEPT_LANGUAGE=f"{code},en;q=0.5")

@@ -111,6 +111,11 @@ COUNTED = {
         lambda: _("no low answers"),
         lambda: _("few low answers"),
     ),
+    "comments": (
+        lambda n: ngettext("%(n)s comment", "%(n)s comments", n),
+        lambda: _("no comments"),
+        lambda: _("few comments"),
+    ),
     "invitations": (
         lambda n: ngettext("%(n)s invitation", "%(n)s invitations", n),
         lambda: _("no invitations"),

@@ -25,16 +25,29 @@ from dashboards.models import (
     LocationDayRollup,
     LocationNeedRollup,
     NeedRollup,
+    NoteThemeDailyRollup,
+    ThemeDailyRollup,
+    ThemeLocationDayRollup,
     TypeDayRollup,
 )
 from dashboards.rollup import (
     COUNTED_COLUMNS,
     NEED_COLUMNS,
+    THEME_COLUMNS,
     rebuild_buckets,
     rebuild_dirty,
     rebuild_range,
 )
-from feedback.models import Answer, FeedbackSettings, Invitation, Recovery
+from feedback.models import (
+    Answer,
+    AnswerTheme,
+    FeedbackSettings,
+    Invitation,
+    MomentTheme,
+    Recovery,
+    Theme,
+)
+from feedback.themes import catalogue
 from tests.conftest import make_user
 from tests.dashboards.held_roll_up import roll_up_held_open
 from touchpoints.dirty_days import mark_day_dirty
@@ -48,6 +61,9 @@ CHANGES = [
     datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York falls back
 ]
 WINDOW_MINUTES = 36 * 60
+# Starting themes the comments and notes are tagged with (tags are set directly: what is
+# tested here is the roll-up of tags, not the tagger).
+THEMES = ["Queue and waiting", "Baggage", "Staff attitude"]
 METRICS = [
     "csat", "nps", "effort", "resolved_pct", "resolution_coverage", "response_rate",
     "recovery_rate",
@@ -68,6 +84,8 @@ answer_strategy = st.fixed_dictionaries(
         "recovery": st.none() | st.integers(0, 200_000),
         # Nobody took it in time (a close after that is a late one).
         "lapsed": st.booleans(),
+        # The themes its comment was tagged with (indexes into THEMES); None: no comment.
+        "themes": st.none() | st.sets(st.integers(0, len(THEMES) - 1), max_size=3),
     }
 )
 moment_strategy = st.fixed_dictionaries(
@@ -77,6 +95,8 @@ moment_strategy = st.fixed_dictionaries(
         "channel": st.sampled_from(Channel.values),
         "outcome": st.integers(1, 5),
         "resolved": st.none() | st.booleans(),  # None: not recorded
+        # The themes the staff member's note was tagged with; None: no note.
+        "note_themes": st.none() | st.sets(st.integers(0, len(THEMES) - 1), max_size=2),
         "minute": st.integers(-WINDOW_MINUTES, WINDOW_MINUTES),
         # None: not invited; {"answer": None}: invited, no answer yet.
         "feedback": st.none() | st.fixed_dictionaries({"answer": st.none() | answer_strategy}),
@@ -101,6 +121,8 @@ world_strategy = st.fixed_dictionaries(
         "delete": st.none() | st.integers(0, 11),
         # Later changes are rolled up by beat (dirty days) or by a backfill over the range.
         "finish": st.sampled_from(["dirty", "range"]),
+        # An admin merges the first theme into the second, after the first roll-up.
+        "merge": st.booleans(),
     }
 )
 
@@ -184,6 +206,9 @@ def build_and_roll_up(org, teams, world) -> None:
         move(first[index % len(first)], teams[team], days_later)
     if world["delete"] is not None and first:
         delete(first[world["delete"] % len(first)])
+    if world["merge"]:
+        themes = theme_rows()
+        catalogue.merge(themes[1], [themes[0]])
     if world["finish"] == "range":
         rebuild_range(days[0], days[-1])
         assert not DirtyDay.objects.exists()
@@ -205,8 +230,14 @@ def create_moments(org, teams, specs, change) -> list[Moment]:
             outcome=spec["outcome"],
             resolved_on_spot=spec["resolved"],
             occurred_at=change + timedelta(minutes=spec["minute"]),
+            note="" if spec["note_themes"] is None else "A note",
         )
         moment.save()
+        if spec["note_themes"]:
+            themes = theme_rows()
+            MomentTheme.objects.bulk_create(
+                MomentTheme(moment=moment, theme=themes[i]) for i in spec["note_themes"]
+            )
         if spec["feedback"] is not None:
             add_feedback(moment, spec["feedback"]["answer"])
         moments.append(moment)
@@ -220,7 +251,13 @@ def add_feedback(moment: Moment, spec: dict | None) -> None:
     answer = Answer(invitation=invitation, csat=spec["csat"], nps=spec["nps"])
     answer.effort = spec["effort"]
     answer.is_low = FeedbackSettings.current().is_low(answer)
+    answer.comment = "" if spec["themes"] is None else "A comment"
     answer.save()
+    if spec["themes"]:
+        themes = theme_rows()
+        AnswerTheme.objects.bulk_create(
+            AnswerTheme(answer=answer, theme=themes[i]) for i in spec["themes"]
+        )
     if spec["recovery"] is not None:
         seconds = spec["recovery"] or None
         Recovery.objects.create(
@@ -274,6 +311,12 @@ def delete(moment: Moment) -> None:
     mark_day_dirty(moment.location_id, moment.local_date)
 
 
+def theme_rows() -> list[Theme]:
+    catalogue.load_starting_themes()  # a transactional test may start from an emptied database
+    by_name = {theme.name_en: theme for theme in Theme.objects.filter(name_en__in=THEMES)}
+    return [by_name[name] for name in THEMES]
+
+
 def local_days(change: datetime) -> list:
     first = (change - timedelta(minutes=WINDOW_MINUTES, days=4)).date() - timedelta(days=1)
     return [first + timedelta(days=n) for n in range(12)]
@@ -286,6 +329,11 @@ def all_buckets() -> set:
 
 def delete_raw_rows_and_roll_ups() -> None:
     for model in (
+        ThemeDailyRollup,
+        ThemeLocationDayRollup,
+        NoteThemeDailyRollup,
+        AnswerTheme,
+        MomentTheme,
         DailyRollup,
         LocationDayRollup,
         TypeDayRollup,
@@ -308,7 +356,23 @@ def roll_up_snapshot() -> list[tuple]:
     days = LocationDayRollup.objects.values_list("location", "local_date", *COUNTED_COLUMNS)
     type_days = TypeDayRollup.objects.values_list(*key[:-1], *COUNTED_COLUMNS)
     need_days = LocationNeedRollup.objects.values_list("location", "local_date", *NEED_COLUMNS)
-    return sorted(moments) + sorted(needs) + sorted(days) + sorted(type_days) + sorted(need_days)
+    themes = [
+        sorted(model.objects.values_list(*key, "theme", *THEME_COLUMNS))
+        for model in (ThemeDailyRollup, NoteThemeDailyRollup)
+    ]
+    theme_days = ThemeLocationDayRollup.objects.values_list(
+        "location", "local_date", "theme", *THEME_COLUMNS
+    )
+    return (
+        sorted(moments)
+        + sorted(needs)
+        + sorted(days)
+        + sorted(type_days)
+        + sorted(need_days)
+        + themes[0]
+        + themes[1]
+        + sorted(theme_days)
+    )
 
 
 # --- groupings and the oracle ----------------------------------------------------------
@@ -347,6 +411,8 @@ def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
     direct = raw_metrics(moments)
     for name in METRICS:
         assert same(getattr(rolled, name), direct[name]), (name, where)
+    for model, raw in ((ThemeDailyRollup, raw_theme_sums), (NoteThemeDailyRollup, raw_note_sums)):
+        assert theme_sums(model.objects.filter(**where)) == raw(moments), (model, where)
     needs = NeedRollup.objects.filter(**needs_where)
     rolled_needs = {name: sum(needs.values_list(name, flat=True)) for name in NEED_COLUMNS}
     assert rolled_needs == raw_need_sums(Need.objects.filter(**needs_where)), needs_where
@@ -360,6 +426,8 @@ def assert_coarser_roll_ups_are_sums() -> None:
     type_key = ["location", "local_date", "team", "touchpoint_type"]
     assert_sums(TypeDayRollup, DailyRollup, type_key, COUNTED_COLUMNS)
     assert_sums(LocationNeedRollup, NeedRollup, ["location", "local_date"], NEED_COLUMNS)
+    theme_key = ["location", "local_date", "theme"]
+    assert_sums(ThemeLocationDayRollup, ThemeDailyRollup, theme_key, THEME_COLUMNS)
 
 
 def assert_sums(coarser, source, key: list[str], columns: list[str]) -> None:
@@ -380,13 +448,55 @@ def raw_sums(moments: list[Moment]) -> dict[str, int]:
         invitation = getattr(m, "invitation", None)
         answer = getattr(invitation, "answer", None)
         sums["invitations"] += invitation is not None
+        sums["notes"] += m.note != ""
         if answer is not None:
             add_answer(sums, m, answer)
     return sums
 
 
+def theme_sums(rows) -> dict[int, tuple]:
+    """{theme id: (comments, csat answers, Σ csat, satisfied)} summed from theme roll-ups."""
+    summed = rows.values("theme").annotate(**{c: Sum(c) for c in THEME_COLUMNS}).order_by()
+    return {row["theme"]: tuple(row[c] for c in THEME_COLUMNS) for row in summed}
+
+
+def _add_theme(sums: dict, theme_id: int, answer: Answer | None) -> None:
+    comments, n, total, satisfied = sums.get(theme_id, (0, 0, 0, 0))
+    csat = answer.csat if answer is not None else None
+    sums[theme_id] = (
+        comments + 1,
+        n + (csat is not None),
+        total + (csat or 0),
+        satisfied + (csat is not None and csat >= 4),
+    )
+
+
+def raw_theme_sums(moments: list[Moment]) -> dict[int, tuple]:
+    """What customers say, one tagged answer at a time (tags as stored, after any merge)."""
+    sums: dict[int, tuple] = {}
+    for m in moments:
+        answer = getattr(getattr(m, "invitation", None), "answer", None)
+        if answer is not None:
+            for theme_id in AnswerTheme.objects.filter(answer=answer).values_list(
+                "theme", flat=True
+            ):
+                _add_theme(sums, theme_id, answer)
+    return {theme: sums[theme] for theme in sums}
+
+
+def raw_note_sums(moments: list[Moment]) -> dict[int, tuple]:
+    """What staff say: each tagged note, with its moment's answer's CSAT when there is one."""
+    sums: dict[int, tuple] = {}
+    for m in moments:
+        answer = getattr(getattr(m, "invitation", None), "answer", None)
+        for theme_id in MomentTheme.objects.filter(moment=m).values_list("theme", flat=True):
+            _add_theme(sums, theme_id, answer)
+    return sums
+
+
 def add_answer(sums: dict, m: Moment, a: Answer) -> None:
     sums["answers"] += 1
+    sums["comments"] += a.comment != ""
     sums["csat_answers"] += 1
     sums["satisfied"] += a.csat >= 4
     if a.nps is not None:

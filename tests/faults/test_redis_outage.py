@@ -68,7 +68,9 @@ def test_with_redis_stopped_every_screen_answers_and_the_figures_catch_up(
     customer = Browser(stack)
     during = {
         "public page": customer.get(f"/r/{invitation.token}/")[0],
-        "answer": customer.post_form(f"/r/{invitation.token}/", {"csat": 5, "nps": 9})[0],
+        "answer": customer.post_form(
+            f"/r/{invitation.token}/", {"csat": 5, "nps": 9, "comment": "The queue was long"}
+        )[0],
         "sign-in": Browser(stack).log_in(agent.username),
         "dashboard": manager.get("/dashboard/")[0],
         "figures export": manager.get("/dashboard/export/figures.csv")[0],

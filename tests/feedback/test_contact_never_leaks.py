@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from feedback.invitations import invitation_for
-from feedback.models import Recovery, RecoveryContact
+from feedback.models import Recovery, RecoveryContact, Theme
 from feedback.recovery import close
 from tests.conftest import PASSWORD, roll_up_everything
 from tests.feedback.conftest import make_moment
@@ -108,6 +108,7 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         "token": contact_left.token,
         "recovery_id": contact_left.answer.recovery.pk,
         "type_id": org["desk"].pk,
+        "theme_id": Theme.objects.get(name_en="Baggage").pk,
         "need_id": need.pk,
         "person_id": agent.pk,
         "app_label": "feedback",

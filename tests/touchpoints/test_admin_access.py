@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from feedback.models import FeedbackSettings
+from feedback.models import FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
 from touchpoints.api_keys import ApiKey, ApiWrite, create_key, record_write
@@ -27,7 +27,7 @@ from touchpoints.models import (
 )
 from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
-ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, ApiKey, WebhookEndpoint]
+ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, ApiKey, WebhookEndpoint, Theme]
 
 
 @pytest.fixture
@@ -59,6 +59,16 @@ def config_objects(org, agent):
         WebhookDelivery: endpoint.deliveries.create(
             message_id="msg_1", event="need.raised", payload={}
         ),  # fmt: skip
+        Theme: Theme.objects.get(name_en="Baggage"),
+        ThemeSuggestion: ThemeSuggestion.objects.create(
+            term="e-gate",
+            language="en",
+            period_start=date.today(),
+            period_end=date.today(),
+            count=9,
+            previous_count=0,
+            g2=20.0,
+        ),
     }
 
 
@@ -129,8 +139,9 @@ def test_posting_to_config_as_a_manager_changes_nothing(client, org, arn_manager
 
 def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config_objects):
     assert not role_admin.is_staff and not role_admin.is_superuser
-    # The audit trail, the undo records, the one settings row and failed sign-ins (unlocked
-    # by an action) are never added or deleted, even by admins.
+    # The audit trail, the undo records, the one settings row, failed sign-ins (unlocked
+    # by an action) and suggested themes (found each night) are never added or deleted,
+    # even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
         for model in (
@@ -140,6 +151,7 @@ def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config
             AccessAttempt,
             ApiWrite,
             WebhookDelivery,
+            ThemeSuggestion,
         )  # fmt: skip
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
