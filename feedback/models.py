@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
 
+from .contact_keys import EncryptedText
+
 TOKEN_BYTES = 18
 # What `new_token` makes: TOKEN_BYTES in URL-safe base64, which needs no padding.
 TOKEN_PATTERN = f"[A-Za-z0-9_-]{{{TOKEN_BYTES * 4 // 3}}}"
@@ -279,14 +281,15 @@ class RecoveryContact(models.Model):
     """How the customer asked to be reached about one recovery, given by explicit consent.
 
     A row of its own so that nothing that reads recoveries (roll-ups, exports, the
-    dashboard) carries it by accident. Shown only on the team's recovery card; never
-    exported, never on a public page, never in the configuration site or its audit trail;
-    erased a set time after the recovery ends (feedback/erasure.py).
-    """
+    dashboard) carries it by accident. Shown only on the team's recovery card and in the
+    data-protection role's access export; never on a public page, never in the configuration
+    site or its audit trail; erased a set time after the recovery ends (feedback/erasure.py)
+    or on the customer's request (feedback/customer_data.py)."""
 
     recovery = models.OneToOneField(Recovery, on_delete=models.CASCADE, related_name="contact")
-    phone = models.CharField(max_length=16, blank=True)  # E.164: "+" and at most 15 digits
-    email = models.EmailField(blank=True)
+    # Encrypted with CONTACT_KEYS (feedback/contact_keys.py): a dump shows only ciphertext.
+    phone = EncryptedText(blank=True)  # E.164: "+" and at most 15 digits
+    email = EncryptedText(blank=True)
     # The sentence the customer ticked, word for word in the language they read it in.
     consent_text = models.TextField()
     consent_version = models.CharField(max_length=16)
