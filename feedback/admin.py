@@ -117,3 +117,7 @@ class FeedbackSettingsAdmin(ConfigAdmin):
     def changelist_view(self, request, extra_context=None):
         current = FeedbackSettings.current()
         return redirect(reverse("admin:feedback_feedbacksettings_change", args=[current.pk]))
+
+
+# The data-protection screens register themselves on the same site.
+from . import customer_requests_admin  # noqa: E402, F401

@@ -191,6 +191,8 @@ class Recovery(models.Model):
         OTHER = "other", _("Other")
         # Offered only when the customer left no way to reach them (feedback/forms.py).
         NO_CONTACT = "no_contact", _("No contact left")
+        # Closed by an erasure on the customer's request (feedback/customer_data.py).
+        ERASED = "erased", _("Erased on request")
 
     class Result(models.TextChoices):
         RECOVERED = "recovered", _("Customer satisfied")
@@ -309,3 +311,46 @@ class RecoveryContact(models.Model):
     def __str__(self) -> str:
         # Never the details themselves: this is what logs and error pages print.
         return f"Contact for recovery {self.recovery_id}"
+
+
+class CustomerRequest(models.Model):
+    """One data-protection request served: a search, an access export or an erasure.
+
+    The register of requests, and what the audit trail points at. It never holds the
+    customer's reference, phone or email, nor their hash: only how they were named and how
+    much was found, so that keeping it for years keeps nothing about the customer.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", _("Search")
+        EXPORT = "export", _("Access export")
+        ERASURE = "erasure", _("Erasure")
+
+    class NamedBy(models.TextChoices):
+        REFERENCE = "reference", _("Booking code or loyalty number")
+        PHONE = "phone", _("Phone number")
+        EMAIL = "email", _("Email address")
+
+    kind = models.CharField(_("request"), max_length=16, choices=Kind.choices)
+    named_by = models.CharField(_("customer named by"), max_length=16, choices=NamedBy.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("served by"),
+    )
+    through_command = models.BooleanField(_("from the command line"), default=False)
+    at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    found = models.JSONField(_("found"), default=dict, help_text="{kind of row: how many}")
+    # Empty while an erasure runs: one left empty crashed halfway and was (or is to be) retried.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("customer data request")
+        verbose_name_plural = _("customer data requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

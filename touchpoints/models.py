@@ -520,6 +520,10 @@ class AuditEntry(models.Model):
         ARCHIVED = "archived", _("Archived")
         IMPORTED = "imported", _("Imported")
         EMAILED = "emailed", _("Emailed")
+        # A customer's data request (feedback/customer_requests.py): found, exported, erased.
+        SEARCHED = "searched", _("Searched")
+        EXPORTED = "exported", _("Exported")
+        ERASED = "erased", _("Erased")
 
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from feedback.models import FeedbackSettings
+from feedback.models import CustomerRequest, FeedbackSettings
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
 from touchpoints.configuration import audit
@@ -49,6 +49,7 @@ def config_objects(org, agent):
         UndoRecord: undo,
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
         Desk: register_desk(org["arn"])[0],
+        CustomerRequest: CustomerRequest.objects.create(kind="search", named_by="reference"),
     }
 
 
@@ -58,6 +59,7 @@ def config_urls(objects: dict) -> list[str]:
     urls = [reverse("admin:index"), reverse("admin:touchpoints_user_import")]
     urls += [reverse("admin:touchpoints_user_import_template")]
     urls += [reverse("admin:touchpoints_desk_register")]
+    urls += [reverse("admin:feedback_customerrequest_find")]
     urls += [reverse("admin:app_list", args=[app]) for app in ("touchpoints", "feedback")]
     for model, obj in objects.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
@@ -124,6 +126,8 @@ def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     never.append(reverse("admin:touchpoints_desk_add"))  # registered from the tablet itself
+    # Customers' data requests are the data-protection duty's, not every admin's.
+    never += [url for url in config_urls(config_objects) if "/customerrequest/" in url]
     client.force_login(role_admin)
     for url in config_urls(config_objects):
         response = client.get(url)
@@ -142,3 +146,13 @@ def test_taking_the_admin_role_away_closes_configuration(client, role_admin):
     role_admin.groups.set([Group.objects.get(name=Role.MANAGER)])
     client.force_login(role_admin)
     assert client.get(reverse("admin:index")).status_code == 403
+
+
+def test_the_data_protection_duty_alone_opens_only_its_own_screens(client, org, config_objects):
+    officer = make_user("dora", Role.FRONTLINE, team=org["arn_desk"])
+    officer.groups.add(Group.objects.get(name="data_protection"))
+    client.force_login(officer)
+    for url in config_urls(config_objects):
+        own = "/customerrequest/" in url and not url.endswith(("/add/", "/delete/"))
+        opens = url == reverse("admin:index") or url.endswith("/feedback/") or own
+        assert (client.get(url).status_code == 200) == opens, url
