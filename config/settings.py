@@ -508,6 +508,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.send_need_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # Every class of personal data past its retention period, in small batches, while the
+    # front line is quietest (dashboards/retention.py, docs/privacy.md).
+    "prune-expired-data": {
+        "task": "dashboards.prune_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Customers' contact details, a set time after their recovery ends (docs/security.md).
     "erase-customer-contacts": {
         "task": "feedback.erase_contacts",

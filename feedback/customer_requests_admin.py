@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from touchpoints.access_records import AccessRecord
 from touchpoints.configuration.site import ReadOnly, RefusesMalformedLookups, site
 from touchpoints.people.roles import is_data_protection
 
@@ -134,3 +135,17 @@ class CustomerRequestAdmin(ReadOnly, DataProtectionOnly, RefusesMalformedLookups
         name = f"customer-data-{served.request.pk}.{'csv' if as_csv_file else 'json'}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+@admin.register(AccessRecord, site=site)
+class AccessRecordAdmin(ReadOnly, DataProtectionOnly, RefusesMalformedLookups, admin.ModelAdmin):
+    """Who saw customers' data: each view or export, read-only, for the data protection
+    officer only; kept for the retention policy's access period."""
+
+    list_display = ["at", "person", "what", "selection"]
+    list_filter = ["what"]
+    list_select_related = ["person"]
+    search_fields = ["person__username", "person__first_name", "person__last_name"]
+    date_hierarchy = "at"
+    fields = ["at", "person", "what", "selection"]
+    readonly_fields = fields

@@ -128,6 +128,14 @@ class FeedbackSettings(models.Model):
     recovery_lapse_days = models.PositiveSmallIntegerField(
         default=14, help_text=_("Days after which a recovery nobody took lapses.")
     )
+    taken_recovery_lapse_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Days after which a recovery someone took but never closed lapses, so that its"
+            " contact details are erased on schedule."
+        ),
+    )
     invitation_expiry_days = models.PositiveSmallIntegerField(default=7)
     languages = models.JSONField(
         default=default_languages, help_text=_("Language codes offered to customers.")

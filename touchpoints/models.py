@@ -602,5 +602,7 @@ class DeskSignIn(models.Model):
         return f"{self.person} at {self.desk}"
 
 
-# A person's usual sign-in addresses live beside the throttle that reads them.
+# A person's usual sign-in addresses live beside the throttle that reads them; who saw
+# customers' data beside the function that records it.
+from .access_records import AccessRecord  # noqa: E402, F401
 from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """Only people with the admin role reach configuration: every page, every action."""
 
+import re
 import uuid
 from datetime import date
 
@@ -8,12 +9,14 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from dashboards.models import RetentionPolicy
 from feedback.models import CustomerRequest, FeedbackSettings
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
 from touchpoints.configuration import audit
 from touchpoints.configuration.site import site
 from touchpoints.models import (
+    AccessRecord,
     AuditEntry,
     Desk,
     JourneyStage,
@@ -25,6 +28,7 @@ from touchpoints.models import (
     User,
 )
 
+DATA_PROTECTION_PAGES = re.compile(r"/(customerrequest|accessrecord)/")
 ARCHIVABLE = [Location, Team, TouchpointType, User, Desk]
 
 
@@ -50,6 +54,8 @@ def config_objects(org, agent):
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
         Desk: register_desk(org["arn"])[0],
         CustomerRequest: CustomerRequest.objects.create(kind="search", named_by="reference"),
+        RetentionPolicy: RetentionPolicy.current(),
+        AccessRecord: AccessRecord.objects.create(person=agent, what="moments"),
     }
 
 
@@ -60,7 +66,8 @@ def config_urls(objects: dict) -> list[str]:
     urls += [reverse("admin:touchpoints_user_import_template")]
     urls += [reverse("admin:touchpoints_desk_register")]
     urls += [reverse("admin:feedback_customerrequest_find")]
-    urls += [reverse("admin:app_list", args=[app]) for app in ("touchpoints", "feedback")]
+    apps = ("touchpoints", "feedback", "dashboards")
+    urls += [reverse("admin:app_list", args=[app]) for app in apps]
     for model, obj in objects.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         urls += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
@@ -122,12 +129,12 @@ def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config
     # by an action) are never added or deleted, even by admins.
     never = [
         reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-        for model in (AuditEntry, FeedbackSettings, UndoRecord, AccessAttempt)
+        for model in (AuditEntry, FeedbackSettings, RetentionPolicy, UndoRecord, AccessAttempt)
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     never.append(reverse("admin:touchpoints_desk_add"))  # registered from the tablet itself
     # Customers' data requests are the data-protection duty's, not every admin's.
-    never += [url for url in config_urls(config_objects) if "/customerrequest/" in url]
+    never += [url for url in config_urls(config_objects) if DATA_PROTECTION_PAGES.search(url)]
     client.force_login(role_admin)
     for url in config_urls(config_objects):
         response = client.get(url)
@@ -153,6 +160,7 @@ def test_the_data_protection_duty_alone_opens_only_its_own_screens(client, org, 
     officer.groups.add(Group.objects.get(name="data_protection"))
     client.force_login(officer)
     for url in config_urls(config_objects):
-        own = "/customerrequest/" in url and not url.endswith(("/add/", "/delete/"))
-        opens = url == reverse("admin:index") or url.endswith("/feedback/") or own
+        own = DATA_PROTECTION_PAGES.search(url) and not url.endswith(("/add/", "/delete/"))
+        apps = ("/feedback/", "/touchpoints/")  # the app pages list the screens it may open
+        opens = url == reverse("admin:index") or url.endswith(apps) or bool(own)
         assert (client.get(url).status_code == 200) == opens, url
