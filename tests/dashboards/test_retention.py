@@ -213,3 +213,28 @@ def test_undone_moments_and_needs_before_the_cut_go_with_the_raw_rows(agent, org
     )
     prune_expired(NOW)
     assert not UndoRecord.objects.exists()
+
+
+# -- people who leave ------------------------------------------------------------------------
+
+
+def test_a_leaver_keeps_their_moments_in_the_figures_and_becomes_a_pseudonym(manager, agent, org):
+    add_moment(agent, org["desk"], answer={"csat": 5, "comment": "Anna was lovely"})
+    roll_up_everything()
+    type(agent).objects.filter(pk=agent.pk).update(is_active=False, last_login=days_ago(400))
+    before = month_figures(manager, (NOW - timedelta(days=6)).date(), NOW.date())
+    assert "Anna," in manager.get(reverse("dashboards:dashboard")).text
+    prune_expired(NOW)
+    agent.refresh_from_db()
+    assert agent.get_full_name() == f"Former colleague {agent.pk}"
+    assert agent.username == f"former-{agent.pk}" and agent.email == ""
+    page = manager.get(reverse("dashboards:dashboard")).text
+    assert "Former colleague," in page and "Anna," not in page
+    assert month_figures(manager, (NOW - timedelta(days=6)).date(), NOW.date()) == before
+
+
+def test_a_leaver_within_the_period_keeps_their_name(agent, org):
+    type(agent).objects.filter(pk=agent.pk).update(is_active=False, last_login=days_ago(300))
+    prune_expired(NOW)
+    agent.refresh_from_db()
+    assert agent.first_name == "Anna"
