@@ -348,7 +348,7 @@ class RetentionPolicy(models.Model):
         verbose_name_plural = _("retention policy")
 
     def __str__(self) -> str:
-        return "Retention policy"
+        return str(_("Retention policy"))
 
     @classmethod
     def current(cls) -> "RetentionPolicy":

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -142,10 +144,15 @@ class AccessRecordAdmin(ReadOnly, DataProtectionOnly, RefusesMalformedLookups, a
     """Who saw customers' data: each view or export, read-only, for the data protection
     officer only; kept for the retention policy's access period."""
 
-    list_display = ["at", "person", "what", "selection"]
+    list_display = ["at", "person", "what", "which"]
     list_filter = ["what"]
     list_select_related = ["person"]
     search_fields = ["person__username", "person__first_name", "person__last_name"]
     date_hierarchy = "at"
-    fields = ["at", "person", "what", "selection"]
+    fields = ["at", "person", "what", "which"]
     readonly_fields = fields
+
+    @admin.display(description=_("which selection"))
+    def which(self, record):
+        """The filters as the screen's address had them: names a program reads."""
+        return format_html("<code>{}</code>", urlencode(record.selection, doseq=True))

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.demo import PASSWORD, build_demo
+from dashboards.models import RetentionPolicy
 from tests.conftest import add_moment
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
+from touchpoints.people.roles import set_data_protection
 
 # A POST only shows these: the undo refused (too late) is opened by submitting a form.
 UNDO_REFUSED = "undo-refused"
@@ -36,6 +38,8 @@ def demo_screens() -> dict[str, Role]:
     Moment.objects.filter(pk=late.pk).update(occurred_at=yesterday, created_at=yesterday)
     type_ = TouchpointType.objects.filter(moments__location__code="ARN").distinct().first()
     person = User.objects.get(username="erik")
+    set_data_protection(User.objects.get(username="admin"), True)
+    policy = RetentionPolicy.current()
     return {
         "frontline": Role(
             "agent",
@@ -72,6 +76,9 @@ def demo_screens() -> dict[str, Role]:
                 ("people-list", reverse("admin:touchpoints_user_changelist")),
                 ("person-change", admin_change("user", person.pk)),
                 ("stage", admin_change("journeystage", JourneyStage.objects.first().pk)),
+                ("customer-data", reverse("admin:feedback_customerrequest_find")),
+                ("access-records", reverse("admin:touchpoints_accessrecord_changelist")),
+                ("retention", reverse("admin:dashboards_retentionpolicy_change", args=[policy.pk])),
             ],
         ),
     }

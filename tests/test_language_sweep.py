@@ -22,11 +22,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from dashboards.digest import compose
+from dashboards.models import RetentionPolicy
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
 from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
 from touchpoints.models import Location, Need, Team, User
+from touchpoints.people.roles import set_data_protection
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Never translated: the product, the metrics' own names, file formats, units and codes.
@@ -137,6 +139,7 @@ def world(org, agent, arn_manager, role_admin):
     roll_up_everything()
     _desk, desk_cookie = register_desk(org["arn"])
     give_pin(agent)
+    set_data_protection(role_admin, True)  # the customer data screens are theirs too
     return {"org": org, "unhappy": unhappy, "happy": happy, "waiting": waiting,
             "agent": agent, "manager": arn_manager, "admin": role_admin,
             "desk_cookie": desk_cookie}  # fmt: skip
@@ -157,6 +160,7 @@ def pages(world) -> dict[str, tuple[str, str]]:
     """name: (role, address) of every page in the sweep."""
     type_pk, stage_pk = world["org"]["desk"].pk, world["org"]["desk"].stage_id
     unhappy, waiting, happy = world["unhappy"], world["waiting"], world["happy"]
+    policy_pk = RetentionPolicy.current().pk
     return {
         "my moments": ("agent", "/log/mine/"),
         "what I needed": ("agent", "/log/needs/"),
@@ -189,6 +193,10 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
         "desks": ("admin", "/admin/touchpoints/desk/"),
         "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
+        "find a customer's data": ("admin", "/admin/feedback/customerrequest/find/"),
+        "customer data requests": ("admin", "/admin/feedback/customerrequest/"),
+        "who saw what": ("admin", "/admin/touchpoints/accessrecord/"),
+        "retention policy": ("admin", f"/admin/dashboards/retentionpolicy/{policy_pk}/change/"),
     }
 
 
