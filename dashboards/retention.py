@@ -13,13 +13,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from feedback.models import Answer, Invitation, Recovery, RecoveryContact
+from feedback.models import Answer, CustomerRequest, Invitation, Recovery, RecoveryContact
 from touchpoints.models import (
     AccessRecord,
     AuditEntry,
@@ -182,6 +183,15 @@ def _delete_moments(ids: list[int]) -> None:
     Moment.objects.filter(pk__in=ids).delete()
 
 
+def prune_audit(cutoff: datetime) -> int:
+    """The configuration audit trail, Django's own admin log beside it, and the register of
+    customer data requests (which the audit entries point at)."""
+    done = _batches(AuditEntry.objects.filter(at__lt=cutoff), _delete(AuditEntry))
+    done += _batches(LogEntry.objects.filter(action_time__lt=cutoff), _delete(LogEntry))
+    requests = CustomerRequest.objects.filter(at__lt=cutoff)
+    return done + _batches(requests, _delete(CustomerRequest))
+
+
 def prune_sign_ins(cutoff: datetime) -> int:
     """Failed sign-ins (name typed, address, browser) and usual sign-in addresses."""
     done = 0
@@ -236,9 +246,7 @@ def prune_expired(now: datetime | None = None, pause=None) -> dict[str, int]:
         "raw": prune_raw(policy.raw_days, now, pause),
         "comments": prune_comments(before(policy.comments_days)),
         "customer_refs": prune_customer_refs(before(policy.customer_refs_days)),
-        "audit": _batches(
-            AuditEntry.objects.filter(at__lt=before(policy.audit_days)), _delete(AuditEntry)
-        ),
+        "audit": prune_audit(before(policy.audit_days)),
         "access": _batches(
             AccessRecord.objects.filter(at__lt=before(policy.access_days)), _delete(AccessRecord)
         ),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from dashboards.models import RetentionPolicy, RollupSeal
 from dashboards.retention import prune_expired
 from dashboards.rollup import rebuild_dirty, rebuild_range
-from feedback.models import Answer, Recovery
+from feedback.models import Answer, CustomerRequest, Recovery
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
 from touchpoints.customers import hash_ref
 from touchpoints.dirty_days import mark_day_dirty
@@ -99,8 +99,11 @@ def test_audit_access_and_sign_in_records_and_sessions_go_after_their_periods(ag
     SignInAddress.objects.create(username="anna", address="10.0.0.1", last_signed_in=days_ago(100))
     Session.objects.create(session_key="old", session_data="", expire_date=days_ago(1))
     Session.objects.create(session_key="live", session_data="", expire_date=NOW + timedelta(1))
+    CustomerRequest.objects.create(kind="search", named_by="reference")
+    CustomerRequest.objects.update(at=days_ago(800))
     counts = prune_expired(NOW)
-    assert not AuditEntry.objects.exists() and counts["audit"] == 1
+    assert not AuditEntry.objects.exists() and not CustomerRequest.objects.exists()
+    assert counts["audit"] == 2
     assert AccessRecord.objects.count() == 1
     assert not AccessAttempt.objects.exists() and not SignInAddress.objects.exists()
     assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
