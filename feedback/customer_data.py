@@ -96,7 +96,7 @@ class Found:
 
 
 def _answer(moment: Moment) -> Answer | None:
-    invitation = getattr(moment, "invitation", None) if _has(moment, "invitation") else None
+    invitation = moment.invitation if _has(moment, "invitation") else None
     return invitation.answer if invitation is not None and _has(invitation, "answer") else None
 
 
