@@ -15,6 +15,7 @@ gets a BENCHDESK location with two people and a desk.
 """
 
 import argparse
+import base64
 import logging
 import os
 import secrets
@@ -28,6 +29,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 # Production settings (DEBUG off, real hashers) on the test client's host, without HTTPS.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("CONTACT_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 os.environ.update(SECURE_SSL_REDIRECT="0", SECURE_COOKIES="0", ALLOWED_HOSTS="testserver")
 PASSWORD = "bench-desk-password"
 WARM_UP = 5

@@ -21,6 +21,7 @@ The database is BENCH_DATABASE_URL (default moments_exportbench), created and mi
 """
 
 import argparse
+import base64
 import http.client
 import os
 import secrets
@@ -40,6 +41,7 @@ os.environ.setdefault(
 # Production settings on plain http://127.0.0.1, with throwaway keys.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("CONTACT_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("SECURE_HSTS_SECONDS", "0")

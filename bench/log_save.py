@@ -14,6 +14,7 @@ DATABASE_URL is migrated and gets a BENCH location; its old BENCH moments are de
 """
 
 import argparse
+import base64
 import http.client
 import os
 import random
@@ -36,6 +37,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "log_save_settings"
 # without real ones) and no redirect to HTTPS.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("CONTACT_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 PASSWORD = "bench-tablet-pw"

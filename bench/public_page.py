@@ -11,6 +11,7 @@ It uses a throwaway SQLite database in a temporary DATA_DIR, so it touches nothi
 """
 
 import argparse
+import base64
 import gzip
 import os
 import secrets
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 # without real ones) and no redirect to HTTPS.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("CONTACT_KEYS", base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 SLOW_3G = {

@@ -16,6 +16,7 @@ Run on its own to (re)build the data set:
 """
 
 import argparse
+import base64
 import os
 import secrets
 import sys
@@ -75,6 +76,8 @@ def use_bench_database(url: str = BENCH_DATABASE_URL) -> None:
     # Production settings, so throwaway keys: DEBUG off refuses to start without real ones.
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ.setdefault("CUSTOMER_REF_KEY", secrets.token_urlsafe(50))
+    fernet_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    os.environ.setdefault("CONTACT_KEYS", fernet_key)
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command

@@ -4,6 +4,7 @@ With no environment set it runs embedded: SQLite under ./data and Celery tasks e
 in-process. DATABASE_URL and REDIS_URL switch it to PostgreSQL and a real Redis broker.
 """
 
+import base64
 import os
 import sys
 from datetime import timedelta
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from touchpoints.people.group_roles import parse_group_roles
@@ -46,6 +48,7 @@ PUBLISHED_KEYS = {
     "insecure-compose-key-set-CUSTOMER_REF_KEY-in-.env",
     "change-me",
     "change-me-too",
+    "change-me-as-well",
 }
 
 
@@ -70,6 +73,54 @@ SECRET_KEY = env_key("SECRET_KEY")
 # Keys customer references are hashed with; a separate secret so that rotating the session
 # key does not orphan every customer's history.
 CUSTOMER_REF_KEY = env_key("CUSTOMER_REF_KEY")
+# Keys customer references were hashed with before the last rotation, newest first: a
+# reference typed on the tablet still finds the moments saved under them (customers.py).
+CUSTOMER_REF_OLD_KEYS = env_list("CUSTOMER_REF_OLD_KEYS")
+if PRODUCTION and set(CUSTOMER_REF_OLD_KEYS) & PUBLISHED_KEYS:
+    raise ImproperlyConfigured(
+        "CUSTOMER_REF_OLD_KEYS lists a published placeholder: list only keys this server "
+        "really hashed references with. See docs/operations.md."
+    )
+# The development Fernet key: 32 published bytes, refused outside DEBUG like the others.
+DEV_CONTACT_KEY = base64.urlsafe_b64encode(b"insecure-dev-key-for-CONTACTKEYS").decode()
+PUBLISHED_KEYS.add(DEV_CONTACT_KEY)
+
+
+def env_contact_keys() -> list[str]:
+    """Fernet keys for customers' contact details (feedback/contact_keys.py), newest first.
+
+    Outside DEBUG a missing, published or malformed key stops the app: it would otherwise
+    have to write contact details it cannot encrypt, or fail on the first customer.
+    """
+    keys = env_list("CONTACT_KEYS")
+    if not PRODUCTION and not keys:
+        return [DEV_CONTACT_KEY]
+    how = (
+        "set CONTACT_KEYS to a key made by python3 -c 'from cryptography.fernet import "
+        "Fernet; print(Fernet.generate_key().decode())' (comma-separated, newest first, "
+        "while rotating). See docs/operations.md, Contact keys."
+    )
+    if not keys:
+        raise ImproperlyConfigured(
+            "CONTACT_KEYS is not set. With DEBUG off Moments refuses to start without a key "
+            f"for customers' contact details: {how}"
+        )
+    for number, key in enumerate(keys, start=1):
+        if PRODUCTION and key in PUBLISHED_KEYS:
+            raise ImproperlyConfigured(
+                f"CONTACT_KEYS key {number} is a published placeholder: {how}"
+            )
+        try:
+            Fernet(key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"CONTACT_KEYS key {number} is not a Fernet key "
+                f"(32 bytes in URL-safe base64): {how}"
+            ) from None
+    return keys
+
+
+CONTACT_KEYS = env_contact_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -481,6 +532,12 @@ CELERY_BEAT_SCHEDULE = {
     # Words no theme covers that rose last week, suggested as themes (docs/metrics.md).
     "rising-theme-words": {
         "task": "feedback.find_rising_words",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Every class of personal data past its retention period, in small batches, while the
+    # front line is quietest (dashboards/retention.py, docs/privacy.md).
+    "prune-expired-data": {
+        "task": "dashboards.prune_expired",
         "schedule": crontab(hour=2, minute=30),
     },
     # Customers' contact details, a set time after their recovery ends (docs/security.md).

@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Theme
 from touchpoints.models import Channel, Location, Team, TouchpointType
@@ -357,3 +359,98 @@ class NeedEmailSent(models.Model):
 
     def __str__(self) -> str:
         return f"Need email for {self.manager_id} up to {self.until}"
+
+
+class RollupSeal(models.Model):
+    """The day before which a location's roll-ups are final (the sealed boundary).
+
+    Raw moments before it may have been pruned (dashboards/retention.py): rebuilding such
+    a day from what is left would wipe its figures. So every rebuild, reconciliation and
+    range alike, starts at this day (dashboards/rollup.py), and a mark on a sealed day is
+    dropped unread. It only moves forward, and always before the raw rows go.
+    """
+
+    location = models.OneToOneField(
+        Location, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    final_before = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.location} final before {self.final_before}"
+
+
+# The nightly reconciliation re-rolls this many recent local days (dashboards/tasks.py); a
+# retention period for raw moments must be longer, or it would rebuild pruned days.
+RECONCILE_DAYS = 7
+
+
+def at_least_the_reconciliation_window(days: int) -> None:
+    if days < RECONCILE_DAYS + 1:
+        raise ValidationError(
+            _(
+                "Keep raw moments and answers for at least %(least)d days. Every night the "
+                "roll-ups of the last %(window)d days are checked against the raw moments; "
+                "pruning them sooner would leave those days with nothing to check against."
+            )
+            % {"least": RECONCILE_DAYS + 1, "window": RECONCILE_DAYS}
+        )
+
+
+class RetentionPolicy(models.Model):
+    """How long each class of personal data is kept; a single row, edited by admins.
+
+    The nightly pruning (dashboards/retention.py) enforces it. Figures are never lost: the
+    roll-ups outlive the raw rows behind them (`RollupSeal`). Contact details have their
+    own period in the feedback settings (`contact_kept_days`), which their consent names.
+    Defaults: docs/privacy.md.
+    """
+
+    comments_days = models.PositiveIntegerField(
+        _("comments and notes (days)"),
+        default=365,
+        help_text=_("Customers' comments, staff notes on moments and recoveries, extra fields."),
+    )
+    customer_refs_days = models.PositiveIntegerField(
+        _("customer references (days)"),
+        default=365,
+        help_text=_("The hashed booking code or loyalty number that links a customer's moments."),
+    )
+    raw_days = models.PositiveIntegerField(
+        _("raw moments and answers (days)"),
+        default=730,
+        validators=[at_least_the_reconciliation_window],
+        help_text=_("Then the moments, answers, recoveries and needs are deleted; figures stay."),
+    )
+    audit_days = models.PositiveIntegerField(
+        _("audit entries (days)"), default=730, help_text=_("The configuration history.")
+    )
+    access_days = models.PositiveIntegerField(
+        _("access records (days)"),
+        default=365,
+        help_text=_("Who viewed or exported customers' data."),
+    )
+    sign_in_days = models.PositiveIntegerField(
+        _("sign-in records (days)"),
+        default=90,
+        help_text=_("Failed sign-ins (name typed, address, browser) and usual sign-in addresses."),
+    )
+    leavers_days = models.PositiveIntegerField(
+        _("names of people who left (days)"),
+        default=365,
+        help_text=_(
+            "A deactivated person's name is replaced by a pseudonym this long after they last"
+            " signed in; their moments stay in the figures."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policy")
+
+    def __str__(self) -> str:
+        return str(_("Retention policy"))
+
+    @classmethod
+    def current(cls) -> "RetentionPolicy":
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row

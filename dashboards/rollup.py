@@ -28,6 +28,8 @@ from django.utils import timezone
 
 from touchpoints.models import DirtyDay, Location
 
+from .models import RECONCILE_DAYS, RollupSeal
+
 Bucket = tuple[int, date]  # (location id, local date)
 
 BATCH_SIZE = 500  # buckets per transaction when re-rolling dirty days
@@ -345,14 +347,57 @@ def buckets_scope(buckets: Iterable[Bucket]) -> Scope:
 
 
 def range_scope(since: date, until: date, location_ids: Iterable[int] | None = None) -> Scope:
-    """Every bucket from `since` to `until` (inclusive), of the given locations or all."""
+    """Every bucket from `since` to `until` (inclusive), of the given locations or all, but
+    never one before its location's sealed boundary (`RollupSeal`)."""
     if location_ids is None:
         location_ids = Location.objects.values_list("pk", flat=True)
     ids = sorted(set(location_ids))
+    final = sealed_before(ids)
+    starts: defaultdict[date, list[int]] = defaultdict(list)
+    for location_id in ids:
+        starts[max(since, final.get(location_id, since))].append(location_id)
     # Naming every location lets PostgreSQL walk the (location, local date) index, one
     # short range per location, instead of reading the whole moment table for a week.
-    condition = f"{{t}}location_id IN ({_marks(ids)}) AND {{t}}local_date BETWEEN %s AND %s"
-    return Scope(condition, (*ids, since, until), tuple(ids), large=True)
+    clauses, params = [], []
+    for first, members in sorted(starts.items()):
+        if first <= until:
+            clauses.append(
+                f"({{t}}location_id IN ({_marks(members)}) AND {{t}}local_date BETWEEN %s AND %s)"
+            )
+            params += [*members, first, until]
+    return Scope(" OR ".join(clauses) or "1 = 0", tuple(params), tuple(ids), large=True)
+
+
+def sealed_before(location_ids: Iterable[int]) -> dict[int, date]:
+    """Each sealed location's boundary: its roll-ups before that day are final."""
+    return dict(
+        RollupSeal.objects.filter(location_id__in=list(location_ids)).values_list(
+            "location_id", "final_before"
+        )
+    )
+
+
+def seal(location_id: int, final_before: date) -> None:
+    """Make the location's roll-ups before `final_before` final (never moving it back).
+
+    Under the location's roll-up lock: a rebuild running now finishes first, and every
+    later one reads the new boundary under that lock, before raw rows are pruned."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_locations(cursor, (location_id,))
+        current = sealed_before([location_id]).get(location_id)
+        if current is None:
+            RollupSeal.objects.create(location_id=location_id, final_before=final_before)
+        elif current < final_before:
+            RollupSeal.objects.filter(location_id=location_id).update(final_before=final_before)
+
+
+def _drop_sealed(buckets: list[Bucket], final: dict[int, date | None]) -> list[Bucket]:
+    """`buckets` without those before their location's boundary, whose marks are dropped:
+    a sealed day's raw rows may be gone, and its figures are final."""
+    sealed = [(loc, day) for loc, day in buckets if final.get(loc) and day < final[loc]]
+    for location_id, day in sealed:
+        DirtyDay.objects.filter(location_id=location_id, local_date=day).delete()
+    return [bucket for bucket in buckets if bucket not in sealed]
 
 
 def _marks(values: list) -> str:
@@ -551,15 +596,18 @@ def _lock_locations(cursor, location_ids: tuple[int, ...]) -> None:
     )
 
 
-def _try_lock_locations(cursor, location_ids: set[int]) -> set[int]:
-    """The locations no other roll-up is working on, locked for us until commit."""
+def _try_lock_locations(cursor, location_ids: set[int]) -> dict[int, date | None]:
+    """The locations no other roll-up is working on, locked for us until commit, each with
+    its sealed boundary (None: none), read in the same statement under the lock."""
     if connection.vendor != "postgresql" or not location_ids:
-        return location_ids
+        final = sealed_before(location_ids)
+        return {location_id: final.get(location_id) for location_id in location_ids}
     cursor.execute(
-        "SELECT id FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_xact_lock(%s::int, id)",
+        "SELECT id, (SELECT final_before FROM dashboards_rollupseal WHERE location_id = id)"
+        " FROM unnest(%s::int[]) AS id WHERE pg_try_advisory_xact_lock(%s::int, id)",
         [sorted(location_ids), LOCK_NAMESPACE],
     )
-    return {row[0] for row in cursor.fetchall()}
+    return dict(cursor.fetchall())
 
 
 def rebuild_buckets(
@@ -576,7 +624,7 @@ def rebuild_buckets(
         batch = buckets[start : start + BATCH_SIZE]
         with transaction.atomic(), connection.cursor() as cursor:
             free = _try_lock_locations(cursor, {location_id for location_id, _ in batch})
-            mine = [bucket for bucket in batch if bucket[0] in free]
+            mine = _drop_sealed([bucket for bucket in batch if bucket[0] in free], free)
             _leave_dirty([bucket for bucket in batch if bucket[0] not in free])
             if mine:
                 _rebuild(cursor, buckets_scope(mine), after_writes)
@@ -613,14 +661,16 @@ def rebuild_range(
     one transaction, and leaves dirty what was saved meanwhile. Returns the number of chunks;
     `progress` is called with the last day of each chunk once it is committed.
     """
-    ids = None if location_ids is None else list(location_ids)
+    if location_ids is None:
+        location_ids = Location.objects.values_list("pk", flat=True)
+    ids = tuple(sorted(set(location_ids)))
     chunks, first = 0, since
     while first <= until:
         last = min(first + timedelta(days=chunk_days - 1), until)
-        scope = range_scope(first, last, ids)
         with transaction.atomic(), connection.cursor() as cursor:
-            _lock_locations(cursor, scope.location_ids)
-            _rebuild(cursor, scope)
+            _lock_locations(cursor, ids)
+            # Under the locks: a boundary moved meanwhile is seen (see `seal`).
+            _rebuild(cursor, range_scope(first, last, ids))
         chunks += 1
         if progress is not None:
             progress(last)
@@ -641,7 +691,7 @@ def resum_coarser_days(since: date, until: date, location_ids: Iterable[int] | N
             _write(cursor, table, scope, rolled_at)
 
 
-def rebuild_recent(days: int = 7) -> int:
+def rebuild_recent(days: int = RECONCILE_DAYS) -> int:
     """Reconcile the last `days` local days of every location, whatever is marked."""
     todays = [location.today() for location in Location.objects.all()]
     if not todays:

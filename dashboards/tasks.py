@@ -10,7 +10,7 @@ from datetime import date
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import rollup
+from . import retention, rollup
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -32,7 +32,7 @@ def roll_up_dirty_days() -> int:
 
 @shared_task(name="dashboards.reconcile_recent_days", **RETRY)
 def reconcile_recent_days() -> int:
-    return rollup.rebuild_recent(days=7)
+    return rollup.rebuild_recent()
 
 
 @shared_task(name="dashboards.send_morning_digests", **RETRY)
@@ -49,3 +49,9 @@ def send_need_emails() -> int:
     from . import need_emails
 
     return need_emails.send_need_emails()
+
+
+@shared_task(name="dashboards.prune_expired", **RETRY)
+def prune_expired() -> dict:
+    """Personal data past its retention period (RetentionPolicy); beat asks every night."""
+    return retention.prune_expired()

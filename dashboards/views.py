@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from config.errors import ShownBadRequest
 from feedback.invitations import held_back_count
 from feedback.models import Theme
+from touchpoints.access_records import AccessRecord, record_access
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
@@ -97,6 +98,9 @@ def dashboard(request):
             selection.q("moment__") & selection.window.q(0, prefix="moment__")
         ),
     }
+    # The page shows customers' own words (praise, recoveries): who saw it, always, so that
+    # its work stays the same whatever it finds (docs/privacy.md).
+    record_access(request, AccessRecord.What.MOMENTS, request.GET.dict())
     status = 422 if form.errors else 200
     return _render(request, "dashboards/dashboard.html", "dashboard", context, status)
 
@@ -132,6 +136,8 @@ def journey_moments(request, type_id: int):
         .order_by("-occurred_at", "-pk")
     )
     paginator = Paginator(moments, MOMENTS_PER_PAGE)
+    selection_shown = {**request.GET.dict(), "touchpoint_type": type_id}
+    record_access(request, AccessRecord.What.MOMENTS, selection_shown)
     # Counting a type's moments company-wide would read them all; the roll-up has the sum.
     paginator.count = figures.moment_count(narrowed)
     page = paginator.get_page(request.GET.get("page"))
@@ -283,6 +289,7 @@ def export_figures(request):
 @role_required(*MANAGERS)
 def export_moments(request):
     _form, selection = _filtered(request)
+    _record_export(request, "csv")
     return _csv(exports.moment_rows(selection), "moments-raw", selection)
 
 
@@ -296,7 +303,13 @@ def export_figures_xlsx(request):
 @role_required(*MANAGERS)
 def export_moments_xlsx(request):
     _form, selection = _filtered(request)
+    _record_export(request, "xlsx")
     return _xlsx(exports.moment_rows(selection), _("Moments"), "moments-raw", selection)
+
+
+def _record_export(request, file_format: str) -> None:
+    selection = {**request.GET.dict(), "format": file_format}
+    record_access(request, AccessRecord.What.MOMENTS_EXPORT, selection)
 
 
 def _csv(rows, name: str, selection: Selection) -> StreamingHttpResponse:

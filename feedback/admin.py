@@ -50,6 +50,12 @@ class FeedbackSettingsForm(forms.ModelForm):
         max_value=365,
         help_text=_("A lapsed recovery counts as not recovered; it can still be closed, late."),
     )
+    taken_recovery_lapse_days = forms.IntegerField(
+        label=_("A recovery taken but left open lapses after (days)"),
+        min_value=1,
+        max_value=365,
+        help_text=_("Counted from when it was taken; its contact details are then erased on time."),
+    )
     invitation_expiry_days = forms.IntegerField(
         label=_("Customers can answer for"),
         min_value=1,
@@ -113,6 +119,7 @@ class FeedbackSettingsForm(forms.ModelForm):
             "low_nps_at_most",
             "recovery_due_hours",
             "recovery_lapse_days",
+            "taken_recovery_lapse_days",
             "contact_kept_days",
             "invitation_expiry_days",
             "languages",
@@ -141,6 +148,7 @@ class FeedbackSettingsAdmin(TranslationAdmin, ConfigAdmin):
                     "low_nps_at_most",
                     "recovery_due_hours",
                     "recovery_lapse_days",
+                    "taken_recovery_lapse_days",
                     "contact_kept_days",
                 ]
             },
@@ -166,4 +174,6 @@ class FeedbackSettingsAdmin(TranslationAdmin, ConfigAdmin):
         return redirect(reverse("admin:feedback_feedbacksettings_change", args=[current.pk]))
 
 
+# The data-protection screens register themselves on the same site.
+from . import customer_requests_admin  # noqa: E402, F401
 from .themes import admin as theme_admin  # noqa: E402, F401  (registers the theme pages)

@@ -147,7 +147,10 @@ NEEDS_EMAIL = Recovery.Action.EMAILED
 def possible_actions(contact: RecoveryContact | None) -> list[tuple[str, str]]:
     """What the front line can have done: no calling back a customer who left no number,
     and "no contact left" only when that is true."""
-    impossible = {Recovery.Action.NO_CONTACT} if contact else set()
+    # Only an erasure on request closes a recovery as erased; the front line never does.
+    impossible = {Recovery.Action.ERASED}
+    if contact:
+        impossible.add(Recovery.Action.NO_CONTACT)
     if not (contact and contact.phone):
         impossible.add(NEEDS_PHONE)
     if not (contact and contact.email):
@@ -174,7 +177,7 @@ class RecoveryCloseForm(OneAnswerEach, forms.Form):
     """What the front line did about a low answer, and how it ended."""
 
     action = ActionField(
-        choices=Recovery.Action.choices,
+        choices=[c for c in Recovery.Action.choices if c[0] != Recovery.Action.ERASED],
         widget=forms.RadioSelect,
         label=_("What did you do?"),
         error_messages={

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Moment
 
+from .contact_keys import EncryptedText
+
 TOKEN_BYTES = 18
 # What `new_token` makes: TOKEN_BYTES in URL-safe base64, which needs no padding.
 TOKEN_PATTERN = f"[A-Za-z0-9_-]{{{TOKEN_BYTES * 4 // 3}}}"
@@ -141,6 +143,14 @@ class FeedbackSettings(models.Model):
     recovery_lapse_days = models.PositiveSmallIntegerField(
         default=14, help_text=_("Days after which a recovery nobody took lapses.")
     )
+    taken_recovery_lapse_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Days after which a recovery someone took but never closed lapses, so that its"
+            " contact details are erased on schedule."
+        ),
+    )
     invitation_expiry_days = models.PositiveSmallIntegerField(default=7)
     languages = models.JSONField(
         default=default_languages, help_text=_("Language codes offered to customers.")
@@ -213,6 +223,8 @@ class Recovery(models.Model):
         OTHER = "other", _("Other")
         # Offered only when the customer left no way to reach them (feedback/forms.py).
         NO_CONTACT = "no_contact", _("No contact left")
+        # Closed by an erasure on the customer's request (feedback/customer_data.py).
+        ERASED = "erased", _("Erased on request")
 
     class Result(models.TextChoices):
         RECOVERED = "recovered", _("Customer satisfied")
@@ -303,14 +315,15 @@ class RecoveryContact(models.Model):
     """How the customer asked to be reached about one recovery, given by explicit consent.
 
     A row of its own so that nothing that reads recoveries (roll-ups, exports, the
-    dashboard) carries it by accident. Shown only on the team's recovery card; never
-    exported, never on a public page, never in the configuration site or its audit trail;
-    erased a set time after the recovery ends (feedback/erasure.py).
-    """
+    dashboard) carries it by accident. Shown only on the team's recovery card and in the
+    data-protection role's access export; never on a public page, never in the configuration
+    site or its audit trail; erased a set time after the recovery ends (feedback/erasure.py)
+    or on the customer's request (feedback/customer_data.py)."""
 
     recovery = models.OneToOneField(Recovery, on_delete=models.CASCADE, related_name="contact")
-    phone = models.CharField(max_length=16, blank=True)  # E.164: "+" and at most 15 digits
-    email = models.EmailField(blank=True)
+    # Encrypted with CONTACT_KEYS (feedback/contact_keys.py): a dump shows only ciphertext.
+    phone = EncryptedText(blank=True)  # E.164: "+" and at most 15 digits
+    email = EncryptedText(blank=True)
     # The sentence the customer ticked, word for word in the language they read it in.
     consent_text = models.TextField()
     consent_version = models.CharField(max_length=16)
@@ -330,6 +343,49 @@ class RecoveryContact(models.Model):
     def __str__(self) -> str:
         # Never the details themselves: this is what logs and error pages print.
         return f"Contact for recovery {self.recovery_id}"
+
+
+class CustomerRequest(models.Model):
+    """One data-protection request served: a search, an access export or an erasure.
+
+    The register of requests, and what the audit trail points at. It never holds the
+    customer's reference, phone or email, nor their hash: only how they were named and how
+    much was found, so that keeping it for years keeps nothing about the customer.
+    """
+
+    class Kind(models.TextChoices):
+        SEARCH = "search", _("Search")
+        EXPORT = "export", _("Access export")
+        ERASURE = "erasure", _("Erasure")
+
+    class NamedBy(models.TextChoices):
+        REFERENCE = "reference", _("Booking code or loyalty number")
+        PHONE = "phone", _("Phone number")
+        EMAIL = "email", _("Email address")
+
+    kind = models.CharField(_("request"), max_length=16, choices=Kind.choices)
+    named_by = models.CharField(_("customer named by"), max_length=16, choices=NamedBy.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("served by"),
+    )
+    through_command = models.BooleanField(_("from the command line"), default=False)
+    at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    found = models.JSONField(_("found"), default=dict, help_text="{kind of row: how many}")
+    # Empty while an erasure runs: one left empty crashed halfway and was (or is to be) retried.
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("customer data request")
+        verbose_name_plural = _("customer data requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
 
 
 # The theme catalogue and its tags live in their own module; Django finds models here.

@@ -9,7 +9,7 @@ still be closed, late.
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, F, QuerySet, When
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 
 from touchpoints.dirty_days import mark_day_dirty, mark_days_dirty
@@ -170,25 +170,26 @@ def close(recovery_id: int, user: User, *, action: str, result: str, note: str =
 
 
 def lapse_untaken(now: datetime | None = None) -> int:
-    """Lapse every open recovery that nobody took within the lapse window; returns how many.
+    """Lapse every open recovery that nobody took within the lapse window, or that someone
+    took but left open past `taken_recovery_lapse_days`; returns how many.
 
     Rows a person is taking right now are skipped (they are locked) and so stay theirs; the
     next run looks again. Each batch marks its moments' days dirty in the same transaction,
     so the roll-up moves them from open to lapsed.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(days=FeedbackSettings.current().recovery_lapse_days)
+    current = FeedbackSettings.current()
+    untaken = Q(
+        taken_by__isnull=True, opened_at__lte=now - timedelta(days=current.recovery_lapse_days)
+    )
+    # Taken and then left open: it lapses too, or its contact would be kept for ever.
+    left_open = Q(taken_at__lte=now - timedelta(days=current.taken_recovery_lapse_days))
     lapsed = 0
     while True:
         with transaction.atomic():
             due = list(
                 Recovery.objects.select_for_update(of=("self",), skip_locked=True)
-                .filter(
-                    closed_at__isnull=True,
-                    lapsed_at__isnull=True,
-                    taken_by__isnull=True,
-                    opened_at__lte=cutoff,
-                )
+                .filter(untaken | left_open, closed_at__isnull=True, lapsed_at__isnull=True)
                 .order_by("opened_at", "pk")
                 .values_list(
                     "pk",

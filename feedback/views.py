@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from touchpoints import loggable_types
+from touchpoints.access_records import AccessRecord, record_access
 from touchpoints.models import Moment, Role
 from touchpoints.people.access import role_required
 from touchpoints.people.desk_idle import idle_seconds
@@ -29,7 +30,7 @@ from .answering import (
     invitation_at,
     language_choices,
 )
-from .contact import contact_for
+from .contact import contact_for, contact_of
 from .forms import RecoveryCloseForm
 from .invitations import AskedRecently, invitation_for, public_url, qr_svg
 from .models import Invitation, Recovery
@@ -229,6 +230,11 @@ def _show_all(request) -> bool:
 def _queue(request, status: int = 200, **options):
     """The queue page, or only its list for htmx (a poll, "show more", an action)."""
     context = queue_context(request.user, show_all=_show_all(request), **options)
+    cards = [*context["cards"], *context["lapsed"]]
+    with_contact = [card.recovery.pk for card in cards if contact_of(card.recovery)]
+    if with_contact:  # who saw which customers' contact details (docs/privacy.md)
+        selection = {"team": request.user.team_id, "recoveries": with_contact}
+        record_access(request, AccessRecord.What.RECOVERIES, selection)
     template = f"{QUEUE_TEMPLATE}#queue" if request.htmx else QUEUE_TEMPLATE
     return render(request, template, context, status=status)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -121,6 +122,7 @@ def process_env(**overrides: str) -> dict[str, str]:
     settings with keys of their own (unless the run has some) and plain HTTP, which is what
     the test speaks to it."""
     keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CUSTOMER_REF_KEY")}
+    keys["CONTACT_KEYS"] = Fernet.generate_key().decode()
     plain_http = {"SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0"}
     # The process uses this test worker's Redis database, or the one it is given, as it is:
     # without PYTEST_XDIST_WORKER its settings do not pick a database of their own.

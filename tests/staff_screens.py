@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from dashboards.demo import PASSWORD, build_demo
+from dashboards.models import RetentionPolicy
 from feedback.models import FeedbackSettings, Theme
 from tests.conftest import add_moment
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
+from touchpoints.people.roles import set_data_protection
 
 # A POST only shows these: the undo refused (too late) is opened by submitting a form.
 UNDO_REFUSED = "undo-refused"
@@ -38,6 +40,8 @@ def demo_screens() -> dict[str, Role]:
     type_ = TouchpointType.objects.filter(moments__location__code="ARN").distinct().first()
     person = User.objects.get(username="erik")
     baggage = Theme.objects.get(name_en="Baggage")
+    set_data_protection(User.objects.get(username="admin"), True)
+    policy = RetentionPolicy.current()
     return {
         "frontline": Role(
             "agent",
@@ -88,6 +92,9 @@ def demo_screens() -> dict[str, Role]:
                 ("webhook-deliveries", reverse("admin:touchpoints_webhookdelivery_changelist")),
                 ("theme-list", reverse("admin:feedback_theme_changelist")),
                 ("theme-change", reverse("admin:feedback_theme_change", args=[baggage.pk])),
+                ("customer-data", reverse("admin:feedback_customerrequest_find")),
+                ("access-records", reverse("admin:touchpoints_accessrecord_changelist")),
+                ("retention", reverse("admin:dashboards_retentionpolicy_change", args=[policy.pk])),
             ],
         ),
     }

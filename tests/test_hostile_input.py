@@ -18,8 +18,9 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from dashboards.models import RetentionPolicy
 from feedback.invitations import invitation_for, record_answer
-from feedback.models import Answer, FeedbackSettings, Theme, ThemeSuggestion
+from feedback.models import Answer, CustomerRequest, FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import add_moment, make_user
 from tests.desk_steps import register_desk
 from tests.hostile import (
@@ -36,15 +37,18 @@ from tests.hostile import (
 )
 from touchpoints.api_keys import create_key, record_write
 from touchpoints.configuration import audit
-from touchpoints.models import Role, Team
+from touchpoints.models import AccessRecord, Role, Team
 from touchpoints.moments import undo_moment
 from touchpoints.needs import raise_need
+from touchpoints.people.roles import set_data_protection
 from touchpoints.webhooks import Event, WebhookEndpoint, emit
 
 FORM = "application/x-www-form-urlencoded"
 OFF_SITE = "https://evil.example/phish"
 HTMX_IN_NO_LANGUAGE = {"HTTP_HX_REQUEST": "true", "HTTP_ACCEPT_LANGUAGE": f"{NUL};q=x,{'x' * 600}"}
-ROLES = ["anonymous", "frontline", "frontline without a team", "manager", "admin"]
+ROLES = [
+    "anonymous", "frontline", "frontline without a team", "manager", "admin", "data protection"
+]  # fmt: skip
 # Values that may pass a form's checks and so reach what runs after them.
 # (No huge number: in an admin formset's TOTAL_FORMS it builds a thousand forms, slowly.)
 PASSABLE = [NUL, HOSTILE[3], "-1", "x" * 5000, "' OR 1=1 --"]
@@ -61,6 +65,9 @@ def world(org, agent, arn_manager, admin_user):
     undo_moment(agent, add_moment(agent, org["boarding"]).uuid)
     Client().post("/login/", {"username": "someone-else", "password": "wrong"})
     FeedbackSettings.current()
+    RetentionPolicy.current()
+    CustomerRequest.objects.create(kind="search", named_by="reference")
+    AccessRecord.objects.create(person=agent, what="moments")
     register_desk(org["arn"])
     # The API's key and what it wrote; a webhook endpoint and one delivery.
     key, _plain = create_key("Contact centre", [org["arn"]], write=True)
@@ -97,12 +104,15 @@ def world(org, agent, arn_manager, admin_user):
         "uuid": waiting.uuid,
         "rest": "no-such-endpoint",
     }
+    officer = make_user("dora", Role.MANAGER)
+    set_data_protection(officer, True)
     users = {
         "anonymous": None,
         "frontline": agent,
         "frontline without a team": make_user("lone", Role.FRONTLINE),
         "manager": arn_manager,
         "admin": admin_user,
+        "data protection": officer,
     }
     return real, users
 

@@ -25,6 +25,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from dashboards.digest import compose
+from dashboards.models import RetentionPolicy
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, FeedbackSettings
 from tests.conftest import add_moment, roll_up_everything
@@ -32,6 +33,7 @@ from tests.desk_steps import give_pin, make_client_a_desk, register_desk
 from touchpoints.api_keys import create_key
 from touchpoints.customers import hash_ref
 from touchpoints.models import ExtraField, Location, Need, Team, User, known_timezones
+from touchpoints.people.roles import set_data_protection
 from touchpoints.webhooks import Event, WebhookDelivery, WebhookEndpoint, emit
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
@@ -170,6 +172,7 @@ def world(org, agent, arn_manager, role_admin):
     roll_up_everything()
     _desk, desk_cookie = register_desk(org["arn"])
     give_pin(agent)
+    set_data_protection(role_admin, True)  # the customer data screens are theirs too
     return {"org": org, "unhappy": unhappy, "happy": happy, "waiting": waiting,
             "agent": agent, "manager": arn_manager, "admin": role_admin,
             "desk_cookie": desk_cookie, "asked": asked, "endpoint": endpoint}  # fmt: skip
@@ -193,6 +196,7 @@ def pages(world) -> dict[str, tuple[str, str]]:
     type_pk, stage_pk = world["org"]["desk"].pk, world["org"]["desk"].stage_id
     unhappy, waiting, happy = world["unhappy"], world["waiting"], world["happy"]
     arn, jfk = world["org"]["arn"], world["org"]["jfk"]
+    policy_pk = RetentionPolicy.current().pk
     return {
         "my moments": ("agent", "/log/mine/"),
         "what I needed": ("agent", "/log/needs/"),
@@ -265,6 +269,10 @@ def pages(world) -> dict[str, tuple[str, str]]:
             f"/admin/touchpoints/webhookendpoint/{world['endpoint'].pk}/change/",
         ),
         "webhook deliveries": ("admin", "/admin/touchpoints/webhookdelivery/"),
+        "find a customer's data": ("admin", "/admin/feedback/customerrequest/find/"),
+        "customer data requests": ("admin", "/admin/feedback/customerrequest/"),
+        "who saw what": ("admin", "/admin/touchpoints/accessrecord/"),
+        "retention policy": ("admin", f"/admin/dashboards/retentionpolicy/{policy_pk}/change/"),
     }
 
 

@@ -2,7 +2,8 @@
 
 A booking code or loyalty number is normalised and stored only as an HMAC keyed with
 settings.CUSTOMER_REF_KEY. Anyone holding the reference can find the customer's recent
-moments; nobody holding the database alone can read the reference back.
+moments; nobody holding the database alone can read the reference back. While the key is
+rotated, the previous keys (CUSTOMER_REF_OLD_KEYS) still match what was saved under them.
 """
 
 import hashlib
@@ -26,13 +27,24 @@ def normalise_ref(raw: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", (raw or "").upper())
 
 
+def _hmac(key: str, normalised: str) -> str:
+    return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
 def hash_ref(raw: str) -> str:
     """The stored form of a customer reference, or "" when there is none."""
     normalised = normalise_ref(raw)
+    return _hmac(settings.CUSTOMER_REF_KEY, normalised) if normalised else ""
+
+
+def ref_hashes(raw: str) -> list[str]:
+    """Every form the reference may be stored in: under the current key, then under each key
+    in CUSTOMER_REF_OLD_KEYS (a rotation in progress, docs/operations.md). Empty for none."""
+    normalised = normalise_ref(raw)
     if not normalised:
-        return ""
-    key = settings.CUSTOMER_REF_KEY.encode()
-    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+        return []
+    keys = [settings.CUSTOMER_REF_KEY, *settings.CUSTOMER_REF_OLD_KEYS]
+    return list(dict.fromkeys(_hmac(key, normalised) for key in keys))
 
 
 def last_invited(moment: Moment) -> datetime | None:
@@ -91,12 +103,12 @@ def customer_history(raw_ref: str, limit: int = HISTORY_LIMIT) -> CustomerHistor
     Customer ratings are read through the reverse relation names only, so that touchpoints
     does not import feedback.
     """
-    ref_hash = hash_ref(raw_ref)
-    if not ref_hash:
+    hashes = ref_hashes(raw_ref)
+    if not hashes:
         return CustomerHistory([])
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
     rows = (
-        Moment.objects.filter(customer_ref_hash=ref_hash, occurred_at__gte=since)
+        Moment.objects.filter(customer_ref_hash__in=hashes, occurred_at__gte=since)
         .order_by("-occurred_at")
         .values(
             "occurred_at",

@@ -533,6 +533,10 @@ class AuditEntry(models.Model):
         ARCHIVED = "archived", _("Archived")
         IMPORTED = "imported", _("Imported")
         EMAILED = "emailed", _("Emailed")
+        # A customer's data request (feedback/customer_requests.py): found, exported, erased.
+        SEARCHED = "searched", _("Searched")
+        EXPORTED = "exported", _("Exported")
+        ERASED = "erased", _("Erased")
 
     actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -611,9 +615,13 @@ class DeskSignIn(models.Model):
         return f"{self.person} at {self.desk}"
 
 
-# A person's usual sign-in addresses live beside the throttle that reads them.
+# Who saw customers' data lives beside the function that records it.
+from .access_records import AccessRecord  # noqa: E402, F401
+
 # Keys for the API, and what each wrote.
 from .api_keys import ApiKey, ApiWrite  # noqa: E402, F401
+
+# A person's usual sign-in addresses live beside the throttle that reads them.
 from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401
 
 # Webhook endpoints and their outbox of deliveries.

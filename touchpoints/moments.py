@@ -149,6 +149,8 @@ def undone_snapshot(moment: Moment) -> dict:
     fields = ["touchpoint_type_id", "team_id", "channel", "outcome", "resolved_on_spot", "note"]
     snapshot = {name: getattr(moment, name) for name in fields}
     snapshot["extra"] = moment.extra
+    # So that an erasure on request finds the copy (feedback/customer_data.py).
+    snapshot["customer_ref_hash"] = moment.customer_ref_hash
     snapshot["occurred_at"] = moment.occurred_at.isoformat()
     snapshot["created_at"] = moment.created_at.isoformat()
     snapshot["corrections"] = [

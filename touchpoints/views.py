@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from . import corrections, extra_fields, icons, loggable_types, offline_copy, sealed_moments
-from .customers import customer_history, last_invited
+from .access_records import AccessRecord, record_access
+from .customers import customer_history, hash_ref, last_invited
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
 from .moments import (
@@ -292,6 +293,9 @@ def customer(request):
     """The customer's recent moments, for the reference typed on the log screen."""
     raw = request.POST.get("customer_ref", "")
     context = {"history": customer_history(raw), "asked": bool(raw.strip())}
+    if context["asked"]:  # who looked up which customer (by the hash, never the reference)
+        selection = {"customer": hash_ref(raw), "moments_shown": len(context["history"].moments)}
+        record_access(request, AccessRecord.What.CUSTOMER_HISTORY, selection)
     return render(request, "touchpoints/log.html#customer-history", context)
 
 

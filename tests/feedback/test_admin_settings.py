@@ -18,6 +18,7 @@ def form(**overrides) -> dict:
         "low_nps_at_most": "6",
         "recovery_due_hours": "24",
         "recovery_lapse_days": "14",
+        "taken_recovery_lapse_days": "30",
         "invitation_expiry_days": "7",
         "languages": ["en", "sv", "da", "nb"],
         "contact_kept_days": "30",

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 
 from tests.conftest import add_moment, roll_up_everything
@@ -35,6 +36,7 @@ def run(*command: str, **env: str) -> str:
 def figures(url: str) -> str:
     """`manage.py figures` as an operator runs it, against the database at `url`."""
     keys = {name: secrets.token_urlsafe(50) for name in ("SECRET_KEY", "CUSTOMER_REF_KEY")}
+    keys["CONTACT_KEYS"] = Fernet.generate_key().decode()
     return run(sys.executable, "manage.py", "figures", DATABASE_URL=url, **keys)
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REFUSAL = "refuses to start without real keys"
@@ -16,6 +17,10 @@ REFUSAL = "refuses to start without real keys"
 
 def real_key() -> str:
     return secrets.token_urlsafe(50)
+
+
+def contact_key() -> str:
+    return Fernet.generate_key().decode()
 
 
 def manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
@@ -38,34 +43,37 @@ def env_example(name: str) -> str:
 
 
 def test_it_refuses_to_start_without_a_secret_key(tmp_path):
-    result = manage(tmp_path, "check", CUSTOMER_REF_KEY=real_key())
+    result = manage(tmp_path, "check", CUSTOMER_REF_KEY=real_key(), CONTACT_KEYS=contact_key())
     assert result.returncode != 0
     assert f"SECRET_KEY is not set. With DEBUG off Moments {REFUSAL}" in result.stderr
 
 
 def test_it_refuses_to_start_without_a_customer_ref_key(tmp_path):
-    result = manage(tmp_path, "check", DEBUG="0", SECRET_KEY=real_key())
+    result = manage(tmp_path, "check", DEBUG="0", SECRET_KEY=real_key(), CONTACT_KEYS=contact_key())
     assert result.returncode != 0
     assert f"CUSTOMER_REF_KEY is not set. With DEBUG off Moments {REFUSAL}" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "CUSTOMER_REF_KEY"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "CUSTOMER_REF_KEY", "CONTACT_KEYS"])
 def test_it_refuses_to_start_on_the_env_example_placeholders(tmp_path, name):
-    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key(), name: env_example(name)}
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key(), "CONTACT_KEYS": contact_key()}
+    keys[name] = env_example(name)
     result = manage(tmp_path, "check", **keys)
     assert result.returncode != 0
-    assert f"{name} is a published placeholder" in result.stderr
+    assert "is a published placeholder" in result.stderr and name in result.stderr
 
 
 def test_it_refuses_to_start_on_the_development_key(tmp_path):
     dev_key = "insecure-dev-key-set-SECRET_KEY-in-production"
-    result = manage(tmp_path, "check", SECRET_KEY=dev_key, CUSTOMER_REF_KEY=real_key())
+    keys = {"CUSTOMER_REF_KEY": real_key(), "CONTACT_KEYS": contact_key()}
+    result = manage(tmp_path, "check", SECRET_KEY=dev_key, **keys)
     assert result.returncode != 0
     assert "SECRET_KEY is a published placeholder" in result.stderr
 
 
 def test_it_starts_with_real_keys(tmp_path):
-    result = manage(tmp_path, "check", SECRET_KEY=real_key(), CUSTOMER_REF_KEY=real_key())
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key(), "CONTACT_KEYS": contact_key()}
+    result = manage(tmp_path, "check", **keys)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -76,7 +84,7 @@ def test_it_starts_without_keys_in_debug(tmp_path):
 
 
 def test_it_refuses_to_start_behind_a_proxy_it_does_not_count(tmp_path):
-    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key()}
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key(), "CONTACT_KEYS": contact_key()}
     result = manage(tmp_path, "check", SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", **keys)
     assert result.returncode != 0
     assert "ImproperlyConfigured: SECURE_PROXY_SSL_HEADER is set but TRUSTED_PROXIES is not" in (
@@ -85,7 +93,7 @@ def test_it_refuses_to_start_behind_a_proxy_it_does_not_count(tmp_path):
 
 
 def test_it_starts_behind_a_proxy_it_counts(tmp_path):
-    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key()}
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key(), "CONTACT_KEYS": contact_key()}
     proxy = {"SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto", "TRUSTED_PROXIES": "1"}
     result = manage(tmp_path, "check", **proxy, **keys)
     assert result.returncode == 0, result.stderr
@@ -108,7 +116,9 @@ def documented_production_environment() -> dict[str, str]:
     doc = (ROOT / "docs" / "operations.md").read_text()
     block = re.search(r"<!-- production-environment -->\s*```sh\n(.*?)```", doc, re.DOTALL)
     pairs = (line.split("=", 1) for line in block.group(1).splitlines() if "=" in line)
-    return {name: real_key() if value.startswith("<") else value for name, value in pairs}
+    environment = {name: real_key() if value.startswith("<") else value for name, value in pairs}
+    environment["CONTACT_KEYS"] = contact_key()
+    return environment
 
 
 def test_documented_production_environment_passes_check_deploy_without_a_warning(tmp_path):
@@ -150,3 +160,24 @@ def test_a_web_worker_leaves_what_it_loaded_at_start_out_of_garbage_collection(t
     )
     frozen, views_loaded = loaded.stdout.split()
     assert int(frozen) > 50_000 and views_loaded == "True", loaded.stderr
+
+
+def test_it_refuses_to_start_without_contact_keys(tmp_path):
+    result = manage(tmp_path, "check", SECRET_KEY=real_key(), CUSTOMER_REF_KEY=real_key())
+    assert result.returncode != 0
+    assert "CONTACT_KEYS is not set. With DEBUG off Moments refuses to start" in result.stderr
+
+
+def test_it_refuses_to_start_on_a_contact_key_that_is_not_a_fernet_key(tmp_path):
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key()}
+    result = manage(tmp_path, "check", CONTACT_KEYS=f"{contact_key()},{real_key()}", **keys)
+    assert result.returncode != 0
+    assert "CONTACT_KEYS key 2 is not a Fernet key" in result.stderr
+
+
+def test_it_refuses_to_start_on_the_development_contact_key(tmp_path):
+    keys = {"SECRET_KEY": real_key(), "CUSTOMER_REF_KEY": real_key()}
+    dev_key = "aW5zZWN1cmUtZGV2LWtleS1mb3ItQ09OVEFDVEtFWVM="
+    result = manage(tmp_path, "check", CONTACT_KEYS=dev_key, **keys)
+    assert result.returncode != 0
+    assert "CONTACT_KEYS key 1 is a published placeholder" in result.stderr

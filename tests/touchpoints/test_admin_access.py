@@ -1,5 +1,6 @@
 """Only people with the admin role reach configuration: every page, every action."""
 
+import re
 import uuid
 from datetime import date
 
@@ -8,13 +9,15 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from feedback.models import FeedbackSettings, Theme, ThemeSuggestion
+from dashboards.models import RetentionPolicy
+from feedback.models import CustomerRequest, FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
 from touchpoints.api_keys import ApiKey, ApiWrite, create_key, record_write
 from touchpoints.configuration import audit
 from touchpoints.configuration.site import site
 from touchpoints.models import (
+    AccessRecord,
     AuditEntry,
     Desk,
     JourneyStage,
@@ -27,6 +30,7 @@ from touchpoints.models import (
 )
 from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
+DATA_PROTECTION_PAGES = re.compile(r"/(customerrequest|accessrecord)/")
 ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, ApiKey, WebhookEndpoint, Theme]
 
 
@@ -69,6 +73,9 @@ def config_objects(org, agent):
             previous_count=0,
             g2=20.0,
         ),
+        CustomerRequest: CustomerRequest.objects.create(kind="search", named_by="reference"),
+        RetentionPolicy: RetentionPolicy.current(),
+        AccessRecord: AccessRecord.objects.create(person=agent, what="moments"),
     }
 
 
@@ -81,7 +88,9 @@ def config_urls(objects: dict) -> list[str]:
     urls += [
         reverse("admin:touchpoints_webhookendpoint_rotate", args=[objects[WebhookEndpoint].pk])
     ]
-    urls += [reverse("admin:app_list", args=[app]) for app in ("touchpoints", "feedback")]
+    urls += [reverse("admin:feedback_customerrequest_find")]
+    apps = ("touchpoints", "feedback", "dashboards")
+    urls += [reverse("admin:app_list", args=[app]) for app in apps]
     for model, obj in objects.items():
         name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         urls += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
@@ -152,10 +161,13 @@ def test_the_admin_role_alone_opens_every_config_page(client, role_admin, config
             ApiWrite,
             WebhookDelivery,
             ThemeSuggestion,
+            RetentionPolicy,
         )  # fmt: skip
         for view, args in (("add", []), ("delete", [config_objects[model].pk]))
     ]
     never.append(reverse("admin:touchpoints_desk_add"))  # registered from the tablet itself
+    # Customers' data requests are the data-protection duty's, not every admin's.
+    never += [url for url in config_urls(config_objects) if DATA_PROTECTION_PAGES.search(url)]
     client.force_login(role_admin)
     for url in config_urls(config_objects):
         response = client.get(url)
@@ -174,3 +186,14 @@ def test_taking_the_admin_role_away_closes_configuration(client, role_admin):
     role_admin.groups.set([Group.objects.get(name=Role.MANAGER)])
     client.force_login(role_admin)
     assert client.get(reverse("admin:index")).status_code == 403
+
+
+def test_the_data_protection_duty_alone_opens_only_its_own_screens(client, org, config_objects):
+    officer = make_user("dora", Role.FRONTLINE, team=org["arn_desk"])
+    officer.groups.add(Group.objects.get(name="data_protection"))
+    client.force_login(officer)
+    for url in config_urls(config_objects):
+        own = DATA_PROTECTION_PAGES.search(url) and not url.endswith(("/add/", "/delete/"))
+        apps = ("/feedback/", "/touchpoints/")  # the app pages list the screens it may open
+        opens = url == reverse("admin:index") or url.endswith(apps) or bool(own)
+        assert (client.get(url).status_code == 200) == opens, url

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ..models import AuditEntry, Role, Team, User
 from ..people.pins import clear_pin
-from ..people.roles import assign_role
+from ..people.roles import assign_role, is_data_protection, set_data_protection
 from ..people.welcome import has_something_to_set, site_url
 from . import audit
 from .people_import import COLUMNS, Status, apply_import, plan_import, template_csv
@@ -44,6 +44,14 @@ class RoleField(forms.ChoiceField):
 
 class PersonChangeForm(UserChangeForm):
     role = RoleField()
+    data_protection = forms.BooleanField(
+        required=False,
+        label=_("Data protection"),
+        help_text=_(
+            "Finds, exports and erases a customer's data on request, and sees who looked at"
+            " customers' data. For the data protection officer, not for every admin."
+        ),
+    )
     editor: User | None = None  # set per request by PersonAdmin.get_form
 
     class Meta(UserChangeForm.Meta):
@@ -53,6 +61,7 @@ class PersonChangeForm(UserChangeForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["role"].initial = self.instance.role
+            self.fields["data_protection"].initial = is_data_protection(self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -136,7 +145,7 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email", "language"]}),
-        (_("Role and team"), {"fields": ["role", "team", "is_active"]}),
+        (_("Role and team"), {"fields": ["role", "data_protection", "team", "is_active"]}),
         (_("Desk sign-in"), {"fields": ["badge", "desk_pin"]}),
         (
             _("What a manager manages"),
@@ -230,6 +239,8 @@ class PersonAdmin(ConfigAdmin, UserAdmin):
         obj.is_staff = role == Role.ADMIN or obj.is_superuser
         super().save_model(request, obj, form, change)
         assign_role(obj, role)
+        if "data_protection" in form.cleaned_data:
+            set_data_protection(obj, form.cleaned_data["data_protection"])
         if not change:
             self._welcome_new(request, obj)
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditEntry, Role
+from ..people.roles import is_data_protection
 from ..redirects import next_on_this_site
 from . import audit
 from .field_names import name_fields
@@ -81,7 +82,9 @@ class MomentsAdminSite(admin.AdminSite):
         return sorted(apps, key=lambda app: _rank(APP_ORDER, app["app_label"]))
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return is_config_admin(request.user)
+        # The data-protection duty opens the site too, but only its own screens: every
+        # configuration page still asks for the admin role (`AdminRoleOnly`).
+        return is_config_admin(request.user) or is_data_protection(request.user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
@@ -91,11 +94,19 @@ class MomentsAdminSite(admin.AdminSite):
             # A signed-in non-admin gets a plain refusal, not Django's second login form.
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not self.has_permission(request):
+            if not self.has_permission(request) or not self._opens(request, view):
                 raise PermissionDenied(NOT_ADMIN)
             return inner(request, *args, **kwargs)
 
         return guarded
+
+    def _opens(self, request, view) -> bool:
+        """Admins reach every view; the data-protection duty only the site's own pages (the
+        index) and the views of pages marked `serves_data_protection`."""
+        if is_config_admin(request.user):
+            return True
+        owner = getattr(view, "__self__", None)
+        return owner is self or getattr(owner, "serves_data_protection", False)
 
     def login(self, request, extra_context=None):
         """Everyone signs in on the one Moments login page."""

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from ..models import Role
+from .roles import DATA_PROTECTION
 
 FRONTLINE_PERMISSIONS = ["touchpoints.add_moment", "touchpoints.view_moment"]
 MANAGER_PERMISSIONS = ["touchpoints.view_moment", "dashboards.view_dailyrollup"]
@@ -33,6 +34,8 @@ def ensure_role_groups(app_config=None, **kwargs) -> None:
     frontline.permissions.set(_permissions(FRONTLINE_PERMISSIONS))
     manager, _ = Group.objects.get_or_create(name=Role.MANAGER)
     manager.permissions.set(_permissions(MANAGER_PERMISSIONS))
+    # A duty on top of a role: its screens check the group, not model permissions.
+    Group.objects.get_or_create(name=DATA_PROTECTION)
     admin, _ = Group.objects.get_or_create(name=Role.ADMIN)
     admin.permissions.set(
         Permission.objects.filter(content_type__app_label__in=[*ADMIN_APPS, "auth"])

@@ -1,0 +1,243 @@
+"""The nightly pruning: each class of personal data goes after its period, on PostgreSQL with
+the dates moved; the figures of a pruned month stay, and no rebuild crosses the seal."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.models import RetentionPolicy, RollupSeal
+from dashboards.retention import prune_expired
+from dashboards.rollup import rebuild_dirty, rebuild_range
+from feedback.models import Answer, CustomerRequest, Recovery
+from tests.conftest import PASSWORD, add_moment, roll_up_everything
+from touchpoints.customers import hash_ref
+from touchpoints.dirty_days import mark_day_dirty
+from touchpoints.models import (
+    AccessRecord,
+    AuditEntry,
+    Moment,
+    MomentCorrection,
+    SignInAddress,
+    UndoRecord,
+)
+
+pytestmark = pytest.mark.usefixtures("postgres")
+NOW = timezone.now()
+
+
+def days_ago(days: int):
+    return NOW - timedelta(days=days)
+
+
+def old_moment(agent, org, days: int, comment="Call me on 0701234567", **fields):
+    return add_moment(
+        agent,
+        org["desk"],
+        outcome=2,
+        answer={"csat": 2, "nps": 5, "comment": comment},
+        occurred_at=days_ago(days),
+        note="Mr Berg, seat 3C",
+        customer_ref_hash=hash_ref("XK7P2Q"),
+        **fields,
+    )
+
+
+# -- each class, with the dates moved --------------------------------------------------------
+
+
+def test_comments_and_notes_are_blanked_after_their_period_and_the_scores_stay(agent, org):
+    old, recent = old_moment(agent, org, 400), old_moment(agent, org, 300)
+    Answer.objects.filter(invitation__moment=old).update(answered_at=days_ago(400))
+    Recovery.objects.filter(answer__invitation__moment=old).update(
+        note="Rebooked Mr Berg", opened_at=days_ago(400)
+    )
+    prune_expired(NOW)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.note, old.invitation.answer.comment, old.invitation.answer.csat) == ("", "", 2)
+    assert old.invitation.answer.recovery.note == ""
+    assert recent.note == "Mr Berg, seat 3C" and recent.invitation.answer.comment
+
+
+def test_customer_references_and_their_copies_go_after_their_period(agent, org, settings):
+    old, recent = old_moment(agent, org, 400), old_moment(agent, org, 300)
+    MomentCorrection.objects.create(
+        moment=old,
+        corrected_by=agent,
+        before={"note": "Berg", "customer_ref_hash": "abc"},
+        after={"note": "Mr Berg", "customer_ref_hash": "abc"},
+    )
+    MomentCorrection.objects.update(corrected_at=days_ago(400))
+    prune_expired(NOW)
+    assert Moment.objects.get(pk=old.pk).customer_ref_hash == ""
+    assert Moment.objects.get(pk=recent.pk).customer_ref_hash == hash_ref("XK7P2Q")
+    assert MomentCorrection.objects.get().before == {"note": "", "customer_ref_hash": ""}
+
+
+def test_raw_moments_and_answers_are_deleted_after_their_period(agent, org):
+    old_moment(agent, org, 800)
+    kept = old_moment(agent, org, 700)
+    prune_expired(NOW)
+    assert list(Moment.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert Answer.objects.count() == 1 and Recovery.objects.count() == 1
+
+
+def test_audit_access_and_sign_in_records_and_sessions_go_after_their_periods(agent, org):
+    AuditEntry.objects.create(content_type_id=1, object_id="1", object_repr="x", action="changed")
+    AuditEntry.objects.update(at=days_ago(800))
+    AccessRecord.objects.create(person=agent, what="moments", at=days_ago(400))
+    AccessRecord.objects.create(person=agent, what="moments", at=days_ago(10))
+    AccessAttempt.objects.create(username="anna", failures_since_start=1, ip_address="10.0.0.1")
+    AccessAttempt.objects.update(attempt_time=days_ago(100))
+    SignInAddress.objects.create(username="anna", address="10.0.0.1", last_signed_in=days_ago(100))
+    Session.objects.create(session_key="old", session_data="", expire_date=days_ago(1))
+    Session.objects.create(session_key="live", session_data="", expire_date=NOW + timedelta(1))
+    CustomerRequest.objects.create(kind="search", named_by="reference")
+    CustomerRequest.objects.update(at=days_ago(800))
+    counts = prune_expired(NOW)
+    assert not AuditEntry.objects.exists() and not CustomerRequest.objects.exists()
+    assert counts["audit"] == 2
+    assert AccessRecord.objects.count() == 1
+    assert not AccessAttempt.objects.exists() and not SignInAddress.objects.exists()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+
+
+def test_a_pruning_stopped_halfway_is_finished_by_the_next_run(agent, org, monkeypatch):
+    from dashboards import retention
+
+    for _ in range(3):
+        old_moment(agent, org, 800)
+    monkeypatch.setattr(retention, "BATCH", 1)
+
+    def stop():
+        raise SystemExit("killed")
+
+    with pytest.raises(SystemExit):
+        retention.prune_raw(730, NOW, pause=stop)
+    assert Moment.objects.count() == 2
+    prune_expired(NOW)
+    assert not Moment.objects.exists()
+
+
+def test_a_raw_period_shorter_than_the_reconciliation_window_is_refused(org):
+    policy = RetentionPolicy.current()
+    policy.raw_days = 5
+    with pytest.raises(ValidationError, match="at least 8 days.*last 7 days are checked"):
+        policy.full_clean()
+
+
+def test_the_configuration_page_explains_a_refused_period(client, role_admin):
+    client.login(username=role_admin.username, password=PASSWORD)
+    url = reverse("admin:dashboards_retentionpolicy_change", args=[RetentionPolicy.current().pk])
+    data = {
+        "comments_days": 365,
+        "customer_refs_days": 365,
+        "raw_days": 3,
+        "audit_days": 730,
+        "access_days": 365,
+        "sign_in_days": 90,
+        "leavers_days": 365,
+    }
+    response = client.post(url, data)
+    assert "Keep raw moments and answers for at least 8 days" in response.text
+    assert RetentionPolicy.current().raw_days == 730
+
+
+# -- figures outlive raw rows ----------------------------------------------------------------
+
+
+@pytest.fixture
+def manager(client, arn_manager):
+    client.login(username=arn_manager.username, password=PASSWORD)
+    return client
+
+
+def month_figures(manager, first, last) -> tuple:
+    """The month on the dashboard (its headline figures, trend and journey) and in the
+    figures export, as a manager reads them."""
+    period = {"period": "custom", "start": first.isoformat(), "end": last.isoformat()}
+    page = manager.get(reverse("dashboards:dashboard"), period)
+    export = manager.get(reverse("dashboards:export_figures"), period)
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    exported = [row for row in csv.reader(io.StringIO(text)) if row and row[0] != "Exported at"]
+    shown = (
+        [(h.label, h.current, h.series) for h, _spark in page.context["headlines"]],
+        page.context["trend"]["rows"],
+        [(str(row.subject), row.figures) for row in page.context["journey"]],
+    )
+    return shown, exported
+
+
+def test_a_pruned_months_figures_are_the_same_before_and_after_pruning(manager, agent, org):
+    for days in (800, 801, 805):
+        old_moment(agent, org, days)
+    add_moment(agent, org["bag_drop"], occurred_at=days_ago(802), answer={"csat": 5})
+    roll_up_everything()
+    first, last = (NOW - timedelta(days=810)).date(), (NOW - timedelta(days=795)).date()
+    before = month_figures(manager, first, last)
+    assert sum(f.moments for _day, f in before[0][1]) == 4  # the month before pruning
+    prune_expired(NOW)
+    assert not Moment.objects.filter(occurred_at__lt=days_ago(790)).exists()
+    assert month_figures(manager, first, last) == before
+
+
+def test_a_rebuild_across_the_sealed_boundary_leaves_the_sealed_days_alone(manager, agent, org):
+    for days in (800, 801):
+        old_moment(agent, org, days)
+    recent = old_moment(agent, org, 3)
+    roll_up_everything()
+    first, last = (NOW - timedelta(days=810)).date(), (NOW - timedelta(days=795)).date()
+    before = month_figures(manager, first, last)
+    assert sum(f.moments for _day, f in before[0][1]) == 2  # the month to be pruned
+    prune_expired(NOW)
+    seal = RollupSeal.objects.get(location=org["arn"]).final_before
+    assert seal == org["arn"].local_date(NOW) - timedelta(days=730)
+    rebuild_range(first, NOW.date())  # a range rebuild across the seal
+    mark_day_dirty(org["arn"].pk, (NOW - timedelta(days=800)).date())
+    rebuild_dirty()  # a late mark on a sealed day is dropped, not rebuilt to nothing
+    assert month_figures(manager, first, last) == before
+    assert Moment.objects.filter(pk=recent.pk).exists()
+
+
+def test_undone_moments_and_needs_before_the_cut_go_with_the_raw_rows(agent, org):
+    UndoRecord.objects.create(
+        moment_uuid="00000000-0000-0000-0000-000000000001",
+        undone_by=agent,
+        location=org["arn"],
+        local_date=(NOW - timedelta(days=800)).date(),
+        moment={"note": "Berg"},
+    )
+    prune_expired(NOW)
+    assert not UndoRecord.objects.exists()
+
+
+# -- people who leave ------------------------------------------------------------------------
+
+
+def test_a_leaver_keeps_their_moments_in_the_figures_and_becomes_a_pseudonym(manager, agent, org):
+    add_moment(agent, org["desk"], answer={"csat": 5, "comment": "Anna was lovely"})
+    roll_up_everything()
+    type(agent).objects.filter(pk=agent.pk).update(is_active=False, last_login=days_ago(400))
+    before = month_figures(manager, (NOW - timedelta(days=6)).date(), NOW.date())
+    assert "Anna," in manager.get(reverse("dashboards:dashboard")).text
+    prune_expired(NOW)
+    agent.refresh_from_db()
+    assert agent.get_full_name() == f"Former colleague {agent.pk}"
+    assert agent.username == f"former-{agent.pk}" and agent.email == ""
+    page = manager.get(reverse("dashboards:dashboard")).text
+    assert "Former colleague," in page and "Anna," not in page
+    assert month_figures(manager, (NOW - timedelta(days=6)).date(), NOW.date()) == before
+
+
+def test_a_leaver_within_the_period_keeps_their_name(agent, org):
+    type(agent).objects.filter(pk=agent.pk).update(is_active=False, last_login=days_ago(300))
+    prune_expired(NOW)
+    agent.refresh_from_db()
+    assert agent.first_name == "Anna"
