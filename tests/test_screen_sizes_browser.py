@@ -62,7 +62,9 @@ TOO_SMALL = """() => {
   return small;
 }"""
 
-SIDEWAYS = "() => document.documentElement.scrollWidth - innerWidth"
+# Against the layout's width, not innerWidth: on a phone (is_mobile) the browser widens the
+# layout viewport to whatever overflows, and innerWidth grows with it, hiding the overflow.
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # A tab bar that scrolls inside itself hides tabs without widening the page.
 HIDDEN_TABS = """() => Array.from(document.querySelectorAll('.frontline-nav a'))
   .filter((a) => {

@@ -13,7 +13,7 @@ SCALE = """() => Array.from(document.querySelectorAll('.n11 .pick > span')).map(
   const box = span.getBoundingClientRect();
   return {top: Math.round(box.top), width: box.width, height: box.height};
 })"""
-SIDEWAYS = "() => document.documentElement.scrollWidth - innerWidth"
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def test_the_0_to_10_scale_is_one_line_of_24_px_buttons_on_a_360_px_phone(
