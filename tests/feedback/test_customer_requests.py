@@ -22,6 +22,13 @@ PHONE, EMAIL = "+46701234567", "eva@example.com"
 FIND_URL = reverse("admin:feedback_customerrequest_find")
 
 
+@pytest.fixture(autouse=True)
+def ask_the_same_customer_each_time(settings):
+    """These moments share one customer: the over-survey limit (feedback/invitations.py)
+    would hold back every invitation after the first, and with it the answers kept here."""
+    settings.INVITE_SAME_CUSTOMER_DAYS = 0
+
+
 def customer_moment(agent, org, ref=REF, comment="Rude agent, I am Eva Lindqvist", **fields):
     moment = add_moment(
         agent,
