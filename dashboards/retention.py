@@ -21,6 +21,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from feedback.models import Answer, CustomerRequest, Invitation, Recovery, RecoveryContact
+from feedback.themes.models import ThemeSuggestion
+from touchpoints.api_keys import ApiWrite
 from touchpoints.models import (
     AccessRecord,
     AuditEntry,
@@ -33,11 +35,15 @@ from touchpoints.models import (
     UndoRecord,
     User,
 )
+from touchpoints.webhooks import WebhookDelivery, blank_free_text
 
 from .models import RetentionPolicy
 from .rollup import rebuild_buckets, seal
 
 BATCH = 500
+# Webhook messages delivered or given up are kept this long to look into a receiver's
+# complaint, then deleted (docs/privacy.md): they carry customers' comments to a third party.
+WEBHOOK_DAYS = 30
 COPIED_TEXT = {"note": "", "extra": {}}
 PSEUDONYM_PREFIX = "former-"
 # The audit trail's names for a person's fields that name them (touchpoints/configuration/audit.py).
@@ -115,6 +121,17 @@ def prune_comments(cutoff: datetime) -> int:
         Need.objects.filter(raised_at__lt=cutoff).filter(~Q(note="") | ~Q(answer="")),
         _update(Need, note="", answer=""),
     )
+    done += _batches(
+        ThemeSuggestion.objects.filter(period_end__lt=timezone.localdate(cutoff)).exclude(
+            examples=[]
+        ),
+        _update(ThemeSuggestion, examples=[]),
+    )
+    # Messages still waiting (an endpoint paused for long) keep their scores, not the words.
+    done += _batches(
+        WebhookDelivery.objects.filter(created_at__lt=cutoff),
+        lambda ids: blank_free_text(WebhookDelivery.objects.filter(pk__in=ids)),
+    )
     return done + _prune_copies(cutoff, COPIED_TEXT)
 
 
@@ -183,10 +200,19 @@ def _delete_moments(ids: list[int]) -> None:
     Moment.objects.filter(pk__in=ids).delete()
 
 
+def prune_webhooks(cutoff: datetime) -> int:
+    """Webhook messages delivered or given up before `cutoff`; waiting ones stay to be sent."""
+    finished = WebhookDelivery.objects.filter(created_at__lt=cutoff).filter(
+        Q(delivered_at__isnull=False) | Q(failed_at__isnull=False)
+    )
+    return _batches(finished, _delete(WebhookDelivery))
+
+
 def prune_audit(cutoff: datetime) -> int:
-    """The configuration audit trail, Django's own admin log beside it, and the register of
-    customer data requests (which the audit entries point at)."""
+    """The configuration audit trail, Django's own admin log beside it, the register of
+    customer data requests (which the audit entries point at), and the API's writes."""
     done = _batches(AuditEntry.objects.filter(at__lt=cutoff), _delete(AuditEntry))
+    done += _batches(ApiWrite.objects.filter(at__lt=cutoff), _delete(ApiWrite))
     done += _batches(LogEntry.objects.filter(action_time__lt=cutoff), _delete(LogEntry))
     requests = CustomerRequest.objects.filter(at__lt=cutoff)
     return done + _batches(requests, _delete(CustomerRequest))
@@ -246,6 +272,7 @@ def prune_expired(now: datetime | None = None, pause=None) -> dict[str, int]:
         "raw": prune_raw(policy.raw_days, now, pause),
         "comments": prune_comments(before(policy.comments_days)),
         "customer_refs": prune_customer_refs(before(policy.customer_refs_days)),
+        "webhooks": prune_webhooks(before(WEBHOOK_DAYS)),
         "audit": prune_audit(before(policy.audit_days)),
         "access": _batches(
             AccessRecord.objects.filter(at__lt=before(policy.access_days)), _delete(AccessRecord)

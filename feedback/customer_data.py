@@ -25,9 +25,11 @@ from django.utils import timezone
 from touchpoints.customers import normalise_ref, ref_hashes
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import Moment, MomentCorrection, Need, UndoRecord
+from touchpoints.webhooks import WebhookDelivery, blank_free_text, deliveries_about
 
 from .contact import normalise_phone
 from .models import Answer, Recovery, RecoveryContact
+from .themes.models import ThemeSuggestion
 
 BATCH = 200  # moments per transaction when erasing
 # What an erasure blanks in a moment's kept copies (corrections' before/after, undo records).
@@ -222,12 +224,40 @@ def _erase_moments(moments: list[Moment]) -> None:
         _close_as_erased(recovery, now)
     Recovery.objects.filter(answer__invitation__moment__in=ids).exclude(note="").update(note="")
     RecoveryContact.objects.filter(recovery__answer__invitation__moment__in=ids).delete()
+    # The comment's copies go in the same transaction as the comment, while it can still be
+    # matched: the examples of suggested themes, and the webhook messages still held.
+    _drop_examples(
+        Answer.objects.filter(invitation__moment__in=ids)
+        .exclude(comment="")
+        .values_list("comment", flat=True)
+    )
+    blank_free_text(deliveries_about([str(m.uuid) for m in moments]))
     Answer.objects.filter(invitation__moment__in=ids).exclude(comment="").update(comment="")
     Need.objects.filter(moment__in=ids).exclude(note="").update(note="")
     for correction in MomentCorrection.objects.filter(moment__in=ids):
         _blank_correction(correction)
     # A bulk update: save() would stamp updated_at and recompute nothing else anyway.
     Moment.objects.filter(pk__in=ids).update(note="", extra={}, customer_ref_hash="")
+
+
+def _drop_examples(comments: Iterable[str]) -> None:
+    """Take these comments out of the example comments of suggested themes (few rows: at
+    most twenty suggestions a night, each with five examples)."""
+    comments = set(comments)
+    if not comments:
+        return
+    for suggestion in ThemeSuggestion.objects.exclude(examples=[]).only("examples"):
+        kept = [example for example in suggestion.examples if example not in comments]
+        if kept != suggestion.examples:
+            ThemeSuggestion.objects.filter(pk=suggestion.pk).update(examples=kept)
+
+
+def webhook_deliveries(found: Found) -> list[WebhookDelivery]:
+    """The webhook messages still held that carried this customer's answers or moments."""
+    uuids = [str(m.uuid) for m in found.moments]
+    if not uuids:
+        return []
+    return list(deliveries_about(uuids).select_related("endpoint").order_by("created_at", "pk"))
 
 
 def _close_as_erased(recovery: Recovery, now) -> None:

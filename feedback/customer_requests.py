@@ -132,6 +132,17 @@ def as_data(found: Found) -> dict:
         "undone_moments": [
             {"undone_at": _when(u.undone_at), "moment": u.moment} for u in found.undos
         ],
+        # What went to the airline's other systems about them, as it was sent (docs/privacy.md).
+        "webhook_messages": [
+            {
+                "event": d.event,
+                "sent_to": d.endpoint.url,
+                "made_at": _when(d.created_at),
+                "delivered_at": _when(d.delivered_at),
+                "data": d.payload.get("data", {}),
+            }
+            for d in customer_data.webhook_deliveries(found)
+        ],
         "counts": found.counts(),
     }
 
@@ -146,7 +157,7 @@ def as_csv(found: Found) -> str:
     writer = csv.writer(out)
     writer.writerow(["what", "number", "field", "value"])
     data = as_data(found)
-    for kind in ("moments", "contacts", "undone_moments"):
+    for kind in ("moments", "contacts", "undone_moments", "webhook_messages"):
         for number, item in enumerate(data[kind], start=1):
             for name, value in _flat(item):
                 writer.writerow([kind, number, name, _cell(value)])

@@ -203,3 +203,39 @@ def need_data(need) -> dict:
         "answer": need.answer,
         "answered_at": need.answered_at.isoformat() if need.answered_at else None,
     }
+
+
+# What a message may carry in the customer's or a colleague's own words: an answer's comment
+# (also inside a recovery's answer), a need's note and the manager's reply.
+FREE_TEXT = ("comment", "note", "answer")
+
+
+def without_free_text(payload: dict) -> dict:
+    """`payload` with its comments and notes blanked (retention and erasure, docs/privacy.md);
+    the scores, ids and times stay, so a message still waiting is still worth sending."""
+    data = dict(payload.get("data") or {})
+    for name in FREE_TEXT:
+        if isinstance(data.get(name), str):
+            data[name] = ""
+    if isinstance(data.get("answer"), dict):
+        data["answer"] = {**data["answer"], "comment": ""}
+    return {**payload, "data": data}
+
+
+def deliveries_about(moment_uuids: list[str]):
+    """The messages whose event is about one of these moments (an answer, its recovery, or a
+    need raised on it)."""
+    return WebhookDelivery.objects.filter(
+        Q(payload__data__moment__in=moment_uuids)
+        | Q(payload__data__answer__moment__in=moment_uuids)
+    )
+
+
+def blank_free_text(deliveries) -> int:
+    """Blank the comments and notes of `deliveries`; returns how many changed."""
+    changed = 0
+    for pk, payload in deliveries.values_list("pk", "payload"):
+        if (blanked := without_free_text(payload)) != payload:
+            WebhookDelivery.objects.filter(pk=pk).update(payload=blanked)
+            changed += 1
+    return changed

@@ -16,7 +16,10 @@ from dashboards.models import RetentionPolicy, RollupSeal
 from dashboards.retention import prune_expired
 from dashboards.rollup import rebuild_dirty, rebuild_range
 from feedback.models import Answer, CustomerRequest, Recovery
+from feedback.themes.models import ThemeSuggestion
+from feedback.webhook_events import answer_data
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
+from touchpoints.api_keys import ApiKey, ApiWrite
 from touchpoints.customers import hash_ref
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import (
@@ -27,9 +30,17 @@ from touchpoints.models import (
     SignInAddress,
     UndoRecord,
 )
+from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.usefixtures("postgres")
 NOW = timezone.now()
+
+
+@pytest.fixture(autouse=True)
+def ask_the_same_customer_each_time(settings):
+    """These moments share one customer: the over-survey limit (feedback/invitations.py)
+    would hold back every invitation after the first, and with it the answers kept here."""
+    settings.INVITE_SAME_CUSTOMER_DAYS = 0
 
 
 def days_ago(days: int):
@@ -167,8 +178,9 @@ def month_figures(manager, first, last) -> tuple:
     export = manager.get(reverse("dashboards:export_figures"), period)
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     exported = [row for row in csv.reader(io.StringIO(text)) if row and row[0] != "Exported at"]
+    cards = page.context["key_headlines"] + page.context["more_headlines"]
     shown = (
-        [(h.label, h.current, h.series) for h, _spark in page.context["headlines"]],
+        [(h.label, h.current, h.series) for h, _spark in cards],
         page.context["trend"]["rows"],
         [(str(row.subject), row.figures) for row in page.context["journey"]],
     )
@@ -241,3 +253,66 @@ def test_a_leaver_within_the_period_keeps_their_name(agent, org):
     prune_expired(NOW)
     agent.refresh_from_db()
     assert agent.first_name == "Anna"
+
+
+# -- copies of comments sent or suggested ----------------------------------------------------
+
+
+def message(endpoint, moment, days: int, **fields) -> WebhookDelivery:
+    """The answer.received message of `moment`, made `days` ago, as emit() writes it."""
+    data = answer_data(moment.invitation.answer)
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        message_id=f"msg_{moment.pk}_{days}",
+        event="answer.received",
+        payload={"type": "answer.received", "timestamp": "", "data": data},
+        created_at=days_ago(days),
+        **fields,
+    )
+
+
+def test_webhook_messages_go_30_days_after_sending_and_waiting_ones_lose_the_comment(agent, org):
+    endpoint = WebhookEndpoint.objects.create(url="https://k7.se/w")
+    moment = old_moment(agent, org, 10)
+    sent_long_ago = message(endpoint, moment, 40, delivered_at=days_ago(40))
+    given_up = message(endpoint, moment, 31, failed_at=days_ago(30))
+    sent_lately = message(endpoint, moment, 20, delivered_at=days_ago(20))
+    waiting_a_year = message(endpoint, moment, 400, next_attempt_at=days_ago(1))
+    waiting_a_month = message(endpoint, moment, 40, next_attempt_at=days_ago(1))
+    prune_expired(NOW)
+    kept = {d.pk: d.payload["data"] for d in WebhookDelivery.objects.all()}
+    assert sent_long_ago.pk not in kept and given_up.pk not in kept
+    assert kept[sent_lately.pk]["comment"] == kept[waiting_a_month.pk]["comment"] != ""
+    assert kept[waiting_a_year.pk]["comment"] == "" and kept[waiting_a_year.pk]["csat"] == 2
+
+
+def suggestion(days: int) -> ThemeSuggestion:
+    end = timezone.localdate(days_ago(days))
+    return ThemeSuggestion.objects.create(
+        term=f"gate {days}",
+        language="en",
+        period_start=end - timedelta(days=6),
+        period_end=end,
+        count=7,
+        previous_count=0,
+        g2=20.0,
+        examples=["Gate changed twice, Mr Berg here", "Gate far away"],
+    )
+
+
+def test_example_comments_of_suggested_themes_are_emptied_after_the_comments_period(org):
+    old, recent = suggestion(400), suggestion(300)
+    prune_expired(NOW)
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.examples == [] and old.term == "gate 400" and old.count == 7
+    assert recent.examples == ["Gate changed twice, Mr Berg here", "Gate far away"]
+
+
+def test_the_apis_writes_go_with_the_audit_entries(agent, org):
+    key = ApiKey.objects.create(name="Contact centre", prefix="mk_x", key_hash="h" * 64)
+    old = ApiWrite.objects.create(key=key, key_name=key.name, action="moments", count=1)
+    ApiWrite.objects.filter(pk=old.pk).update(at=days_ago(800))
+    ApiWrite.objects.create(key=key, key_name=key.name, action="moments", count=1)
+    prune_expired(NOW)
+    assert ApiWrite.objects.count() == 1 and not ApiWrite.objects.filter(pk=old.pk).exists()

@@ -7,19 +7,30 @@ import json
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboards.models import DailyRollup
 from feedback import customer_data
 from feedback.customer_requests import as_csv, serve
 from feedback.models import CustomerRequest, Recovery, RecoveryContact
+from feedback.themes.models import ThemeSuggestion
+from feedback.webhook_events import answer_data, recovery_data
 from tests.conftest import PASSWORD, add_moment, make_user, roll_up_everything
 from touchpoints.customers import hash_ref
 from touchpoints.models import AuditEntry, Moment, MomentCorrection, Role, UndoRecord
 from touchpoints.people.roles import set_data_protection
+from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
 REF, OTHER = "XK7P2Q", "AB1234"
 PHONE, EMAIL = "+46701234567", "eva@example.com"
 FIND_URL = reverse("admin:feedback_customerrequest_find")
+
+
+@pytest.fixture(autouse=True)
+def ask_the_same_customer_each_time(settings):
+    """These moments share one customer: the over-survey limit (feedback/invitations.py)
+    would hold back every invitation after the first, and with it the answers kept here."""
+    settings.INVITE_SAME_CUSTOMER_DAYS = 0
 
 
 def customer_moment(agent, org, ref=REF, comment="Rude agent, I am Eva Lindqvist", **fields):
@@ -237,3 +248,64 @@ def test_the_screen_says_nothing_was_found_for_an_unknown_reference(client, offi
     response = client.post(FIND_URL, {"customer": "NOSUCH1", "search": "1"}, follow=True)
     assert "Nothing is held about this customer. The search is recorded." in response.text
     assert CustomerRequest.objects.get().kind == "search"
+
+
+# -- copies sent to other systems or kept as examples ----------------------------------------
+
+
+def message(moment, event="answer.received", **fields) -> WebhookDelivery:
+    """A webhook message about `moment`'s answer (or its recovery), as emit() writes it."""
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(url="https://crm.example.com/hook")
+    answer = moment.invitation.answer
+    data = recovery_data(answer.recovery) if event.startswith("recovery") else answer_data(answer)
+    return WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        message_id=f"msg_{event}_{moment.pk}",
+        event=event,
+        payload={"type": event, "timestamp": "", "data": data},
+        **fields,
+    )
+
+
+def test_erasure_blanks_the_comment_in_webhook_messages_and_suggested_themes(customer):
+    waiting = message(customer["first"])
+    delivered = message(customer["first"], "recovery.opened", delivered_at=timezone.now())
+    others = message(customer["other"])
+    suggestion = ThemeSuggestion.objects.create(
+        term="rude",
+        language="en",
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+        count=5,
+        previous_count=0,
+        g2=16.0,
+        examples=["Rude agent, I am Eva Lindqvist", "Lovely staff", "Still no bag"],
+    )
+    serve(REF, CustomerRequest.Kind.ERASURE, None)
+    for sent in (waiting, delivered, others):
+        sent.refresh_from_db()
+    assert waiting.payload["data"]["comment"] == "" and waiting.payload["data"]["csat"] == 1
+    assert delivered.payload["data"]["answer"]["comment"] == ""
+    assert delivered.payload["data"]["answer"]["csat"] == 1
+    assert others.payload["data"]["comment"] == "Lovely staff"
+    suggestion.refresh_from_db()
+    assert suggestion.examples == ["Lovely staff"]
+
+
+def test_the_access_export_holds_the_webhook_messages_that_carried_their_data(customer):
+    message(customer["first"], delivered_at=timezone.now())
+    message(customer["other"])
+    data = json.loads(call_command_output("customer_data", REF))
+    sent = data["webhook_messages"]
+    assert [(m["event"], m["sent_to"], m["data"]["comment"]) for m in sent] == [
+        ("answer.received", "https://crm.example.com/hook", "Rude agent, I am Eva Lindqvist")
+    ]
+    assert sent[0]["delivered_at"]
+    csv_text = as_csv(customer_data.find(customer_data.lookup(REF)))
+    assert 'webhook_messages,1,data.comment,"Rude agent, I am Eva Lindqvist"' in csv_text
+
+
+def call_command_output(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
