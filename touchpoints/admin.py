@@ -1,4 +1,4 @@
 """Django's admin looks for `admin` in each app; the configuration site is in `configuration/`.
 Importing its modules registers every page: places and types, people, sign-ins, undos."""
 
-from .configuration import desks, people, places, sign_ins, undos  # noqa: F401
+from .configuration import desks, people, places, remedy_kinds, sign_ins, undos  # noqa: F401

@@ -10,7 +10,7 @@ Why this library and not django-parler: docs/configuration.md.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ExtraField, JourneyStage, TouchpointType
+from .models import ExtraField, JourneyStage, RemedyKind, TouchpointType
 
 
 @register(JourneyStage)
@@ -27,3 +27,8 @@ class TouchpointTypeNames(TranslationOptions):
 class ExtraFieldLabels(TranslationOptions):
     # Not the choices: a choice is stored as written, and figures group by it.
     fields = ("label",)
+
+
+@register(RemedyKind)
+class RemedyKindNames(TranslationOptions):
+    fields = ("name",)

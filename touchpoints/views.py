@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields, icons, offline_copy, sealed_moments
+from . import corrections, extra_fields, icons, offline_copy, remedies, sealed_moments
 from .customers import customer_history
 from .forms import CorrectionForm, MomentForm, NeedForm
 from .models import Moment, Role, Team
@@ -158,6 +158,10 @@ def send_sealed(request):
         return JsonResponse({"error": reason, "code": "refused"}, status=403)
     author.team = team
     with timezone.override(team.location.tz):
+        if "remedy_kind" in data:  # a remedy queued with its moment
+            from .remedy_views import remedy_as_json
+
+            return remedy_as_json(author, data)
         return _saved_as_json(author, data)
 
 
@@ -201,6 +205,9 @@ def _log_page(request, form, saved, status=200, raised_need=None):
     context = {
         "form": form,
         "saved": saved,
+        "remedy_kinds": remedies.kinds_for(request.user.team),
+        "budget": remedies.budget_left(request.user.team),
+        "remedied": request.GET.get("remedied"),
         "undo_seconds": 8,
         "answered_needs": answered,
         "raised_need": raised_need,
@@ -269,7 +276,8 @@ def correct(request, moment_uuid):
 @frontline
 def needs(request):
     """Tell management what was missing, and see what they answered."""
-    form = NeedForm(request.POST or None, initial={"moment": request.GET.get("moment")})
+    initial = {"moment": request.GET.get("moment"), "kind": request.GET.get("kind")}
+    form = NeedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         need = raise_need(
             request.user,
@@ -311,6 +319,7 @@ OFFLINE_SHELL = [
     "css/moments.css",
     "js/outbox.js",
     "js/log.js",
+    "js/remedy.js",
     "django_htmx/htmx-2.min.js",
     icons.SPRITE,
 ]

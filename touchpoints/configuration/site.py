@@ -31,7 +31,10 @@ from .field_names import name_fields
 from .in_use import describe, references
 
 APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
-SETUP_ORDER = ["JourneyStage", "TouchpointType", "Location", "Team", "User", "Desk", "AuditEntry"]
+SETUP_ORDER = [
+    "JourneyStage", "TouchpointType", "RemedyKind", "Location", "Team", "User", "Desk",
+    "AuditEntry",
+]  # fmt: skip
 NOT_ADMIN = _("Only admins configure Moments. Ask an admin if something needs changing.")
 
 
