@@ -9,8 +9,8 @@ from tests.conftest import add_moment
 from tests.touchpoints.admin_posts import management_form
 from tests.touchpoints.remedy_steps import remedy_kinds
 from touchpoints import remedies
-from touchpoints.models import AuditEntry, Remedy, RemedyKind
 from touchpoints.configuration.remedy_budgets import set_budget
+from touchpoints.models import AuditEntry, Remedy, RemedyKind
 
 ADD_URL = reverse("admin:touchpoints_remedykind_add")
 

@@ -4,13 +4,13 @@ trail, like every change of configuration."""
 
 from decimal import Decimal
 
-CENT = Decimal("0.01")
-
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
 from ..models import RemedyBudget, Team, User
+from . import audit
+
+CENT = Decimal("0.01")
 
 
 @transaction.atomic
