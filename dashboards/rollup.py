@@ -28,6 +28,15 @@ from django.utils import timezone
 
 from touchpoints.models import DirtyDay, Location
 
+from .remedy_rollup import (
+    LOW_MOMENT_COLUMNS,
+    LOW_MOMENT_KEY,
+    LOW_MOMENT_SELECT,
+    REMEDY_COLUMNS,
+    REMEDY_KEY,
+    REMEDY_SELECT,
+)
+
 Bucket = tuple[int, date]  # (location id, local date)
 
 BATCH_SIZE = 500  # buckets per transaction when re-rolling dirty days
@@ -256,6 +265,10 @@ ROLLUP_TABLES = [
     TYPE_DAYS,
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
     LOCATION_NEEDS,
+    RollupTable("dashboards_remedyrollup", REMEDY_KEY, REMEDY_COLUMNS, REMEDY_SELECT, "x"),
+    RollupTable(
+        "dashboards_lowmomentrollup", LOW_MOMENT_KEY, LOW_MOMENT_COLUMNS, LOW_MOMENT_SELECT, "m"
+    ),
 ]
 # The tables summed from other roll-ups rather than from raw rows.
 COARSER_TABLES = [LOCATION_DAYS, TYPE_DAYS, LOCATION_NEEDS]

@@ -13,6 +13,8 @@ NOT_NAMED = {
     "dashboards.LocationDayRollup",
     "dashboards.TypeDayRollup",
     "dashboards.LocationNeedRollup",
+    "dashboards.LowMomentRollup",
+    "dashboards.RemedyRollup",
 }
 
 
