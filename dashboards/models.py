@@ -260,8 +260,8 @@ class NeedEmailSent(models.Model):
 
 
 class RemedyRollup(models.Model):
-    """Remedies given and their cost, per the moment's local day, location, team, type, kind
-    and currency: additive, so any period, team or kind is summed exactly, and the currency
+    """Remedies given and their cost, per the moment's local day, location, team, type, channel,
+    kind and currency: additive, so any period, team or kind is summed exactly, and the currency
     is in the key, so amounts in different currencies are never added together."""
 
     local_date = models.DateField()
@@ -273,6 +273,7 @@ class RemedyRollup(models.Model):
     touchpoint_type = models.ForeignKey(
         TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
     kind = models.ForeignKey(
         RemedyKind, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
@@ -289,7 +290,15 @@ class RemedyRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["location", "local_date", "team", "touchpoint_type", "kind", "currency"],
+                fields=[
+                    "location",
+                    "local_date",
+                    "team",
+                    "touchpoint_type",
+                    "channel",
+                    "kind",
+                    "currency",
+                ],  # fmt: skip
                 name="remedy_rollup_unique",
             )
         ]
@@ -311,6 +320,7 @@ class LowMomentRollup(models.Model):
     touchpoint_type = models.ForeignKey(
         TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
     )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
     remedied = models.BooleanField()
     low_moments = models.PositiveIntegerField(default=0)
     csat_answers = models.PositiveIntegerField(default=0)
@@ -323,7 +333,14 @@ class LowMomentRollup(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["location", "local_date", "team", "touchpoint_type", "remedied"],
+                fields=[
+                    "location",
+                    "local_date",
+                    "team",
+                    "touchpoint_type",
+                    "channel",
+                    "remedied",
+                ],  # fmt: skip
                 name="low_moment_rollup_unique",
             )
         ]

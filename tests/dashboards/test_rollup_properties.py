@@ -350,8 +350,8 @@ def roll_up_snapshot() -> list[tuple]:
     days = LocationDayRollup.objects.values_list("location", "local_date", *COUNTED_COLUMNS)
     type_days = TypeDayRollup.objects.values_list(*key[:-1], *COUNTED_COLUMNS)
     need_days = LocationNeedRollup.objects.values_list("location", "local_date", *NEED_COLUMNS)
-    remedies = RemedyRollup.objects.values_list(*key[:-1], "kind", "currency", *REMEDY_COLUMNS)
-    low = LowMomentRollup.objects.values_list(*key[:-1], "remedied", *LOW_MOMENT_COLUMNS)
+    remedies = RemedyRollup.objects.values_list(*key, "kind", "currency", *REMEDY_COLUMNS)
+    low = LowMomentRollup.objects.values_list(*key, "remedied", *LOW_MOMENT_COLUMNS)
     return (
         sorted(moments) + sorted(needs) + sorted(days) + sorted(type_days) + sorted(need_days)
         + sorted(remedies) + sorted(low)
@@ -401,10 +401,7 @@ def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
 
 
 def assert_remedy_roll_ups_match_raw(where: dict, moments: list[Moment]) -> None:
-    """Remedies and the low moments' comparison, summed from roll-ups, against the raw rows
-    (the remedy roll-up has no channel: a grouping by channel is checked on the rest)."""
-    if "channel" in where:
-        return
+    """Remedies and the low moments' comparison, summed from roll-ups, against the raw rows."""
     given = [r for m in moments for r in m.remedies.all()]
     rolled = RemedyRollup.objects.filter(**where)
     low_cost = sum((r.amount for r in given if r.moment.outcome <= 2), Decimal(0))
