@@ -199,7 +199,9 @@ def spend_against_budget(selection: Selection) -> list[BudgetLine]:
     )
     spending = {row["currency"]: row["total"] for row in spent}
     currencies = sorted(set(budgets) | set(spending))
-    return [BudgetLine(c, budgets.get(c, Decimal(0)), spending.get(c, Decimal(0))) for c in currencies]
+    return [
+        BudgetLine(c, budgets.get(c, Decimal(0)), spending.get(c, Decimal(0))) for c in currencies
+    ]
 
 
 def over_limit_remedies(selection: Selection, limit: int = OVER_LIMIT_SHOWN) -> list[Remedy]:

@@ -25,6 +25,7 @@ from .need_answers import (
     NeedAnswerForm,
     answer_need,
     answer_needs,
+    answer_with_budget,
     recently_answered,
 )
 from .need_triage import Ask, period_phrase, scope_label, triage
@@ -185,9 +186,11 @@ def answer(request, need_id: int):
         raise PermissionDenied(_("That need comes from a team you do not manage."))
     form = NeedAnswerForm(request.POST)
     if form.is_valid():
-        need = answer_need(
-            need, request.user, form.cleaned_data["status"], form.cleaned_data["answer"]
-        )
+        data = form.cleaned_data
+        if data["monthly_budget"] is not None and need.kind == Need.Kind.REMEDY_BUDGET:
+            need = answer_with_budget(need, request.user, data["monthly_budget"], data["answer"])
+        else:
+            need = answer_need(need, request.user, data["status"], data["answer"])
         if not request.htmx:
             back = next_on_this_site(request, request.POST.get("next"))
             return redirect(back or reverse("dashboards:needs"))
