@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Remedy, RemedyBudget, Team
 from touchpoints.remedies import month_of
@@ -117,7 +118,7 @@ def _sums_by_currency(rows, column: str) -> Money:
 
 
 def remedy_figures(selection: Selection, periods_back: int = 0) -> RemedyFigures:
-    """The selection's remedy figures over its period (1: the period before). Three queries."""
+    """The selection's remedy figures over its period (1: the period before). Two queries."""
     condition = selection.q() & selection.window.q(periods_back)
     by_currency = list(
         RemedyRollup.objects.filter(condition)
@@ -130,12 +131,21 @@ def remedy_figures(selection: Selection, periods_back: int = 0) -> RemedyFigures
         )
         .order_by()
     )
-    low = LowMomentRollup.objects.filter(condition)
-    sides = {
-        row["remedied"]: LowSide(**{c: row[c] or 0 for c in LOW_MOMENT_COLUMNS})
-        for row in low.values("remedied").annotate(**{c: Sum(c) for c in LOW_MOMENT_COLUMNS})
-    }
-    won_back = low.filter(remedied=True).values("location__currency").annotate(n=Sum("satisfied"))
+    low = (
+        LowMomentRollup.objects.filter(condition)
+        .values("remedied", "location__currency")
+        .annotate(**{c: Sum(c) for c in LOW_MOMENT_COLUMNS})
+        .order_by()
+    )
+    summed: dict[bool, dict[str, int]] = {}
+    won_back: defaultdict[str, int] = defaultdict(int)
+    for row in low:
+        side = summed.setdefault(row["remedied"], dict.fromkeys(LOW_MOMENT_COLUMNS, 0))
+        for column in LOW_MOMENT_COLUMNS:
+            side[column] += row[column] or 0
+        if row["remedied"]:
+            won_back[row["location__currency"]] += row["satisfied"] or 0
+    sides = {remedied: LowSide(**sums) for remedied, sums in summed.items()}
     return RemedyFigures(
         remedies=sum(row["remedies"] for row in by_currency),
         over_limit=sum(row["over_limit"] for row in by_currency),
@@ -143,8 +153,22 @@ def remedy_figures(selection: Selection, periods_back: int = 0) -> RemedyFigures
         cost_on_low=_sums_by_currency(by_currency, "cost_on_low_moments"),
         with_remedy=sides.get(True, LowSide()),
         without=sides.get(False, LowSide()),
-        won_back_by_currency={row["location__currency"]: row["n"] for row in won_back},
+        won_back_by_currency=dict(won_back),
     )
+
+
+def context(selection: Selection, with_over_limit: bool = True) -> dict:
+    """What `dashboards/_remedies.html` shows for the selection."""
+    figures = remedy_figures(selection)
+    return {
+        "remedies": figures,
+        "remedy_sides": [
+            (_("With a remedy"), figures.with_remedy),
+            (_("Without"), figures.without),
+        ],
+        "budget_lines": spend_against_budget(selection),
+        "over_limit": over_limit_remedies(selection) if with_over_limit else [],
+    }
 
 
 # -- spend against budget ---------------------------------------------------------------

@@ -3,6 +3,7 @@ and renders; an htmx request gets the page's named partial instead of the whole 
 
 from dataclasses import replace
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.errors import ShownBadRequest
+from touchpoints.configuration.remedy_budgets import budgets_of, set_budget
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
 
-from . import exports, figures, need_emails, recognition, team_view, workbook
+from . import exports, figures, need_emails, recognition, remedy_figures, team_view, workbook
 from .charts import bar_chart, line_chart, sparkline
 from .filters import FilterForm, Selection, scope_for, selection_from, spans_zones
 from .need_answers import (
@@ -86,6 +88,8 @@ def dashboard(request):
         "more_recoveries": more_recoveries,
         "recent_recoveries": recognition.recent_recoveries(selection),
         "praised": recognition.praised(selection),
+        **remedy_figures.context(selection),
+        "budgets_url": reverse("dashboards:remedy_budgets"),
     }
     status = 422 if form.errors else 200
     return _render(request, "dashboards/dashboard.html", "dashboard", context, status)
@@ -283,3 +287,31 @@ def team(request):
         raise PermissionDenied(_("This page shows your team's figures; you are not in a team."))
     context = team_view.context(request.user.team, request.GET.get("period"), request.user)
     return _render(request, "dashboards/team.html", "team", context)
+
+
+class BudgetForm(forms.Form):
+    team = forms.IntegerField(widget=forms.HiddenInput)
+    monthly = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    per_moment = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+
+
+@role_required(*MANAGERS)
+def remedy_budgets(request):
+    """The front line's authority, supplied: each team's remedy budget a month and limit per
+    moment, in its location's currency. A change holds from the next remedy and is audited."""
+    scope = scope_for(request.user)
+    teams = list(scope.teams().filter(active=True))
+    form = BudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        team = next((t for t in teams if t.pk == data["team"]), None)
+        if team is None:
+            raise PermissionDenied(_("That team is not one you manage."))
+        set_budget(request.user, team, data["monthly"], data["per_moment"])
+        return redirect(f"{reverse('dashboards:remedy_budgets')}?changed={team.pk}")
+    budgets = budgets_of(teams)
+    rows = [(team, budgets.get(team.pk)) for team in teams]
+    context = {"rows": rows, "form": form, "changed": request.GET.get("changed")}
+    return render(
+        request, "dashboards/remedy_budgets.html", context, status=422 if form.errors else 200
+    )

@@ -45,3 +45,21 @@ def test_a_negative_budget_is_refused_and_the_need_stays_open(client, agent, arn
     assert response.status_code == 422
     need.refresh_from_db()
     assert need.status == Need.Status.OPEN
+
+
+def test_a_manager_sets_a_teams_budget_on_the_budgets_page(client, agent, arn_manager, org):
+    client.login(username=arn_manager.username, password=PASSWORD)
+    url = reverse("dashboards:remedy_budgets")
+    assert "Check-in desk (ARN)" in client.get(url).text
+    response = client.post(url, {"team": agent.team.pk, "monthly": "12000", "per_moment": "600"})
+    assert response.status_code == 302
+    budget = remedies.budget_left(agent.team)
+    assert (budget.monthly, budget.per_moment) == (Decimal(12000), Decimal(600))
+
+
+def test_a_manager_cannot_set_another_locations_budget(client, jfk_agent, arn_manager, org):
+    client.login(username=arn_manager.username, password=PASSWORD)
+    url = reverse("dashboards:remedy_budgets")
+    response = client.post(url, {"team": jfk_agent.team.pk, "monthly": "1", "per_moment": "1"})
+    assert response.status_code == 403
+    assert remedies.budget_left(jfk_agent.team).monthly == 0

@@ -140,3 +140,27 @@ def test_the_moments_export_carries_each_moments_remedies(client, arn_manager, o
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert (row["remedies"], row["remedy_cost"], row["remedy_currency"]) == ("1", "150.00", "SEK")
+
+
+def test_the_dashboard_shows_spend_against_budget_and_the_comparison(client, org, agent, world):
+    give_budget(agent.team, 10000, 500)
+    low_moments(agent, org, world, WITH_REMEDY, remedied=True)
+    low_moments(agent, org, world, WITHOUT, remedied=False)
+    roll_up_everything()
+    manager = make_user("maja", Role.MANAGER)
+    manager.managed_locations.add(org["arn"])
+    client.login(username=manager.username, password=PASSWORD)
+    page = client.get(reverse("dashboards:dashboard")).text
+    assert "This month: 600 of 10,000 SEK spent" in page
+    assert "50 per 100 low moments" in page
+    assert "Cost per customer won back:" in page and "200 SEK" in page
+
+
+def test_the_team_page_shows_the_teams_own_remedies_and_no_person(client, org, agent, world):
+    low_moments(agent, org, world, WITH_REMEDY, remedied=True)
+    roll_up_everything()
+    client.login(username=agent.username, password=PASSWORD)
+    page = client.get(reverse("dashboards:team")).text
+    assert "4 remedies given in the period" in page
+    section = page[page.index('id="remedies-title"') :]
+    assert "Anna" not in section and agent.username not in section
