@@ -32,6 +32,7 @@ from touchpoints.models import (
 )
 from touchpoints.people.pins import set_pin
 
+from . import demo_remedies
 from .demo_loop import close_the_loop
 from .demo_names import STAGE_NAMES, TYPE_NAMES, in_every_language
 from .rollup import rebuild_buckets
@@ -173,7 +174,12 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
         types = _create_touchpoint_types()
         staff = _create_people(teams)
         pairs = _create_moments(rng, days, staff, types)
-        _create_feedback(rng, pairs)
+        kinds = demo_remedies.create_remedy_kinds()
+        demo_remedies.give_budgets(teams)
+        moments = [moment for moment, _ in pairs]
+        remedied = demo_remedies.remedied_moments(rng, moments)
+        demo_remedies.create_remedies(rng, moments, remedied, kinds)
+        _create_feedback(rng, pairs, remedied)
         buckets = close_the_loop(rng, staff, days)
         buckets |= {(moment.location_id, moment.local_date) for moment, _ in pairs}
         rebuild_buckets(buckets)
@@ -184,7 +190,8 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
 def _create_organisation() -> list[Team]:
     teams = []
     for code, (name, tz, _size, team_names) in LOCATIONS.items():
-        location = Location.objects.create(name=name, code=code, timezone=tz)
+        currency = demo_remedies.CURRENCIES[code]
+        location = Location.objects.create(name=name, code=code, timezone=tz, currency=currency)
         teams += [Team.objects.create(name=team, location=location) for team in team_names]
     return teams
 
@@ -340,7 +347,9 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> None:
+def _create_feedback(
+    rng: random.Random, pairs: list[tuple[Moment, Kind]], remedied: set = frozenset()
+) -> None:
     now = timezone.now()
     invited = [(m, k) for m, k in pairs if rng.random() < INVITED]
     invitations = [
@@ -356,7 +365,9 @@ def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> No
     for invitation, (moment, kind) in zip(invitations, invited, strict=True):
         # Upset customers are a little more likely to answer.
         if rng.random() < ANSWERED + (0.1 if moment.outcome <= 2 else 0):
-            answers.append(_answer(rng, invitation, moment.outcome, kind))
+            # A remedy on the spot lifts how the customer remembers a bad moment.
+            lift = REMEDY_LIFT if moment.uuid in remedied else 0
+            answers.append(_answer(rng, invitation, moment.outcome, kind, lift))
             delay = timedelta(minutes=rng.lognormvariate(4.5, 1.3))  # median ~1.5 h
             answered_at.append(min(moment.occurred_at + delay, now))
     Answer.objects.bulk_create(answers, batch_size=BATCH_SIZE)
@@ -365,9 +376,15 @@ def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> No
     Answer.objects.bulk_update(answers, ["answered_at"], batch_size=BATCH_SIZE)
 
 
-def _answer(rng: random.Random, invitation: Invitation, outcome: int, kind: Kind) -> Answer:
+REMEDY_LIFT = 1.6  # CSAT points a remedy given on the spot adds, on average
+
+
+def _answer(
+    rng: random.Random, invitation: Invitation, outcome: int, kind: Kind, lift: float = 0
+) -> Answer:
     """The customer's verdict follows the staff's feeling, shifted by how the type tends to go."""
-    csat = _clamp(round(rng.gauss(outcome + kind.customer + CUSTOMER_KINDER, 0.8)), 1, 5)
+    mean = outcome + kind.customer + CUSTOMER_KINDER + lift
+    csat = _clamp(round(rng.gauss(mean, 0.8)), 1, 5)
     return Answer(
         invitation=invitation,
         csat=csat,
