@@ -45,6 +45,7 @@ def demo_screens() -> dict[str, Role]:
                 ("needs", reverse("touchpoints:needs")),
                 ("correct", reverse("touchpoints:correct", args=[recent.uuid])),
                 ("correct-too-late", reverse("touchpoints:correct", args=[late.uuid])),
+                ("remedy", reverse("touchpoints:remedy", args=[recent.uuid])),
                 (UNDO_REFUSED, reverse("touchpoints:undo", args=[late.uuid])),
                 ("team", reverse("dashboards:team")),
                 ("queue", reverse("feedback:queue")),
@@ -60,6 +61,7 @@ def demo_screens() -> dict[str, Role]:
                 ("journey", reverse("dashboards:journey_type", args=[type_.pk])),
                 ("journey-moments", reverse("dashboards:journey_moments", args=[type_.pk])),
                 ("manager-needs", reverse("dashboards:needs")),
+                ("remedy-budgets", reverse("dashboards:remedy_budgets")),
             ],
         ),
         "admin": Role(
@@ -72,6 +74,7 @@ def demo_screens() -> dict[str, Role]:
                 ("people-list", reverse("admin:touchpoints_user_changelist")),
                 ("person-change", admin_change("user", person.pk)),
                 ("stage", admin_change("journeystage", JourneyStage.objects.first().pk)),
+                ("remedy-kinds", reverse("admin:touchpoints_remedykind_changelist")),
             ],
         ),
     }

@@ -26,7 +26,7 @@ from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer
 from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
-from touchpoints.models import Location, Need, Team, User
+from touchpoints.models import Location, Need, RemedyKind, RemedyPrice, Team, User
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Never translated: the product, the metrics' own names, file formats, units and codes.
@@ -134,6 +134,10 @@ def world(org, agent, arn_manager, role_admin):
     Need.objects.create(raised_by=agent, kind=Need.Kind.TRAINING, note="SK 1415", **place)
     Need.objects.create(raised_by=agent, kind=Need.Kind.TOOL, status=Need.Status.PROVIDED,
                         answer="OK!", answered_by=arn_manager, **place)  # fmt: skip
+    meal = RemedyKind.objects.create(
+        name_en="Meal voucher", name_sv="Matkupong", name_da="Madkupon", name_nb="Matkupong"
+    )
+    RemedyPrice.objects.create(kind=meal, currency=org["arn"].currency, lowest=100, highest=100)
     roll_up_everything()
     _desk, desk_cookie = register_desk(org["arn"])
     give_pin(agent)
@@ -189,6 +193,10 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "give-back screen": ("desk", f"GIVEBACK /feedback/moments/{waiting.uuid}/handover/"),
         "desks": ("admin", "/admin/touchpoints/desk/"),
         "register a desk": ("admin", "/admin/touchpoints/desk/register/"),
+        "a remedy": ("agent", f"/log/moments/{unhappy.uuid}/remedy/"),
+        "remedy budgets": ("manager", "/dashboard/remedy-budgets/"),
+        "remedy kinds": ("admin", "/admin/touchpoints/remedykind/"),
+        "a remedy kind": ("admin", "/admin/touchpoints/remedykind/add/"),
     }
 
 
