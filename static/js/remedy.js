@@ -97,7 +97,8 @@
   function showBudget(left) {
     if (!budgetLine || !Number.isFinite(left)) return;
     budgetLine.dataset.left = String(left);
-    $(".remedy-left", budgetLine).textContent = Math.round(left).toLocaleString(document.documentElement.lang || undefined);
+    const shown = Math.round(left).toLocaleString(document.documentElement.lang || undefined);
+    document.querySelectorAll(".remedy-left").forEach((figure) => { figure.textContent = shown; });
   }
   log.onRemedySent((json) => {
     if (json && json.budget_left !== undefined) showBudget(money(json.budget_left));
