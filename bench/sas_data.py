@@ -263,7 +263,7 @@ def _create_organisation(cursor) -> None:
                 [team, code, code.lower(), now],
             )
     cursor.execute(
-        "INSERT INTO touchpoints_remedykind (name, name_en, icon, \"order\", active)"
+        'INSERT INTO touchpoints_remedykind (name, name_en, icon, "order", active)'
         " VALUES ('Meal voucher', 'Meal voucher', 'utensils', 0, true)"
     )
     # One row per unit of weight, so picking a row at random picks busy stations more often.

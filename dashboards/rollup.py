@@ -225,6 +225,9 @@ class RollupTable:
     alias: str
     # The same for a set of buckets on PostgreSQL, its {where} first among the parameters.
     bucket_select: str | None = None
+    # Planner settings for this table's statement in a set of buckets (from here to the end
+    # of the transaction: such tables come last in ROLLUP_TABLES).
+    bucket_settings: dict | None = None
 
     @property
     def all_columns(self) -> list[str]:
@@ -241,6 +244,11 @@ class RollupTable:
 def _coarser(name: str, source: str, key: list[str], columns: list[str]) -> RollupTable:
     return RollupTable(name, key, columns, _summed_select(source, key, columns), "d")
 
+
+# Remedies and low moments are a few in a hundred of a day's moments: each is probed through
+# its one-to-one indexes, never a whole feedback or moment table hashed (as the bounded read
+# of a day's feedback would, for the moments' own roll-up; docs/performance.md).
+PROBE_SETTINGS = {"enable_nestloop": "on", "enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 LOCATION_DAYS = _coarser(
     "dashboards_locationdayrollup", "dashboards_dailyrollup", LOCATION_DAY_KEY, COUNTED_COLUMNS
@@ -265,9 +273,22 @@ ROLLUP_TABLES = [
     TYPE_DAYS,
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
     LOCATION_NEEDS,
-    RollupTable("dashboards_remedyrollup", REMEDY_KEY, REMEDY_COLUMNS, REMEDY_SELECT, "x"),
+    # Last: they set the planner for themselves (PROBE_SETTINGS).
     RollupTable(
-        "dashboards_lowmomentrollup", LOW_MOMENT_KEY, LOW_MOMENT_COLUMNS, LOW_MOMENT_SELECT, "m"
+        "dashboards_remedyrollup",
+        REMEDY_KEY,
+        REMEDY_COLUMNS,
+        REMEDY_SELECT,
+        "x",
+        bucket_settings=PROBE_SETTINGS,
+    ),
+    RollupTable(
+        "dashboards_lowmomentrollup",
+        LOW_MOMENT_KEY,
+        LOW_MOMENT_COLUMNS,
+        LOW_MOMENT_SELECT,
+        "m",
+        bucket_settings=PROBE_SETTINGS,
     ),
 ]
 # The tables summed from other roll-ups rather than from raw rows.
@@ -372,6 +393,8 @@ def _clear_marks(cursor, marks: list[tuple]) -> None:
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
     """Replace the scope's rows of `table` with one GROUP BY over the raw rows."""
     select, params = _select(table, scope, rolled_at)
+    if table.bucket_settings and not scope.large and connection.vendor == "postgresql":
+        _set_config(cursor, table.bucket_settings)
     if not (scope.large and connection.vendor == "postgresql"):
         cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
         cursor.execute(table.upsert_sql(select), params)
