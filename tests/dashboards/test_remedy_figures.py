@@ -156,6 +156,19 @@ def test_the_dashboard_shows_spend_against_budget_and_the_comparison(client, org
     assert "Cost per customer won back:" in page and "200 SEK" in page
 
 
+def test_a_remedy_over_the_limit_is_shown_to_the_manager_with_its_reason(client, org, agent, world):
+    moment = add_moment(agent, org["desk"], outcome=1)
+    over = give(moment, world["travel"], 1800)
+    Remedy.objects.filter(pk=over.pk).update(over_limit=True, reason="Missed the last ferry")
+    roll_up_everything()
+    manager = make_user("maja", Role.MANAGER)
+    manager.managed_locations.add(org["arn"])
+    client.login(username=manager.username, password=PASSWORD)
+    page = client.get(reverse("dashboards:dashboard")).text
+    assert "1 over a limit, with a reason" in page
+    assert "Travel voucher</strong>, 1,800 SEK" in page and "Missed the last ferry" in page
+
+
 def test_the_team_page_shows_the_teams_own_remedies_and_no_person(client, org, agent, world):
     low_moments(agent, org, world, WITH_REMEDY, remedied=True)
     roll_up_everything()

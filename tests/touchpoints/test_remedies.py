@@ -199,3 +199,12 @@ def test_the_log_screen_shows_the_budget_left_at_a_glance(agent_client, agent, m
     assert (
         page.count('<strong class="remedy-left">1,850</strong>') == 2
     )  # at a glance, and in the dialog
+
+
+def test_a_recovery_card_offers_a_remedy_for_its_moment(agent_client, agent, org, kinds):
+    moment = add_moment(agent, org["desk"], outcome=2, answer={"csat": 1, "comment": "Rude"})
+    queue = agent_client.get(reverse("feedback:queue")).text
+    assert f'href="/log/moments/{moment.uuid}/remedy/?next=/feedback/recoveries/"' in queue
+    url = reverse("touchpoints:remedy", args=[moment.uuid])
+    page = agent_client.get(url, {"next": "/feedback/recoveries/"}).text
+    assert 'name="next" value="/feedback/recoveries/"' in page
