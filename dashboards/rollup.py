@@ -357,7 +357,12 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
     # planner's statement sees, so a bounded read's ids cover it (BOUNDED_MOMENT_SELECT).
     scope = _plan_for_roll_ups(cursor, scope)
     rolled_at = timezone.now()
+    settings = None
     for table in ROLLUP_TABLES:
+        if table.bucket_settings not in (None, settings) and not scope.large:
+            settings = table.bucket_settings  # once for the tables that share them
+            if connection.vendor == "postgresql":
+                _set_config(cursor, settings)
         _write(cursor, table, scope, rolled_at)
     if after_writes is not None:
         after_writes()
@@ -393,8 +398,6 @@ def _clear_marks(cursor, marks: list[tuple]) -> None:
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
     """Replace the scope's rows of `table` with one GROUP BY over the raw rows."""
     select, params = _select(table, scope, rolled_at)
-    if table.bucket_settings and not scope.large and connection.vendor == "postgresql":
-        _set_config(cursor, table.bucket_settings)
     if not (scope.large and connection.vendor == "postgresql"):
         cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
         cursor.execute(table.upsert_sql(select), params)
