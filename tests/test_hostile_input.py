@@ -33,6 +33,7 @@ from tests.hostile import (
     rotated,
     routes,
 )
+from tests.touchpoints.remedy_steps import give_an_apology
 from touchpoints.configuration import audit
 from touchpoints.models import Role, Team
 from touchpoints.moments import undo_moment
@@ -61,6 +62,7 @@ def world(org, agent, arn_manager, admin_user):
     register_desk(org["arn"])
     real = {
         "moment_uuid": waiting.uuid,
+        "remedy_uuid": give_an_apology(agent, waiting).uuid,
         "token": invitation_for(waiting).token,
         "recovery_id": answered.invitation.answer.recovery.pk,
         "type_id": org["desk"].pk,

@@ -3,7 +3,7 @@
 import uuid
 from decimal import Decimal
 
-from touchpoints.models import RemedyBudget, RemedyKind, RemedyPrice
+from touchpoints.models import Remedy, RemedyBudget, RemedyKind, RemedyPrice
 
 
 def remedy_kinds() -> dict[str, RemedyKind]:
@@ -31,3 +31,15 @@ def remedy_post(moment, kind, **overrides) -> dict:
     data = {"uuid": str(uuid.uuid4()), "moment": str(moment.uuid), "remedy_kind": kind.pk}
     data.update(overrides)
     return data
+
+
+def give_an_apology(staff, moment) -> Remedy:
+    """A spoken apology `staff` gave for `moment` just now (no budget needed)."""
+    kind = RemedyKind.objects.get_or_create(name="Spoken apology", defaults={"icon": "handshake"})[
+        0
+    ]
+    return Remedy.objects.create(
+        moment=moment, kind=kind, given_by=staff, team=moment.team, location=moment.location,
+        amount=0, currency=moment.location.currency, given_on=moment.local_date,
+        local_date=moment.local_date,
+    )  # fmt: skip

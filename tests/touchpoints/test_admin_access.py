@@ -11,6 +11,7 @@ from django.urls import reverse
 from feedback.models import FeedbackSettings
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
+from tests.touchpoints.remedy_steps import remedy_kinds
 from touchpoints.configuration import audit
 from touchpoints.configuration.site import site
 from touchpoints.models import (
@@ -18,6 +19,7 @@ from touchpoints.models import (
     Desk,
     JourneyStage,
     Location,
+    RemedyKind,
     Role,
     Team,
     TouchpointType,
@@ -25,7 +27,7 @@ from touchpoints.models import (
     User,
 )
 
-ARCHIVABLE = [Location, Team, TouchpointType, User, Desk]
+ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, RemedyKind]
 
 
 @pytest.fixture
@@ -49,6 +51,7 @@ def config_objects(org, agent):
         UndoRecord: undo,
         AccessAttempt: AccessAttempt.objects.create(username="anna", failures_since_start=1),
         Desk: register_desk(org["arn"])[0],
+        RemedyKind: remedy_kinds()["meal"],
     }
 
 
