@@ -232,7 +232,8 @@ def _empty(cursor) -> None:
         "TRUNCATE dashboards_dailyrollup, dashboards_needrollup, feedback_recovery,"
         " feedback_answer, feedback_invitation, touchpoints_need, touchpoints_dirtyday,"
         " touchpoints_moment, touchpoints_touchpointtype, touchpoints_journeystage,"
-        " touchpoints_user, touchpoints_team, touchpoints_location CASCADE"
+        " touchpoints_user, touchpoints_team, touchpoints_location, touchpoints_remedy,"
+        " touchpoints_remedykind, dashboards_remedyrollup, dashboards_lowmomentrollup CASCADE"
     )
 
 
@@ -249,8 +250,8 @@ def _create_organisation(cursor) -> None:
         )
     for code, (tz, _weight) in STATIONS.items():
         cursor.execute(
-            "INSERT INTO touchpoints_location (name, code, timezone, active)"
-            " VALUES (%s, %s, %s, true)",
+            "INSERT INTO touchpoints_location (name, code, timezone, currency, active)"
+            " VALUES (%s, %s, %s, 'SEK', true)",
             [code, code, tz],
         )
         for team in TEAMS:
@@ -258,10 +259,16 @@ def _create_organisation(cursor) -> None:
                 "WITH t AS (INSERT INTO touchpoints_team (name, location_id, active)"
                 " SELECT %s, id, true FROM touchpoints_location WHERE code = %s RETURNING id)"
                 " INSERT INTO touchpoints_user (password, is_superuser, username, first_name,"
-                " last_name, email, is_staff, is_active, date_joined, team_id)"
-                " SELECT '!', false, %s || '.' || t.id, '', '', '', false, true, %s, t.id FROM t",
+                " last_name, email, is_staff, is_active, date_joined, team_id, badge, pin,"
+                " pin_fingerprint, language)"
+                " SELECT '!', false, %s || '.' || t.id, '', '', '', false, true, %s, t.id,"
+                " '', '', '', '' FROM t",
                 [team, code, code.lower(), now],
             )
+    cursor.execute(
+        'INSERT INTO touchpoints_remedykind (name, name_en, icon, "order", active)'
+        " VALUES ('Meal voucher', 'Meal voucher', 'utensils', 0, true)"
+    )
     # One row per unit of weight, so picking a row at random picks busy stations more often.
     cursor.execute(BENCH_TEAMS)
 
@@ -306,7 +313,14 @@ WITH picked AS (
         CASE WHEN random() >= 0.05 THEN random() < 0.8 END, '', '{}', '',  -- 1 in 20 not recorded
         occurred_at, (occurred_at AT TIME ZONE tz)::date, occurred_at, occurred_at
     FROM picked
-    RETURNING id, team_id, outcome, occurred_at
+    RETURNING id, team_id, outcome, occurred_at, staff_id, location_id, local_date
+), remedies AS (  -- one moment in twenty gets a remedy, most of them the low ones
+    INSERT INTO touchpoints_remedy (uuid, moment_id, kind_id, given_by_id, team_id, location_id,
+        amount, currency, over_limit, reason, given_at, given_on, local_date)
+    SELECT gen_random_uuid(), id, (SELECT min(id) FROM touchpoints_remedykind), staff_id,
+        team_id, location_id, 150, 'SEK', false, '', occurred_at + interval '2 minutes',
+        local_date, local_date
+    FROM m WHERE random() < CASE WHEN outcome <= 2 THEN 0.3 ELSE 0.015 END  -- 5 %
 ), i AS (
     INSERT INTO feedback_invitation (moment_id, token, created_at, expires_at)
     SELECT id, md5(id::text), occurred_at, occurred_at + interval '7 days'

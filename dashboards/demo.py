@@ -35,7 +35,7 @@ from touchpoints.models import (
 )
 from touchpoints.people.pins import set_pin
 
-from . import demo_comments
+from . import demo_comments, demo_remedies
 from .demo_loop import close_the_loop
 from .demo_names import BAG_FIELD, STAGE_NAMES, TYPE_NAMES, in_every_language, per_language
 from .rollup import rebuild_buckets
@@ -170,7 +170,12 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
         staff = _create_people(teams)
         load_starting_themes()  # there already unless a test emptied the database
         pairs = _create_moments(rng, days, staff, types)
-        _create_feedback(rng, pairs)
+        kinds = demo_remedies.create_remedy_kinds()
+        demo_remedies.give_budgets(teams)
+        moments = [moment for moment, _ in pairs]
+        remedied = demo_remedies.remedied_moments(rng, moments)
+        demo_remedies.create_remedies(rng, moments, remedied, kinds)
+        _create_feedback(rng, pairs, remedied)
         # Every comment and note tagged with the starting themes, as the worker would.
         retag.run(seconds=3600, settle=timedelta(0))
         buckets = close_the_loop(rng, staff, days)
@@ -183,7 +188,8 @@ def build_demo(days: int = 90, seed: int = SEED) -> int | None:
 def _create_organisation() -> list[Team]:
     teams = []
     for code, (name, tz, _size, team_names) in LOCATIONS.items():
-        location = Location.objects.create(name=name, code=code, timezone=tz)
+        currency = demo_remedies.CURRENCIES[code]
+        location = Location.objects.create(name=name, code=code, timezone=tz, currency=currency)
         teams += [Team.objects.create(name=team, location=location) for team in team_names]
     return teams
 
@@ -357,7 +363,9 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> None:
+def _create_feedback(
+    rng: random.Random, pairs: list[tuple[Moment, Kind]], remedied: set = frozenset()
+) -> None:
     now = timezone.now()
     invited = [(m, k) for m, k in pairs if rng.random() < (0.7 if _rising(m, k) else INVITED)]
     invitations = [
@@ -375,7 +383,9 @@ def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> No
         if _rising(moment, kind) and rng.random() < 0.8:
             answers.append(_rising_answer(rng, invitation))
         elif rng.random() < ANSWERED + (0.1 if moment.outcome <= 2 else 0):
-            answers.append(_answer(rng, invitation, moment))
+            # A remedy on the spot lifts how the customer remembers a bad moment.
+            lift = REMEDY_LIFT if moment.uuid in remedied else 0
+            answers.append(_answer(rng, invitation, moment, lift))
         else:
             continue
         delay = timedelta(minutes=rng.lognormvariate(4.5, 1.3))  # median ~1.5 h
@@ -386,11 +396,16 @@ def _create_feedback(rng: random.Random, pairs: list[tuple[Moment, Kind]]) -> No
     Answer.objects.bulk_update(answers, ["answered_at"], batch_size=BATCH_SIZE)
 
 
-def _answer(rng: random.Random, invitation: Invitation, moment: Moment) -> Answer:
-    """The customer's verdict follows the staff's feeling, shifted by how the type tends to go;
-    a comment in a language heard at the location (dashboards/demo_comments.py)."""
+REMEDY_LIFT = 1.6  # CSAT points a remedy given on the spot adds, on average
+
+
+def _answer(rng: random.Random, invitation: Invitation, moment: Moment, lift: float = 0) -> Answer:
+    """The customer's verdict follows the staff's feeling, shifted by how the type tends to go
+    (and lifted by a remedy given on the spot); a comment in a language heard at the location
+    (dashboards/demo_comments.py)."""
     kind = KIND_BY_TYPE[moment.touchpoint_type.name]
-    csat = _clamp(round(rng.gauss(moment.outcome + kind.customer + CUSTOMER_KINDER, 0.8)), 1, 5)
+    mean = moment.outcome + kind.customer + CUSTOMER_KINDER + lift
+    csat = _clamp(round(rng.gauss(mean, 0.8)), 1, 5)
     language = demo_comments.language_at(rng, moment.location.code)
     commented = rng.random() < demo_comments.COMMENTED
     return Answer(

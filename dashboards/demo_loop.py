@@ -49,6 +49,10 @@ NEED_NOTES = {
         "Cover for breaks during the evening peak",
     ],
     Need.Kind.OTHER: ["Queue barriers at desk 12 are broken", "Lost-property shelf is full"],
+    Need.Kind.REMEDY_BUDGET: [
+        "Storm week: our meal vouchers ran out on the 20th",
+        "More budget for rebooking fees during the strike",
+    ],
 }
 # The same ask from several teams at one airport, raised this morning: a manager answers it
 # once for all of them.

@@ -16,15 +16,18 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from touchpoints.models import Channel, Moment, Outcome
+from touchpoints.models import Channel, Moment, Outcome, Remedy
 
-from . import figures
+from . import figures, remedy_figures
 from .filters import Selection
 from .metrics import Figures
+from .remedy_figures import Cells
 from .rollup import COUNTED_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,10 +90,11 @@ FIGURE_HEADER = [
     *(column for value, n, _ in RATE_COLUMNS
       for column in (value, n, f"{value}_lower", f"{value}_upper")),
     "hours_to_recover", "staff_good_customer_low", "staff_bad_customer_high",
+    "remedies", "remedy_cost", "remedy_currency",
 ]  # fmt: skip
 
 
-def _figure_row(section: str, name: str, f: Figures) -> list:
+def _figure_row(section: str, name: str, f: Figures, remedies: Cells | None = None) -> list:
     rates = [
         cell
         for _, _, rate in RATE_COLUMNS
@@ -100,6 +104,7 @@ def _figure_row(section: str, name: str, f: Figures) -> list:
     return [
         section, name, f.moments, *rates, _rounded(f.hours_to_recover),
         f.gap_staff_good_customer_low, f.gap_staff_bad_customer_high,
+        *(remedies or Cells()).row(),
     ]  # fmt: skip
 
 
@@ -107,29 +112,40 @@ def figure_rows(selection: Selection) -> Iterator[list]:
     """The dashboard's figures for the current filters: period, journey, teams and days."""
     overview = figures.overview(selection, COUNTED_COLUMNS)
     breakdown = figures.breakdown(selection)
+    window = selection.window
+    now, before = window.q(0), window.q(1)
+    period = remedy_figures.export_cells(selection, None, now)
+    previous = remedy_figures.export_cells(selection, None, before)
+    by_type = remedy_figures.export_cells(selection, "touchpoint_type", now)
+    by_team = remedy_figures.export_cells(selection, "team", now)
+    by_day = remedy_figures.export_cells(selection, "local_date", window.q(0, window.series_days))
     yield FIGURE_HEADER
-    yield _figure_row("period", selection.period_label, overview.current)
-    yield _figure_row("previous period", "same length before", overview.previous)
+    yield _figure_row("period", selection.period_label, overview.current, period.get(None))
+    yield _figure_row(
+        "previous period", "same length before", overview.previous, previous.get(None)
+    )
     for row in breakdown.journey():
-        yield _figure_row("touchpoint type", str(row.subject), row.figures)
+        yield _figure_row(
+            "touchpoint type", str(row.subject), row.figures, by_type.get(row.subject.pk)
+        )
     for row in breakdown.by_team():
-        yield _figure_row("team", str(row.subject), row.figures)
+        yield _figure_row("team", str(row.subject), row.figures, by_team.get(row.subject.pk))
     for day, f in zip(overview.days, overview.daily, strict=True):
-        yield _figure_row("day", day, f)
+        yield _figure_row("day", day, f, by_day.get(day))
 
 
 MOMENT_HEADER = [
     "occurred_at", "time_zone", "local_date", "location", "location_code", "team", "stage",
     "touchpoint_type", "channel", "channel_code", "staff_outcome", "staff_outcome_score",
     "resolved_on_spot", "note", "invited", "csat", "nps", "effort",
-    "customer_comment",
+    "customer_comment", "remedies", "remedy_cost", "remedy_currency",
 ]  # fmt: skip
 MOMENT_COLUMNS = [
     "occurred_at", "location__timezone", "local_date", "location__name", "location__code",
     "team__name", "touchpoint_type__stage__name", "touchpoint_type__name", "channel", "outcome",
     "resolved_on_spot", "note", "invitation__id",
     "invitation__answer__csat", "invitation__answer__nps", "invitation__answer__effort",
-    "invitation__answer__comment",
+    "invitation__answer__comment", "remedy_count", "remedy_cost", "location__currency",
 ]  # fmt: skip
 CHANNELS = dict(Channel.choices)
 OUTCOMES = dict(Outcome.choices)
@@ -140,23 +156,34 @@ def moment_rows(selection: Selection) -> Iterator[list]:
     yield MOMENT_HEADER
     moments = (
         Moment.objects.filter(selection.q() & selection.window.q(0))
+        .annotate(**_remedies_of_each())
         .order_by("occurred_at", "pk")
         .values_list(*MOMENT_COLUMNS)
     )
     for row in moments.iterator(chunk_size=CHUNK):
         (occurred_at, zone, local_date, location, code, team, stage, touchpoint_type,
          channel, outcome, resolved, note, invitation, csat, nps, effort,
-         comment) = row  # fmt: skip
+         comment, remedies, cost, currency) = row  # fmt: skip
         yield [
             local_time(occurred_at, zone), zone, local_date, location, code, team, stage,
             touchpoint_type, CHANNELS.get(channel, channel), channel,
             OUTCOMES.get(outcome, outcome), outcome, resolved, note,
             invitation is not None, csat, nps, effort, comment,
+            remedies, cost or 0, currency if remedies else "",
         ]  # fmt: skip
 
 
 # The XLSX is for people, so its column heads are in the reader's language; the CSV is for
 # tools and keeps the names above, which are a contract (docs/metrics.md).
+def _remedies_of_each() -> dict:
+    """Each moment's remedies, counted and summed in a subquery (a join would repeat rows)."""
+    mine = Remedy.objects.filter(moment=OuterRef("pk")).order_by().values("moment")
+    return {
+        "remedy_count": Coalesce(Subquery(mine.annotate(n=Count("*")).values("n")), 0),
+        "remedy_cost": Subquery(mine.annotate(total=Sum("amount")).values("total")),
+    }
+
+
 HEADER_LABELS = {
     "section": _("Section"), "name": _("Name"), "moments": _("Moments"),
     "csat_pct": _("CSAT %"), "csat_answers": _("CSAT answers"), "nps": _("NPS"),

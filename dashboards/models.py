@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Theme
-from touchpoints.models import Channel, Location, Team, TouchpointType
+from touchpoints.models import Channel, Location, RemedyKind, Team, TouchpointType
 
 
 class CountedSums(models.Model):
@@ -454,3 +454,93 @@ class RetentionPolicy(models.Model):
     def current(cls) -> "RetentionPolicy":
         row, _created = cls.objects.get_or_create(pk=1)
         return row
+
+
+class RemedyRollup(models.Model):
+    """Remedies given and their cost, per the moment's local day, location, team, type, channel,
+    kind and currency: additive, so any period, team or kind is summed exactly, and the currency
+    is in the key, so amounts in different currencies are never added together."""
+
+    local_date = models.DateField()
+    # Derived rows, as DailyRollup's: no constraint or index per key column.
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
+    touchpoint_type = models.ForeignKey(
+        TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    kind = models.ForeignKey(
+        RemedyKind, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    currency = models.CharField(max_length=3)
+    remedies = models.PositiveIntegerField(default=0)
+    remedy_cost = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    over_limit = models.PositiveIntegerField(default=0, help_text="Given over a limit, with why.")
+    on_low_moments = models.PositiveIntegerField(
+        default=0, help_text="Moments the staff rated 1–2."
+    )
+    cost_on_low_moments = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "location",
+                    "local_date",
+                    "team",
+                    "touchpoint_type",
+                    "channel",
+                    "kind",
+                    "currency",
+                ],  # fmt: skip
+                name="remedy_rollup_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} {self.kind_id} {self.currency}"
+
+
+class LowMomentRollup(models.Model):
+    """Low moments (the staff member chose 1 or 2) and what their customers answered, apart
+    for those with a remedy given before the answer and those without: the comparison of
+    what a remedy buys (docs/metrics.md, "Remedies")."""
+
+    local_date = models.DateField()
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
+    touchpoint_type = models.ForeignKey(
+        TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    remedied = models.BooleanField()
+    low_moments = models.PositiveIntegerField(default=0)
+    csat_answers = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0, help_text="CSAT 4–5: won back.")
+    nps_answers = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    rolled_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "location",
+                    "local_date",
+                    "team",
+                    "touchpoint_type",
+                    "channel",
+                    "remedied",
+                ],  # fmt: skip
+                name="low_moment_rollup_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id} {self.local_date} remedied={self.remedied}"

@@ -6,6 +6,7 @@ back on the need itself, where the staff member who raised it sees it.
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db import transaction
@@ -14,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from touchpoints.configuration.remedy_budgets import set_budget
 from touchpoints.dirty_days import mark_day_dirty
-from touchpoints.models import Need, Team, User
+from touchpoints.models import Need, RemedyBudget, Team, User
 from touchpoints.repeated_fields import OneValueEach
 from touchpoints.webhooks import Event, emit, need_data
 
@@ -26,7 +28,14 @@ QUEUE_LIMIT = 60  # the oldest; the page says how many more there are
 
 class NeedAnswerForm(OneValueEach, forms.Form):
     status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in ANSWERS], widget=forms.RadioSelect, label=_("Answer")
+        choices=[(s.value, s.label) for s in ANSWERS],
+        widget=forms.RadioSelect,
+        label=_("Answer"),
+        required=False,
+    )
+    # "More remedy budget" is answered by giving it: the new budget provides the need.
+    monthly_budget = forms.DecimalField(
+        required=False, min_value=0, max_digits=12, decimal_places=2, label=_("Budget per month")
     )
     answer = forms.CharField(
         max_length=500,
@@ -37,6 +46,11 @@ class NeedAnswerForm(OneValueEach, forms.Form):
 
     def clean(self):
         data = super().clean()
+        if data.get("monthly_budget") is not None:
+            data["status"] = Need.Status.PROVIDED
+            return data
+        if not data.get("status") and "status" not in self.errors:
+            self.add_error("status", _("This field is required."))
         status = data.get("status")
         if status == Need.Status.PROVIDED and not data.get("answer", "").strip():
             self.add_error("answer", _("Say what was provided, so they know what to look for."))
@@ -88,6 +102,22 @@ def answer_need(need: Need, manager: User, status: str, answer: str) -> Need:
         mark_day_dirty(need.location_id, need.local_date)
         emit(Event.NEED_ANSWERED, need_data(need), need.location_id)
     return need
+
+
+@transaction.atomic
+def answer_with_budget(need: Need, manager: User, monthly: Decimal, answer: str = "") -> Need:
+    """Answer a need for more remedy budget by giving it, in one step: the team's monthly
+    budget changes at once (audited) and the need is provided, with the new figure."""
+    team = need.team
+    current = RemedyBudget.objects.filter(team=team).first()
+    set_budget(manager, team, monthly, current.per_moment if current else Decimal(0))
+    said = answer.strip() or gettext(
+        "Your remedy budget is now %(amount)s %(currency)s a month."
+    ) % {
+        "amount": f"{monthly:,.0f}",
+        "currency": team.location.currency,
+    }
+    return answer_need(need, manager, Need.Status.PROVIDED, said)
 
 
 def needs_in(condition: Q) -> QuerySet[Need]:

@@ -29,6 +29,14 @@ from django.utils import timezone
 from touchpoints.models import DirtyDay, Location
 
 from .models import RECONCILE_DAYS, RollupSeal
+from .remedy_rollup import (
+    LOW_MOMENT_COLUMNS,
+    LOW_MOMENT_KEY,
+    LOW_MOMENT_SELECT,
+    REMEDY_COLUMNS,
+    REMEDY_KEY,
+    REMEDY_SELECT,
+)
 
 Bucket = tuple[int, date]  # (location id, local date)
 
@@ -261,6 +269,9 @@ class RollupTable:
     alias: str
     # The same for a set of buckets on PostgreSQL, its {where} first among the parameters.
     bucket_select: str | None = None
+    # Planner settings for this table's statement in a set of buckets (from here to the end
+    # of the transaction: such tables come last in ROLLUP_TABLES).
+    bucket_settings: dict | None = None
 
     @property
     def all_columns(self) -> list[str]:
@@ -277,6 +288,11 @@ class RollupTable:
 def _coarser(name: str, source: str, key: list[str], columns: list[str]) -> RollupTable:
     return RollupTable(name, key, columns, _summed_select(source, key, columns), "d")
 
+
+# Remedies and low moments are a few in a hundred of a day's moments: each is probed through
+# its one-to-one indexes, never a whole feedback or moment table hashed (as the bounded read
+# of a day's feedback would, for the moments' own roll-up; docs/performance.md).
+PROBE_SETTINGS = {"enable_nestloop": "on", "enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 LOCATION_DAYS = _coarser(
     "dashboards_locationdayrollup", "dashboards_dailyrollup", LOCATION_DAY_KEY, COUNTED_COLUMNS
@@ -312,6 +328,23 @@ ROLLUP_TABLES = [
     ),
     RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
     LOCATION_NEEDS,
+    # Last: they set the planner for themselves (PROBE_SETTINGS).
+    RollupTable(
+        "dashboards_remedyrollup",
+        REMEDY_KEY,
+        REMEDY_COLUMNS,
+        REMEDY_SELECT,
+        "x",
+        bucket_settings=PROBE_SETTINGS,
+    ),
+    RollupTable(
+        "dashboards_lowmomentrollup",
+        LOW_MOMENT_KEY,
+        LOW_MOMENT_COLUMNS,
+        LOW_MOMENT_SELECT,
+        "m",
+        bucket_settings=PROBE_SETTINGS,
+    ),
 ]
 # The tables summed from other roll-ups rather than from raw rows.
 COARSER_TABLES = [LOCATION_DAYS, TYPE_DAYS, THEME_LOCATION_DAYS, LOCATION_NEEDS]
@@ -422,7 +455,12 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
     # planner's statement sees, so a bounded read's ids cover it (BOUNDED_MOMENT_SELECT).
     scope = _plan_for_roll_ups(cursor, scope)
     rolled_at = timezone.now()
+    settings = None
     for table in ROLLUP_TABLES:
+        if table.bucket_settings not in (None, settings) and not scope.large:
+            settings = table.bucket_settings  # once for the tables that share them
+            if connection.vendor == "postgresql":
+                _set_config(cursor, settings)
         _write(cursor, table, scope, rolled_at)
     if after_writes is not None:
         after_writes()

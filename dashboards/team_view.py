@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from feedback.recognition import praise_for, praise_for_team
 from touchpoints.models import Team, User
 
-from . import figures
+from . import figures, remedy_figures
 from .charts import sparkline
 from .filters import Scope, Selection, Window
 
@@ -46,6 +46,8 @@ def context(team: Team, period: str | None, person: User | None = None) -> dict:
         ],
         "journey": ours_breakdown.journey(),
         "gap": ours_breakdown.gap(),
+        # The team's own remedies, never a person's: no league table of who gave what.
+        **remedy_figures.context(ours, with_over_limit=False),
         "my_praise": praise_for(person) if person else [],
         "team_praise": praise_for_team(person) if person else [],
     }

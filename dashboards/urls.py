@@ -17,4 +17,5 @@ urlpatterns = [
     path("export/figures.xlsx", views.export_figures_xlsx, name="export_figures_xlsx"),
     path("export/moments.xlsx", views.export_moments_xlsx, name="export_moments_xlsx"),
     path("team/", views.team, name="team"),
+    path("remedy-budgets/", views.remedy_budgets, name="remedy_budgets"),
 ]

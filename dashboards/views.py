@@ -3,6 +3,7 @@ and renders; an htmx request gets the page's named partial instead of the whole 
 
 from dataclasses import replace
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,11 +18,21 @@ from config.errors import ShownBadRequest
 from feedback.invitations import held_back_count
 from feedback.models import Theme
 from touchpoints.access_records import AccessRecord, record_access
+from touchpoints.configuration.remedy_budgets import budgets_of, set_budget
 from touchpoints.models import Moment, Need, Role, TouchpointType
 from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
 
-from . import exports, figures, need_emails, recognition, team_view, themes, workbook
+from . import (
+    exports,
+    figures,
+    need_emails,
+    recognition,
+    remedy_figures,
+    team_view,
+    themes,
+    workbook,
+)
 from .charts import bar_chart, line_chart, sparkline
 from .filters import FilterForm, Selection, scope_for, selection_from, spans_zones
 from .need_answers import (
@@ -29,6 +40,7 @@ from .need_answers import (
     NeedAnswerForm,
     answer_need,
     answer_needs,
+    answer_with_budget,
     recently_answered,
 )
 from .need_triage import Ask, period_phrase, scope_label, summary, triage
@@ -97,6 +109,8 @@ def dashboard(request):
         "held_back": held_back_count(
             selection.q("moment__") & selection.window.q(0, prefix="moment__")
         ),
+        **remedy_figures.context(selection),
+        "budgets_url": reverse("dashboards:remedy_budgets"),
     }
     # The page shows customers' own words (praise, recoveries): who saw it, always, so that
     # its work stays the same whatever it finds (docs/privacy.md).
@@ -239,9 +253,11 @@ def answer(request, need_id: int):
         raise PermissionDenied(_("That need comes from a team you do not manage."))
     form = NeedAnswerForm(request.POST)
     if form.is_valid():
-        need = answer_need(
-            need, request.user, form.cleaned_data["status"], form.cleaned_data["answer"]
-        )
+        data = form.cleaned_data
+        if data["monthly_budget"] is not None and need.kind == Need.Kind.REMEDY_BUDGET:
+            need = answer_with_budget(need, request.user, data["monthly_budget"], data["answer"])
+        else:
+            need = answer_need(need, request.user, data["status"], data["answer"])
         if not request.htmx:
             back = next_on_this_site(request, request.POST.get("next"))
             return redirect(back or reverse("dashboards:needs"))
@@ -342,3 +358,31 @@ def team(request):
         raise PermissionDenied(_("This page shows your team's figures; you are not in a team."))
     context = team_view.context(request.user.team, request.GET.get("period"), request.user)
     return _render(request, "dashboards/team.html", "team", context)
+
+
+class BudgetForm(forms.Form):
+    team = forms.IntegerField(widget=forms.HiddenInput)
+    monthly = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+    per_moment = forms.DecimalField(min_value=0, max_digits=12, decimal_places=2)
+
+
+@role_required(*MANAGERS)
+def remedy_budgets(request):
+    """The front line's authority, supplied: each team's remedy budget a month and limit per
+    moment, in its location's currency. A change holds from the next remedy and is audited."""
+    scope = scope_for(request.user)
+    teams = list(scope.teams().filter(active=True))
+    form = BudgetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        team = next((t for t in teams if t.pk == data["team"]), None)
+        if team is None:
+            raise PermissionDenied(_("That team is not one you manage."))
+        set_budget(request.user, team, data["monthly"], data["per_moment"])
+        return redirect(f"{reverse('dashboards:remedy_budgets')}?changed={team.pk}")
+    budgets = budgets_of(teams)
+    rows = [(team, budgets.get(team.pk)) for team in teams]
+    context = {"rows": rows, "form": form, "changed": request.GET.get("changed")}
+    return render(
+        request, "dashboards/remedy_budgets.html", context, status=422 if form.errors else 200
+    )

@@ -51,6 +51,7 @@ def demo_screens() -> dict[str, Role]:
                 ("needs", reverse("touchpoints:needs")),
                 ("correct", reverse("touchpoints:correct", args=[recent.uuid])),
                 ("correct-too-late", reverse("touchpoints:correct", args=[late.uuid])),
+                ("remedy", reverse("touchpoints:remedy", args=[recent.uuid])),
                 (UNDO_REFUSED, reverse("touchpoints:undo", args=[late.uuid])),
                 ("team", reverse("dashboards:team")),
                 ("queue", reverse("feedback:queue")),
@@ -67,6 +68,7 @@ def demo_screens() -> dict[str, Role]:
                 ("journey-moments", reverse("dashboards:journey_moments", args=[type_.pk])),
                 ("manager-needs", reverse("dashboards:needs")),
                 ("theme-comments", reverse("dashboards:theme_comments", args=[baggage.pk])),
+                ("remedy-budgets", reverse("dashboards:remedy_budgets")),
             ],
         ),
         "admin": Role(
@@ -95,6 +97,7 @@ def demo_screens() -> dict[str, Role]:
                 ("customer-data", reverse("admin:feedback_customerrequest_find")),
                 ("access-records", reverse("admin:touchpoints_accessrecord_changelist")),
                 ("retention", reverse("admin:dashboards_retentionpolicy_change", args=[policy.pk])),
+                ("remedy-kinds", reverse("admin:touchpoints_remedykind_changelist")),
             ],
         ),
     }

@@ -35,6 +35,7 @@ from tests.hostile import (
     rotated,
     routes,
 )
+from tests.touchpoints.remedy_steps import give_an_apology
 from touchpoints.api_keys import create_key, record_write
 from touchpoints.configuration import audit
 from touchpoints.models import AccessRecord, Role, Team
@@ -87,6 +88,7 @@ def world(org, agent, arn_manager, admin_user):
     )
     real = {
         "moment_uuid": waiting.uuid,
+        "remedy_uuid": give_an_apology(agent, waiting).uuid,
         "token": invitation_for(waiting).token,
         "recovery_id": answered.invitation.answer.recovery.pk,
         "type_id": org["desk"].pk,

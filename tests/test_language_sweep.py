@@ -32,7 +32,16 @@ from tests.conftest import add_moment, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
 from touchpoints.api_keys import create_key
 from touchpoints.customers import hash_ref
-from touchpoints.models import ExtraField, Location, Need, Team, User, known_timezones
+from touchpoints.models import (
+    ExtraField,
+    Location,
+    Need,
+    RemedyKind,
+    RemedyPrice,
+    Team,
+    User,
+    known_timezones,
+)
 from touchpoints.people.roles import set_data_protection
 from touchpoints.webhooks import Event, WebhookDelivery, WebhookEndpoint, emit
 
@@ -169,6 +178,10 @@ def world(org, agent, arn_manager, role_admin):
     endpoint = WebhookEndpoint.objects.create(url="https://k7.se/w", description="Slack")
     emit(Event.NEED_RAISED, {"id": 1})
     WebhookDelivery.objects.update(last_status=500, attempts=1)
+    meal = RemedyKind.objects.create(
+        name_en="Meal voucher", name_sv="Matkupong", name_da="Madkupon", name_nb="Matkupong"
+    )
+    RemedyPrice.objects.create(kind=meal, currency=org["arn"].currency, lowest=100, highest=100)
     roll_up_everything()
     _desk, desk_cookie = register_desk(org["arn"])
     give_pin(agent)
@@ -273,6 +286,10 @@ def pages(world) -> dict[str, tuple[str, str]]:
         "customer data requests": ("admin", "/admin/feedback/customerrequest/"),
         "who saw what": ("admin", "/admin/touchpoints/accessrecord/"),
         "retention policy": ("admin", f"/admin/dashboards/retentionpolicy/{policy_pk}/change/"),
+        "a remedy": ("agent", f"/log/moments/{unhappy.uuid}/remedy/"),
+        "remedy budgets": ("manager", "/dashboard/remedy-budgets/"),
+        "remedy kinds": ("admin", "/admin/touchpoints/remedykind/"),
+        "a remedy kind": ("admin", "/admin/touchpoints/remedykind/add/"),
     }
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .customers import hash_ref
 from .dirty_days import mark_days_dirty
-from .models import Moment, MomentCorrection, User
+from .models import Moment, MomentCorrection, Remedy, User
 
 CORRECTION_WINDOW = timedelta(minutes=15)
 CORRECTED_FIELDS = [*Moment.TOLD_FIELDS, "occurred_at"]
@@ -55,5 +55,7 @@ def correct_moment(staff: User, moment: Moment, cleaned: dict) -> Moment:
     if after == before:
         return moment
     MomentCorrection.objects.create(moment=moment, corrected_by=staff, before=before, after=after)
+    if moment.local_date != old_day:  # its remedies count on the moment's day
+        Remedy.objects.filter(moment=moment).update(local_date=moment.local_date)
     mark_days_dirty(moment.location_id, [old_day, moment.local_date])
     return moment

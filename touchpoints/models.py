@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import icons
+from .remedy_models import CURRENCIES, DEFAULT_CURRENCY
 
 
 @functools.cache
@@ -33,6 +34,13 @@ class Location(models.Model):
         _("code"), max_length=10, unique=True, help_text=_("Short code, e.g. ARN.")
     )
     timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=CURRENCIES,
+        default=DEFAULT_CURRENCY,
+        help_text=_("Remedy costs and budgets here are in this currency."),
+    )
     active = models.BooleanField(
         _("active"), default=True, help_text=_("Untick to archive: history is kept.")
     )
@@ -473,6 +481,7 @@ class Need(models.Model):
         INFORMATION = "information", _("Information")
         STAFFING = "staffing", _("Staffing or time")
         OTHER = "other", _("Other")
+        REMEDY_BUDGET = "remedy_budget", _("More remedy budget")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -623,6 +632,13 @@ from .api_keys import ApiKey, ApiWrite  # noqa: E402, F401
 
 # A person's usual sign-in addresses live beside the throttle that reads them.
 from .people.sign_in_addresses import SignInAddress  # noqa: E402, F401
+from .remedy_models import (  # noqa: E402, F401
+    Remedy,
+    RemedyBudget,
+    RemedyCorrection,
+    RemedyKind,
+    RemedyPrice,
+)
 
 # Webhook endpoints and their outbox of deliveries.
 from .webhooks import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

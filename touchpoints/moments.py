@@ -157,6 +157,11 @@ def undone_snapshot(moment: Moment) -> dict:
         {"at": c.corrected_at.isoformat(), "before": c.before, "after": c.after}
         for c in moment.corrections.all()
     ]
+    # The remedies go with the moment (their budget is free again); the record keeps them.
+    snapshot["remedies"] = [
+        {"kind": str(r.kind), "amount": str(r.amount), "currency": r.currency, "reason": r.reason}
+        for r in moment.remedies.select_related("kind")
+    ]
     return snapshot
 
 
@@ -173,6 +178,12 @@ def moments_today(staff: User) -> list[Moment]:
     return list(
         Moment.objects.filter(staff=staff, local_date=today)
         .select_related("touchpoint_type", "invitation__answer")
-        .prefetch_related("touchpoint_type__extra_fields", "corrections", "needs")
+        .prefetch_related(
+            "touchpoint_type__extra_fields",
+            "corrections",
+            "needs",
+            "remedies__kind",
+            "remedies__corrections",
+        )
         .order_by("-occurred_at")
     )

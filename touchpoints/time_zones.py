@@ -11,7 +11,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from .dirty_days import mark_days_dirty
-from .models import Location, Moment, Need
+from .models import Location, Moment, Need, Remedy
 
 # (model, the moment in time its local day is taken from)
 DATED = [(Moment, "occurred_at"), (Need, "raised_at")]
@@ -39,7 +39,16 @@ def redate_location(location: Location) -> int:
         days |= changed_days
     if days:
         mark_days_dirty(location.pk, days)
+        _redate_remedies(location)
     return moved
+
+
+def _redate_remedies(location: Location) -> None:
+    """Remedies count on their moment's day: they follow it."""
+    for remedy in Remedy.objects.filter(location=location).select_related("moment"):
+        if remedy.local_date != remedy.moment.local_date:
+            remedy.local_date = remedy.moment.local_date
+            remedy.save(update_fields=["local_date"])
 
 
 def _redate(model, moment: str, location: Location) -> tuple[int, set[date]]:

@@ -10,7 +10,7 @@ Why this library and not django-parler: docs/configuration.md.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ExtraField, JourneyStage, TouchpointType
+from .models import ExtraField, JourneyStage, RemedyKind, TouchpointType
 
 
 @register(JourneyStage)
@@ -29,3 +29,8 @@ class ExtraFieldLabels(TranslationOptions):
     # language line, so figures group by it whatever language it was picked in
     # (ExtraField.shown_choices).
     fields = ("label", "choices")
+
+
+@register(RemedyKind)
+class RemedyKindNames(TranslationOptions):
+    fields = ("name",)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import remedy_views, views
 
 app_name = "touchpoints"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("needs/<int:need_id>/raised-seen/", views.raised_seen, name="raised_seen"),
     path("moments/<uuid:moment_uuid>/undo/", views.undo, name="undo"),
     path("moments/<uuid:moment_uuid>/correct/", views.correct, name="correct"),
+    path("remedies/", remedy_views.give, name="give_remedy"),
+    path("moments/<uuid:moment_uuid>/remedy/", remedy_views.page, name="remedy"),
+    path("remedies/<uuid:remedy_uuid>/correct/", remedy_views.correct, name="correct_remedy"),
 ]

@@ -14,7 +14,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from . import corrections, extra_fields, icons, loggable_types, offline_copy, sealed_moments
+from . import (
+    corrections,
+    extra_fields,
+    icons,
+    loggable_types,
+    offline_copy,
+    remedies,
+    sealed_moments,
+)
 from .access_records import AccessRecord, record_access
 from .customers import customer_history, hash_ref, last_invited
 from .forms import CorrectionForm, MomentForm, NeedForm
@@ -177,6 +185,10 @@ def send_sealed(request):
         return JsonResponse({"error": reason, "code": "refused"}, status=403)
     author.team = team
     with timezone.override(team.location.tz):
+        if "remedy_kind" in data:  # a remedy queued with its moment
+            from .remedy_views import remedy_as_json
+
+            return remedy_as_json(author, data)
         return _saved_as_json(author, data)
 
 
@@ -233,6 +245,9 @@ def _log_page(request, form, saved, status=200, raised_need=None):
         "form": form,
         "saved": saved,
         "asked_note": asked_note(saved) if saved is not None else None,
+        "remedy_kinds": remedies.kinds_for(request.user.team),
+        "budget": remedies.budget_left(request.user.team),
+        "remedied": request.GET.get("remedied"),
         "undo_seconds": 8,
         "answered_needs": answer_banners(request.user, ANSWERS_SHOWN),
         "raised_need": raised_need,
@@ -332,7 +347,8 @@ def correct(request, moment_uuid):
 @frontline
 def needs(request):
     """Tell management what was missing, and see what they answered."""
-    form = NeedForm(request.POST or None, initial={"moment": request.GET.get("moment")})
+    initial = {"moment": request.GET.get("moment"), "kind": request.GET.get("kind")}
+    form = NeedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         need = raise_need(
             request.user,
@@ -389,6 +405,7 @@ OFFLINE_SHELL = [
     "js/outbox.js",
     "js/log.js",
     "js/log_current.js",
+    "js/remedy.js",
     "django_htmx/htmx-2.min.js",
     icons.SPRITE,
 ]

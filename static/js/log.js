@@ -14,7 +14,7 @@
   const box = document.getElementById("outbox"); // on every frontline page
   if (!box) return;
   const form = document.querySelector("form.log-form"); // on the log screen only
-  const { user, author, queueKey, logUrl, undoUrl, sealedUrl } = box.dataset;
+  const { user, author, queueKey, logUrl, undoUrl, sealedUrl, remedyUrl } = box.dataset;
   const $ = (sel, root = document) => root.querySelector(sel);
   const $$ = (sel, root = document) => Array.from(root.querySelectorAll(sel));
   const ZERO = "00000000-0000-0000-0000-000000000000";
@@ -42,7 +42,8 @@
   const loggedOut = (response) => response.type === "opaqueredirect" || response.status === 401;
 
   async function send(op) { // another person's, not opened here, goes sealed, for them
-    const url = !op.body ? sealedUrl : op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid) : logUrl;
+    const url = !op.body ? sealedUrl : op.kind === "undo" ? undoUrl.replace(ZERO, op.uuid)
+      : op.kind === "remedy" ? remedyUrl : logUrl;
     const body = new URLSearchParams(op.body || { author: op.author, sealed: op.sealed });
     body.delete("csrfmiddlewaretoken");
     return answer(op, await post(url, body, { Accept: "application/json" }));
@@ -54,7 +55,7 @@
     // Only the server's word that it holds the moment (or did the undo) takes it off the
     // tablet; any other success (a captive portal's page) is tried again.
     if (response.ok) {
-      return confirmed(op, json) ? { ok: true, asked: json.asked } : { retry: say(gettext("odd answer (%(status)s)"), { status }) };
+      return confirmed(op, json) ? { ok: true, asked: json.asked, json } : { retry: say(gettext("odd answer (%(status)s)"), { status }) };
     }
     if (status === 408 || status === 429 || status >= 500) {
       return { retry: say(gettext("server busy (%(status)s)"), { status }) };
@@ -85,7 +86,7 @@
     // This person's first: another's on a bad day never holds up their saves.
     for (const op of [...own.values(), ...records.filter((r) => !own.has(r.seq))]) {
       const mine = own.has(op.seq);
-      if (op.error || (!mine && (op.kind !== "save" || !op.sealed))) continue;
+      if (op.error || (!mine && (op.kind === "undo" || !op.sealed))) continue;
       inFlight.add(op.uuid);
       if (!op.attempted) await outbox.put({ ...op, attempted: true }); // the server may get it
       let result;
@@ -98,6 +99,7 @@
       if (result.ok || op.kind === "undo") {
         await outbox.remove(op.seq);
         if (mine && op.kind === "save") markSent(op.uuid, result.asked);
+        if (mine && op.kind === "remedy") remedySent(result.json);
         if (mine && result.refused) undoRefused(op.uuid, describe(result.refused));
       } else { // kept with why, for its author's page to show
         const { code = "", status } = result.refused;
@@ -123,15 +125,21 @@
   async function render() {
     const ops = await outbox.mine();
     const waiting = ops.filter((op) => op.kind === "save" && !op.error).length;
+    const remedies = ops.filter((op) => op.kind === "remedy" && !op.error).length;
     const problems = ops.filter((op) => op.error);
     let text = waiting ? say(ngettext("%(n)s moment waiting to send",
       "%(n)s moments waiting to send", waiting), { n: waiting }) : "";
-    if (waiting && needsLogin) text += gettext(": log in again to send them");
-    else if (waiting && offline) text += gettext(": no network, they will be sent when it is back");
-    else if (waiting && stalled) text += say(gettext(": %(why)s, trying again shortly"), { why: stalled });
+    if (remedies) {
+      text += (text ? ", " : "") + say(ngettext("%(n)s remedy waiting to send",
+        "%(n)s remedies waiting to send", remedies), { n: remedies });
+    }
+    const any = waiting + remedies;
+    if (any && needsLogin) text += gettext(": log in again to send them");
+    else if (any && offline) text += gettext(": no network, they will be sent when it is back");
+    else if (any && stalled) text += say(gettext(": %(why)s, trying again shortly"), { why: stalled });
     $(".outbox-count", box).textContent = text;
     $(".outbox-problems", box).replaceChildren(...problems.map(problemItem));
-    box.hidden = !waiting && !problems.length;
+    box.hidden = !any && !problems.length;
     box.classList.toggle("offline", offline);
     const refused = new Set(problems.map((op) => op.uuid));
     $$(".saved[data-uuid]").forEach((card) => updateCard(card, refused));
@@ -356,6 +364,9 @@
     const queued = (await outbox.mine()).find((op) => op.kind === "save" && op.uuid === uuid);
     const neverSent = queued && !inFlight.has(uuid) && !sent.has(uuid) && !queued.attempted;
     if (neverSent || queued?.error) await outbox.remove(queued.seq);
+    for (const op of await outbox.mine()) { // its unsent remedies go with it
+      if (!op.attempted && op.body.includes(`moment=${uuid}`)) await outbox.remove(op.seq);
+    }
     if (!neverSent) { // the server may hold it (an unknown UUID is a no-op)
       await outbox.add({ kind: "undo", uuid, body: `requested_at=${encodeURIComponent(tabletNow())}` });
     }
@@ -366,6 +377,14 @@
     const card = $(`.saved[data-uuid="${uuid}"]`) || $("#saved-area");
     card?.append(alertParagraph(message));
   }
+
+  // ---- Remedies (remedy.js): queued after their moment, sent once. ----
+  let remedySent = () => {};
+  window.momentsLog = {
+    newUuid,
+    queue: async (op) => { await outbox.add(op); render(); flush(); },
+    onRemedySent: (fn) => { remedySent = fn; },
+  };
 
   // ---- Picking a type sets its usual channel and its extra fields. ----
   function typeChanged() {

@@ -1,5 +1,6 @@
-"""What the demo command does in a database of its own: the address it prints, and how it
-settles needs (test_demo_data.py reads one demo shared by its tests)."""
+"""What the demo command does in a database of its own: the address it prints, how it settles
+needs, the theme that rises and what remedies buy over two weeks (test_demo_data.py reads one
+shorter demo shared by its tests)."""
 
 import random
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dashboards.demo_loop import settle_need
-from touchpoints.models import Need
+from touchpoints.models import Location, Need, User
 
 
 def test_demo_data_prints_the_address_the_server_really_uses(db):
@@ -29,3 +30,32 @@ def test_a_demo_need_raised_weeks_ago_never_still_waits(org, agent, arn_manager)
         need.status, need.raised_at = Need.Status.OPEN, now - timedelta(days=4, minutes=1)
         settle_need(random.Random(seed), need, arn_manager, now)
         assert need.status != Need.Status.OPEN
+
+
+def test_baggage_rises_at_copenhagen_on_the_nordic_managers_first_screen(client, db):
+    call_command("demo_data", days=14, stdout=StringIO())  # a week to compare with
+    manager = User.objects.get(username="manager.nordic")
+    client.force_login(manager)
+    response = client.get("/dashboard/")
+    baggage = next(row for row in response.context["themes"] if row.theme.name_en == "Baggage")
+    assert baggage.change_significant and baggage.change > 0
+    assert baggage.change_tone == "bad"
+    assert 'class="num change bad"' in response.text
+
+
+def test_demo_remedies_show_their_effect_at_month_end(db):
+    """A month of remedies: low moments with one are won back clearly more often, at a
+    known cost per customer won back, in each location's own currency."""
+    from dashboards import remedy_figures
+    from dashboards.filters import Scope, Selection, Window
+    from touchpoints.models import Remedy, RemedyBudget, RemedyKind
+
+    call_command("demo_data", days=12, stdout=StringIO())  # enough answers; fast
+    assert RemedyKind.objects.count() == 7 and RemedyBudget.objects.count() > 0
+    assert set(Remedy.objects.values_list("currency", flat=True)) == {"SEK", "DKK", "USD"}
+    locations = list(Location.objects.all())
+    company = Selection(scope=Scope(everything=True), window=Window.last_days(30, locations))
+    f = remedy_figures.remedy_figures(company)
+    assert f.with_remedy.csat >= 2 * f.without.csat
+    assert f.csat_differs
+    assert set(f.cost_per_won_back) == {"SEK", "DKK", "USD"}

@@ -12,6 +12,7 @@ and day.
 
 import math
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -24,12 +25,15 @@ from dashboards.models import (
     DailyRollup,
     LocationDayRollup,
     LocationNeedRollup,
+    LowMomentRollup,
     NeedRollup,
     NoteThemeDailyRollup,
+    RemedyRollup,
     ThemeDailyRollup,
     ThemeLocationDayRollup,
     TypeDayRollup,
 )
+from dashboards.remedy_rollup import LOW_MOMENT_COLUMNS, REMEDY_COLUMNS
 from dashboards.rollup import (
     COUNTED_COLUMNS,
     NEED_COLUMNS,
@@ -51,7 +55,17 @@ from feedback.themes import catalogue
 from tests.conftest import make_user
 from tests.dashboards.held_roll_up import roll_up_held_open
 from touchpoints.dirty_days import mark_day_dirty
-from touchpoints.models import Channel, DirtyDay, Location, Moment, Need, Role, Team
+from touchpoints.models import (
+    Channel,
+    DirtyDay,
+    Location,
+    Moment,
+    Need,
+    Remedy,
+    RemedyKind,
+    Role,
+    Team,
+)
 
 # Each example happens around one daylight-saving change (UTC instants).
 CHANGES = [
@@ -100,6 +114,10 @@ moment_strategy = st.fixed_dictionaries(
         "minute": st.integers(-WINDOW_MINUTES, WINDOW_MINUTES),
         # None: not invited; {"answer": None}: invited, no answer yet.
         "feedback": st.none() | st.fixed_dictionaries({"answer": st.none() | answer_strategy}),
+        # (kind, amount in cents, given after the customer answered)
+        "remedies": st.lists(
+            st.tuples(st.integers(0, 1), st.integers(0, 100_000), st.booleans()), max_size=2
+        ),
     }
 )
 need_strategy = st.fixed_dictionaries(
@@ -138,6 +156,8 @@ def teams(org) -> list[Team]:
     for team in result:
         make_user(f"staff{team.pk}", Role.FRONTLINE, team=team)
     FeedbackSettings.current()
+    for name in ("Meal voucher", "Travel voucher"):
+        RemedyKind.objects.create(name=name)
     return result
 
 
@@ -240,6 +260,7 @@ def create_moments(org, teams, specs, change) -> list[Moment]:
             )
         if spec["feedback"] is not None:
             add_feedback(moment, spec["feedback"]["answer"])
+        add_remedies(moment, spec["remedies"])
         moments.append(moment)
     return moments
 
@@ -271,6 +292,20 @@ def add_feedback(moment: Moment, spec: dict | None) -> None:
         )
 
 
+def add_remedies(moment: Moment, specs: list[tuple]) -> None:
+    kinds = list(RemedyKind.objects.order_by("pk"))
+    answer = getattr(getattr(moment, "invitation", None), "answer", None)
+    for kind, cents, after_answer in specs:
+        answered = answer.answered_at if answer is not None else moment.occurred_at
+        Remedy.objects.create(
+            moment=moment, kind=kinds[kind], given_by=moment.staff, team=moment.team,
+            location=moment.location, amount=Decimal(cents) / 100,
+            currency=moment.location.currency,
+            given_at=answered + timedelta(minutes=5 if after_answer else -5),
+            given_on=moment.local_date, local_date=moment.local_date,
+        )  # fmt: skip
+
+
 def create_needs(teams, specs, change) -> list[Need]:
     needs = []
     for spec in specs:
@@ -296,6 +331,9 @@ def move(moment: Moment, team: Team, days_later: int) -> None:
     moment.team, moment.location = team, team.location
     moment.occurred_at += timedelta(days=days_later)
     moment.save()
+    Remedy.objects.filter(moment=moment).update(
+        team=team, location=team.location, local_date=moment.local_date
+    )
     mark_day_dirty(*old)
     mark_day_dirty(moment.location_id, moment.local_date)
 
@@ -305,6 +343,7 @@ def delete(moment: Moment) -> None:
     invitation = getattr(moment, "invitation", None)
     answer = getattr(invitation, "answer", None)
     recovery = getattr(answer, "recovery", None)
+    moment.remedies.all().delete()
     for row in (recovery, answer, invitation, moment):
         if row is not None:
             row.delete()
@@ -339,7 +378,10 @@ def delete_raw_rows_and_roll_ups() -> None:
         TypeDayRollup,
         NeedRollup,
         LocationNeedRollup,
+        RemedyRollup,
+        LowMomentRollup,
         DirtyDay,
+        Remedy,
         Recovery,
         Answer,
         Invitation,
@@ -363,6 +405,8 @@ def roll_up_snapshot() -> list[tuple]:
     theme_days = ThemeLocationDayRollup.objects.values_list(
         "location", "local_date", "theme", *THEME_COLUMNS
     )
+    remedies = RemedyRollup.objects.values_list(*key, "kind", "currency", *REMEDY_COLUMNS)
+    low = LowMomentRollup.objects.values_list(*key, "remedied", *LOW_MOMENT_COLUMNS)
     return (
         sorted(moments)
         + sorted(needs)
@@ -372,6 +416,8 @@ def roll_up_snapshot() -> list[tuple]:
         + themes[0]
         + themes[1]
         + sorted(theme_days)
+        + sorted(remedies)
+        + sorted(low)
     )
 
 
@@ -413,9 +459,51 @@ def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
         assert same(getattr(rolled, name), direct[name]), (name, where)
     for model, raw in ((ThemeDailyRollup, raw_theme_sums), (NoteThemeDailyRollup, raw_note_sums)):
         assert theme_sums(model.objects.filter(**where)) == raw(moments), (model, where)
+    assert_remedy_roll_ups_match_raw(where, moments)
     needs = NeedRollup.objects.filter(**needs_where)
     rolled_needs = {name: sum(needs.values_list(name, flat=True)) for name in NEED_COLUMNS}
     assert rolled_needs == raw_need_sums(Need.objects.filter(**needs_where)), needs_where
+
+
+def assert_remedy_roll_ups_match_raw(where: dict, moments: list[Moment]) -> None:
+    """Remedies and the low moments' comparison, summed from roll-ups, against the raw rows."""
+    given = [r for m in moments for r in m.remedies.all()]
+    rolled = RemedyRollup.objects.filter(**where)
+    low_cost = sum((r.amount for r in given if r.moment.outcome <= 2), Decimal(0))
+    assert column_sums(rolled, REMEDY_COLUMNS) == {
+        "remedies": len(given),
+        "remedy_cost": sum((r.amount for r in given), Decimal(0)),
+        "over_limit": sum(r.over_limit for r in given),
+        "on_low_moments": sum(r.moment.outcome <= 2 for r in given),
+        "cost_on_low_moments": low_cost,
+    }, where
+    for remedied in (True, False):
+        low = [m for m in moments if m.outcome <= 2 and remedied_before_answer(m) is remedied]
+        answers = [m.invitation.answer for m in low if answer_of(m) is not None]
+        nps = [a.nps for a in answers if a.nps is not None]
+        rolled_low = LowMomentRollup.objects.filter(**where, remedied=remedied)
+        assert column_sums(rolled_low, LOW_MOMENT_COLUMNS) == {
+            "low_moments": len(low),
+            "csat_answers": len(answers),
+            "satisfied": sum(a.csat >= 4 for a in answers),
+            "nps_answers": len(nps),
+            "promoters": sum(n >= 9 for n in nps),
+            "detractors": sum(n <= 6 for n in nps),
+        }, (where, remedied)
+
+
+def answer_of(moment: Moment):
+    return getattr(getattr(moment, "invitation", None), "answer", None)
+
+
+def remedied_before_answer(moment: Moment) -> bool:
+    answer = answer_of(moment)
+    return any(answer is None or r.given_at <= answer.answered_at for r in moment.remedies.all())
+
+
+def column_sums(rows, columns: list[str]) -> dict:
+    sums = rows.aggregate(**{c: Sum(c) for c in columns})
+    return {c: sums[c] or (Decimal(0) if "cost" in c else 0) for c in columns}
 
 
 def assert_coarser_roll_ups_are_sums() -> None:

@@ -23,9 +23,10 @@ from touchpoints.needs import raise_need
 
 # One location's day, in the test's transaction (so a savepoint and its release stand for
 # BEGIN and COMMIT): try the location's lock, the planner settings, read the marks, for each
-# of the eight roll-up tables (four from raw rows: moments, customers' and staff's themes,
-# needs; four summed from those) delete and write its rows, clear the marks.
-ROLL_UP_DAY_QUERIES = 22
+# of the ten roll-up tables (six from raw rows: moments, customers' and staff's themes,
+# needs, remedies and low moments; four summed from those) delete and write its rows, the
+# remedy tables' own planner settings once, clear the marks.
+ROLL_UP_DAY_QUERIES = 27
 # Beat's run: the same, after reading which buckets are marked.
 DIRTY_RUN_QUERIES = ROLL_UP_DAY_QUERIES + 1
 # The roll-up reads and writes PostgreSQL only; the dirty marks live there too.

@@ -17,6 +17,7 @@ from tests.conftest import PASSWORD, roll_up_everything
 from tests.feedback.conftest import make_moment
 from tests.feedback.contact_steps import answer_and_leave_contact
 from tests.hostile import routes
+from tests.touchpoints.remedy_steps import give_an_apology
 from touchpoints.models import AuditEntry
 from touchpoints.needs import raise_need
 
@@ -105,6 +106,7 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
     need = raise_need(agent, "tool", "A printer", contact_left.moment.uuid)
     real = {
         "moment_uuid": contact_left.moment.uuid,
+        "remedy_uuid": give_an_apology(agent, contact_left.moment).uuid,
         "token": contact_left.token,
         "recovery_id": contact_left.answer.recovery.pk,
         "type_id": org["desk"].pk,

@@ -13,6 +13,7 @@ from dashboards.models import RetentionPolicy
 from feedback.models import CustomerRequest, FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
+from tests.touchpoints.remedy_steps import remedy_kinds
 from touchpoints.api_keys import ApiKey, ApiWrite, create_key, record_write
 from touchpoints.configuration import audit
 from touchpoints.configuration.site import site
@@ -22,6 +23,7 @@ from touchpoints.models import (
     Desk,
     JourneyStage,
     Location,
+    RemedyKind,
     Role,
     Team,
     TouchpointType,
@@ -31,7 +33,17 @@ from touchpoints.models import (
 from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
 DATA_PROTECTION_PAGES = re.compile(r"/(customerrequest|accessrecord)/")
-ARCHIVABLE = [Location, Team, TouchpointType, User, Desk, ApiKey, WebhookEndpoint, Theme]
+ARCHIVABLE = [
+    Location,
+    Team,
+    TouchpointType,
+    User,
+    Desk,
+    ApiKey,
+    WebhookEndpoint,
+    Theme,
+    RemedyKind,
+]
 
 
 @pytest.fixture
@@ -76,6 +88,7 @@ def config_objects(org, agent):
         CustomerRequest: CustomerRequest.objects.create(kind="search", named_by="reference"),
         RetentionPolicy: RetentionPolicy.current(),
         AccessRecord: AccessRecord.objects.create(person=agent, what="moments"),
+        RemedyKind: remedy_kinds()["meal"],
     }
 
 

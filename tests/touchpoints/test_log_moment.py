@@ -205,7 +205,8 @@ def test_log_screen_and_its_script_are_small_on_the_wire(agent_client, org):
     from django.contrib.staticfiles import finders
 
     page = agent_client.get(LOG_URL, headers={"Accept-Encoding": "gzip"})
-    scripts = [Path(finders.find(f"js/{name}")).read_bytes() for name in ("log.js", "outbox.js")]
+    names = ("log.js", "outbox.js", "remedy.js")
+    scripts = [Path(finders.find(f"js/{name}")).read_bytes() for name in names]
     assert page["Content-Encoding"] == "gzip"
     # A slow hall Wi-Fi: the page and its own scripts stay a few kilobytes each.
     assert len(page.content) < 6_000

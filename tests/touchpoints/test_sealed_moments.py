@@ -154,3 +154,22 @@ def test_the_log_screen_tells_its_worker_which_sign_in_its_copy_belongs_to(clien
     assert first == again != next_sign_in
     assert client.session.session_key not in next_sign_in
     assert int(expires) == int(client.session.get_expiry_date().timestamp())
+
+
+def test_a_sealed_remedy_sent_by_the_next_person_is_given_once_by_its_author(
+    bertil_client, agent, org
+):
+    from tests.touchpoints.remedy_steps import remedy_kinds, remedy_post
+    from touchpoints.models import Remedy
+
+    apology = remedy_kinds()["apology"]
+    moment_data = tablet_moment(org)
+    bertil_client.post(SEALED_URL, sealed(agent, moment_data), headers=JSON)
+    moment = Moment.objects.get()
+    remedy = sealed(agent, remedy_post(moment, apology))
+    first = bertil_client.post(SEALED_URL, remedy, headers=JSON)
+    again = bertil_client.post(SEALED_URL, remedy, headers=JSON)
+    assert [first.status_code, again.status_code] == [201, 200]
+    assert list(Remedy.objects.values_list("given_by__username", "kind__name")) == [
+        ("anna", "Spoken apology")
+    ]

@@ -18,6 +18,8 @@ NOT_NAMED = {
     "dashboards.LocationDayRollup",
     "dashboards.TypeDayRollup",
     "dashboards.LocationNeedRollup",
+    "dashboards.LowMomentRollup",
+    "dashboards.RemedyRollup",
 }
 AND = gettext_lazy("and")
 # What each kind of row is called when counted, in the reader's language: "1 moment",

@@ -165,7 +165,7 @@ class LocationForm(forms.ModelForm):
 
     class Meta:
         model = Location
-        fields = ["name", "code", "timezone", "active"]
+        fields = ["name", "code", "timezone", "currency", "active"]
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -214,7 +214,7 @@ class TeamInline(NamedFieldsInline):
 class LocationAdmin(ConfigAdmin):
     form = LocationForm
     inlines = [TeamInline]
-    list_display = ["name", "code", "timezone", "team_count", "active"]
+    list_display = ["name", "code", "timezone", "currency", "team_count", "active"]
     list_filter = ["active", "timezone"]
     search_fields = ["name", "code"]
 

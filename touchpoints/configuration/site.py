@@ -35,6 +35,7 @@ APP_ORDER = ["touchpoints", "feedback", "dashboards", "axes"]
 SETUP_ORDER = [
     "JourneyStage",
     "TouchpointType",
+    "RemedyKind",
     "Location",
     "Team",
     "User",
