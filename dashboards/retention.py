@@ -31,6 +31,8 @@ from touchpoints.models import (
     Moment,
     MomentCorrection,
     Need,
+    Remedy,
+    RemedyCorrection,
     SignInAddress,
     UndoRecord,
     User,
@@ -132,7 +134,29 @@ def prune_comments(cutoff: datetime) -> int:
         WebhookDelivery.objects.filter(created_at__lt=cutoff),
         lambda ids: blank_free_text(WebhookDelivery.objects.filter(pk__in=ids)),
     )
-    return done + _prune_copies(cutoff, COPIED_TEXT)
+    return done + _prune_copies(cutoff, COPIED_TEXT) + _prune_remedy_reasons(cutoff)
+
+
+def _prune_remedy_reasons(cutoff: datetime) -> int:
+    """Why a remedy went over its limit (free text), and the copies its corrections keep."""
+    done = _batches(
+        Remedy.objects.filter(given_at__lt=cutoff).exclude(reason=""), _update(Remedy, reason="")
+    )
+    blank = {"reason": ""}
+    corrections = RemedyCorrection.objects.filter(corrected_at__lt=cutoff).filter(
+        _holding({"before__reason": ""}) | _holding({"after__reason": ""})
+    )
+    return done + _batches(
+        corrections,
+        lambda ids: [
+            RemedyCorrection.objects.filter(pk=pk).update(
+                before=_blanked(before, blank), after=_blanked(after, blank)
+            )
+            for pk, before, after in RemedyCorrection.objects.filter(pk__in=ids).values_list(
+                "pk", "before", "after"
+            )
+        ],
+    )
 
 
 def _prune_copies(cutoff: datetime, blank: dict) -> int:

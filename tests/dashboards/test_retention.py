@@ -19,6 +19,7 @@ from feedback.models import Answer, CustomerRequest, Recovery
 from feedback.themes.models import ThemeSuggestion
 from feedback.webhook_events import answer_data
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
+from tests.touchpoints.remedy_steps import give_an_apology
 from touchpoints.api_keys import ApiKey, ApiWrite
 from touchpoints.customers import hash_ref
 from touchpoints.dirty_days import mark_day_dirty
@@ -27,6 +28,8 @@ from touchpoints.models import (
     AuditEntry,
     Moment,
     MomentCorrection,
+    Remedy,
+    RemedyCorrection,
     SignInAddress,
     UndoRecord,
 )
@@ -75,6 +78,29 @@ def test_comments_and_notes_are_blanked_after_their_period_and_the_scores_stay(a
     assert (old.note, old.invitation.answer.comment, old.invitation.answer.csat) == ("", "", 2)
     assert old.invitation.answer.recovery.note == ""
     assert recent.note == "Mr Berg, seat 3C" and recent.invitation.answer.comment
+
+
+def test_why_a_remedy_went_over_its_limit_is_blanked_after_the_comments_period(agent, org):
+    old, recent = old_moment(agent, org, 400), old_moment(agent, org, 300)
+    for moment, days in ((old, 400), (recent, 300)):
+        remedy = give_an_apology(agent, moment)
+        Remedy.objects.filter(pk=remedy.pk).update(
+            over_limit=True, reason="Mr Berg missed his son's wedding", given_at=days_ago(days)
+        )
+        RemedyCorrection.objects.create(
+            remedy=remedy,
+            corrected_by=agent,
+            before={"amount": "0", "reason": "Mr Berg"},
+            after={"amount": "0", "reason": "Mr Berg, wedding"},
+        )
+        RemedyCorrection.objects.filter(remedy=remedy).update(corrected_at=days_ago(days))
+    prune_expired(NOW)
+    reasons = dict(Remedy.objects.values_list("moment", "reason"))
+    assert reasons == {old.pk: "", recent.pk: "Mr Berg missed his son's wedding"}
+    copies = {c.remedy.moment_id: (c.before, c.after) for c in RemedyCorrection.objects.all()}
+    assert copies[old.pk] == ({"amount": "0", "reason": ""}, {"amount": "0", "reason": ""})
+    assert copies[recent.pk][1]["reason"] == "Mr Berg, wedding"
+    assert Remedy.objects.get(moment=old).over_limit  # the count of remedies over limit stays
 
 
 def test_customer_references_and_their_copies_go_after_their_period(agent, org, settings):
