@@ -14,6 +14,7 @@ import random
 LANGUAGES = {
     "ARN": [("sv", 5), ("en", 3), ("nb", 1), ("da", 1)],
     "CPH": [("da", 5), ("en", 3), ("sv", 1), ("nb", 1)],
+    "OSL": [("nb", 5), ("en", 3), ("sv", 1), ("da", 1)],
     "JFK": [("en", 8), ("sv", 1), ("nb", 1)],
 }
 COMMENTED = 0.45
@@ -132,6 +133,11 @@ NOTES = {
         "Kunden var sur over den lange kø.",
         "Kufferten var ikke kommet med, oprettede en sag.",
         "Hjalp med kørestol til gaten.",
+    ],
+    "OSL": [
+        "Kunden var sint over den lange køen.",
+        "Kofferten var sendt feil, opprettet en sak.",
+        "Hjalp til med rullestol til gaten.",
     ],
     "JFK": [
         "Customer upset about the long queue.",
