@@ -12,7 +12,7 @@ from touchpoints.models import Moment, Remedy, RemedyBudget, RemedyKind, RemedyP
 
 from .demo_names import in_every_language
 
-CURRENCIES = {"ARN": "SEK", "CPH": "DKK", "JFK": "USD"}
+CURRENCIES = {"ARN": "SEK", "CPH": "DKK", "OSL": "NOK", "JFK": "USD"}
 # English name: (Swedish, Danish, Norwegian Bokmål)
 REMEDY_NAMES = {
     "Meal voucher": ("Matkupong", "Madkupon", "Matkupong"),
@@ -36,10 +36,14 @@ KINDS = [
     ("Bag delivered home", "luggage", {"SEK": (400, 400), "DKK": (300, 300), "USD": (40, 40)}),
     ("Spoken apology", "handshake", {}),
 ]  # fmt: skip
+# Oslo's crowns cost what Stockholm's do, near enough for a demo.
+KINDS = [
+    (name, icon, {**prices, "NOK": prices["SEK"]} if prices else {}) for name, icon, prices in KINDS
+]
 WEIGHTS = [40, 12, 8, 6, 6, 8, 20]
 # Budget per month and limit per moment, in SEK; other currencies scaled by COST_SCALE.
 BUDGET, PER_MOMENT = 15000, 600
-COST_SCALE = {"SEK": 1, "DKK": Decimal("0.7"), "USD": Decimal("0.1")}
+COST_SCALE = {"SEK": 1, "NOK": 1, "DKK": Decimal("0.7"), "USD": Decimal("0.1")}
 REMEDY_DAYS = 30  # the month of remedies
 REMEDIED_SHARE = 0.45  # of low moments in that month
 OVER_LIMIT_REASONS = [

@@ -200,7 +200,8 @@ HEADER_LABELS = {
     "channel_code": _("Channel code"), "staff_outcome": _("Staff's view"),
     "staff_outcome_score": _("Staff's view (1–5)"), "resolved_on_spot": _("Resolved on the spot"),
     "note": _("Note"), "invited": _("Invited"), "csat": _("CSAT (1–5)"),
-    "customer_comment": _("Customer's comment"),
+    "customer_comment": _("Customer's comment"), "remedies": _("Remedies"),
+    "remedy_cost": _("Remedy cost"), "remedy_currency": _("Remedy currency"),
 }  # fmt: skip
 BOUNDS = {
     "_lower": _("%(figure)s, lower end of 95 %% interval"),

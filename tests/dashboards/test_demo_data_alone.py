@@ -52,10 +52,10 @@ def test_demo_remedies_show_their_effect_at_month_end(db):
 
     call_command("demo_data", days=12, stdout=StringIO())  # enough answers; fast
     assert RemedyKind.objects.count() == 7 and RemedyBudget.objects.count() > 0
-    assert set(Remedy.objects.values_list("currency", flat=True)) == {"SEK", "DKK", "USD"}
+    assert {"SEK", "DKK", "USD"} <= set(Remedy.objects.values_list("currency", flat=True))
     locations = list(Location.objects.all())
     company = Selection(scope=Scope(everything=True), window=Window.last_days(30, locations))
     f = remedy_figures.remedy_figures(company)
     assert f.with_remedy.csat >= 2 * f.without.csat
     assert f.csat_differs
-    assert set(f.cost_per_won_back) == {"SEK", "DKK", "USD"}
+    assert {"SEK", "DKK", "USD"} <= set(f.cost_per_won_back)

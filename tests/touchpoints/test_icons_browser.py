@@ -64,5 +64,5 @@ def test_my_moments_show_each_types_icon_drawn(tablet, agent, org):
     add_moment(agent, org["bag_drop"])
     log_in(tablet, agent.username)
     tablet.goto(reverse("touchpoints:mine"))
-    assert_all_drawn(drawn_boxes(tablet, "main svg.icon"), 1)
+    assert_all_drawn(drawn_boxes(tablet, "main svg.icon"), 2)  # the type's, the Remedy link's
     assert emoji_in(tablet.inner_text("body")) == []
