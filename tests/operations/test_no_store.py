@@ -13,7 +13,13 @@ from tests.conftest import PASSWORD, add_moment, moment_post
 pytestmark = pytest.mark.django_db
 
 # What each kind of path parameter is filled with; `moment` and `token` are real ones.
-SAMPLES = {"int": "1", "path": "1", "str": "nope", "": "1"}
+SAMPLES = {
+    "int": "1",
+    "path": "1",
+    "str": "nope",
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "": "1",
+}
 
 
 def every_path(patterns=None, prefix: str = ""):

@@ -75,6 +75,7 @@ def location_form(location: Location, **overrides) -> dict:
         "name": location.name,
         "code": location.code,
         "timezone": location.timezone,
+        "currency": location.currency,
         **ticked(active=location.active),
         **management_form("teams", total=0, initial=0),
     }

@@ -22,7 +22,8 @@ def arn_in_use(client, org, agent):
 def test_a_new_airport_is_set_up_with_its_teams_on_one_page(client, role_admin):
     client.force_login(role_admin)
     data = {
-        "name": "Oslo Gardermoen", "code": "osl", "timezone": "Europe/Oslo", "active": "on",
+        "name": "Oslo Gardermoen", "code": "osl", "timezone": "Europe/Oslo", "currency": "NOK",
+        "active": "on",
         **management_form("teams", total=2),
         "teams-0-name": "Check-in", "teams-0-active": "on",
         "teams-1-name": "Gate", "teams-1-active": "on",
