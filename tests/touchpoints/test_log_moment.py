@@ -214,7 +214,9 @@ def test_log_screen_and_its_script_are_small_on_the_wire(agent_client, org):
     # in the JavaScript catalogue, a separate request the service worker keeps. It grew past
     # 6,500 when a moment refused for its archived type learnt to come back to the form (the
     # rest of that, and the tiles that follow the admin, are in log_current.js, log screen only).
-    assert all(len(gzip.compress(script)) < 7_000 for script in scripts)
+    # It grew past 7,000 with the hooks for remedies queued offline with their moment (the
+    # dialog itself is remedy.js); what is left to move out is in the session note.
+    assert all(len(gzip.compress(script)) < 7_500 for script in scripts)
 
 
 def test_log_screen_queries_do_not_grow_with_the_number_of_types(agent_client, org):
