@@ -417,8 +417,9 @@
   window.addEventListener("offline", () => { offline = true; render(); });
   setInterval(flush, 15000);
   if (form) typeChanged();
-  // What static/js/log_current.js (the tiles that follow the admin) needs of this screen.
-  window.momentsLog = { outbox, render, typeChanged, checkedText, touched: () => touched };
+  // What static/js/log_current.js (the tiles that follow the admin) needs of this screen,
+  // beside what remedy.js does.
+  Object.assign(window.momentsLog, { outbox, render, typeChanged, checkedText, touched: () => touched });
   outbox.sealLegacy().catch(() => {}).finally(async () => {
     await flush();
     window.momentsLog.flushed = true;
