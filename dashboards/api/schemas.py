@@ -1,6 +1,7 @@
 """What the API takes and gives, as pydantic schemas: these make the OpenAPI schema."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -217,6 +218,11 @@ class FigureRow(Schema):
     hours_to_recover: float | None
     staff_good_customer_low: int
     staff_bad_customer_high: int
+    remedies: int
+    # In the location's currency; null where the selection spans currencies, which
+    # remedy_currency then lists with each one's cost (docs/metrics.md, "Remedies").
+    remedy_cost: Decimal | None  # money: exact, as a string
+    remedy_currency: str | None
 
 
 class Figures(Schema):

@@ -5,7 +5,9 @@ first characters are shown, to tell keys apart. Revoking is archiving: the key s
 history of what it wrote (API writes, listed below it).
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -22,7 +24,8 @@ class ApiKeyAdmin(ConfigAdmin):
     list_display = ["name", "starts_with", "scope_list", "location_list", "last_used_at", "active"]
     list_filter = ["active", "locations"]
     search_fields = ["name", "prefix"]
-    filter_horizontal = ["locations"]
+    # Ticked locations, as on a person's page: large targets, no scripted two-box picker.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     fields = ["name", "locations", "can_read", "can_write", "active", "starts_with", "last_used_at"]
     readonly_fields = ["starts_with", "last_used_at"]
 

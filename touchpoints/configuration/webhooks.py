@@ -4,6 +4,7 @@ rotation, their recent deliveries with the receiver's answers, and resending one
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import path
@@ -48,7 +49,8 @@ class WebhookEndpointAdmin(ConfigAdmin):
     archive_words = (_("Switch off"), _("switched off: nothing more is sent"), _("Switch on"))
     list_display = ["__str__", "url", "active", "paused_at", "failing_since"]
     list_filter = ["active"]
-    filter_horizontal = ["locations"]
+    # Ticked locations, as on a person's page: large targets, no scripted two-box picker.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     readonly_fields = ["secret_shown", "failing_since", "recent_deliveries"]
     change_form_template = "admin/touchpoints/webhookendpoint/change_form.html"
 
