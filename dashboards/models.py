@@ -160,10 +160,9 @@ class ThemeSums(models.Model):
         abstract = True
 
 
-class ThemeDailyRollup(ThemeSums):
-    """What customers say: per bucket of `DailyRollup` and theme, the answers whose comment
-    speaks of the theme. A comment of two themes counts once in each; summed over themes it
-    is no count of comments (that is `CountedSums.comments`)."""
+class ThemeBucketSums(ThemeSums):
+    """The theme sums of one bucket of `DailyRollup` and one theme, declared once for what
+    customers say and what staff say."""
 
     local_date = models.DateField()
     location = models.ForeignKey(
@@ -177,6 +176,15 @@ class ThemeDailyRollup(ThemeSums):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, db_index=False, db_constraint=False, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class ThemeDailyRollup(ThemeBucketSums):
+    """What customers say: per bucket of `DailyRollup` and theme, the answers whose comment
+    speaks of the theme. A comment of two themes counts once in each; summed over themes it
+    is no count of comments (that is `CountedSums.comments`)."""
 
     class Meta:
         constraints = [
@@ -213,22 +221,9 @@ class ThemeLocationDayRollup(ThemeSums):
         return f"{self.location_id} {self.local_date} theme {self.theme_id}"
 
 
-class NoteThemeDailyRollup(ThemeSums):
+class NoteThemeDailyRollup(ThemeBucketSums):
     """What staff say: per bucket and theme, the moments whose staff note speaks of it, and
     the CSAT their customers gave (the perception gap, for themes)."""
-
-    local_date = models.DateField()
-    location = models.ForeignKey(
-        Location, on_delete=models.PROTECT, db_index=False, db_constraint=False
-    )
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, db_index=False, db_constraint=False)
-    touchpoint_type = models.ForeignKey(
-        TouchpointType, on_delete=models.PROTECT, db_index=False, db_constraint=False
-    )
-    channel = models.CharField(max_length=16, choices=Channel.choices)
-    theme = models.ForeignKey(
-        Theme, on_delete=models.PROTECT, db_index=False, db_constraint=False, related_name="+"
-    )
 
     class Meta:
         constraints = [
