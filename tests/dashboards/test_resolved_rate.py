@@ -71,34 +71,30 @@ def latest(app: str) -> tuple[str, str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_moments_and_roll_ups_count_as_recorded_after_the_upgrade(agent, org):
+def test_a_round_trip_through_the_upgrade_keeps_every_moment_and_its_figures(agent, org):
+    """Going back stores "not recorded" as "not resolved" (the old column had no null);
+    coming forward counts every existing moment and roll-up as recorded. One round trip for
+    both: each migration run renders the whole project's history, seconds apiece."""
     add_moment(agent, org["desk"], resolved=True)
     add_moment(agent, org["desk"], resolved=False)
     add_moment(agent, org["bag_drop"], resolved=True)
+    add_moment(agent, org["bag_drop"], resolved=None)
     roll_up_everything()
     migrate(("touchpoints", "0003_indexes_owned_here"), ("dashboards", "0008_effort_squares"))
-    with connection.cursor() as cursor:  # roll-ups as the old code wrote them
-        cursor.execute("UPDATE dashboards_dailyrollup SET timed_moments = 0, duration_sum = 0")
     try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT resolved_on_spot FROM touchpoints_moment ORDER BY id")
+            assert cursor.fetchall() == [(True,), (False,), (True,), (False,)]
+            # roll-ups as the old code wrote them
+            cursor.execute("UPDATE dashboards_dailyrollup SET timed_moments = 0, duration_sum = 0")
         migrate(latest("touchpoints"), latest("dashboards"))
     finally:
         migrate(latest("touchpoints"), latest("dashboards"), latest("feedback"))
 
-    assert sorted(Moment.objects.values_list("resolved_on_spot", flat=True)) == [False, True, True]
+    resolved = sorted(Moment.objects.values_list("resolved_on_spot", flat=True))
+    assert resolved == [False, False, True, True]
     upgraded = Figures.of(DailyRollup.objects.all())
-    assert (upgraded.moments, upgraded.resolved_on_spot, upgraded.resolution_recorded) == (3, 2, 3)
+    assert (upgraded.moments, upgraded.resolved_on_spot, upgraded.resolution_recorded) == (4, 2, 4)
     assert Figures.of(LocationDayRollup.objects.all()) == upgraded
     roll_up_everything()  # what `manage.py rollup` rebuilds from the raw rows agrees
     assert Figures.of(DailyRollup.objects.all()) == upgraded
-
-
-@pytest.mark.django_db(transaction=True)
-def test_going_back_stores_not_recorded_as_not_resolved(agent, org):
-    add_moment(agent, org["desk"], resolved=None)
-    try:
-        migrate(("touchpoints", "0003_indexes_owned_here"))
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT resolved_on_spot FROM touchpoints_moment")
-            assert cursor.fetchall() == [(False,)]
-    finally:
-        migrate(latest("touchpoints"), latest("dashboards"), latest("feedback"))
