@@ -95,6 +95,19 @@ class MomentBatchOut(Schema):
     moments: list[MomentResult]
 
 
+class RemedyOut(Schema):
+    """A remedy given for the moment, on the front line's authority (docs/metrics.md)."""
+
+    uuid: UUID
+    kind: str = Field(description="The remedy kind's name, in English.")
+    kind_id: int
+    cost: Decimal = Field(description="Money: exact, as a string, in `currency`.")
+    currency: str
+    over_limit: bool = Field(description="Over the per-moment limit or the month's budget.")
+    reason: str = Field(description="Why, when it went over the limit; otherwise empty.")
+    given_at: datetime
+
+
 class MomentOut(Schema):
     uuid: UUID
     occurred_at: datetime
@@ -114,6 +127,7 @@ class MomentOut(Schema):
     nps: int | None
     effort: int | None
     customer_comment: str
+    remedies: list[RemedyOut] = Field(description="Oldest first; empty when none was given.")
 
 
 class MomentPage(Schema):

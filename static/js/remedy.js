@@ -1,5 +1,5 @@
-// The remedy dialog of the log screen: after a moment, pick a kind and, where its cost
-// varies, an amount; over the limit, say why. No one approves it: it is queued in the
+// The remedy dialog of the log screen: after a moment, tap a kind (a fixed cost within the
+// limit is given at once) and, where its cost varies, an amount; over the limit, say why. No one approves it: it is queued in the
 // tablet's outbox after its moment (log.js), sent once under its own UUID, and the team's
 // budget left this month follows at a glance. Refusals here keep the dialog as filled in.
 (() => {
@@ -63,8 +63,21 @@
     }
     return "";
   }
+  // A tap on a kind of fixed cost, within the limit and the budget left, gives it: nothing
+  // is left to decide, so "Give it" would be a third tap. Arrow keys move through the kinds
+  // without giving one (no pointer went down), and a varying cost or going over the limit
+  // still waits for the amount or the reason.
+  let tappedAt = 0;
+  remedyForm && $(".remedy-kinds", remedyForm).addEventListener("pointerdown", () => {
+    tappedAt = Date.now();
+  });
   remedyForm?.addEventListener("input", remedyChanged);
-  remedyForm?.addEventListener("change", remedyChanged);
+  remedyForm?.addEventListener("change", (event) => {
+    remedyChanged();
+    const tapped = event.target.name === "remedy_kind" && Date.now() - tappedAt < 1500;
+    const { ranged } = remedyCost();
+    if (tapped && !ranged && $(".remedy-reason", remedyForm).hidden) remedyForm.requestSubmit();
+  });
   remedyDialog && $(".remedy-cancel", remedyDialog).addEventListener("click", () => remedyDialog.close());
   remedyForm?.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -91,7 +104,9 @@
     givenOn[remedyFor] = (givenOn[remedyFor] || 0) + chosen.cost;
     showBudget(money(budgetLine.dataset.left) - chosen.cost);
     const card = $(`.saved[data-uuid="${remedyFor}"]`);
-    card?.querySelector(".saved-actions")?.before(el("p", { className: "remedy-given", textContent: `✓ ${summary}` }));
+    const given = el("p", { className: "remedy-given", textContent: `✓ ${summary}` });
+    given.setAttribute("role", "status");
+    card?.querySelector(".saved-actions")?.before(given);
     remedyDialog.close();
   });
   function showBudget(left) {

@@ -4,15 +4,20 @@ recoveries and names, each within the key's locations."""
 import csv
 import io
 import random
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
+from tests.touchpoints.remedy_steps import give_budget, remedy_kinds
 from touchpoints.api_keys import create_key
 from touchpoints.needs import raise_need
+from touchpoints.remedies import give_remedy
 
 
 def test_names_are_those_of_the_keys_locations(api, org):
@@ -64,6 +69,58 @@ def test_one_moment_is_read_by_its_uuid(api, org, agent, jfk_agent):
     assert found.json()["csat"] == 5 and found.json()["customer_comment"] == "Lovely"
     assert hidden.status_code == 404
     assert hidden.json() == api.get("/api/v1/moments/00000000-0000-4000-8000-000000000000").json()
+
+
+@pytest.fixture
+def meal_voucher(org, agent):
+    org["arn"].currency = "SEK"
+    org["arn"].save()
+    give_budget(agent.team, 10000, 500)
+    return remedy_kinds()["meal"]
+
+
+def remedied_moment(agent, org, kind, **remedy):
+    moment = add_moment(agent, org["desk"], outcome=1)
+    give_remedy(agent, remedy_uuid=uuid.uuid4(), moment_uuid=moment.uuid, kind_id=kind.pk, **remedy)
+    return moment
+
+
+def test_listed_moments_carry_their_remedies_in_as_many_queries_for_one_or_four(
+    api, org, agent, meal_voucher
+):
+    remedied_moment(agent, org, meal_voucher)
+    api.get("/api/v1/locations")  # the key's first use of the minute is written down once
+    with CaptureQueriesContext(connection) as one:
+        first = api.get("/api/v1/moments").json()["moments"]
+    for _ in range(3):
+        remedied_moment(agent, org, meal_voucher)
+    with CaptureQueriesContext(connection) as four:
+        listed = api.get("/api/v1/moments").json()["moments"]
+
+    remedy = first[0]["remedies"][0]
+    assert (remedy["kind"], remedy["cost"], remedy["currency"]) == ("Meal voucher", "150.00", "SEK")
+    assert (remedy["over_limit"], remedy["reason"]) == (False, "")
+    assert [len(moment["remedies"]) for moment in listed] == [1, 1, 1, 1]
+    assert len(four) == len(one)
+
+
+def test_a_moment_read_alone_carries_its_remedies_with_the_reason_over_the_limit(
+    api, org, agent, meal_voucher
+):
+    moment = remedied_moment(agent, org, meal_voucher)
+    for _ in range(3):  # 600 SEK on one moment: over its 500 limit, with a reason
+        give_remedy(
+            agent, remedy_uuid=uuid.uuid4(), moment_uuid=moment.uuid, kind_id=meal_voucher.pk,
+            reason="Family of four, 6 h late",
+        )  # fmt: skip
+    bare = add_moment(agent, org["desk"])
+
+    remedies = api.get(f"/api/v1/moments/{moment.uuid}").json()["remedies"]
+
+    assert [(r["over_limit"], r["reason"]) for r in remedies] == [
+        (False, ""), (False, ""), (False, ""), (True, "Family of four, 6 h late"),
+    ]  # fmt: skip
+    assert api.get(f"/api/v1/moments/{bare.uuid}").json()["remedies"] == []
 
 
 def test_a_bad_filter_names_its_parameter(api, org):

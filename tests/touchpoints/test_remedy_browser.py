@@ -1,5 +1,6 @@
-"""The remedy tap on a tablet: after a moment, "Remedy", a kind, give it; online it is stored
-at once and the budget left follows; offline it waits with its moment and arrives once."""
+"""The remedy tap on a tablet: after a moment, "Remedy" and a kind of fixed cost give it (two
+taps); online it is stored at once and the budget left follows; offline it waits with its
+moment and arrives once. A varying cost asks the amount, going over the limit a reason."""
 
 import re
 
@@ -20,26 +21,29 @@ def kinds(org, agent):
     return remedy_kinds()
 
 
-def log_and_give_a_meal_voucher(page) -> None:
-    taps = Taps(page)
-    taps.tile("Check-in desk")
-    taps.face("Very bad")
-    taps.save("Not yet")
-    page.get_by_role("button", name=re.compile("^Remedy")).tap()
+def log_and_give_a_meal_voucher(page) -> Taps:
+    """Log a bad moment, then give a meal voucher (fixed cost, within the limit): its taps."""
+    log = Taps(page)
+    log.tile("Check-in desk")
+    log.face("Very bad")
+    log.save("Not yet")
+    remedy = Taps(page)
+    remedy.tap(page.get_by_role("button", name=re.compile("^Remedy")))
     dialog = page.get_by_role("dialog")
-    dialog.locator(".chip", has_text="Meal voucher").tap()
-    dialog.get_by_role("button", name="Give it").tap()
+    remedy.tap(dialog.locator(".chip", has_text="Meal voucher"))
     dialog.wait_for(state="hidden")
+    page.get_by_role("status").filter(has_text="Remedy: Meal voucher").wait_for()
+    return remedy
 
 
 def test_the_remedy_tap_online_and_offline_arrives_exactly_once(tablet, agent, kinds):
     open_log_screen(tablet, agent.username)
-    log_and_give_a_meal_voucher(tablet)
+    assert log_and_give_a_meal_voucher(tablet).count == 2
     wait_until(lambda: Remedy.objects.count() == 1)
     tablet.locator(".remedy-glance .remedy-left").filter(has_text="9,850").wait_for()
 
     tablet.context.set_offline(True)
-    log_and_give_a_meal_voucher(tablet)
+    assert log_and_give_a_meal_voucher(tablet).count == 2
     tablet.get_by_text("1 remedy waiting to send").wait_for()
     assert Remedy.objects.count() == 1
     tablet.context.set_offline(False)
