@@ -12,7 +12,11 @@ of that shape share the tables, one per data set:
     dense   10 M moments:  137,000 a day for 73 days: SAS volume, every bucket filled every day
 
 Each airline's manager (all 48 stations: the whole company) opens the 30-day view through
-Django's test client (middleware, queries, template). Requests take turns across the three,
+Django's test client (middleware, queries, template), cold and then warm: cold as the first
+request after a sweep (the manager's locations get new roll-up generations first, outside the
+timing, so none of their figures are cached), warm as the same request again, whose sums come
+from the cache (dashboards/figure_cache.py; Redis when REDIS_URL is set), with the warm/cold
+ratio. Requests take turns across the three,
 so load from elsewhere on the machine falls on all of them alike; p50 and p95 of each, the
 ratio of each 10 M airline to the 100 k one, and the load average before and after. Beside
 them, the mean CPU time of a request (this process and its PostgreSQL backend), which other
@@ -261,33 +265,50 @@ def reader(name: str, language: str | None) -> str:
     return username
 
 
-def time_dashboards(readers: dict[str, str], requests: int) -> dict[str, tuple[list, list]]:
+def time_dashboards(readers: dict[str, str], requests: int) -> dict[str, dict[str, tuple]]:
     """Milliseconds per request of each reader's 30-day view, taking turns: wall clock and
-    CPU (web and database). `readers` maps a label to a username."""
+    CPU (web and database), cold and warm. `readers` maps a label to a username.
+
+    Cold is the first request after a sweep: the reader's locations get new roll-up
+    generations first (outside the timing), so no figures are cached for them, as after
+    every sweep in production. Warm is the same request again at once: its sums come from
+    the cache (dashboards/figure_cache.py)."""
     from django.test import Client
 
+    from dashboards.models import RollupGeneration
     from touchpoints.models import User
 
-    clients = {}
+    clients, locations = {}, {}
     for label, username in readers.items():
         clients[label] = Client()
         clients[label].force_login(user := User.objects.get(username=username))
+        locations[label] = list(user.managed_locations.values_list("pk", flat=True))
         page = clients[label].get("/dashboard/", {"period": "30"}, HTTP_HOST="localhost")
         # The page really is in the reader's language (English unless their profile says).
         assert f'<html lang="{user.language or "en"}">' in page.text, label
-    timings: dict[str, tuple[list, list]] = {label: ([], []) for label in readers}
+    timings = {label: {"cold": ([], []), "warm": ([], [])} for label in readers}
     for n in range(WARM_UP + requests):
-        for name, client in clients.items():
-            cpu, started = cpu_seconds(), time.perf_counter()
-            response = client.get("/dashboard/", {"period": "30"}, HTTP_HOST="localhost")
-            elapsed = (time.perf_counter() - started) * 1000
-            cpu_after = cpu_seconds()
-            assert response.status_code == 200, response.status_code
-            if n >= WARM_UP:
-                timings[name][0].append(elapsed)
-                if cpu is not None and cpu_after is not None:
-                    timings[name][1].append((cpu_after - cpu) * 1000)
+        for label, client in clients.items():
+            RollupGeneration.renew(locations[label])
+            for kind in ("cold", "warm"):
+                wall, cpu = _timed(client)
+                if n >= WARM_UP:
+                    timings[label][kind][0].append(wall)
+                    if cpu is not None:
+                        timings[label][kind][1].append(cpu)
     return timings
+
+
+def _timed(client) -> tuple[float, float | None]:
+    """One request's wall clock and CPU time (None where the backend's cannot be read), ms."""
+    cpu, started = cpu_seconds(), time.perf_counter()
+    response = client.get("/dashboard/", {"period": "30"}, HTTP_HOST="localhost")
+    elapsed = (time.perf_counter() - started) * 1000
+    cpu_after = cpu_seconds()
+    assert response.status_code == 200, response.status_code
+    if cpu is None or cpu_after is None:
+        return elapsed, None
+    return elapsed, (cpu_after - cpu) * 1000
 
 
 def load_average() -> str:
@@ -348,24 +369,34 @@ def main() -> None:
         readers.update({f"{name} {args.language}": reader(name, args.language) for name in sets})
     timings = time_dashboards(readers, args.requests)
     print(
-        f"{args.requests} requests each after {WARM_UP} to warm up, from {started};"
-        f" load average {load_before} before, {load_average()} after; {machine}"
+        f"{args.requests} requests each, cold and warm, after {WARM_UP} to warm up, from"
+        f" {started}; load average {load_before} before, {load_average()} after; {machine};"
+        f" figures cached in {_cache_kind()}"
     )
     results = {}
-    for label, (values, cpu) in timings.items():
+    for label, kinds in timings.items():
         rows, moments = airline_size(label.split()[0])
-        p50, p95 = results[label] = (percentile(values, 0.5), percentile(values, 0.95))
-        cpu_mean = f"  CPU {statistics.mean(cpu):5.1f} ms" if cpu else ""
-        print(
-            f"{label:>9}: {moments:>12,} moments in {rows:>10,} roll-up rows"
-            f"  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{cpu_mean}"
-        )
-    _print_ratios(results, list(sets), args.language)
+        print(f"{label:>9}: {moments:>12,} moments in {rows:>10,} roll-up rows")
+        for kind, (values, cpu) in kinds.items():
+            p50, p95 = results[label, kind] = (percentile(values, 0.5), percentile(values, 0.95))
+            cpu_mean = f"  CPU {statistics.mean(cpu):5.1f} ms" if cpu else ""
+            print(f"{kind:>15}  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms{cpu_mean}")
+        (c50, c95), (w50, w95) = results[label, "cold"], results[label, "warm"]
+        print(f"{'warm / cold':>15}  p50 x{w50 / c50:.2f}     p95 x{w95 / c95:.2f}")
+    _print_ratios({label: results[label, "cold"] for label in timings}, list(sets), args.language)
+
+
+def _cache_kind() -> str:
+    from django.core.cache import cache
+
+    if getattr(cache, "is_down", None) is None:
+        return "the process (no REDIS_URL)"
+    return "the process (Redis is down)" if cache.is_down() else "Redis"
 
 
 def _print_ratios(results: dict, names: list[str], language: str | None) -> None:
     """Each 10 M airline against the 100 k one; with a language, each translated reader
-    against the English one of the same airline."""
+    against the English one of the same airline; cold requests."""
     pairs = [(name, "small") for name in ("long", "dense") if {name, "small"} <= set(names)]
     if language:
         pairs += [(f"{name} {language}", name) for name in names]

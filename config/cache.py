@@ -62,6 +62,12 @@ class ResilientRedisCache(RedisCache):
     def clear(self):
         return self._unless_down(False, super().clear)
 
+    def is_down(self) -> bool:
+        """Whether Redis failed lately (within BREAK_SECONDS): then every call acts empty,
+        and a use that must keep something (dashboards/figure_cache.py) keeps it elsewhere."""
+        down_until = _down_until.get(self._servers[0])
+        return down_until is not None and time.monotonic() < down_until
+
     def _unless_down(self, fallback: Any, operation, *args) -> Any:
         server = self._servers[0]
         down_until = _down_until.get(server)

@@ -24,11 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from touchpoints.models import Channel, Moment, Outcome, Remedy
 
-from . import figures, remedy_figures
+from . import figure_cache, remedy_figures
 from .filters import Selection
 from .metrics import Figures
 from .remedy_figures import Cells
-from .rollup import COUNTED_COLUMNS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -110,8 +109,7 @@ def _figure_row(section: str, name: str, f: Figures, remedies: Cells | None = No
 
 def figure_rows(selection: Selection) -> Iterator[list]:
     """The dashboard's figures for the current filters: period, journey, teams and days."""
-    overview = figures.overview(selection, COUNTED_COLUMNS)
-    breakdown = figures.breakdown(selection)
+    overview, breakdown = figure_cache.overview_and_breakdown(selection)
     window = selection.window
     now, before = window.q(0), window.q(1)
     period = remedy_figures.export_cells(selection, None, now)

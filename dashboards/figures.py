@@ -416,15 +416,26 @@ def _journey_order(t: TouchpointType) -> tuple:
 @read_settings()
 def breakdown(selection: Selection, coarse: bool = True) -> Breakdown:
     """`coarse=False` reads every bucket even where the sums over channels would do."""
+    return named_breakdown(breakdown_sums(selection, coarse))
+
+
+def breakdown_sums(selection: Selection, coarse: bool = True) -> list[dict]:
+    """The period's sums per (touchpoint type, team): numbers only, so they may be cached."""
     if not selection.window.ends:
-        return Breakdown([], {}, {})
-    rows = list(
+        return []
+    return list(
         _bucket_rollup(selection, coarse)
         .objects.filter(selection.q() & selection.window.q(0))
         .values("touchpoint_type", "team")
         .annotate(**_sums(BREAKDOWN_COLUMNS))
         .order_by()
     )
+
+
+def named_breakdown(rows: list[dict]) -> Breakdown:
+    """`rows` with their types and teams as they are named now (a rename shows at once)."""
+    if not rows:
+        return Breakdown([], {}, {})
     types = TouchpointType.objects.select_related("stage").in_bulk(
         {r["touchpoint_type"] for r in rows}
     )

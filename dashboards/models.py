@@ -1,3 +1,6 @@
+import secrets
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -372,6 +375,50 @@ class RollupSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location} final before {self.final_before}"
+
+
+class RollupGeneration(models.Model):
+    """Which state a location's roll-ups are in: a new number each time anything writes them
+    (a sweep, a range rebuild, the nightly reconciliation, a retention prune's last roll-up,
+    a repair), in the same transaction as the roll-ups themselves. Figures computed from
+    the roll-ups are cached under it (dashboards/figure_cache.py).
+
+    It lives here, not in Redis: Redis may lose a key (a restart, an eviction) while the
+    figures cached under it live on in another process, and a counter started again from
+    nothing would then name old figures as current. For the same reason the number is
+    random, not counted up: a rolled-back transaction, a test's rollback or a restored
+    backup brings back an older number together with the very roll-ups it named, and never
+    hands out one already used for other sums.
+    """
+
+    location = models.OneToOneField(
+        Location, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    generation = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.location} roll-ups at {self.generation}"
+
+    @classmethod
+    def renew(cls, location_ids: Iterable[int]) -> None:
+        """Give each location a new generation: call where its roll-ups are written, in
+        that transaction. One statement; locations in id order, as the roll-up locks are."""
+        cls.objects.bulk_create(
+            [
+                cls(location_id=pk, generation=secrets.randbits(63))
+                for pk in sorted(set(location_ids))
+            ],
+            update_conflicts=True,
+            unique_fields=["location"],
+            update_fields=["generation"],
+        )
+
+    @classmethod
+    def of(cls, location_ids: Iterable[int]) -> dict[int, int]:
+        """Each location's generation; one never rolled up has none (0)."""
+        ids = sorted(set(location_ids))
+        found = dict(cls.objects.filter(location_id__in=ids).values_list("location", "generation"))
+        return {pk: found.get(pk, 0) for pk in ids}
 
 
 # The nightly reconciliation re-rolls this many recent local days (dashboards/tasks.py); a

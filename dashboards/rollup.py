@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from touchpoints.models import DirtyDay, Location
 
-from .models import RECONCILE_DAYS, RollupSeal
+from .models import RECONCILE_DAYS, RollupGeneration, RollupSeal
 from .remedy_rollup import (
     LOW_MOMENT_COLUMNS,
     LOW_MOMENT_KEY,
@@ -462,6 +462,9 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
             if connection.vendor == "postgresql":
                 _set_config(cursor, settings)
         _write(cursor, table, scope, rolled_at)
+    # Every writer of the roll-ups comes through here or `resum_coarser_days`: the figures
+    # cached for these locations' old sums are never read again (dashboards/figure_cache.py).
+    RollupGeneration.renew(scope.location_ids)
     if after_writes is not None:
         after_writes()
     _clear_marks(cursor, marks)
@@ -727,6 +730,7 @@ def resum_coarser_days(since: date, until: date, location_ids: Iterable[int] | N
         _lock_locations(cursor, scope.location_ids)
         for table in COARSER_TABLES:
             _write(cursor, table, scope, rolled_at)
+        RollupGeneration.renew(scope.location_ids)
 
 
 def rebuild_recent(days: int = RECONCILE_DAYS) -> int:

@@ -25,6 +25,7 @@ from touchpoints.redirects import next_on_this_site
 
 from . import (
     exports,
+    figure_cache,
     figures,
     need_emails,
     recognition,
@@ -82,8 +83,7 @@ def _trend(overview: figures.Overview) -> dict:
 def dashboard(request):
     form, selection = _filtered(request)
     with figures.read_settings():  # the figures and the tables: one transaction
-        overview = figures.overview(selection)
-        breakdown = figures.breakdown(selection)
+        overview, breakdown = figure_cache.overview_and_breakdown(selection)
         top_themes = themes.top_themes(selection, overview.current, overview.previous)
     team_recovery, team_count = breakdown.recovery_focus()
     needs_summary = summary(selection, asks=DASHBOARD_ASKS_SHOWN)
@@ -126,7 +126,8 @@ def journey_type(request, type_id: int):
     form, selection = _filtered(request)
     narrowed = replace(selection, touchpoint_type=touchpoint_type)
     with figures.read_settings():
-        teams, total = figures.teams_for(narrowed), figures.overview(narrowed).current
+        overview, breakdown = figure_cache.overview_and_breakdown(narrowed)
+    teams, total = breakdown.by_team(), overview.current
     context = {
         "form": form,
         "options": form.options(selection),

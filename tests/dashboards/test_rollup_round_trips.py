@@ -25,8 +25,9 @@ from touchpoints.needs import raise_need
 # BEGIN and COMMIT): try the location's lock, the planner settings, read the marks, for each
 # of the ten roll-up tables (six from raw rows: moments, customers' and staff's themes,
 # needs, remedies and low moments; four summed from those) delete and write its rows, the
-# remedy tables' own planner settings once, clear the marks.
-ROLL_UP_DAY_QUERIES = 27
+# remedy tables' own planner settings once, give the location a new generation (the key of
+# its cached figures, dashboards/figure_cache.py), clear the marks.
+ROLL_UP_DAY_QUERIES = 28
 # Beat's run: the same, after reading which buckets are marked.
 DIRTY_RUN_QUERIES = ROLL_UP_DAY_QUERIES + 1
 # The roll-up reads and writes PostgreSQL only; the dirty marks live there too.
