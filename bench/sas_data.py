@@ -336,8 +336,9 @@ WITH picked AS (
     FROM i JOIN m ON m.id = i.moment_id
     WHERE random() < 0.57
 ), a AS (
-    INSERT INTO feedback_answer (invitation_id, csat, nps, effort, comment, is_low, answered_at)
-    SELECT invitation_id, csat, nps, effort, '', csat <= 2 OR coalesce(nps <= 6, false),
+    INSERT INTO feedback_answer (invitation_id, csat, nps, effort, comment, language, is_low,
+        answered_at)
+    SELECT invitation_id, csat, nps, effort, '', '', csat <= 2 OR coalesce(nps <= 6, false),
         answered_at
     FROM (SELECT *, CASE WHEN asked_nps THEN least(10, 2 * csat - 1 + floor(random() * 3)::int)
           END AS nps FROM scored) AS s
