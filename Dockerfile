@@ -27,4 +27,4 @@ USER moments
 EXPOSE 8000
 # A hub's year as CSV streams for about 2 minutes and as XLSX is built for about 12
 # (docs/performance.md): a sync worker must not be reaped at gunicorn's default 30 s.
-CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--timeout", "900"]
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3", "--timeout", "30"]
