@@ -124,10 +124,13 @@ def _claim(job_id: int) -> ExportJob | None:
     )
     if not claimed:
         return None
-    # An earlier run's leftovers: that run is dead, this one starts the file again.
-    for leftover in Path(settings.EXPORT_DIR).glob(f"{job_id}-*.part"):
-        leftover.unlink(missing_ok=True)
+    _remove_partial(job_id)  # an earlier run's: that run is dead, this one starts again
     return ExportJob.objects.get(pk=job_id)
+
+
+def _remove_partial(job_id: int) -> None:
+    for partial in Path(settings.EXPORT_DIR).glob(f"{job_id}-*.part"):
+        partial.unlink(missing_ok=True)
 
 
 def selection_of(job: ExportJob) -> Selection:
@@ -219,6 +222,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
             failed += ExportJob.objects.filter(pk=job.pk, state=job.state).update(
                 state=State.FAILED, finished_at=now, error=message
             )
+            _remove_partial(job.pk)
             continue
         ExportJob.objects.filter(pk=job.pk, state=job.state).update(state=State.QUEUED)
         # A message that waits longer than a sweep is superseded by the next sweep's.
@@ -233,8 +237,7 @@ def remove_expired(now: datetime) -> int:
     for job in ExportJob.objects.filter(expires_at__lt=now):
         if job.file_name:
             (Path(settings.EXPORT_DIR) / job.file_name).unlink(missing_ok=True)
-        for leftover in Path(settings.EXPORT_DIR).glob(f"{job.pk}-*.part"):
-            leftover.unlink(missing_ok=True)
+        _remove_partial(job.pk)
         job.delete()
         removed += 1
     return removed
