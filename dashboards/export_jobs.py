@@ -139,7 +139,7 @@ def selection_of(job: ExportJob) -> Selection:
     if job.api_key is not None:
         if not job.api_key.active:
             raise PermissionError("The API key was revoked.")
-        scope = Scope(location_ids=frozenset(job.api_key.location_ids))
+        scope = Scope(location_ids=frozenset(job.api_key.locations.values_list("pk", flat=True)))
     else:
         scope = scope_for(job.requested_by)
     locations = list(scope.locations())

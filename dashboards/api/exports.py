@@ -5,6 +5,7 @@ URL until the job is done, then GET the file; a job is seen only by the key that
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from ninja.responses import Status
 
 from touchpoints.models import AccessRecord
 
@@ -63,7 +64,7 @@ def ask_export(request: HttpRequest, body: ExportIn):
     selection = selection_for(body, request.auth)
     job = export_jobs.ask(selection, body.format, api_key=request.auth)
     job.refresh_from_db()  # the embedded mode has written it already
-    return 202, _out(request, job)
+    return Status(202, _out(request, job))
 
 
 @api.get("/exports/{job_id}", response={200: ExportOut, **ERRORS}, tags=["exports"])
