@@ -540,6 +540,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboards.prune_expired",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Big exports: a job whose worker died is started again, and files past their time go.
+    "export-jobs": {
+        "task": "dashboards.sweep_export_jobs",
+        "schedule": crontab(),
+        "options": {"expires": 60},
+    },
     # Customers' contact details, a set time after their recovery ends (docs/security.md).
     "erase-customer-contacts": {
         "task": "feedback.erase_contacts",
@@ -589,6 +595,20 @@ FEW_ANSWERS = int(env("FEW_ANSWERS", "30"))
 # An acknowledged need still not provided or declined this many days after it was raised is
 # marked overdue on the manager's dashboard (docs/metrics.md, "Needs").
 NEED_TARGET_DAYS = int(env("NEED_TARGET_DAYS", "7"))
+
+# --- Big exports (dashboards/export_jobs.py): a moments export over this many moments is
+# written by the Celery worker, not the web request; the manager watches its progress and
+# downloads the file, kept this many hours under EXPORT_DIR. A job whose heartbeat (each
+# chunk of rows) is older than EXPORT_STALE_SECONDS lost its worker: the sweep starts it
+# again, up to EXPORT_ATTEMPTS times, then marks it failed. ---
+EXPORT_JOB_ROWS = int(env("EXPORT_JOB_ROWS", "50000"))
+EXPORT_DIR = Path(env("EXPORT_DIR", str(DATA_DIR / "exports")))
+EXPORT_KEEP_HOURS = float(env("EXPORT_KEEP_HOURS", "24"))
+EXPORT_STALE_SECONDS = int(env("EXPORT_STALE_SECONDS", "300"))
+EXPORT_ATTEMPTS = int(env("EXPORT_ATTEMPTS", "3"))
+# A year at a hub (3 M moments) must fit; below the broker's visibility timeout, so that a
+# slow export is never handed to a second worker while the first still writes.
+EXPORT_TIME_LIMIT = int(env("EXPORT_TIME_LIMIT", "1800"))
 
 # --- The API (dashboards/api/, docs/api.md) ---
 # Calls per key, as "requests/seconds"; a body longer than this many bytes gets 413.

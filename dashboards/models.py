@@ -586,3 +586,49 @@ class LowMomentRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.local_date} remedied={self.remedied}"
+
+
+class ExportJob(models.Model):
+    """A big moments export, written by the worker (dashboards/export_jobs.py): who asked
+    (a person, or an API key), the filters by the dashboard's names, and how far it got.
+    The file and this row are removed once `expires_at` has passed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        RUNNING = "running", _("Being written")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    requested_by = models.ForeignKey(
+        "touchpoints.User", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "touchpoints.ApiKey", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    selection = models.JSONField(default=dict, help_text="The filters, by the form's names.")
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    # The XLSX's column heads are in the language of whoever asked.
+    language = models.CharField(max_length=8, default="en")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    rows_done = models.PositiveBigIntegerField(default=0)
+    rows_total = models.PositiveBigIntegerField(null=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True)
+    # Moved on with every chunk of rows written: a running job whose heartbeat stops lost
+    # its worker (EXPORT_STALE_SECONDS).
+    heartbeat_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    file_name = models.CharField(max_length=100, blank=True, help_text="Under EXPORT_DIR.")
+    expires_at = models.DateTimeField(db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="export_job_state")]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.file_format}, {self.state})"

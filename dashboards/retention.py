@@ -39,6 +39,7 @@ from touchpoints.models import (
 )
 from touchpoints.webhooks import WebhookDelivery, blank_free_text
 
+from .export_jobs import remove_expired as remove_expired_exports
 from .models import RetentionPolicy
 from .rollup import rebuild_buckets, seal
 
@@ -304,4 +305,6 @@ def prune_expired(now: datetime | None = None, pause=None) -> dict[str, int]:
         "sign_ins": prune_sign_ins(before(policy.sign_in_days)),
         "sessions": prune_sessions(now),
         "leavers": pseudonymise_leavers(before(policy.leavers_days)),
+        # Also swept every minute (export_jobs.sweep); here too, so the pruning is complete.
+        "exports": remove_expired_exports(now),
     }

@@ -8,6 +8,7 @@ with growing pauses when the database is unavailable, and stopped by the time li
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from . import retention, rollup
@@ -55,3 +56,26 @@ def send_need_emails() -> int:
 def prune_expired() -> dict:
     """Personal data past its retention period (RetentionPolicy); beat asks every night."""
     return retention.prune_expired()
+
+
+# Acknowledged late like every task: a worker killed halfway leaves the message to be handed
+# out again, and the run starts the file from scratch. Longer limits than the roll-ups': a
+# hub's year takes minutes (settings, EXPORT_TIME_LIMIT). No automatic retry: a failure is
+# shown to the person who asked, and a lost worker is the sweep's to find.
+@shared_task(
+    name="dashboards.run_export_job",
+    time_limit=settings.EXPORT_TIME_LIMIT,
+    soft_time_limit=settings.EXPORT_TIME_LIMIT - 60,
+)
+def run_export_job(job_id: int) -> str:
+    from . import export_jobs
+
+    return export_jobs.run(job_id)
+
+
+@shared_task(name="dashboards.sweep_export_jobs", **RETRY)
+def sweep_export_jobs() -> dict:
+    """Export jobs whose worker died, and those past their time; beat asks every minute."""
+    from . import export_jobs
+
+    return export_jobs.sweep()

@@ -16,6 +16,8 @@ urlpatterns = [
     path("export/moments.csv", views.export_moments, name="export_moments"),
     path("export/figures.xlsx", views.export_figures_xlsx, name="export_figures_xlsx"),
     path("export/moments.xlsx", views.export_moments_xlsx, name="export_moments_xlsx"),
+    path("export/jobs/<int:job_id>/", views.export_job, name="export_job"),
+    path("export/jobs/<int:job_id>/file", views.export_job_file, name="export_job_file"),
     path("team/", views.team, name="team"),
     path("remedy-budgets/", views.remedy_budgets, name="remedy_budgets"),
 ]

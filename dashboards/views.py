@@ -2,15 +2,18 @@
 and renders; an htmx request gets the page's named partial instead of the whole page."""
 
 from dataclasses import replace
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +27,7 @@ from touchpoints.people.access import role_required
 from touchpoints.redirects import next_on_this_site
 
 from . import (
+    export_jobs,
     exports,
     figure_cache,
     figures,
@@ -306,6 +310,8 @@ def export_figures(request):
 @role_required(*MANAGERS)
 def export_moments(request):
     _form, selection = _filtered(request)
+    if export_jobs.needs_job(selection):
+        return _to_job(request, selection, "csv")
     _record_export(request, "csv")
     return _csv(exports.moment_rows(selection), "moments-raw", selection)
 
@@ -320,13 +326,52 @@ def export_figures_xlsx(request):
 @role_required(*MANAGERS)
 def export_moments_xlsx(request):
     _form, selection = _filtered(request)
+    if export_jobs.needs_job(selection):
+        return _to_job(request, selection, "xlsx")
     _record_export(request, "xlsx")
     return _xlsx(exports.moment_rows(selection), _("Moments"), "moments-raw", selection)
 
 
-def _record_export(request, file_format: str) -> None:
-    selection = {**request.GET.dict(), "format": file_format}
+def _record_export(request, file_format: str, **more) -> None:
+    selection = {**request.GET.dict(), "format": file_format, **more}
     record_access(request, AccessRecord.What.MOMENTS_EXPORT, selection)
+
+
+def _to_job(request, selection: Selection, file_format: str):
+    """Too big to write in a web request: the worker writes it, the manager watches."""
+    job = export_jobs.ask(selection, file_format, person=request.user)
+    return redirect("dashboards:export_job", job_id=job.pk)
+
+
+def _own_job(request, job_id: int) -> export_jobs.ExportJob:
+    """The job, to the person who asked and to admins; anyone else learns nothing of it."""
+    job = get_object_or_404(export_jobs.ExportJob, pk=job_id, api_key=None)
+    if not export_jobs.may_download(job, request.user):
+        raise Http404
+    return job
+
+
+@role_required(*MANAGERS)
+def export_job(request, job_id: int):
+    """A big export's progress, refreshed by htmx until it is ready to download."""
+    job = _own_job(request, job_id)
+    left = export_jobs.seconds_left(job)
+    context = {
+        "job": job,
+        "finished": job.state in (job.State.DONE, job.State.FAILED),
+        "finishes_at": timezone.now() + timedelta(seconds=left) if left else None,
+        "querystring": urlencode({k: v for k, v in job.selection.items() if v}),
+    }
+    return _render(request, "dashboards/export_job.html", "progress", context)
+
+
+@role_required(*MANAGERS)
+def export_job_file(request, job_id: int):
+    job = _own_job(request, job_id)
+    if job.state != job.State.DONE:
+        raise Http404
+    _record_export(request, job.file_format, job=job.pk, **job.selection)
+    return export_jobs.file_response(job)
 
 
 def _csv(rows, name: str, selection: Selection) -> StreamingHttpResponse:

@@ -51,12 +51,14 @@ def write_xlsx(
     table: Iterable[list],
     label: Callable[[str], str] = str,
     rows_per_sheet: int = EXCEL_MAX_ROWS - 1,
+    out: IO[bytes] | None = None,
 ) -> IO[bytes]:
-    """The workbook as an open temporary file, at its start: a first sheet "Filters" with
-    the `about` pairs (filters, period), then `table` on sheets named `title`, its header
-    row turned into readable column names by `label`."""
-    # On disk, not in memory; the response that sends it closes (and so deletes) it.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
+    """The workbook as an open file, at its start: a first sheet "Filters" with the `about`
+    pairs (filters, period), then `table` on sheets named `title`, its header row turned
+    into readable column names by `label`. Written to `out`, or to a temporary file."""
+    if out is None:
+        # On disk, not in memory; the response that sends it closes (and so deletes) it.
+        out = tempfile.TemporaryFile()  # noqa: SIM115
     book = Workbook(out, {"constant_memory": True, "strings_to_numbers": False,
                           "strings_to_formulas": False, "strings_to_urls": False})  # fmt: skip
     formats = _Formats(book)

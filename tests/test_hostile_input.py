@@ -7,7 +7,7 @@ PostgreSQL: NUL bytes only fail there.
 """
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,10 +15,11 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from dashboards.models import RetentionPolicy
+from dashboards.models import ExportJob, RetentionPolicy
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, CustomerRequest, FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import add_moment, make_user
@@ -56,7 +57,7 @@ PASSABLE = [NUL, HOSTILE[3], "-1", "x" * 5000, "' OR 1=1 --"]
 
 
 @pytest.fixture
-def world(org, agent, arn_manager, admin_user):
+def world(org, agent, arn_manager, admin_user, settings, tmp_path):
     """A user in every role, and a real object of every kind a URL names."""
     answered = add_moment(agent, org["desk"], outcome=1)
     record_answer(invitation_for(answered), Answer(csat=1, comment="Cold coffee"))
@@ -86,7 +87,17 @@ def world(org, agent, arn_manager, admin_user):
         g2=20.0,
         examples=["The e-gate <b>broke</b>"],
     )
+    settings.EXPORT_DIR = tmp_path
+    (tmp_path / "moments-raw-1.csv").write_text("occurred_at\n")
+    job = ExportJob.objects.create(
+        requested_by=arn_manager,
+        file_format="csv",
+        state="done",
+        file_name="moments-raw-1.csv",
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     real = {
+        "job_id": job.pk,
         "moment_uuid": waiting.uuid,
         "remedy_uuid": give_an_apology(agent, waiting).uuid,
         "token": invitation_for(waiting).token,

@@ -244,3 +244,28 @@ class Figures(Schema):
     first_day: date | None
     last_day: date | None
     figures: list[FigureRow]
+
+
+class ExportIn(Filters):
+    """A bulk read of the selection's moments as a file, written in the background."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["csv", "xlsx"] = Field(
+        "csv", description="csv: the moments CSV's columns (docs/metrics.md); xlsx: a workbook."
+    )
+
+
+class ExportOut(Schema):
+    id: int
+    state: Literal["queued", "running", "done", "failed"]
+    format: Literal["csv", "xlsx"]
+    rows_done: int = Field(description="Moments written so far.")
+    rows_total: int | None = Field(description="Moments in the selection, once counted.")
+    seconds_left: int | None = Field(description="At the pace so far, while running.")
+    created_at: datetime
+    finished_at: datetime | None
+    expires_at: datetime = Field(description="The file and this job are removed after this.")
+    status_url: str
+    download_url: str | None = Field(description="Once done: GET it with the same key.")
+    error: str | None = None

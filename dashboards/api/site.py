@@ -88,4 +88,4 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return Problem("not_found", "No such endpoint. See /api/v1/docs.").response()
 
 
-from . import moments, reads  # noqa: E402, F401  (they add their operations to `api`)
+from . import exports, moments, reads  # noqa: E402, F401  (they add their operations to `api`)
