@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0016_remedy_rollups'),
+        ('dashboards', '0017_rollup_generation'),
         ('touchpoints', '0024_remedies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
