@@ -219,6 +219,8 @@ class ThemeLocationDayRollup(ThemeSums):
                 fields=["location", "local_date", "theme"], name="theme_location_day_unique"
             )
         ]
+        # A whole company's period is a range of days: read by the date, not every row.
+        indexes = [models.Index(fields=["local_date"], name="theme_location_day_by_day")]
 
     def __str__(self) -> str:
         return f"{self.location_id} {self.local_date} theme {self.theme_id}"

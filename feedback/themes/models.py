@@ -60,15 +60,22 @@ class Theme(models.Model):
 class ThemeCatalogue(models.Model):
     """One row: the catalogue's version and how far the re-tag of the history has come.
 
-    The re-tag walks answers and then moments with notes in id order; each batch locks this
-    row, so batches, new tags and catalogue changes take turns. A change sets the version
-    and the positions back to the start: the re-tag restarts, and since a batch replaces an
-    answer's tags rather than adding to them, nothing is counted twice.
+    The re-tag walks answers, then moments with notes, then corrections of moments, in id
+    order; each batch locks this row, so batches, new tags and catalogue changes take turns.
+    A change sets the version and the positions back to the start: the re-tag restarts, and
+    since a batch replaces an answer's tags rather than adding to them, nothing is counted
+    twice.
     """
 
     version = models.PositiveIntegerField(default=1)
     answers_done_to = models.BigIntegerField(default=0, help_text="Answer id the re-tag reached.")
     notes_done_to = models.BigIntegerField(default=0, help_text="Moment id the re-tag reached.")
+    # Corrections are walked apart: a note corrected after the walk passed its moment would
+    # keep the tags of what it said before. A catalogue change leaves this be (the notes'
+    # walk re-tags every note anyway).
+    corrections_done_to = models.BigIntegerField(
+        default=0, help_text="Moment correction id the walk reached."
+    )
     retag_total = models.PositiveBigIntegerField(default=0)
     retag_done = models.PositiveBigIntegerField(default=0)
     retag_started_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,8 @@ The history is walked in id order, answers first and then moments with a staff n
 reached ids kept on the catalogue row; the same walk takes each new comment once it is a
 minute old, so a comment whose prompt task was lost (Redis down) is tagged all the same.
 The minute lets transactions that took an id earlier commit before the walk passes it.
+Last come the corrections of moments, in their own id order: a correction that changed
+the note re-tags it, since the walk may have passed its moment already.
 """
 
 import time
@@ -21,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from touchpoints.dirty_days import mark_days_dirty
-from touchpoints.models import Moment
+from touchpoints.models import Moment, MomentCorrection
 
 from ..models import Answer
 from .catalogue import state, tagger_for
@@ -144,12 +146,37 @@ def _notes_after(position: int, settled_before) -> list[Comment]:
     return _settled([Comment(*row) for row in rows], settled_before)
 
 
-def _settled(rows: list[Comment], settled_before) -> list[Comment]:
+def _settled(rows: list, settled_before) -> list:
     """The rows up to the first that may still have company committing below its id."""
     for index, row in enumerate(rows):
         if row.written_at > settled_before:
             return rows[:index]
     return rows
+
+
+class Correction(NamedTuple):
+    pk: int
+    moment_id: int
+    written_at: datetime
+    note_before: str | None
+    note_after: str | None
+
+
+def _corrections_after(position: int, settled_before) -> list[Correction]:
+    rows = (
+        MomentCorrection.objects.filter(pk__gt=position)
+        .order_by("pk")
+        .values_list("pk", "moment_id", "corrected_at", "before__note", "after__note")[:BATCH]
+    )
+    return _settled([Correction(*row) for row in rows], settled_before)
+
+
+def _retag_corrected_notes(tagger: Tagger, corrections: list[Correction]) -> None:
+    """Re-tag the notes these corrections changed, as they read now (a later correction may
+    have changed them again; an emptied note loses its tags)."""
+    changed = {c.moment_id for c in corrections if c.note_before != c.note_after}
+    rows = Moment.objects.filter(pk__in=changed).values_list(*NOTE_FIELDS)
+    _replace(MomentTheme, "moment_id", tagger, [Comment(*row) for row in rows])
 
 
 def step(settle: timedelta = SETTLE) -> bool:
@@ -172,12 +199,19 @@ def step(settle: timedelta = SETTLE) -> bool:
                 _replace(MomentTheme, "moment_id", tagger, notes)
                 catalogue.notes_done_to = notes[-1].pk
             done = len(notes)
+        corrected = 0
+        if not done:
+            corrections = _corrections_after(catalogue.corrections_done_to, settled_before)
+            if corrections:
+                _retag_corrected_notes(tagger, corrections)
+                catalogue.corrections_done_to = corrections[-1].pk
+            corrected = len(corrections)
         if catalogue.retagging:
             catalogue.retag_done += done
             if not done:
                 catalogue.retag_finished_at = timezone.now()
         catalogue.save()
-        return bool(done)
+        return bool(done or corrected)
 
 
 def _to_tag() -> int:

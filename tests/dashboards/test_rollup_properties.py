@@ -2,8 +2,9 @@
 
 Random moments, invitations, answers, recoveries and needs across four time zones and
 daylight-saving changes are rolled up the way production does it (a range rebuild, then
-saves that mark their days dirty, a correction that moves a moment to another day, a
-deletion, and a beat run or a range rebuild). Then, for random groupings — locations, a
+saves that mark their days dirty, a correction that moves a moment to another day, one
+that changes a staff note (re-tagged by the worker's walk), a deletion, and a beat run or
+a range rebuild). Then, for random groupings — locations, a
 team, a type, a channel, a range of local days, or the whole company — every sum and every
 metric from the roll-ups must equal the same thing counted directly, in Python, from the
 raw rows; and the per-location roll-up must equal the buckets' roll-up summed per location
@@ -16,7 +17,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,10 +51,12 @@ from feedback.models import (
     MomentTheme,
     Recovery,
     Theme,
+    ThemeCatalogue,
 )
-from feedback.themes import catalogue
+from feedback.themes import catalogue, retag
 from tests.conftest import make_user
 from tests.dashboards.held_roll_up import roll_up_held_open
+from touchpoints.corrections import correct_moment
 from touchpoints.dirty_days import mark_day_dirty
 from touchpoints.models import (
     Channel,
@@ -136,6 +139,11 @@ world_strategy = st.fixed_dictionaries(
         "later": st.lists(moment_strategy, max_size=8),
         "needs": st.lists(need_strategy, max_size=6),
         "move": st.none() | st.tuples(st.integers(0, 11), st.integers(0, 4), st.integers(-3, 3)),
+        # An agent corrects a note to speak of these themes (None: empties it).
+        "renote": st.none()
+        | st.tuples(
+            st.integers(0, 11), st.none() | st.sets(st.integers(0, len(THEMES) - 1), max_size=2)
+        ),
         "delete": st.none() | st.integers(0, 11),
         # Later changes are rolled up by beat (dirty days) or by a backfill over the range.
         "finish": st.sampled_from(["dirty", "range"]),
@@ -221,6 +229,9 @@ def build_and_roll_up(org, teams, world) -> None:
     needs = create_needs(teams, world["needs"], change)
     for row in [*later, *needs]:
         mark_day_dirty(row.location_id, row.local_date)
+    if world["renote"] is not None and first:
+        index, themes = world["renote"]
+        first[index % len(first)] = renote(first[index % len(first)], themes)
     if world["move"] is not None and first:
         index, team, days_later = world["move"]
         move(first[index % len(first)], teams[team], days_later)
@@ -336,6 +347,33 @@ def move(moment: Moment, team: Team, days_later: int) -> None:
     )
     mark_day_dirty(*old)
     mark_day_dirty(moment.location_id, moment.local_date)
+
+
+# Words the tagger reads as each of THEMES, in English.
+THEME_WORDS = ["queue", "suitcase", "rude"]
+
+
+def renote(moment: Moment, themes: set[int] | None) -> Moment:
+    """A correction of the note, as the agent makes it; then the worker's walk, which had
+    passed every comment and note already, re-tags the corrected note."""
+    ThemeCatalogue.objects.update_or_create(
+        pk=1,
+        defaults={
+            "answers_done_to": Answer.objects.aggregate(n=Max("pk"))["n"] or 0,
+            "notes_done_to": Moment.objects.aggregate(n=Max("pk"))["n"],
+        },
+    )
+    words = " and ".join(THEME_WORDS[i] for i in sorted(themes or ()))
+    note = "" if themes is None else words or "Nothing to add"
+    fields = ["touchpoint_type", "channel", "outcome", "resolved_on_spot", "extra", "occurred_at"]
+    cleaned = {name: getattr(moment, name) for name in fields}
+    moment = correct_moment(moment.staff, moment, {**cleaned, "note": note})
+    retag.run(seconds=5, settle=timedelta(0))
+    expected = {theme_rows()[i].pk for i in themes or ()}
+    assert set(MomentTheme.objects.filter(moment=moment).values_list("theme", flat=True)) == (
+        expected
+    )
+    return moment
 
 
 def delete(moment: Moment) -> None:

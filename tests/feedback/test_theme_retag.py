@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from dashboards.models import NoteThemeDailyRollup, ThemeDailyRollup
@@ -12,10 +13,11 @@ from dashboards.rollup import rebuild_dirty
 from feedback.models import Answer, AnswerTheme, MomentTheme, Theme
 from feedback.themes import catalogue, retag
 from feedback.themes.catalogue import state
-from tests.conftest import add_moment, roll_up_everything
+from tests.conftest import add_moment, moment_post, roll_up_everything
 from touchpoints.models import Moment
 
 pytestmark = pytest.mark.django_db
+JSON = {"Accept": "application/json"}
 
 
 def theme_named(name: str) -> Theme:
@@ -81,6 +83,39 @@ def test_a_staff_note_is_tagged_apart_from_customers_comments(agent, org):
     assert MomentTheme.objects.filter(theme=queue).count() == 1
     assert comments_in_rollup(queue, NoteThemeDailyRollup) == 1
     assert comments_in_rollup(queue) == 0
+
+
+def staff_say(theme_name: str) -> int:
+    return comments_in_rollup(theme_named(theme_name), NoteThemeDailyRollup)
+
+
+def test_a_corrected_note_is_tagged_again_and_the_figures_follow(client, agent, org):
+    moment = add_moment(agent, org["desk"], note="Customer angry about the long queue")
+    retag.run(seconds=5, settle=timedelta(0))
+    roll_up_everything()
+    assert (staff_say("Queue and waiting"), staff_say("Baggage")) == (1, 0)
+    client.force_login(agent)
+    data = moment_post(org["desk"], note="Customer angry that her suitcase never came")
+    data.pop("uuid")
+    data["occurred_at"] = moment.occurred_at.isoformat()
+    client.post(reverse("touchpoints:correct", args=[moment.uuid]), data)
+    rebuild_dirty()  # the correction's own mark, before the walk re-tags the note
+    retag.run(seconds=5, settle=timedelta(0))
+    rebuild_dirty()
+    assert (staff_say("Queue and waiting"), staff_say("Baggage")) == (0, 1)
+
+
+def test_an_undone_moment_takes_its_notes_themes_out_of_the_figures(client, agent, org):
+    client.force_login(agent)
+    data = moment_post(org["desk"], note="Customer angry about the long queue")
+    client.post(reverse("touchpoints:log"), data, headers=JSON)
+    retag.run(seconds=5, settle=timedelta(0))
+    roll_up_everything()
+    assert staff_say("Queue and waiting") == 1
+    client.post(reverse("touchpoints:undo", args=[data["uuid"]]), headers=JSON)
+    rebuild_dirty()
+    assert staff_say("Queue and waiting") == 0
+    assert not MomentTheme.objects.exists()
 
 
 def test_a_catalogue_change_retags_the_history_and_the_figures_follow(agent, org):
