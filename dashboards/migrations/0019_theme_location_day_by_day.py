@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboards', '0016_remedy_rollups'),
+        ('dashboards', '0018_export_jobs'),
         ('feedback', '0014_theme_walk_takes_corrections'),
         ('touchpoints', '0024_remedies'),
     ]
