@@ -27,8 +27,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE_THE_CONTACT = 6  # her moments without a contact: the first batch erases them
-# An open recovery is closed as "erased on request" (the issue asks for it), so the figures
-# of closed recoveries move; comments and notes are the bug the report names.
+# Left out of the comparison after a rebuild: an open recovery is closed as "erased on
+# request" (issue #21 asks for it), so the closed recoveries' figures move; and the roll-up
+# counts comments and notes from their text, so a rebuild no longer counts erased ones. The
+# latter contradicts docs/privacy.md ("every figure stays the same") and is still open.
 LEFT_OUT = {"recoveries_closed", "recovery_seconds", "comments", "notes"}
 KEPT = [
     f.name
