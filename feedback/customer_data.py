@@ -8,7 +8,9 @@ them: they are few and kept only weeks).
 Erasure keeps the counts: the moment, its outcome and the customer's scores stay, so the
 roll-ups and every figure stay as they were; what goes is what says who the customer is or
 what they said: comments, notes, extra field values, the reference, the contact, and the
-copies corrections and undos kept. It runs in batches, each its own transaction, and every
+copies corrections and undos kept. A blanked comment or note is marked blanked, so that a
+rebuilt roll-up still counts it; an open recovery closes and counts as lapsed, never as
+recovered (docs/metrics.md, Recovery rate). It runs in batches, each its own transaction, and every
 step only blanks or deletes, so a crash halfway leaves a state that running it again
 finishes. What ties the remaining rows to the customer (the contact, and the reference on
 the moments of that contact) goes in the last batch, so a retry still finds them.
