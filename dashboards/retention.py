@@ -24,6 +24,7 @@ from feedback.models import Answer, CustomerRequest, Invitation, Recovery, Recov
 from feedback.themes.models import ThemeSuggestion
 from touchpoints.api_keys import ApiWrite
 from touchpoints.models import (
+    NOTE_KEPT_AS_COUNTED,
     AccessRecord,
     AuditEntry,
     DirtyDay,
@@ -111,11 +112,11 @@ def prune_comments(cutoff: datetime) -> int:
     """Customers' comments, staff notes, extra field values, and the copies kept of them."""
     done = _batches(
         Answer.objects.filter(answered_at__lt=cutoff).exclude(comment=""),
-        _update(Answer, comment=""),
+        _update(Answer, comment="", comment_blanked=True),
     )
     done += _batches(
         Moment.objects.filter(occurred_at__lt=cutoff).filter(~Q(note="") | ~Q(extra={})),
-        _update(Moment, note="", extra={}),
+        _update(Moment, note="", note_blanked=NOTE_KEPT_AS_COUNTED, extra={}),
     )
     done += _batches(
         Recovery.objects.filter(opened_at__lt=cutoff).exclude(note=""), _update(Recovery, note="")

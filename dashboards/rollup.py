@@ -82,7 +82,9 @@ COUNTED_COLUMNS = [
 # One line per column of COUNTED_COLUMNS, in the same order. m = moment, i = invitation,
 # a = the customer's answer, r = its recovery (all NULL when there is none, so not counted).
 # resolved_on_spot is NULL when the staff member did not say: not recorded, not counted.
-# A recovery closed after it lapsed (closed_late) is not recovered: it counts as lapsed only.
+# A recovery closed after it lapsed (closed_late) is not recovered: it counts as lapsed only;
+# so does one an erasure closed (feedback/customer_data.py). A comment or note blanked by an
+# erasure or by its retention period still counts (comment_blanked, note_blanked).
 # Each is one-to-one with the moment, so the joins never count a moment twice. Feedback is
 # joined among itself first: on PostgreSQL 15 a recovery joined straight onto a day of
 # moments, most without an answer, can hash all those NULLs into one bucket and crawl.
@@ -115,12 +117,12 @@ MOMENT_FIGURES = """
         COUNT(*) FILTER (WHERE m.outcome >= 4 AND a.is_low),          -- gap_staff_good_customer_low
         COUNT(*) FILTER (WHERE m.outcome <= 2 AND a.csat >= 4),       -- gap_staff_bad_customer_high
         COUNT(*) FILTER (WHERE {commented}),                          -- comments
-        COUNT(*) FILTER (WHERE m.note <> ''),                         -- notes
+        COUNT(*) FILTER (WHERE m.note <> '' OR m.note_blanked),       -- notes
         %s                                                            -- rolled_at
 """
 MOMENT_GROUPS = "m.local_date, m.location_id, m.team_id, m.touchpoint_type_id, m.channel"
 MOMENT_SELECT = f"""
-    SELECT {MOMENT_FIGURES.replace("{commented}", "a.comment <> ''")}
+    SELECT {MOMENT_FIGURES.replace("{commented}", "a.comment <> '' OR a.comment_blanked")}
     FROM touchpoints_moment m
     LEFT JOIN (
         feedback_invitation i
@@ -162,7 +164,7 @@ BOUNDED_MOMENT_SELECT = f"""
         (SELECT id, moment_id FROM feedback_invitation
          WHERE {_within("moment_id", "moment_ids")}) AS i
         LEFT JOIN (SELECT id, invitation_id, csat, nps, effort, is_low,
-                comment <> '' AS has_comment FROM feedback_answer
+                comment <> '' OR comment_blanked AS has_comment FROM feedback_answer
             WHERE {_within("invitation_id", "invitation_ids")}) AS a
             ON a.invitation_id = i.id
         LEFT JOIN (

@@ -8,7 +8,9 @@ them: they are few and kept only weeks).
 Erasure keeps the counts: the moment, its outcome and the customer's scores stay, so the
 roll-ups and every figure stay as they were; what goes is what says who the customer is or
 what they said: comments, notes, extra field values, the reference, the contact, and the
-copies corrections and undos kept. It runs in batches, each its own transaction, and every
+copies corrections and undos kept. A blanked comment or note is marked blanked, so that a
+rebuilt roll-up still counts it; an open recovery closes and counts as lapsed, never as
+recovered (docs/metrics.md, Recovery rate). It runs in batches, each its own transaction, and every
 step only blanks or deletes, so a crash halfway leaves a state that running it again
 finishes. What ties the remaining rows to the customer (the contact, and the reference on
 the moments of that contact) goes in the last batch, so a retry still finds them.
@@ -24,7 +26,7 @@ from django.utils import timezone
 
 from touchpoints.customers import normalise_ref, ref_hashes
 from touchpoints.dirty_days import mark_day_dirty
-from touchpoints.models import Moment, MomentCorrection, Need, UndoRecord
+from touchpoints.models import NOTE_KEPT_AS_COUNTED, Moment, MomentCorrection, Need, UndoRecord
 from touchpoints.webhooks import WebhookDelivery, blank_free_text, deliveries_about
 
 from .contact import normalise_phone
@@ -232,12 +234,16 @@ def _erase_moments(moments: list[Moment]) -> None:
         .values_list("comment", flat=True)
     )
     blank_free_text(deliveries_about([str(m.uuid) for m in moments]))
-    Answer.objects.filter(invitation__moment__in=ids).exclude(comment="").update(comment="")
+    Answer.objects.filter(invitation__moment__in=ids).exclude(comment="").update(
+        comment="", comment_blanked=True
+    )
     Need.objects.filter(moment__in=ids).exclude(note="").update(note="")
     for correction in MomentCorrection.objects.filter(moment__in=ids):
         _blank_correction(correction)
     # A bulk update: save() would stamp updated_at and recompute nothing else anyway.
-    Moment.objects.filter(pk__in=ids).update(note="", extra={}, customer_ref_hash="")
+    Moment.objects.filter(pk__in=ids).update(
+        note="", note_blanked=NOTE_KEPT_AS_COUNTED, extra={}, customer_ref_hash=""
+    )
 
 
 def _drop_examples(comments: Iterable[str]) -> None:
@@ -261,14 +267,17 @@ def webhook_deliveries(found: Found) -> list[WebhookDelivery]:
 
 
 def _close_as_erased(recovery: Recovery, now) -> None:
-    """An open recovery cannot be followed up once its customer is erased: it closes, with
-    the time it took kept like any close, and its day is rolled up again."""
+    """An open recovery cannot be followed up once its customer is erased: it closes, and
+    counts as a lapsed one closed late does (never as recovered, with no time to recover),
+    so that an erasure never improves the recovery figures. Its day is rolled up again."""
     recovery.action = Recovery.Action.ERASED
     recovery.closed_at = now
-    recovery.closed_late = recovery.lapsed_at is not None
-    elapsed = now - recovery.answer.answered_at
-    recovery.seconds_to_recover = max(0, round(elapsed.total_seconds()))
-    recovery.save(update_fields=["action", "closed_at", "closed_late", "seconds_to_recover"])
+    recovery.lapsed_at = recovery.lapsed_at or now
+    recovery.closed_late = True
+    recovery.seconds_to_recover = None
+    recovery.save(
+        update_fields=["action", "closed_at", "lapsed_at", "closed_late", "seconds_to_recover"]
+    )
     moment = recovery.answer.invitation.moment
     mark_day_dirty(moment.location_id, moment.local_date)
 

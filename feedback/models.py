@@ -92,6 +92,9 @@ class Answer(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
     )
     comment = models.TextField(blank=True, max_length=1000)
+    # Set when an erasure or the retention period blanks the comment: the answer still
+    # counts as commented in the roll-ups, so that a rebuild keeps every figure.
+    comment_blanked = models.BooleanField(default=False, db_default=False)
     # The language the customer answered in: the tagger reads the comment in it first.
     language = models.CharField(max_length=8, blank=True, default="")
     # Judged against the thresholds in force when the customer answered; it opens a recovery.

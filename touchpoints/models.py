@@ -383,6 +383,9 @@ class Moment(models.Model):
     # (an older tablet, an import). Not recorded is left out of the resolved rate.
     resolved_on_spot = models.BooleanField(null=True, default=None)
     note = models.CharField(max_length=500, blank=True)
+    # Set when an erasure or the retention period blanks the note: the moment still counts
+    # as noted in the roll-ups, so that a rebuild keeps every figure.
+    note_blanked = models.BooleanField(default=False, db_default=False)
     extra = models.JSONField(
         default=dict, blank=True, help_text="Values of the type's extra fields."
     )
@@ -411,6 +414,13 @@ class Moment(models.Model):
     def save(self, *args, **kwargs):
         self.local_date = self.location.local_date(self.occurred_at)
         super().save(*args, **kwargs)
+
+
+# What `note_blanked` becomes when a note is blanked with a moment's other free text: true
+# when there was a note (or one was blanked before), so that extra fields alone never count.
+NOTE_KEPT_AS_COUNTED = models.ExpressionWrapper(
+    models.Q(note_blanked=True) | ~models.Q(note=""), output_field=models.BooleanField()
+)
 
 
 class DirtyDay(models.Model):

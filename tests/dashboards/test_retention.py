@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards.models import RetentionPolicy, RollupSeal
+from dashboards.models import DailyRollup, RetentionPolicy, RollupSeal
 from dashboards.retention import prune_expired
 from dashboards.rollup import rebuild_dirty, rebuild_range
 from feedback.models import Answer, CustomerRequest, Recovery
@@ -78,6 +78,19 @@ def test_comments_and_notes_are_blanked_after_their_period_and_the_scores_stay(a
     assert (old.note, old.invitation.answer.comment, old.invitation.answer.csat) == ("", "", 2)
     assert old.invitation.answer.recovery.note == ""
     assert recent.note == "Mr Berg, seat 3C" and recent.invitation.answer.comment
+
+
+def test_blanked_comments_and_notes_still_count_when_their_day_is_rolled_up_again(agent, org):
+    old = old_moment(agent, org, 400)
+    Answer.objects.filter(invitation__moment=old).update(answered_at=days_ago(400))
+    add_moment(agent, org["desk"], occurred_at=days_ago(400), extra={"flight": "SK1"})
+    roll_up_everything()
+    counted = list(DailyRollup.objects.values_list("moments", "comments", "notes"))
+    prune_expired(NOW)
+    # Kept raw for 730 days, so not sealed: a correction or a backfill may rebuild the day.
+    rebuild_range(old.local_date, old.local_date)
+    assert counted == [(2, 1, 1)]
+    assert list(DailyRollup.objects.values_list("moments", "comments", "notes")) == counted
 
 
 def test_why_a_remedy_went_over_its_limit_is_blanked_after_the_comments_period(agent, org):

@@ -88,9 +88,24 @@ def customer(agent, org):
 def figures() -> list[tuple]:
     return sorted(
         DailyRollup.objects.values_list(
-            "touchpoint_type", "moments", "answers", "low_answers", "recoveries_opened"
+            "touchpoint_type",
+            "moments",
+            "answers",
+            "low_answers",
+            "recoveries_opened",
+            "recoveries_closed",
+            "recovery_seconds",
+            "comments",
+            "notes",
         )
     )
+
+
+def exported_figures(client) -> str:
+    """The dashboard's figures export, as a manager downloads it."""
+    response = client.get(reverse("dashboards:export_figures"), {"period": "7"})
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
 
 
 def test_a_reference_finds_moments_answers_contacts_and_kept_copies(customer):
@@ -126,8 +141,9 @@ def test_the_access_export_holds_everything_as_json_and_csv(customer):
     assert "Still no bag" in csv_text and "'+46701234567" in csv_text
 
 
-def test_erasure_removes_personal_data_and_keeps_every_figure(customer):
-    before = figures()
+def test_erasure_removes_personal_data_and_keeps_every_figure(customer, client, arn_manager):
+    client.login(username=arn_manager.username, password=PASSWORD)
+    before, exported = figures(), exported_figures(client)
     call_command("erase_customer", REF, stdout=io.StringIO())
     first = Moment.objects.get(pk=customer["first"].pk)
     assert (first.note, first.extra, first.customer_ref_hash) == ("", {}, "")
@@ -139,6 +155,8 @@ def test_erasure_removes_personal_data_and_keeps_every_figure(customer):
     assert Moment.objects.get(pk=customer["other"].pk).invitation.answer.comment == "Lovely staff"
     roll_up_everything()  # even rebuilt from the raw rows, the figures are the same
     assert figures() == before
+    # Her open recoveries, closed by the erasure, are not recovered: the rate stays.
+    assert exported_figures(client) == exported
 
 
 def test_an_open_recovery_is_closed_as_erased_on_request(customer):
