@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0013_feedbacksettings_taken_recovery_lapse_days'),
+        ('feedback', '0014_theme_walk_takes_corrections'),
     ]
 
     operations = [
