@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from dashboards.models import ExportJob
 from feedback.invitations import invitation_for
 from feedback.models import Recovery, RecoveryContact, Theme
 from feedback.recovery import close
@@ -101,10 +102,18 @@ UNFILLED = {"object_id", "id", "content_type_id", "url"}
 
 
 def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
-    contact_left, agent, arn_manager, admin_user, org
+    contact_left, agent, arn_manager, admin_user, org, settings, tmp_path
 ):
     need = raise_need(agent, "tool", "A printer", contact_left.moment.uuid)
+    # Every moments export a big one: the worker writes it (in this process, as tasks run in
+    # tests), and its file is swept with the pages.
+    settings.EXPORT_DIR, settings.EXPORT_JOB_ROWS = tmp_path, 0
+    asker = Client()
+    asker.force_login(arn_manager)
+    asker.get(reverse("dashboards:export_moments"))
+    job = ExportJob.objects.get(state=ExportJob.State.DONE)
     real = {
+        "job_id": job.pk,
         "moment_uuid": contact_left.moment.uuid,
         "remedy_uuid": give_an_apology(agent, contact_left.moment).uuid,
         "token": contact_left.token,
