@@ -9,6 +9,10 @@ pace. Phases: saves alone, saves while `prune_expired` runs in another process, 
 alone again; the ratio is the pruning phase's p99 over the quiet phases' p99.
 
     .venv/bin/python bench/prune_save.py --days 20 --per-day 5000
+    .venv/bin/python bench/prune_save.py --work retag --days 10 --per-day 137000
+
+`--work retag` runs, instead of the pruning, the re-tag of every comment and note after a
+catalogue change, as the worker does (issue 24: saves keep their p99 meanwhile).
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default moments_privacy_bench on 127.0.0.1) and Redis
 (REDIS_URL; only queued to, nothing consumes it). The data set is rebuilt on each run.
@@ -51,7 +55,9 @@ OLD_DAY = [
     FROM touchpoints_moment WHERE local_date = %(day)s::date AND id %% 3 = 0""",
     """INSERT INTO feedback_answer (invitation_id, csat, nps, effort, comment, language, is_low,
         answered_at)
-    SELECT i.id, 1 + (i.id %% 5), i.id %% 11, NULL, 'Call me on +4670' || i.id, 'sv', i.id %% 5 < 2,
+    SELECT i.id, 1 + (i.id %% 5), i.id %% 11, NULL,
+        'Lång kö vid incheckningen, väskan kom fram sent. Ring mig på +4670' || i.id, 'sv',
+        i.id %% 5 < 2,
         i.created_at + interval '1 hour'
     FROM feedback_invitation i JOIN touchpoints_moment m ON m.id = i.moment_id
     WHERE m.local_date = %(day)s::date AND i.id %% 5 < 3""",
@@ -98,6 +104,17 @@ PRUNE = (
     "started = time.perf_counter(); counts = prune_expired();"
     "print(json.dumps({'seconds': round(time.perf_counter() - started, 1), **counts}))"
 )
+# Issue 24: the re-tag of the whole history after a catalogue change, as the worker runs it.
+RETAG = (
+    "import django; django.setup();"
+    "from django.db import transaction; from feedback.models import Answer;"
+    "from feedback.themes import catalogue, retag; import json, time;"
+    "transaction.atomic()(catalogue.changed)(); started = time.perf_counter();"
+    "exec('while not retag.run(seconds=3600): pass');"
+    "print(json.dumps({'seconds': round(time.perf_counter() - started, 1),"
+    " 'answers': Answer.objects.exclude(comment='').count()}))"
+)
+WORK = {"prune": PRUNE, "retag": RETAG}
 
 
 def set_up() -> dict:
@@ -161,6 +178,12 @@ def main() -> None:
     parser.add_argument("--quiet-seconds", type=float, default=30, help="each quiet phase")
     parser.add_argument("--pace", type=float, default=0.05, help="seconds between saves")
     parser.add_argument(
+        "--work",
+        choices=WORK,
+        default="prune",
+        help="what runs beside the saves: the nightly pruning, or a re-tag of every comment",
+    )
+    parser.add_argument(
         "--prune-seconds",
         type=float,
         default=3600,
@@ -189,7 +212,7 @@ def main() -> None:
     quiet = saves(client, fixture, args.quiet_seconds, args.pace)
     environment = {**os.environ, "DATABASE_URL": os.environ["BENCH_DATABASE_URL"]}
     pruning = subprocess.Popen(
-        [sys.executable, "-c", PRUNE], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+        [sys.executable, "-c", WORK[args.work]], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
         text=True,
     )  # fmt: skip
     started = time.perf_counter()
@@ -208,11 +231,13 @@ def main() -> None:
     load = os.getloadavg()
     quiet += saves(client, fixture, args.quiet_seconds, args.pace)
 
-    print(f"pruning: {pruned}")
+    print(f"{args.work}: {pruned}")
     baseline = report("saves alone", quiet)
-    loaded = report("saves while pruning", during)
-    print(f"ratio p99 while pruning / alone: {loaded / baseline:.2f} (must stay under 2)")
+    loaded = report(f"saves while {args.work}", during)
+    print(f"ratio p99 while {args.work} / alone: {loaded / baseline:.2f} (must stay under 2)")
     print(f"load average at the end of pruning: {load}")
+    if args.work != "prune":
+        return
     past_raw = Moment.objects.filter(local_date__lt=date.today() - timedelta(days=730))
     deleted = old_past_raw - past_raw.count()
     print(f"moments past the raw-data period deleted: {deleted:,} of {old_past_raw:,}", end="")
