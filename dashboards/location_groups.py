@@ -48,7 +48,7 @@ GROUP_OF_TASK = {
 }
 
 
-def route_task(name, args, kwargs, options, task=None, **kw) -> dict | None:
+def route_task(name: str, args: tuple, kwargs: dict, options: dict, task=None, **kw) -> dict | None:
     """Celery's router (CELERY_TASK_ROUTES), run where a task is sent: a group's roll-ups
     to the group's queue when `ROLLUP_QUEUES_PER_GROUP` is on; anything else to the default
     queue (None). A queue the sender names itself wins over this."""

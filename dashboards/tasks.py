@@ -8,7 +8,7 @@ with growing pauses when the database is unavailable, and stopped by the time li
 from collections.abc import Iterable
 from datetime import date
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -69,7 +69,7 @@ def reconcile_location_group(group: int, location_ids: list[int], since: str, un
     return rollup.reconcile(date.fromisoformat(since), date.fromisoformat(until), location_ids)
 
 
-def fan_out(task, location_ids: Iterable[int], *args, **options) -> int:
+def fan_out(task: Task, location_ids: Iterable[int], *args, **options) -> int:
     """Send `task` once for each group among `location_ids`, with (group, its locations,
     *args), routed by group (settings, CELERY_TASK_ROUTES) unless `options` name a queue;
     returns how many were sent."""
