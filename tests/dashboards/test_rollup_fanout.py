@@ -189,4 +189,5 @@ def test_two_workers_each_on_its_groups_queue_share_the_sweep_exactly(
             worker.terminate()
         for worker in workers:
             worker.wait(timeout=20)
-        redis.Redis.from_url(redis_url).delete(*queues)
+        bindings = [f"_kombu.binding.{name}" for name in queues]
+        redis.Redis.from_url(redis_url).delete(*queues, *bindings)
