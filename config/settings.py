@@ -487,6 +487,16 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # and so is one made while Redis was down. A sweep with nothing marked costs one query; a
 # tick nobody took within its interval is dropped, so ticks never pile up.
 ROLLUP_INTERVAL_SECONDS = int(env("ROLLUP_INTERVAL_SECONDS", "3"))
+# The sweep and the nightly reconciliation send one task per group of locations (location
+# id modulo this), so that as many worker processes share them: about one group per worker
+# process; the default, 2, fits the compose worker on a 2-core machine (docs/scaling.md).
+ROLLUP_LOCATION_GROUPS = max(1, int(env("ROLLUP_LOCATION_GROUPS", "2")))
+# On: each group's roll-ups (its sweep and reconciliation tasks, and the prompt roll-up of
+# its locations' days) go to a queue of its own, rollup.g0, rollup.g1 …, for workers on
+# several machines to consume a share each (`celery -A config worker -Q rollup.g0`). Off:
+# every task goes to the default queue.
+ROLLUP_QUEUES_PER_GROUP = env_bool("ROLLUP_QUEUES_PER_GROUP")
+CELERY_TASK_ROUTES = ("dashboards.location_groups.route_task",)
 CELERY_BEAT_SCHEDULE = {
     "roll-up-dirty-days": {
         "task": "dashboards.roll_up_dirty_days",

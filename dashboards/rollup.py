@@ -6,7 +6,8 @@ them again from one GROUP BY over the raw rows (an upsert), then clear the marks
 not change meanwhile. So a bucket is never half-written, running it again changes nothing,
 and a save that lands during a run leaves its bucket dirty for the next one. Roll-ups of
 one location take turns (an advisory lock on PostgreSQL): incremental runs skip a busy
-location and leave it marked, range rebuilds wait for it. How this scales: docs/scaling.md.
+location and leave it marked, and so does a location group's reconciliation (`reconcile`);
+range rebuilds wait for it. How this scales: docs/scaling.md.
 
 Each batch also sums its new rows into coarser roll-ups, in the same transaction:
 DailyRollup per location and day (LocationDayRollup) and over channels (TypeDayRollup),
@@ -683,12 +684,19 @@ def _leave_dirty(buckets: list[Bucket]) -> None:
     )
 
 
-def rebuild_dirty(limit: int = 5000) -> int:
-    """Re-roll the buckets marked dirty, oldest first; returns how many."""
-    buckets = list(
-        DirtyDay.objects.order_by("marked_at").values_list("location_id", "local_date")[:limit]
-    )
-    return rebuild_buckets(buckets)
+def rebuild_dirty(limit: int = 5000, location_ids: Iterable[int] | None = None) -> int:
+    """Re-roll the buckets marked dirty, of the given locations or all, oldest first;
+    returns how many."""
+    marks = DirtyDay.objects.order_by("marked_at")
+    if location_ids is not None:
+        marks = marks.filter(location_id__in=list(location_ids))
+    return rebuild_buckets(list(marks.values_list("location_id", "local_date")[:limit]))
+
+
+def dirty_locations() -> list[int]:
+    """The locations that have a bucket marked dirty, in id order."""
+    marks = DirtyDay.objects.order_by("location_id").distinct()
+    return list(marks.values_list("location_id", flat=True))
 
 
 def rebuild_range(
@@ -735,9 +743,38 @@ def resum_coarser_days(since: date, until: date, location_ids: Iterable[int] | N
         RollupGeneration.renew(scope.location_ids)
 
 
-def rebuild_recent(days: int = RECONCILE_DAYS) -> int:
-    """Reconcile the last `days` local days of every location, whatever is marked."""
+def recent_days(days: int = RECONCILE_DAYS) -> tuple[date, date] | None:
+    """The local days that a reconciliation covers: the last `days` of every location, whose
+    todays differ by time zone (None: there are no locations)."""
     todays = [location.today() for location in Location.objects.all()]
     if not todays:
+        return None
+    return min(todays) - timedelta(days=days - 1), max(todays)
+
+
+def rebuild_recent(days: int = RECONCILE_DAYS) -> int:
+    """Reconcile the last `days` local days of every location, whatever is marked."""
+    window = recent_days(days)
+    if window is None:
         return 0
-    return rebuild_range(min(todays) - timedelta(days=days - 1), max(todays), chunk_days=days)
+    return rebuild_range(*window, chunk_days=days)
+
+
+def reconcile(since: date, until: date, location_ids: Iterable[int]) -> int:
+    """Rebuild the locations' buckets from `since` to `until` from the raw rows, whatever is
+    marked, in one transaction; returns how many locations it rebuilt.
+
+    A group's part of the reconciliation, beside the other groups' on other workers. Never
+    waits: the days of a location that another roll-up is working on are marked dirty
+    instead, after the commit (holding no locks meanwhile), and the sweep recomputes them
+    from the raw rows just the same.
+    """
+    wanted = set(location_ids)
+    with transaction.atomic(), connection.cursor() as cursor:
+        free = set(_try_lock_locations(cursor, wanted))
+        if free:
+            # Under the locks: a boundary moved meanwhile is seen (see `seal`).
+            _rebuild(cursor, range_scope(since, until, free))
+    days = [since + timedelta(days=n) for n in range((until - since).days + 1)]
+    _leave_dirty([(location_id, day) for location_id in sorted(wanted - free) for day in days])
+    return len(free)

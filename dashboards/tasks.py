@@ -5,13 +5,16 @@ may safely run twice: acknowledged late, redelivered if the worker dies (setting
 with growing pauses when the database is unavailable, and stopped by the time limits.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
-from . import retention, rollup
+from touchpoints.models import Location
+
+from . import location_groups, retention, rollup
 
 RETRY = {
     "autoretry_for": (DatabaseError,),
@@ -26,14 +29,54 @@ def roll_up_day(location_id: int, local_date: str) -> int:
     return rollup.rebuild_buckets([(location_id, date.fromisoformat(local_date))])
 
 
+# Beat's sweep and the nightly reconciliation fan out: one task per group of locations
+# (dashboards/location_groups.py), so that as many workers share the work. Embedded, the
+# group tasks run in-process, within the same call. A group's task carries its locations,
+# not only its number, so a worker rolls up exactly what the sender grouped.
 @shared_task(name="dashboards.roll_up_dirty_days", **RETRY)
 def roll_up_dirty_days() -> int:
-    return rollup.rebuild_dirty()
+    """Beat's sweep: a task for each group that has marked buckets; returns how many."""
+    return fan_out(roll_up_location_group, rollup.dirty_locations(), expires=SWEEP_TASK_EXPIRES)
+
+
+# A group's sweep task not taken within this many seconds is dropped unrun; its marks stay
+# for the next sweep's. So a group whose worker is away does not pile up a tick every few
+# seconds meanwhile. Longer than any roll-up (the time limit): a group's task waiting behind
+# others' is never dropped while the workers are merely busy.
+SWEEP_TASK_EXPIRES = settings.CELERY_TASK_TIME_LIMIT
+
+
+@shared_task(name="dashboards.roll_up_location_group", **RETRY)
+def roll_up_location_group(group: int, location_ids: list[int]) -> int:
+    """The group's marked buckets, as they are when the task runs: a task that waited in
+    the queue, or a second one for the same group, finds only what is still marked."""
+    return rollup.rebuild_dirty(location_ids=location_ids)
 
 
 @shared_task(name="dashboards.reconcile_recent_days", **RETRY)
 def reconcile_recent_days() -> int:
-    return rollup.rebuild_recent()
+    """Nightly: every location's last days from the raw rows, a task for each group."""
+    window = rollup.recent_days()
+    if window is None:
+        return 0
+    since, until = (day.isoformat() for day in window)
+    locations = Location.objects.values_list("pk", flat=True)
+    return fan_out(reconcile_location_group, locations, since, until)
+
+
+@shared_task(name="dashboards.reconcile_location_group", **RETRY)
+def reconcile_location_group(group: int, location_ids: list[int], since: str, until: str) -> int:
+    return rollup.reconcile(date.fromisoformat(since), date.fromisoformat(until), location_ids)
+
+
+def fan_out(task: Task, location_ids: Iterable[int], *args, **options) -> int:
+    """Send `task` once for each group among `location_ids`, with (group, its locations,
+    *args), routed by group (settings, CELERY_TASK_ROUTES) unless `options` name a queue;
+    returns how many were sent."""
+    groups = location_groups.grouped(location_ids)
+    for group, members in groups.items():
+        task.apply_async((group, members, *args), **options)
+    return len(groups)
 
 
 @shared_task(name="dashboards.send_morning_digests", **RETRY)

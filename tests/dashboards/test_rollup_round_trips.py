@@ -28,8 +28,9 @@ from touchpoints.needs import raise_need
 # remedy tables' own planner settings once, give the location a new generation (the key of
 # its cached figures, dashboards/figure_cache.py), clear the marks.
 ROLL_UP_DAY_QUERIES = 28
-# Beat's run: the same, after reading which buckets are marked.
-DIRTY_RUN_QUERIES = ROLL_UP_DAY_QUERIES + 1
+# Beat's run: the same, after reading which locations have marks (the sweep) and which of
+# the location group's buckets are marked (the group's task, dashboards/location_groups.py).
+DIRTY_RUN_QUERIES = ROLL_UP_DAY_QUERIES + 2
 # The roll-up reads and writes PostgreSQL only; the dirty marks live there too.
 ROLL_UP_REDIS_ROUND_TRIPS = 0
 

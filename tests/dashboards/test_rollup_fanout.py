@@ -1,0 +1,193 @@
+"""Beat's roll-ups spread over workers: one task per group of locations, each rolling up only
+its own locations (dashboards/location_groups.py), and every figure as exact as before."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+import redis
+from celery.signals import task_prerun
+from django.utils import timezone
+
+from dashboards.location_groups import group_of, queue_of
+from dashboards.models import DailyRollup, LocationDayRollup
+from dashboards.rollup import LOCK_NAMESPACE
+from dashboards.tasks import reconcile_recent_days, roll_up_dirty_days, roll_up_location_group
+from tests.conftest import add_moment, make_user, roll_up_everything
+from tests.dashboards.test_worker import (  # noqa: F401 (queue: a fixture)
+    database_url,
+    listening,
+    queue,
+    start_worker,
+    wait_for,
+)
+from touchpoints.models import DirtyDay, Location, Moment, Role, Team
+
+GROUP_TASKS = {"dashboards.roll_up_location_group", "dashboards.reconcile_location_group"}
+
+
+@pytest.fixture
+def locations(org, agent, jfk_agent, settings) -> list[Location]:
+    """ARN, JFK and CPH in two groups, each with a day of moments, some answered."""
+    settings.ROLLUP_LOCATION_GROUPS = 2
+    cph = Location.objects.create(name="Copenhagen", code="CPH", timezone="Europe/Copenhagen")
+    carl = make_user("carl", Role.FRONTLINE, team=Team.objects.create(name="Gate", location=cph))
+    for staff, count in ((agent, 3), (jfk_agent, 2), (carl, 4)):
+        for n in range(count):
+            answer = {"csat": 1 + n % 5, "nps": 9} if n % 2 == 0 else None
+            add_moment(staff, org["desk"], outcome=1 + n % 5, answer=answer)
+    return [org["arn"], org["jfk"], cph]
+
+
+def figures() -> list[tuple]:
+    """What the dashboards read, per location: the finest roll-up and the per-day one."""
+    finest = DailyRollup.objects.values_list(
+        "location", "local_date", "team", "touchpoint_type", "channel", "moments", "answers"
+    )
+    per_day = LocationDayRollup.objects.values_list(
+        "location", "local_date", "moments", "satisfied", "promoters", "outcome_1"
+    )
+    return sorted(finest) + sorted(per_day)
+
+
+def exact_figures() -> list[tuple]:
+    roll_up_everything()
+    return figures()
+
+
+def lose_roll_ups_and_mark_every_bucket() -> None:
+    """What beat finds after the roll-ups were lost: every bucket marked, nothing rolled up."""
+    DailyRollup.objects.all().delete()
+    LocationDayRollup.objects.all().delete()
+    buckets = set(Moment.objects.values_list("location_id", "local_date"))
+    now = timezone.now()
+    DirtyDay.objects.bulk_create(
+        [DirtyDay(location_id=loc, local_date=day, marked_at=now) for loc, day in buckets],
+        ignore_conflicts=True,  # a save's own mark, where its prompt roll-up was throttled
+    )
+
+
+def rolled_up_locations() -> set[int]:
+    return set(DailyRollup.objects.values_list("location", flat=True))
+
+
+def marked_locations() -> set[int]:
+    return set(DirtyDay.objects.values_list("location", flat=True))
+
+
+def by_group(locations) -> list[tuple[int, list[int]]]:
+    """(group, its locations) as the sweep should send them, for these locations."""
+    ids = sorted(location.pk for location in locations)
+    groups = sorted({group_of(location_id) for location_id in ids})
+    return [(group, [i for i in ids if group_of(i) == group]) for group in groups]
+
+
+@contextmanager
+def group_tasks_run() -> Iterator[list[tuple]]:
+    """(group, location ids) of every group task that starts, in-process or not."""
+    ran: list[tuple] = []
+
+    def record(sender=None, args=(), **kwargs) -> None:
+        if sender.name in GROUP_TASKS:
+            ran.append((args[0], list(args[1])))
+
+    task_prerun.connect(record, weak=False)
+    try:
+        yield ran
+    finally:
+        task_prerun.disconnect(record)
+
+
+@contextmanager
+def held_by_another_roll_up(location: Location) -> Iterator[None]:
+    """The location's roll-up lock, held by another connection: a roll-up running elsewhere."""
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, location.pk])
+        yield
+
+
+def test_the_sweep_sends_one_task_per_group_and_rolls_every_bucket_up_exactly(locations):
+    expected = exact_figures()
+    lose_roll_ups_and_mark_every_bucket()
+
+    with group_tasks_run() as ran:
+        sent = roll_up_dirty_days.delay().get()
+
+    assert sent == 2 and sorted(ran) == by_group(locations)
+    assert figures() == expected
+    assert not DirtyDay.objects.exists()
+
+
+def test_a_group_task_rolls_up_only_its_own_locations(locations):
+    arn, jfk, cph = locations
+    lose_roll_ups_and_mark_every_bucket()
+
+    roll_up_location_group.delay(group_of(jfk.pk), [jfk.pk])
+
+    assert rolled_up_locations() == {jfk.pk}
+    assert marked_locations() == {arn.pk, cph.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_group_task_leaves_a_location_another_roll_up_holds_dirty_and_rolls_the_rest(
+    postgres, locations, settings
+):
+    settings.ROLLUP_LOCATION_GROUPS = 1  # all three in one group
+    arn, jfk, cph = locations
+    expected = exact_figures()
+    lose_roll_ups_and_mark_every_bucket()
+
+    with held_by_another_roll_up(arn):
+        roll_up_location_group.delay(0, [arn.pk, jfk.pk, cph.pk])
+
+    assert rolled_up_locations() == {jfk.pk, cph.pk}
+    assert marked_locations() == {arn.pk}
+    roll_up_dirty_days.delay()  # the next sweep, once the other roll-up is done
+    assert figures() == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reconciliation_rebuilds_each_group_and_leaves_a_held_location_to_the_sweep(
+    postgres, locations
+):
+    arn, jfk, cph = locations
+    expected = exact_figures()
+    DailyRollup.objects.all().delete()  # lost without a mark: only a reconciliation sees it
+    LocationDayRollup.objects.all().delete()
+
+    with group_tasks_run() as ran, held_by_another_roll_up(arn):
+        reconcile_recent_days.delay()
+
+    assert sorted(ran) == by_group(locations)
+    assert rolled_up_locations() == {jfk.pk, cph.pk}
+    assert arn.today() in DirtyDay.objects.filter(location=arn).values_list("local_date", flat=True)
+    roll_up_dirty_days.delay()
+    assert figures() == expected
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_each_on_its_groups_queue_share_the_sweep_exactly(
+    locations, queue, redis_url, settings
+):
+    settings.ROLLUP_QUEUES_PER_GROUP = True
+    queues = [queue_of(group) for group, _ in by_group(locations)]
+    workers = [start_worker(name, redis_url) for name in queues]
+    try:
+        expected = exact_figures()  # while the workers start
+        lose_roll_ups_and_mark_every_bucket()
+        assert wait_for(lambda: all(listening(name, redis_url) for name in queues), timeout=60)
+
+        roll_up_dirty_days.apply()  # the sweep, here; its group tasks go to the queues
+
+        # Each worker consumes one group's queue only: both worked, or marks stay.
+        assert wait_for(lambda: not DirtyDay.objects.exists(), timeout=60)
+        assert figures() == expected
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=20)
+        bindings = [f"_kombu.binding.{name}" for name in queues]
+        redis.Redis.from_url(redis_url).delete(*queues, *bindings)
