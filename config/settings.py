@@ -619,6 +619,9 @@ EXPORT_ATTEMPTS = int(env("EXPORT_ATTEMPTS", "3"))
 # A year at a hub (3 M moments) must fit; below the broker's visibility timeout, so that a
 # slow export is never handed to a second worker while the first still writes.
 EXPORT_TIME_LIMIT = int(env("EXPORT_TIME_LIMIT", "1800"))
+# Tests only: the worker pauses this long after each chunk of rows, so that a test can kill
+# it halfway through a job (tests/dashboards/test_worker.py).
+EXPORT_TEST_PAUSE_SECONDS = float(env("EXPORT_TEST_PAUSE_SECONDS", "0"))
 
 # --- The API (dashboards/api/, docs/api.md) ---
 # Calls per key, as "requests/seconds"; a body longer than this many bytes gets 413.

@@ -15,7 +15,9 @@ direct export's (`exports.moment_rows`), in the same order, so the two never dif
 import logging
 import os
 import secrets
+import time
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from django.utils.translation import gettext
 from touchpoints.models import Moment, User
 
 from . import exports, figures, workbook
-from .filters import FilterForm, Scope, Selection, scope_for, selection_from
+from .filters import FilterForm, Scope, Selection, Window, scope_for, selection_from
 from .models import ExportJob
 
 log = logging.getLogger(__name__)
@@ -47,20 +49,21 @@ def ask(
 ) -> ExportJob:
     """The job for this export: the one already waiting or running for the same asker,
     selection and format (a second click), or a new one, queued for the worker."""
-    mine = ExportJob.objects.filter(
-        requested_by=person,
-        api_key=api_key,
-        selection=selection.params,
-        file_format=file_format,
-        state__in=[State.QUEUED, State.RUNNING],
-    )
-    if job := mine.first():
+    window = selection.window
+    same = {
+        "requested_by": person,
+        "api_key": api_key,
+        "selection": selection.params,
+        "file_format": file_format,
+        # Its days as they resolve now: "7 days" asked after midnight is another export.
+        "first_day": window.first,
+        "last_day": window.last,
+        "window": window.as_json(),
+    }
+    if job := ExportJob.objects.filter(**same, state__in=[State.QUEUED, State.RUNNING]).first():
         return job
     job = ExportJob.objects.create(
-        requested_by=person,
-        api_key=api_key,
-        selection=selection.params,
-        file_format=file_format,
+        **same,
         language=translation.get_language() or settings.LANGUAGE_CODE,
         expires_at=timezone.now() + timedelta(hours=settings.EXPORT_KEEP_HOURS),
     )
@@ -134,8 +137,8 @@ def _remove_partial(job_id: int) -> None:
 
 
 def selection_of(job: ExportJob) -> Selection:
-    """The job's filters over the asker's scope as it is now: a manager who lost a location
-    since asking does not get its moments."""
+    """The job's filters over the asker's scope as it is now (a manager who lost a location
+    since asking does not get its moments), over the days they covered when asked for."""
     if job.api_key is not None:
         if not job.api_key.active:
             raise PermissionError("The API key was revoked.")
@@ -143,7 +146,10 @@ def selection_of(job: ExportJob) -> Selection:
     else:
         scope = scope_for(job.requested_by)
     locations = list(scope.locations())
-    return selection_from(FilterForm(job.selection, scope, locations), locations)
+    selection = selection_from(FilterForm(job.selection, scope, locations), locations)
+    if not job.window:  # asked before jobs kept their days
+        return selection
+    return replace(selection, window=Window.from_json(job.window))
 
 
 def _with_progress(rows: Iterable[list], job_id: int) -> Iterator[list]:
@@ -153,6 +159,8 @@ def _with_progress(rows: Iterable[list], job_id: int) -> Iterator[list]:
         done += 1
         if done and done % PROGRESS_EVERY == 0:
             _beat(job_id, done)
+            if settings.EXPORT_TEST_PAUSE_SECONDS:
+                time.sleep(settings.EXPORT_TEST_PAUSE_SECONDS)
     _beat(job_id, max(done, 0))
 
 

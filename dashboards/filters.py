@@ -116,6 +116,15 @@ class Window:
     def between(cls, first: date, last: date, locations: list[Location]) -> "Window":
         return cls((last - first).days + 1, ((last, tuple(loc.pk for loc in locations)),))
 
+    def as_json(self) -> dict:
+        """The window with its days fixed, for a job that runs later (`from_json`)."""
+        return {"days": self.days, "ends": [[end.isoformat(), list(ids)] for end, ids in self.ends]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Window":
+        ends = tuple((date.fromisoformat(end), tuple(ids)) for end, ids in data["ends"])
+        return cls(data["days"], ends)
+
     def q(self, periods_back: int = 0, days: int | None = None, prefix: str = "") -> Q:
         """Rows in this window (0), the period of the same length before it (1), and so on;
         `days` widens the window backwards from its end instead.

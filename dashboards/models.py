@@ -615,6 +615,12 @@ class ExportJob(models.Model):
     file_format = models.CharField(max_length=4, choices=Format.choices)
     # The XLSX's column heads are in the language of whoever asked.
     language = models.CharField(max_length=8, default="en")
+    # The days the selection covered when asked for ("7 days" ended on that day's today),
+    # so a job that runs after midnight still writes them; `window` is the same, per
+    # location (their todays differ across time zones). Empty on jobs asked before these.
+    first_day = models.DateField(null=True)
+    last_day = models.DateField(null=True)
+    window = models.JSONField(default=dict)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     rows_done = models.PositiveBigIntegerField(default=0)
     rows_total = models.PositiveBigIntegerField(null=True)

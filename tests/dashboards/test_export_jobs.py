@@ -4,8 +4,10 @@ it; nobody else may, it goes after its time, and a job whose worker died never s
 
 import csv
 import io
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -13,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dashboards import export_jobs
+from dashboards.filters import FilterForm, Selection, Window, scope_for, selection_from
 from dashboards.models import ExportJob
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
 from touchpoints.models import AccessRecord
@@ -152,3 +155,31 @@ def test_a_job_whose_worker_died_is_run_again_or_failed_never_stuck(
     if ends == "done":
         assert (job.rows_done, job.rows_total) == (4, 4)
         assert len(rows_of((export_dir / job.file_name).read_bytes(), "csv")) == 1 + 4
+
+
+def test_a_job_writes_the_days_it_was_asked_for_even_when_it_runs_days_later(
+    arn_manager, agent, org, export_dir
+):
+    today = org["arn"].today()
+    for days_ago in (10, 9, 5, 0):
+        noon = datetime.combine(today - timedelta(days_ago), time(12), ZoneInfo("Europe/Stockholm"))
+        add_moment(agent, org["desk"], occurred_at=noon, note=f"{days_ago} days ago")
+    first, last = today - timedelta(9), today - timedelta(3)
+
+    job = export_jobs.ask(seven_days_as_of(arn_manager, last), "xlsx", person=arn_manager)
+
+    job.refresh_from_db()
+    book = load_workbook(export_dir / job.file_name)
+    about = dict(book["Filters"].iter_rows(values_only=True))
+    header, *rows = book["Moments"].iter_rows(values_only=True)
+    assert job.file_name == f"moments-raw-{first}-{last}-{job.pk}.xlsx"
+    assert (about["First day"].date(), about["Last day"].date()) == (first, last)
+    assert [row[header.index("Note")] for row in rows] == ["9 days ago", "5 days ago"]
+
+
+def seven_days_as_of(person, day: date) -> Selection:
+    """The manager's "7 days" as it was asked for when `day` was today."""
+    scope = scope_for(person)
+    locations = list(scope.locations())
+    selection = selection_from(FilterForm({"period": "7"}, scope, locations), locations)
+    return replace(selection, window=Window(7, ((day, tuple(loc.pk for loc in locations)),)))
