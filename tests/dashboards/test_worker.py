@@ -1,5 +1,8 @@
 """The roll-up through a real Celery worker process on the real Redis broker."""
 
+import csv
+import functools
+import io
 import signal
 import subprocess
 import sys
@@ -10,13 +13,15 @@ from datetime import timedelta
 import pytest
 import redis
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from dashboards.models import DailyRollup
+from dashboards import export_jobs
+from dashboards.models import DailyRollup, ExportJob
 from dashboards.rollup import rebuild_buckets
-from dashboards.tasks import roll_up_day
-from tests.conftest import process_env
+from dashboards.tasks import roll_up_day, run_export_job
+from tests.conftest import PASSWORD, process_env, roll_up_everything
 from touchpoints.models import DirtyDay, Moment
 
 
@@ -191,3 +196,68 @@ def test_a_real_worker_sends_the_hourly_need_email(agent, arn_manager, worker):
 
     sent = wait_for(lambda: NeedEmailSent.objects.filter(status="sent").first())
     assert sent and sent.needs == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_an_export_whose_worker_is_killed_halfway_is_written_whole_by_the_next(
+    client, agent, org, arn_manager, queue, redis_url, settings, tmp_path, monkeypatch
+):
+    bulk_moments(agent, org, 5_000)
+    client.login(username=arn_manager.username, password=PASSWORD)
+    direct = csv_rows(b"".join(client.get(reverse("dashboards:export_moments")).streaming_content))
+    settings.EXPORT_JOB_ROWS, settings.EXPORT_DIR = 1_000, tmp_path
+    # The job's messages, from the view and from the sweep, go to this test's queue.
+    monkeypatch.setattr(
+        run_export_job, "apply_async", functools.partial(run_export_job.apply_async, queue=queue)
+    )
+    # This worker stops for a long while after each chunk of rows (exports.CHUNK, 2,000).
+    doomed = start_worker(
+        queue, redis_url, EXPORT_DIR=str(tmp_path), EXPORT_TEST_PAUSE_SECONDS="60"
+    )
+    try:
+        assert wait_for(lambda: listening(queue, redis_url))
+        client.get(reverse("dashboards:export_moments"))
+        job = ExportJob.objects.get()
+        assert wait_for(lambda: ExportJob.objects.filter(pk=job.pk, rows_done__gt=0).exists())
+        doomed.send_signal(signal.SIGKILL)
+        doomed.wait(timeout=20)
+    finally:
+        doomed.kill()
+    job.refresh_from_db()
+    assert (job.state, job.rows_done, job.rows_total) == ("running", 2_000, 5_000)
+    assert list(tmp_path.glob("*.part"))  # the half-written file the dead worker left
+
+    successor = start_worker(queue, redis_url, EXPORT_DIR=str(tmp_path))
+    try:
+        assert wait_for(lambda: listening(queue, redis_url))
+        later = timezone.now() + timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+        swept = export_jobs.sweep(now=later)  # what beat does once the heartbeat is stale
+        finished = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, state="done").first())
+    finally:
+        successor.terminate()
+        successor.wait(timeout=20)
+    download = client.get(reverse("dashboards:export_job_file", args=[job.pk]))
+
+    assert swept["retried"] == 1
+    assert finished and (finished.rows_done, finished.attempts) == (5_000, 2)
+    assert csv_rows(b"".join(download.streaming_content)) == direct and len(direct) == 1 + 5_000
+    assert not list(tmp_path.glob("*.part"))
+
+
+def bulk_moments(staff, org, count: int) -> None:
+    """`count` moments over the last few hours, inserted at once, and rolled up."""
+    location, now = org["arn"], timezone.now()
+    moments = []
+    for n in range(count):
+        at = now - timedelta(seconds=3 * n)
+        moment = Moment(staff=staff, team=staff.team, location=location, occurred_at=at)
+        moment.touchpoint_type, moment.outcome = org["desk"], 1 + n % 5
+        moment.note, moment.local_date = f"Moment {n}", location.local_date(at)
+        moments.append(moment)
+    Moment.objects.bulk_create(moments)
+    roll_up_everything()
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
