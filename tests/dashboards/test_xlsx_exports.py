@@ -193,3 +193,9 @@ def test_the_workbook_is_in_the_managers_language_and_the_csv_keeps_its_names(
     previous = [row[1].value for row in figures.worksheets[1].iter_rows(min_row=3, max_row=3)]
     assert previous != ["same length before"]
     assert csv.lstrip("\ufeff").startswith("occurred_at,time_zone,local_date,location,")
+
+
+def test_text_that_xml_would_read_otherwise_is_shown_as_typed():
+    typed = ["x<y & z>", "  indented", "ends with a space ", "Åsa"]
+    book = load_workbook(write_xlsx([], "Data", [["note"], *[[text] for text in typed]]))
+    assert [row[0].value for row in book["Data"].iter_rows(min_row=2)] == typed
