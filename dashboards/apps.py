@@ -7,6 +7,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Figures and retention")
 
     def ready(self):
-        # Register the roll-up tasks in every process, not only in workers, so that the
-        # embedded (eager) mode runs them in-process when touchpoints asks for them by name.
-        from . import tasks  # noqa: F401
+        # The roll-up tasks are registered in every process, not only in workers, so that
+        # the embedded (eager) mode runs them in-process when touchpoints asks for them by
+        # name; `lookups` adds `__any_of`, which the dashboards' scopes are written with.
+        from . import lookups, tasks  # noqa: F401

@@ -51,8 +51,8 @@ class Scope:
         `prefix` reaches them through a relation, e.g. "invitation__moment__"."""
         if self.everything:
             return Q()
-        return Q(**{f"{prefix}location_id__in": self.location_ids}) | Q(
-            **{f"{prefix}team_id__in": self.team_ids}
+        return Q(**{f"{prefix}location_id__any_of": self.location_ids}) | Q(
+            **{f"{prefix}team_id__any_of": self.team_ids}
         )
 
     def covers(self, location_id: int, team_id: int) -> bool:
@@ -148,7 +148,7 @@ class Window:
             for edge in [(first, shared_first - one_day), (shared_last + one_day, last)]:
                 if edge[0] <= edge[1]:
                     condition |= Q(
-                        **{f"{prefix}location_id__in": location_ids},
+                        **{f"{prefix}location_id__any_of": location_ids},
                         **{f"{prefix}local_date__range": edge},
                     )
         return condition
@@ -341,7 +341,7 @@ class Selection:
         elif self.scope.team_ids:
             return None
         else:
-            condition = Q(**{f"{prefix}location_id__in": self.scope.location_ids})
+            condition = Q(**{f"{prefix}location_id__any_of": self.scope.location_ids})
         if self.location:
             condition &= Q(**{f"{prefix}location_id": self.location.pk})
         return condition

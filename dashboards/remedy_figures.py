@@ -175,10 +175,15 @@ def _budgets(selection: Selection) -> list[QuerySet]:
 
 
 class LocalMonthStart(Func):
-    """The first day of this month at a location's clock, from its time zone (PostgreSQL)."""
+    """The first day of this month at a location's clock, from its time zone."""
 
     template = "(date_trunc('month', timezone(%(expressions)s, now())))::date"
     output_field = DateField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # The embedded default: Django's own SQLite function converts to the zone in Python.
+        template = "django_date_trunc('month', datetime('now'), %(expressions)s, 'UTC')"
+        return self.as_sql(compiler, connection, template=template, **extra)
 
 
 @dataclass
