@@ -9,6 +9,7 @@ every writer gives the locations it wrote a new generation in the same transacti
 resolved to concrete local days (a "7 days" asked for today and tomorrow are two entries),
 and the generations of the locations it covers: a sweep at CPH leaves ARN's entries in use.
 
+The dashboard keeps its themes' sums beside them, in an entry of their own.
 Only numbers are cached (sums and dates), never names or words: a renamed team shows at
 once, and readers of every language share one entry.
 
@@ -23,10 +24,11 @@ docs/scaling.md, "Figures computed once".
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from django.core.cache import cache
 
-from . import figures
+from . import figures, themes
 from .filters import Selection
 from .models import RollupGeneration
 from .rollup import COUNTED_COLUMNS
@@ -44,17 +46,41 @@ Sums = tuple[figures.Overview, list[dict]]
 def overview_and_breakdown(selection: Selection) -> tuple[figures.Overview, figures.Breakdown]:
     """The selection's headline figures and its tables' sums, computed at most once for each
     state of the roll-ups it reads; the types' and teams' names are read fresh."""
-    key = cache_key(selection, RollupGeneration.of(covered_locations(selection)))
-    sums = _cached(key)
-    if sums is None:
-        with figures.read_settings():
-            sums = (
-                figures.overview(selection, COUNTED_COLUMNS),
-                figures.breakdown_sums(selection),
-            )
-        _keep(key, sums)
-    overview, rows = sums
+    generations = RollupGeneration.of(covered_locations(selection))
+    ((overview, rows),) = _read({cache_key(selection, generations): lambda: _sums(selection)})
     return overview, figures.named_breakdown(rows)
+
+
+def dashboard_sums(
+    selection: Selection,
+) -> tuple[figures.Overview, figures.Breakdown, themes.ThemeSums]:
+    """As `overview_and_breakdown` (the same entry, which the exports and the API share),
+    and the sums of the themes the dashboard shows, in an entry of their own: both looked
+    for, and kept, in one round trip each."""
+    generations = RollupGeneration.of(covered_locations(selection))
+    (overview, rows), theme_sums = _read(
+        {
+            cache_key(selection, generations): lambda: _sums(selection),
+            cache_key(selection, generations, "themes"): lambda: themes.theme_sums(selection),
+        }
+    )
+    return overview, figures.named_breakdown(rows), theme_sums
+
+
+def _sums(selection: Selection) -> Sums:
+    return figures.overview(selection, COUNTED_COLUMNS), figures.breakdown_sums(selection)
+
+
+def _read(computed_by: dict[str, Callable[[], object]]) -> list:
+    """The value of each key, found in the cache or computed (in one transaction with the
+    dashboards' planner settings) and kept."""
+    found = _cached(list(computed_by))
+    missing = {}
+    if len(found) < len(computed_by):
+        with figures.read_settings():
+            missing = {key: compute() for key, compute in computed_by.items() if key not in found}
+        _keep(missing)
+    return [found[key] if key in found else missing[key] for key in computed_by]
 
 
 def covered_locations(selection: Selection) -> set[int]:
@@ -62,7 +88,7 @@ def covered_locations(selection: Selection) -> set[int]:
     return {pk for _end, ids in selection.window.ends for pk in ids}
 
 
-def cache_key(selection: Selection, generations: dict[int, int]) -> str:
+def cache_key(selection: Selection, generations: dict[int, int], what: str = "") -> str:
     """The selection as what its sums depend on: who may see what, the concrete days, the
     filters, and the state of each location's roll-ups. The period's name is left out: the
     same days under "30 days" and "Custom" are the same sums."""
@@ -74,6 +100,7 @@ def cache_key(selection: Selection, generations: dict[int, int]) -> str:
         [_pk(selection.location), _pk(selection.team), _pk(selection.stage)],
         [_pk(selection.touchpoint_type), selection.channel],
         sorted(generations.items()),
+        what,
     )
     return "figures:" + hashlib.sha256(repr(described).encode()).hexdigest()
 
@@ -88,13 +115,13 @@ class _Recent:
     def __init__(self, size: int):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
 
-    def get(self, key: str) -> Sums | None:
+    def get(self, key: str):
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
             return self.entries.get(key)
 
-    def put(self, key: str, value: Sums) -> None:
+    def put(self, key: str, value) -> None:
         with self.lock:
             self.entries[key] = value
             self.entries.move_to_end(key)
@@ -111,14 +138,18 @@ def _redis_down() -> bool:
     return bool(is_down and is_down())
 
 
-def _cached(key: str) -> Sums | None:
-    value = cache.get(key)
-    if value is None and _redis_down():
-        return _local.get(key)
-    return value
+def _cached(keys: list[str]) -> dict:
+    found = cache.get_many(keys)
+    if len(found) < len(keys) and _redis_down():
+        local = {key: _local.get(key) for key in keys}
+        return {key: value for key, value in local.items() if value is not None}
+    return found
 
 
-def _keep(key: str, sums: Sums) -> None:
-    cache.set(key, sums, CACHE_SECONDS)
+def _keep(values: dict) -> None:
+    if not values:
+        return
+    cache.set_many(values, CACHE_SECONDS)
     if _redis_down():
-        _local.put(key, sums)
+        for key, value in values.items():
+            _local.put(key, value)

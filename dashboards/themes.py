@@ -67,20 +67,37 @@ def _sums(model, condition, selection: Selection) -> dict[tuple[int, int], dict]
     return {(row["part"], row["theme"]): row for row in current.union(previous, all=True)}
 
 
-def top_themes(
-    selection: Selection, current: Figures, previous: Figures, limit: int = TOP_THEMES
-) -> list[ThemeRow]:
-    """The themes most spoken of in the period, most first; three queries."""
+# {(CURRENT or PREVIOUS, theme id): sums} of what customers said and of what staff noted.
+ThemeSums = tuple[dict[tuple[int, int], dict], dict[tuple[int, int], dict]]
+
+
+def theme_sums(selection: Selection) -> ThemeSums:
+    """The period's and the previous period's sums per theme, of comments and of notes:
+    numbers only, so that they may be cached (dashboards/figure_cache.py). Two queries."""
     if not selection.window.ends:
-        return []
+        return {}, {}
     by_location = selection.location_q()
     if by_location is not None:
         said = _sums(ThemeLocationDayRollup, by_location, selection)
     else:
         said = _sums(ThemeDailyRollup, selection.q(), selection)
-    noted = _sums(NoteThemeDailyRollup, selection.q(), selection)
+    return said, _sums(NoteThemeDailyRollup, selection.q(), selection)
+
+
+def top_themes(
+    selection: Selection,
+    current: Figures,
+    previous: Figures,
+    limit: int = TOP_THEMES,
+    sums: ThemeSums | None = None,
+) -> list[ThemeRow]:
+    """The themes most spoken of in the period, most first; three queries, or one (the
+    themes' names, read fresh) given the `sums`."""
+    said, noted = theme_sums(selection) if sums is None else sums
     ids = {theme for part, theme in said if part == CURRENT}
     ids |= {theme for part, theme in noted if part == CURRENT}
+    if not ids:
+        return []
     themes = Theme.objects.in_bulk(ids)
     rows = [_row(themes[pk], said, noted, current, previous) for pk in ids if pk in themes]
     rows.sort(key=lambda row: (-row.comments, -row.notes, row.theme.name))

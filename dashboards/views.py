@@ -87,8 +87,10 @@ def _trend(overview: figures.Overview) -> dict:
 def dashboard(request):
     form, selection = _filtered(request)
     with figures.read_settings():  # the figures and the tables: one transaction
-        overview, breakdown = figure_cache.overview_and_breakdown(selection)
-        top_themes = themes.top_themes(selection, overview.current, overview.previous)
+        overview, breakdown, theme_sums = figure_cache.dashboard_sums(selection)
+        top_themes = themes.top_themes(
+            selection, overview.current, overview.previous, sums=theme_sums
+        )
     team_recovery, team_count = breakdown.recovery_focus()
     needs_summary = summary(selection, asks=DASHBOARD_ASKS_SHOWN)
     open_recoveries, more_recoveries = recognition.open_recoveries(selection)

@@ -28,8 +28,8 @@ PAGE_MAX = 27
 # one set of planner settings (savepoint, settings, the roll-ups' generations, moments by
 # part and day, needs by part and day, the breakdown, its types and its teams, release: 9;
 # the generations and the three sums are what dashboards/figure_cache.py keys and keeps, so
-# a warm request skips the sums: WARM_SAVES fewer); the needs summary (its
-# overdue and new asks, and their counts: 3), open recoveries (1), the stage and
+# a warm request skips the sums, and the two theme sums below: WARM_SAVES fewer); the
+# needs summary (its overdue and new asks, and their counts: 3), open recoveries (1), the stage and
 # touchpoint options (2), recent recoveries (1), praise (1), the invitations held back by
 # the over-survey limit (1, issue 22); the top themes, in the same read, what customers and
 # what staff said (2; and the themes' names when there are any, 1); the record of who saw
@@ -40,7 +40,7 @@ PAGE_MAX = 27
 # (They took six before that statement: two roll-up reads, three for budgets and spending.)
 # The roll-ups' generations add one (dashboards/figure_cache.py).
 DASHBOARD_QUERIES = {"company": 29, "location": 31, "team": 31}
-WARM_SAVES = 3
+WARM_SAVES = 5
 # Sessions, lists and the roll-ups' generations live in PostgreSQL; only the figures' cache
 # is in Redis: a cold request looks for its entry and stores it, a warm one finds it.
 DASHBOARD_REDIS_ROUND_TRIPS = {"cold": 2, "warm": 1}

@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -108,3 +110,19 @@ def test_a_frontline_agent_cannot_read_a_theme_s_comments(client, agent):
     client.force_login(agent)
     response = client.get(reverse("dashboards:theme_comments", args=[theme("Baggage").pk]))
     assert response.status_code == 403
+
+
+def test_the_themes_come_from_the_cache_until_a_sweep_changes_them(
+    client, arn_manager, agent, org, themed, redis_url
+):
+    client.force_login(arn_manager)
+    client.get(DASHBOARD_URL)  # computes and keeps the sums
+    with CaptureQueriesContext(connection) as read:
+        again = client.get(DASHBOARD_URL)
+    assert not [q for q in read if "themelocationdayrollup" in q["sql"]]
+    assert cells(theme_row(again, "Baggage"))[0] == "6"
+
+    comment(agent, org, "Where is my bag?", csat=2)
+    tag_and_roll_up()
+
+    assert cells(theme_row(client.get(DASHBOARD_URL), "Baggage"))[0] == "7"
