@@ -66,13 +66,13 @@ class Scope:
         teams = Team.objects.select_related("location")
         if self.everything:
             return teams
-        return teams.filter(Q(location_id__in=self.location_ids) | Q(pk__in=self.team_ids))
+        return teams.filter(Q(location_id__any_of=self.location_ids) | Q(pk__any_of=self.team_ids))
 
     def locations(self) -> QuerySet[Location]:
         if self.everything:
             return Location.objects.all()
         return Location.objects.filter(
-            Q(pk__in=self.location_ids) | Q(teams__in=self.team_ids)
+            Q(pk__any_of=self.location_ids) | Q(teams__pk__any_of=self.team_ids)
         ).distinct()
 
 
