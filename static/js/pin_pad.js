@@ -9,4 +9,7 @@ document.querySelectorAll("[data-pin-pad]").forEach((pad) => {
     if (key && field.value.length < 6) field.value += key.dataset.key;
     if (event.target.closest("[data-delete]")) field.value = field.value.slice(0, -1);
   });
+  // Served disabled (_pin_pad.html): a key tapped before this listener existed would have
+  // been dropped, and the PIN sent one digit short.
+  pad.querySelectorAll("[data-key], [data-delete]").forEach((key) => { key.disabled = false; });
 });

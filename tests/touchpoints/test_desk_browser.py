@@ -1,6 +1,8 @@
 """Desk sign-in on a tablet-sized touch screen: a name, a PIN, the log screen; switching;
 walking away; and the lock after wrong PINs."""
 
+import time
+
 import pytest
 
 from tests.conftest import make_user, screenshot, serious_accessibility_violations
@@ -103,6 +105,22 @@ def test_the_keypad_also_takes_a_hardware_keyboard(desk_tablet, agent):
     desk_tablet.keyboard.type("40718")
     desk_tablet.keyboard.press("Enter")
     desk_tablet.wait_for_url("**/log/")
+
+
+def test_keys_tapped_while_the_pads_script_is_still_coming_are_not_lost(desk_tablet, agent):
+    """A busy tablet (or CI at full load) shows the keys before the script that makes them
+    type has run: a tap then must wait for it, not vanish and send the PIN a digit short."""
+    give_pin(agent)
+
+    def late(route):
+        time.sleep(1)
+        route.continue_()
+
+    desk_tablet.route("**/pin_pad.js", late)
+    desk_tablet.goto("/desk/")
+    desk_tablet.get_by_role("link", name="Anna").tap()
+    type_pin(desk_tablet, "40718")
+    desk_tablet.wait_for_url("**/log/", timeout=10_000)
 
 
 def test_keypad_and_tiles_are_big_enough_to_tap(desk_tablet, agent, bo):
