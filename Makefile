@@ -26,7 +26,7 @@ run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests that also refresh docs/screenshots/*.png; `make test` leaves them alone.
 screenshots: $(VENV)/.installed-test

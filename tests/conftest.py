@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
 
 from config.celery import app as celery_app
 from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
@@ -41,8 +42,9 @@ def reachable(url: str, default_port: int) -> bool:
 
 
 # The modules whose tests take longest (a minute to ten seconds each, `--durations=50`),
-# longest first. They run first, so that each of pytest-xdist's workers ends on short tests
-# and neither waits idle for the other's last long one (Makefile: `--dist worksteal`).
+# longest first. They run first among tests of their kind (below), so that each of
+# pytest-xdist's workers ends on short tests and neither waits idle for the other's last
+# long one.
 LONGEST_FIRST = [
     "tests/test_accessibility_browser.py",
     "tests/dashboards/test_resolved_rate.py",
@@ -65,11 +67,28 @@ LONGEST_FIRST = [
 ]
 
 
+def database_order(item) -> int:
+    """pytest-django's order, which every worker must keep: tests rolled back in their
+    transaction first, then tests that commit (after each, every table is emptied, the
+    rows of data migrations too: starting themes, role groups), then those with no database.
+    xdist's default scheduling hands each worker its tests in collection order."""
+    marker = item.get_closest_marker("django_db")
+    commits = marker is not None and any(validate_django_db(marker)[:2])
+    if commits or {"transactional_db", "live_server"} & set(item.fixturenames):
+        return 1
+    return 0 if marker is not None or "db" in item.fixturenames else 2
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Whole modules move, in their own order: a module's shared fixtures are built once."""
     rank = {path: place for place, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))
+    items.sort(
+        key=lambda item: (
+            database_order(item),
+            rank.get(item.nodeid.split("::")[0], len(rank)),
+        )
+    )
 
 
 @pytest.fixture(autouse=True)
