@@ -4,7 +4,9 @@ import os
 import secrets
 import socket
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlparse
 
 import pytest
@@ -14,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
+from pytest_django.fixtures import validate_django_db
 
 from config.celery import app as celery_app
 from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
@@ -36,6 +39,56 @@ def reachable(url: str, default_port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+# The modules whose tests take longest (a minute to ten seconds each, `--durations=50`),
+# longest first. They run first among tests of their kind (below), so that each of
+# pytest-xdist's workers ends on short tests and neither waits idle for the other's last
+# long one.
+LONGEST_FIRST = [
+    "tests/test_accessibility_browser.py",
+    "tests/dashboards/test_resolved_rate.py",
+    "tests/operations/test_embedded_default.py",
+    "tests/faults/test_redis_outage.py",
+    "tests/operations/test_index_ownership.py",
+    "tests/feedback/test_contact_never_leaks.py",
+    "tests/operations/test_backup_restore.py",
+    "tests/touchpoints/test_icons.py",
+    "tests/dashboards/test_worker.py",
+    "tests/faults/test_webhooks_without_redis.py",
+    "tests/touchpoints/test_nothing_left_browser.py",
+    "tests/test_hostile_input.py",
+    "tests/dashboards/test_rollup_fanout.py",
+    "tests/dashboards/test_location_day_rollup_upgrade.py",
+    "tests/test_screen_sizes_browser.py",
+    "tests/feedback/test_theme_worker.py",
+    "tests/feedback/test_erasure_after_a_kill.py",
+    "tests/feedback/test_recovery_queue_browser.py",
+]
+
+
+def database_order(item) -> int:
+    """pytest-django's order, which every worker must keep: tests rolled back in their
+    transaction first, then tests that commit (after each, every table is emptied, the
+    rows of data migrations too: starting themes, role groups), then those with no database.
+    xdist's default scheduling hands each worker its tests in collection order."""
+    marker = item.get_closest_marker("django_db")
+    commits = marker is not None and any(validate_django_db(marker)[:2])
+    if commits or {"transactional_db", "live_server"} & set(item.fixturenames):
+        return 1
+    return 0 if marker is not None or "db" in item.fixturenames else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Whole modules move, in their own order: a module's shared fixtures are built once."""
+    rank = {path: place for place, path in enumerate(LONGEST_FIRST)}
+    items.sort(
+        key=lambda item: (
+            database_order(item),
+            rank.get(item.nodeid.split("::")[0], len(rank)),
+        )
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -310,6 +363,22 @@ def roll_up_everything() -> None:
     buckets = set(Moment.objects.values_list("location_id", "local_date"))
     buckets |= set(Need.objects.values_list("location_id", "local_date"))
     rebuild_buckets(buckets)
+
+
+@contextmanager
+def built_in_one_commit():
+    """Build many rows in one transaction, then roll up the buckets it marked, once each.
+
+    Each save asks for its bucket's roll-up when the transaction commits (tests run that
+    at once, unthrottled): a few hundred saves into a few buckets would roll each bucket up
+    a few hundred times over. The marks stay, and one pass over them leaves the same
+    figures, as beat's sweep would."""
+    from dashboards.rollup import rebuild_dirty
+    from touchpoints import dirty_days
+
+    with mock.patch.object(dirty_days, "request_rollup"), transaction.atomic():
+        yield
+    rebuild_dirty()
 
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}

@@ -77,7 +77,9 @@ BAD_IMPORT = (
     "anna,,,manager,,Check-in desk,\n"
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|&\w+;")
+# Not words either: the start of a value shown masked ("be6cce******", a password's random
+# salt and hash on a person's page), which would spell "be" or "as" now and then.
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|<[^>]+>|&\w+;|\w*\*{4,}")
 
 
 def words(text: str) -> set[str]:

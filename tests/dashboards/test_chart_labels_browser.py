@@ -5,10 +5,9 @@ import os
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from tests.conftest import add_moment, log_in, roll_up_everything
+from tests.conftest import add_moment, built_in_one_commit, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,8 +51,7 @@ FIND_LABEL_FAULTS = """() => {
 def ninety_days(org, agent, jfk_agent, admin_user):
     """Moments on most of the last 90 days, busier some days, with answers across the scale."""
     now = timezone.now()
-    # One commit: the saves' roll-up requests run once, after it, not after each save.
-    with transaction.atomic():
+    with built_in_one_commit():
         for day in range(90):
             for n in range(day % 5 + (12 if day % 7 == 0 else 0)):
                 person = agent if n % 3 else jfk_agent
@@ -61,7 +59,6 @@ def ninety_days(org, agent, jfk_agent, admin_user):
                 add_moment(
                     person, org["desk"], occurred_at=now - timedelta(days=day), answer=answer
                 )
-    roll_up_everything()
     return admin_user
 
 

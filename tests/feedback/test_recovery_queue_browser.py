@@ -3,11 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
 from feedback.models import FeedbackSettings, Recovery
-from tests.conftest import TABLET, add_moment, screenshot
+from tests.conftest import TABLET, add_moment, built_in_one_commit, screenshot
 from tests.touchpoints.test_log_screen_browser import open_log_screen, save_buttons_in_view
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,8 +19,7 @@ RED = "rgb(185, 28, 28)"  # --bad
 @pytest.fixture
 def backlog(agent, org):
     """45 open recoveries for Anna's team, opened over the last four days, and some praise."""
-    # One commit: each save's roll-up request then runs once, after it, not 90 times over.
-    with transaction.atomic():
+    with built_in_one_commit():
         build_backlog(agent, org)
 
 
