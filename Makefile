@@ -10,7 +10,9 @@ PIP_INSTALL := $(BIN)/python -m pip install -q --disable-pip-version-check
 # it); pinned, and itself installed by pip. It checks every hash, as pip's --require-hashes.
 UV_VERSION := 0.13.9
 UV := $(BIN)/python -m uv
-UV_INSTALL := $(UV) pip install -q --require-hashes --python $(BIN)/python
+# --system-certs: like pip, trust the machine's certificate store (a proxy's own CA), also
+# where no SSL_CERT_FILE is set.
+UV_INSTALL := $(UV) pip install -q --require-hashes --system-certs --python $(BIN)/python
 PYTEST_ARGS ?=
 # pytest-xdist workers, one per core; each has its own test database and Redis database
 # (config/settings.py), and its own browser.
