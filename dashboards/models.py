@@ -419,7 +419,9 @@ class RollupGeneration(models.Model):
     def of(cls, location_ids: Iterable[int]) -> dict[int, int]:
         """Each location's generation; one never rolled up has none (0)."""
         ids = sorted(set(location_ids))
-        found = dict(cls.objects.filter(location_id__in=ids).values_list("location", "generation"))
+        found = dict(
+            cls.objects.filter(location_id__any_of=ids).values_list("location", "generation")
+        )
         return {pk: found.get(pk, 0) for pk in ids}
 
 

@@ -9,10 +9,11 @@ from django.urls import reverse
 from dashboards.rollup import rebuild_buckets
 from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
-from tests.faults.conftest import free_port
+from tests.faults.conftest import redis_down  # noqa: F401 (a fixture)
 from touchpoints.api_keys import create_key
 
-# The roll-ups the cached sums are read from; themes and remedies are read on every request.
+# The roll-ups the cached sums are read from (remedies are read on every request; the
+# themes' cached sums: tests/dashboards/test_themes_dashboard.py).
 SUM_TABLES = [
     '"dashboards_dailyrollup"',
     '"dashboards_locationdayrollup"',
@@ -29,17 +30,6 @@ def manager(client, arn_manager, postgres, redis_url):
     return client
 
 
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-
-
 def moments_shown(client) -> int:
     page = client.get(reverse("dashboards:dashboard"), WEEK)
     cards = page.context["key_headlines"] + page.context["more_headlines"]
@@ -53,7 +43,12 @@ def sums_read(request) -> int:
     return sum(any(table in q["sql"] for table in SUM_TABLES) for q in captured)
 
 
-def test_a_moment_rolled_up_after_a_load_shows_at_the_next_load(manager, agent, org):
+@pytest.mark.parametrize("redis", ["up", "down"])
+def test_a_moment_rolled_up_after_a_load_shows_at_the_next_load(
+    manager, agent, org, redis, request
+):
+    if redis == "down":
+        request.getfixturevalue("redis_down")
     add_moment(agent, org["desk"])
     roll_up_everything()
     assert moments_shown(manager) == 1
@@ -87,17 +82,6 @@ def test_a_sweep_at_another_location_keeps_a_locations_figures(manager, agent, j
     rebuild_buckets([(jfk.location_id, jfk.local_date)])
 
     assert sums_read(lambda: manager.get(reverse("dashboards:dashboard"), WEEK)) == 0
-
-
-def test_figures_are_current_while_redis_is_down(manager, agent, org, redis_down):
-    add_moment(agent, org["desk"])
-    roll_up_everything()
-    assert moments_shown(manager) == 1
-    add_moment(agent, org["bag_drop"])
-
-    roll_up_everything()
-
-    assert moments_shown(manager) == 2
 
 
 def test_figures_are_kept_in_the_process_while_redis_is_down(manager, agent, org, redis_down):

@@ -31,6 +31,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture
+def redis_down(settings):
+    """The cache points at a port where no Redis listens: every call fails fast."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
 class RedisServer:
     """A redis-server of the test's own: stopped, started again or frozen at will."""
 

@@ -4,25 +4,12 @@ there: what docs/faults.md promises for each."""
 import logging
 import secrets
 
-import pytest
 from django.urls import reverse
 
 from tests.conftest import PASSWORD, moment_post
-from tests.faults.conftest import free_port
 from touchpoints.models import Moment
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
 
 
 def test_rate_limits_fail_open_with_one_warning_while_redis_is_down(
