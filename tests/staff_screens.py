@@ -8,10 +8,10 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from dashboards.demo import PASSWORD, build_demo
+from dashboards.demo import build_demo
 from dashboards.models import RetentionPolicy
 from feedback.models import FeedbackSettings, Theme
-from tests.conftest import add_moment
+from tests.conftest import add_moment, log_in
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
 from touchpoints.people.roles import set_data_protection
 
@@ -109,11 +109,7 @@ def admin_change(model: str, pk: int) -> str:
 
 def sign_in(page, username: str) -> None:
     page.context.clear_cookies()
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    log_in(page, username)
 
 
 def visit(page, name: str, path: str, language: str = "en") -> bool:
