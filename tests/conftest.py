@@ -321,11 +321,9 @@ def log_in(page, username: str) -> None:
     Sign-in itself is tested through the form (`log_in_through_the_form`)."""
     client = Client()
     client.force_login(User.objects.get(username=username))
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "domain": "localhost",
-          "path": "/", "httpOnly": True, "sameSite": "Lax"}]  # fmt: skip
-    )
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "domain": "localhost", "path": "/"}
+    cookie["value"] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{**cookie, "httpOnly": True, "sameSite": "Lax"}])
     page.goto("/")
 
 
