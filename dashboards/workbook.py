@@ -20,6 +20,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import chain
 from typing import IO
 
@@ -134,7 +135,7 @@ def _write(sheet, formats: _Formats, row: int, column: int, value) -> None:
         sheet.write_datetime(row, column, naive, formats.time)
     elif isinstance(value, date):
         sheet.write_datetime(row, column, datetime(value.year, value.month, value.day), formats.day)
-    elif isinstance(value, int | float):
+    elif isinstance(value, int | float | Decimal):  # money (a remedy's cost) is a Decimal
         sheet.write_number(row, column, value)
     else:
         text = ILLEGAL_CHARACTERS.sub("", str(value))

@@ -199,3 +199,17 @@ def test_text_that_xml_would_read_otherwise_is_shown_as_typed():
     typed = ["x<y & z>", "  indented", "ends with a space ", "Åsa"]
     book = load_workbook(write_xlsx([], "Data", [["note"], *[[text] for text in typed]]))
     assert [row[0].value for row in book["Data"].iter_rows(min_row=2)] == typed
+
+
+def test_a_remedys_cost_is_a_number_in_the_xlsx(manager, agent, org):
+    """So that a spreadsheet sums it: the database gives it as a decimal, never text."""
+    from decimal import Decimal
+
+    from tests.touchpoints.remedy_steps import give_an_apology
+    from touchpoints.models import Remedy
+
+    moment = add_moment(agent, org["desk"], outcome=1)
+    Remedy.objects.filter(pk=give_an_apology(agent, moment).pk).update(amount=Decimal("149.50"))
+    row = table(download(manager, "export_moments_xlsx")["Moments"])[0]
+    cost = row["Remedy cost"]
+    assert (cost.value, cost.data_type) == (149.5, "n")
