@@ -146,7 +146,13 @@ def selection_of(job: ExportJob) -> Selection:
     else:
         scope = scope_for(job.requested_by)
     locations = list(scope.locations())
-    selection = selection_from(FilterForm(job.selection, scope, locations), locations)
+    form = FilterForm(job.selection, scope, locations)
+    if not form.is_valid():
+        # A team, type or stage it was filtered on is gone: the default view would be
+        # every moment in the scope, not what was asked for.
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        raise ValueError(f"The export's filters no longer apply ({problems}).")
+    selection = selection_from(form, locations)
     if not job.window:  # asked before jobs kept their days
         return selection
     return replace(selection, window=Window.from_json(job.window))

@@ -18,7 +18,7 @@ from dashboards import export_jobs
 from dashboards.filters import FilterForm, Selection, Window, scope_for, selection_from
 from dashboards.models import ExportJob
 from tests.conftest import PASSWORD, add_moment, roll_up_everything
-from touchpoints.models import AccessRecord
+from touchpoints.models import AccessRecord, Team
 
 EXPORTS = {"csv": "dashboards:export_moments", "xlsx": "dashboards:export_moments_xlsx"}
 
@@ -183,3 +183,20 @@ def seven_days_as_of(person, day: date) -> Selection:
     locations = list(scope.locations())
     selection = selection_from(FilterForm({"period": "7"}, scope, locations), locations)
     return replace(selection, window=Window(7, ((day, tuple(loc.pk for loc in locations)),)))
+
+
+def test_a_job_whose_filter_no_longer_applies_fails_rather_than_export_everything(
+    arn_manager, moments, org, export_dir
+):
+    """The team it was filtered on is gone by the time the worker runs it: the manager
+    gets a failed job to ask again, never the file of every moment in their scope."""
+    lounge = Team.objects.create(name="Lounge", location=org["arn"])
+    job = a_job(
+        arn_manager, state=ExportJob.State.QUEUED, selection={"period": "7", "team": str(lounge.pk)}
+    )
+    lounge.delete()
+
+    assert export_jobs.run(job.pk) == ExportJob.State.FAILED
+    job.refresh_from_db()
+    assert "no longer" in job.error
+    assert list(export_dir.iterdir()) == []
