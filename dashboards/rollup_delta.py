@@ -142,7 +142,8 @@ def _touched_locations(cursor, tables: list) -> tuple[set[int], dict]:
     """Every location the taken moments' rows lie at, now or as counted, and the planner
     settings this sweep changes, as they are. Read after the take: none of those moments
     can change until this transaction ends."""
-    locations = " UNION ".join(_locations_of(table) for table in tables)
+    parts = [part for table in tables for part in _locations_of(table).split(" UNION ")]
+    locations = " UNION ".join(dict.fromkeys(parts))  # the moments once, not per table
     settings = ", ".join(f"current_setting('{name}')" for name in DELTA_SETTINGS)
     cursor.execute(f"SELECT ARRAY({locations}), {settings}")
     found, *values = cursor.fetchone()
@@ -165,10 +166,14 @@ def _locations_of(table, busy: str = "") -> str:
             f" UNION SELECT p.{key} FROM {table.pre_image} p"
             f" WHERE p.{key} IN (SELECT id FROM {taken}) AND p.location_id = ANY({busy})"
         )
-    return (
+    # Where they lie now: the moments (or needs) themselves, and remedies, which keep a
+    # location of their own; the rows of the other roll-ups lie at their moment's.
+    now = (
         f"SELECT {alias}.location_id FROM {RAW_TABLES[alias]} {alias}"
         f" WHERE {alias}.{column} IN (SELECT id FROM {taken})"
-        f" UNION SELECT p.location_id FROM {table.pre_image} p"
+    )
+    return (
+        f"{now} UNION SELECT p.location_id FROM {table.pre_image} p"
         f" WHERE p.{key} IN (SELECT id FROM {taken})"
     )
 
