@@ -42,7 +42,7 @@ from touchpoints.webhooks import WebhookDelivery, blank_free_text
 
 from .export_jobs import remove_expired as remove_expired_exports
 from .models import RetentionPolicy
-from .rollup import rebuild_buckets, seal
+from .rollup import apply_changes, rebuild_buckets, seal
 
 BATCH = 500
 # Webhook messages delivered or given up are kept this long to look into a receiver's
@@ -211,7 +211,9 @@ def prune_raw(days: int, now: datetime, pause=None) -> int:
 
 
 def seal_before(location: Location, cut) -> None:
-    """Roll up what is still marked before `cut`, then make the roll-ups before it final."""
+    """Roll up what is still journaled or marked before `cut`, then make the roll-ups
+    before it final."""
+    apply_changes([location.pk])
     dirty = DirtyDay.objects.filter(location=location, local_date__lt=cut)
     rebuild_buckets(dirty.values_list("location_id", "local_date"))
     seal(location.pk, cut)

@@ -491,11 +491,14 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
     """Recompute the scope's buckets from raw rows and clear their marks; call inside a
     transaction that holds the scope's location locks.
 
-    On PostgreSQL the locations' journal is added first (`_apply_journal`), so that the
-    recompute leaves every figure as of now. A mark written after this run read it (a save
-    that landed meanwhile) stays, so the next run counts that save. `after_writes` runs
-    once the roll-ups are written, before the marks are cleared: a seam for tests that land
-    a save mid-run.
+    On PostgreSQL a moment still in the journal counts as its pre-image, as the journal
+    says the roll-ups count it (`_with_pre_images`): its change is the sweep's to add. The
+    callers add the locations' journal first, in short transactions of their own
+    (`apply_changes`), so that a recompute leaves the figures as of then without holding
+    any journaled moment, and so any writer of it, for as long as it runs. A mark written
+    after this run read it (a save that landed meanwhile) stays, so the next run counts
+    that save. `after_writes` runs once the roll-ups are written, before the marks are
+    cleared: a seam for tests that land a save mid-run.
     """
     cursor.execute(
         f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}"
@@ -503,15 +506,11 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
         scope.params,
     )
     marks = cursor.fetchall()
-    rolled_at = timezone.now()
-    applied = _apply_journal(cursor, scope.location_ids, rolled_at)
-    _recompute(cursor, scope, rolled_at)
-    if applied.recompute:
-        _recompute(cursor, buckets_scope(applied.recompute), rolled_at)
+    _recompute(cursor, scope, timezone.now())
     # Every writer of the roll-ups comes through here, `roll_up_changes` or
     # `resum_coarser_days`: the figures cached for these locations' old sums are never read
     # again (dashboards/figure_cache.py).
-    RollupGeneration.renew({*scope.location_ids, *applied.locations})
+    RollupGeneration.renew(scope.location_ids)
     if after_writes is not None:
         after_writes()
     _clear_marks(cursor, marks)
@@ -557,19 +556,23 @@ def roll_up_changes(
     location_ids: Iterable[int],
     after_taking: Callable[[], None] | None = None,
     after_writes: Callable[[], None] | None = None,
+    marks: bool = True,
 ) -> int:
     """PostgreSQL's sweep of these locations: add their journaled changes, recompute the
-    buckets marked to be recomputed whole, and clear the marks it read; returns how many
-    marks it covered. Never waits, as `rebuild_buckets`: a location another roll-up holds
-    keeps its journal and marks for a later sweep. `after_taking` runs once the journal rows
-    are taken, `after_writes` once the roll-ups are written: seams for tests."""
-    wanted, done = set(location_ids), 0
+    buckets marked to be recomputed whole, and clear the marks it read (without `marks`:
+    only the journal); returns how many marks it covered. Never waits, as
+    `rebuild_buckets`: a location another roll-up holds keeps its journal and marks for a
+    later sweep. `after_taking` runs once the journal rows are taken, `after_writes` once
+    the roll-ups are written: seams for tests. (SQLite has no journal: `rebuild_dirty`.)"""
+    if connection.vendor != "postgresql":
+        return rebuild_dirty(location_ids=location_ids) if marks else 0
+    wanted, done, read_marks = set(location_ids), 0, marks
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             free = _try_lock_locations(cursor, wanted)
             if not free:
                 return done
-            marks = _marks_of(cursor, sorted(free))
+            marks = _marks_of(cursor, sorted(free)) if read_marks else []
             whole = _drop_sealed(sorted({(loc, day) for *_, loc, day, w in marks if w}), free)
             rolled_at = timezone.now()
             applied = _apply_journal(cursor, free, rolled_at, after_taking)
@@ -584,6 +587,13 @@ def roll_up_changes(
         done += len(marks)
         if applied.taken < rollup_delta.TAKE_LIMIT:
             return done
+
+
+def apply_changes(location_ids: Iterable[int]) -> None:
+    """Add the locations' journaled changes (PostgreSQL; nothing on SQLite): what every
+    recompute does first (see `_rebuild`)."""
+    if connection.vendor == "postgresql":
+        roll_up_changes(location_ids, marks=False)
 
 
 def _marks_of(cursor, location_ids: list[int]) -> list[tuple]:
@@ -817,6 +827,7 @@ def rebuild_buckets(
     marked dirty, and a later beat run takes it, instead of a worker idling on the lock.
     """
     buckets = sorted(set(buckets))
+    apply_changes({location_id for location_id, _ in buckets})
     done = 0
     for start in range(0, len(buckets), BATCH_SIZE):
         batch = buckets[start : start + BATCH_SIZE]
@@ -899,6 +910,7 @@ def rebuild_range(
     if location_ids is None:
         location_ids = Location.objects.values_list("pk", flat=True)
     ids = tuple(sorted(set(location_ids)))
+    apply_changes(ids)
     chunks, first = 0, since
     while first <= until:
         last = min(first + timedelta(days=chunk_days - 1), until)
@@ -954,6 +966,7 @@ def reconcile(since: date, until: date, location_ids: Iterable[int]) -> int:
     from the raw rows just the same.
     """
     wanted = set(location_ids)
+    apply_changes(wanted)
     with transaction.atomic(), connection.cursor() as cursor:
         free = set(_try_lock_locations(cursor, wanted))
         if free:
