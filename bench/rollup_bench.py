@@ -242,12 +242,16 @@ def _mark_day_dirty(day) -> None:
 
     from touchpoints.models import DirtyDay, Location
 
+    # Marked to be recomputed whole: a save's own mark only says that its location has
+    # journaled changes, which the sweep adds without reading the day (--sweep-after).
     DirtyDay.objects.bulk_create(
         [
-            DirtyDay(location=loc, local_date=day, marked_at=timezone.now())
+            DirtyDay(location=loc, local_date=day, marked_at=timezone.now(), whole=True)
             for loc in Location.objects.all()
         ],
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["location", "local_date"],
+        update_fields=["whole"],
     )
 
 
