@@ -110,10 +110,18 @@ END
 $$;
 """
 
+# A statement that moves many moments at once and marks their days to be recomputed whole
+# instead (a location's time-zone change, touchpoints/time_zones.py) turns the journal off
+# for its transaction: `moments.journal` set to 'off'.
+OFF = "current_setting('moments.journal', true) = 'off'"
+
 HANGING_TRIGGER = """
 CREATE OR REPLACE FUNCTION rollup_journal_{table}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF {off} THEN
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
     IF TG_OP <> 'INSERT' THEN
         PERFORM rollup_journal_moment({old}, true);
     END IF;
@@ -134,6 +142,9 @@ OWN_TRIGGER = """
 CREATE OR REPLACE FUNCTION rollup_journal_{table}() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF {off} THEN
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO {journal} ({key}, location_id) VALUES (NEW.id, NEW.location_id)
         ON CONFLICT DO NOTHING;
@@ -195,13 +206,14 @@ def functions() -> dict[str, str]:
             old=moment.format(row="OLD"),
             new=moment.format(row="NEW"),
             link=columns[0],
+            off=OFF,
         )
     for table, journal, what in (
         ("touchpoints_moment", MOMENT_JOURNAL, "moment"),
         ("touchpoints_need", NEED_JOURNAL, "need"),
     ):
         created[f"rollup_journal_{table}"] = OWN_TRIGGER.format(
-            table=table, journal=journal.table, key=journal.key, what=what
+            table=table, journal=journal.table, key=journal.key, what=what, off=OFF
         )
     return created
 

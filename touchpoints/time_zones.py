@@ -6,6 +6,8 @@ figures on the old zone's calendar. The admin's save calls this in the same tran
 the change; beat re-rolls the marked days shortly after.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection, transaction
@@ -31,16 +33,37 @@ REDATE_SQL = """
 
 @transaction.atomic
 def redate_location(location: Location) -> int:
-    """Re-date the location's rows to its (new) time zone; returns how many moved."""
+    """Re-date the location's rows to its (new) time zone; returns how many moved.
+
+    A year of a hub's moments may move: rather than journal each one for the roll-up's
+    sweep to add (its trigger computes what the moment counted, a few statements a row;
+    dashboards/journal.py), the journal is off while they move, and every day that gained
+    or lost one is marked to be recomputed whole from the raw rows."""
     moved, days = 0, set()
-    for model, moment in DATED:
-        count, changed_days = _redate(model, moment, location)
-        moved += count
-        days |= changed_days
+    with journal_off():
+        for model, moment in DATED:
+            count, changed_days = _redate(model, moment, location)
+            moved += count
+            days |= changed_days
+        if days:
+            _redate_remedies(location)
     if days:
-        mark_days_dirty(location.pk, days)
-        _redate_remedies(location)
+        mark_days_dirty(location.pk, days, whole=True)
     return moved
+
+
+@contextmanager
+def journal_off() -> Iterator[None]:
+    """Changes of raw rows in this block are not journaled (PostgreSQL; in a transaction)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('moments.journal', 'off', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('moments.journal', 'on', true)")
 
 
 def _redate_remedies(location: Location) -> None:

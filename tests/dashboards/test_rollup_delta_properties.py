@@ -36,10 +36,12 @@ from tests.dashboards.test_rollup_properties import (
     theme_rows,
 )
 from touchpoints.models import Channel, Location, Moment, Need
+from touchpoints.time_zones import redate_location
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
 index = st.integers(0, 30)
+ZONES = ["Europe/London", "Asia/Tokyo", "America/Los_Angeles", "Pacific/Auckland"]
 step_strategy = st.one_of(
     st.tuples(st.just("save"), moment_strategy),
     st.tuples(st.just("answer"), index, answer_strategy),
@@ -57,6 +59,7 @@ step_strategy = st.one_of(
     st.tuples(st.just("sweep")),
     st.tuples(st.just("crash"), st.sampled_from(["after_taking", "after_writes"])),
     st.tuples(st.just("recompute"), index),
+    st.tuples(st.just("time_zone"), index, st.sampled_from(ZONES)),
 )
 
 
@@ -232,7 +235,19 @@ def recompute(org, teams, change, moments, needs, i) -> None:
         rebuild_buckets([buckets[i % len(buckets)]])
 
 
+def change_time_zone(org, teams, change, moments, needs, i, zone) -> None:
+    """An admin moves a location to another time zone: its moments and needs move days
+    (unjournaled, their days marked whole: touchpoints/time_zones.py)."""
+    location = _pick(sorted({team.location for team in teams}, key=lambda x: x.pk), i)
+    location.timezone = zone
+    location.save()
+    redate_location(location)
+    for row in [*moments, *needs]:
+        row.refresh_from_db()
+
+
 STEPS = {
+    "time_zone": change_time_zone,
     "save": save,
     "answer": late_answer,
     "correct": correct,
