@@ -684,8 +684,7 @@ def _select(table: RollupTable, scope: Scope, rolled_at) -> tuple[str, list]:
     where = scope.where(table.alias)
     journaled = table.journal is not None and connection.vendor == "postgresql"
     if journaled:
-        noted = f"SELECT {table.journal.key} FROM {table.journal.table}"
-        where = f"({where}) AND {table.journaled} NOT IN ({noted})"
+        where = f"({where}) AND {_not_journaled(table, scope)}"
     if table.bucket_select and scope.moment_ids is not None:
         select, params = (
             table.bucket_select.format(where=where),
@@ -700,6 +699,17 @@ def _select(table: RollupTable, scope: Scope, rolled_at) -> tuple[str, list]:
     if not journaled:
         return select, params
     return _with_pre_images(table, select, scope), [rolled_at, *params, *scope.params]
+
+
+def _not_journaled(table: RollupTable, scope: Scope) -> str:
+    """The condition that the row's moment (or need) is not in the journal. A range is
+    grouped in parallel (`_write`), so there an anti-join, which PostgreSQL runs in its
+    workers; a set of buckets is written by one INSERT … SELECT, never parallel, so there a
+    NOT IN, hashed once (a probe per moment would add a fourth to the per-moment read)."""
+    key, journal = table.journal.key, table.journal.table
+    if scope.large:
+        return f"NOT EXISTS (SELECT 1 FROM {journal} j WHERE j.{key} = {table.journaled})"
+    return f"{table.journaled} NOT IN (SELECT {key} FROM {journal})"
 
 
 def _with_pre_images(table: RollupTable, select: str, scope: Scope) -> str:
