@@ -7,8 +7,8 @@ Touchpoints and feedback call this where they save; they never import the roll-u
 import functools
 import logging
 import time
-from collections.abc import Iterable
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date
 
 from celery import current_app
@@ -101,6 +101,22 @@ def mark_days_dirty(location_id: int, local_dates: Iterable[date], whole: bool =
         )
     for day in days:
         transaction.on_commit(lambda day=day: request_rollup(location_id, day))
+
+
+@contextmanager
+def journal_off() -> Iterator[None]:
+    """Changes of raw rows in this block are not journaled for the roll-up's sweep
+    (PostgreSQL, in a transaction; dashboards/journal.py): for writers that change many
+    moments at once and have their days recomputed whole instead."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('moments.journal', 'off', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('moments.journal', 'on', true)")
 
 
 # When this process last asked for each bucket's roll-up: spares the shared cache a round

@@ -6,13 +6,11 @@ figures on the old zone's calendar. The admin's save calls this in the same tran
 the change; beat re-rolls the marked days shortly after.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 from django.db import connection, transaction
 
-from .dirty_days import mark_days_dirty
+from .dirty_days import journal_off, mark_days_dirty
 from .models import Location, Moment, Need, Remedy
 
 # (model, the moment in time its local day is taken from)
@@ -50,20 +48,6 @@ def redate_location(location: Location) -> int:
     if days:
         mark_days_dirty(location.pk, days, whole=True)
     return moved
-
-
-@contextmanager
-def journal_off() -> Iterator[None]:
-    """Changes of raw rows in this block are not journaled (PostgreSQL; in a transaction)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('moments.journal', 'off', true)")
-        try:
-            yield
-        finally:
-            cursor.execute("SELECT set_config('moments.journal', 'on', true)")
 
 
 def _redate_remedies(location: Location) -> None:
