@@ -558,35 +558,38 @@ def roll_up_changes(
     after_writes: Callable[[], None] | None = None,
     marks: bool = True,
 ) -> int:
-    """PostgreSQL's sweep of these locations: add their journaled changes, recompute the
-    buckets marked to be recomputed whole, and clear the marks it read (without `marks`:
-    only the journal); returns how many marks it covered. Never waits, as
-    `rebuild_buckets`: a location another roll-up holds keeps its journal and marks for a
-    later sweep. `after_taking` runs once the journal rows are taken, `after_writes` once
-    the roll-ups are written: seams for tests. (SQLite has no journal: `rebuild_dirty`.)"""
+    """PostgreSQL's sweep of these locations: add their journaled changes and clear the
+    marks that only said so, then recompute the buckets marked to be recomputed whole
+    (`rebuild_buckets`, in transactions of their own: the journal's transaction stays
+    short, since writers of the moments it took wait for it). Without `marks`: only the
+    journal. Returns how many marks it covered. Never waits, as `rebuild_buckets`: a
+    location another roll-up holds keeps its journal and marks for a later sweep.
+    `after_taking` runs once the journal rows are taken, `after_writes` once the roll-ups
+    are written: seams for tests. (SQLite has no journal: `rebuild_dirty`.)"""
     if connection.vendor != "postgresql":
         return rebuild_dirty(location_ids=location_ids) if marks else 0
-    wanted, done, read_marks = set(location_ids), 0, marks
+    wanted, done, whole = set(location_ids), 0, set()
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             free = _try_lock_locations(cursor, wanted)
             if not free:
-                return done
-            marks = _marks_of(cursor, sorted(free)) if read_marks else []
-            whole = _drop_sealed(sorted({(loc, day) for *_, loc, day, w in marks if w}), free)
+                break
+            read = _marks_of(cursor, sorted(free)) if marks else []
             rolled_at = timezone.now()
             applied = _apply_journal(cursor, free, rolled_at, after_taking)
-            recompute = set(whole) | applied.recompute
-            if recompute:
-                _recompute(cursor, buckets_scope(recompute), rolled_at)
-            if applied.taken or recompute:
-                RollupGeneration.renew(applied.locations | {loc for loc, _ in recompute})
+            if applied.recompute:
+                _recompute(cursor, buckets_scope(applied.recompute), rolled_at)
+            if applied.taken:
+                RollupGeneration.renew(applied.locations)
             if after_writes is not None:
                 after_writes()
-            _clear_marks(cursor, [(mark_id, marked_at) for mark_id, marked_at, *_ in marks])
-        done += len(marks)
+            signs = [(mark_id, marked_at) for mark_id, marked_at, *_, asks in read if not asks]
+            _clear_marks(cursor, signs)
+        done += len(signs)
+        whole |= {(location, day) for *_, location, day, asks in read if asks}
         if applied.taken < rollup_delta.TAKE_LIMIT:
-            return done
+            break
+    return done + (rebuild_buckets(whole) if whole else 0)
 
 
 def apply_changes(location_ids: Iterable[int]) -> None:
