@@ -688,17 +688,10 @@ def _select(table: RollupTable, scope: Scope, rolled_at) -> tuple[str, list]:
     journaled = table.journal is not None and connection.vendor == "postgresql"
     if journaled:
         where = f"({where}) AND {_not_journaled(table, scope)}"
+    select, params = table.select.format(where=where), [rolled_at, *scope.params]
     if table.bucket_select and scope.moment_ids is not None:
-        select, params = (
-            table.bucket_select.format(where=where),
-            [
-                *scope.moment_ids,
-                rolled_at,
-                *scope.params,
-            ],
-        )
-    else:
-        select, params = table.select.format(where=where), [rolled_at, *scope.params]
+        select = table.bucket_select.format(where=where)
+        params = [*scope.moment_ids, *params]
     if not journaled:
         return select, params
     return _with_pre_images(table, select, scope), [rolled_at, *params, *scope.params]
