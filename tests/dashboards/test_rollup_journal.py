@@ -163,6 +163,22 @@ def correct_outcome_in_own_transaction(moment: Moment, outcome: int) -> None:
         )
 
 
+def someone_waits_on_a_lock(seconds: float = 10) -> bool:
+    """Whether another session of this database comes to wait on a lock (a row or a
+    transaction), within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid())"
+            )
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
 def assert_counted_exactly() -> None:
     rebuild_dirty()
     assert not MomentJournal.objects.exists()
@@ -187,12 +203,12 @@ def test_a_write_that_lands_while_a_sweep_runs_is_counted_exactly_once(agent, or
     sweep, swept = in_thread(lambda: roll_up_changes([org["arn"].pk], after_taking=hold))
     assert taken.wait(30)
     write, written = in_thread(lambda: answer_in_own_transaction(moment, 5))
-    time.sleep(0.5)
-    assert write.is_alive(), "the write did not wait for the sweep that took its moment"
+    waited = someone_waits_on_a_lock()
     release.set()
     for thread in (sweep, write):
         thread.join(30)
     assert not swept and not written, (swept, written)
+    assert waited, "the write did not wait for the sweep that took its moment"
 
     assert MomentJournal.objects.filter(moment_id=moment.pk).exists()
     assert_counted_exactly()
@@ -213,8 +229,8 @@ def test_a_sweep_waits_for_a_writer_that_holds_a_journaled_moment(agent, org):
             [moment.pk],
         )
         sweep, swept = in_thread(lambda: roll_up_changes([org["arn"].pk]))
-        time.sleep(0.5)
-        assert sweep.is_alive(), "the sweep took the moment from under an open write"
+        assert someone_waits_on_a_lock(), "the sweep took the moment from under an open write"
+        assert sweep.is_alive()
         writer.commit()
     sweep.join(30)
     assert not swept, swept
