@@ -15,7 +15,13 @@ from django.utils import timezone
 from dashboards import journal
 from dashboards.metrics import Figures
 from dashboards.models import DailyRollup, MomentJournal
-from dashboards.rollup import rebuild_buckets, rebuild_dirty, roll_up_changes
+from dashboards.rollup import (
+    LOCK_NAMESPACE,
+    rebuild_buckets,
+    rebuild_dirty,
+    roll_up_changes,
+    seal,
+)
 from feedback.models import Answer, Invitation
 from tests.conftest import add_moment, roll_up_everything
 from tests.dashboards.test_rollup_properties import raw_sums, roll_up_snapshot
@@ -238,4 +244,43 @@ def test_a_sweep_waits_for_a_writer_that_holds_a_journaled_moment(agent, org):
     assert not MomentJournal.objects.exists()
     figures = Figures.of(DailyRollup.objects.all())
     assert (figures.answers, figures.satisfied, figures.outcome_1) == (1, 1, 1)
+    assert_counted_exactly()
+
+
+def test_a_change_journaled_before_its_day_was_sealed_is_dropped_not_added(agent, org):
+    """Retention seals a day before it prunes the day's raw rows: its figures are final,
+    and what the journal still holds for that day is never added."""
+    moment = add_moment(agent, org["desk"], outcome=2, occurred_at=timezone.now() - timedelta(3))
+    Invitation.objects.create(moment=moment)
+    roll_up_everything()
+    before = roll_up_snapshot()
+    Answer.objects.create(invitation=moment.invitation, csat=5)  # journaled
+    seal(org["arn"].pk, moment.local_date + timedelta(days=1))
+
+    rebuild_dirty()
+
+    assert not MomentJournal.objects.exists()
+    assert roll_up_snapshot() == before
+
+
+def test_a_moment_moved_to_a_location_another_roll_up_holds_waits_for_a_later_sweep(agent, org):
+    """Its new rows lie at JFK, which another roll-up holds: the sweep of ARN puts it back
+    in the journal, leaving both locations as they were, and a later sweep moves it."""
+    moment = add_moment(agent, org["desk"], answer={"csat": 5})
+    roll_up_everything()
+    before = roll_up_snapshot()
+    moment.team, moment.location = org["jfk_desk"], org["jfk"]
+    moment.save()  # journaled at ARN, where it was counted
+    with psycopg.connect(database_url(), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, org["jfk"].pk])
+        roll_up_changes([org["arn"].pk])
+        assert roll_up_snapshot() == before
+        assert MomentJournal.objects.filter(moment_id=moment.pk).exists()
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, org["jfk"].pk])
+
+    roll_up_changes([org["arn"].pk])
+
+    assert list(DailyRollup.objects.values_list("location", "moments", "satisfied")) == [
+        (org["jfk"].pk, 1, 1)
+    ]
     assert_counted_exactly()
