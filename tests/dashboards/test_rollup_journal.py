@@ -5,7 +5,7 @@ the triggers that journal are the ones the code writes (dashboards/journal.py)."
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import psycopg
 import pytest
@@ -26,7 +26,8 @@ from feedback.models import Answer, Invitation
 from tests.conftest import add_moment, roll_up_everything
 from tests.dashboards.test_rollup_properties import raw_sums, roll_up_snapshot
 from tests.dashboards.test_worker import database_url
-from touchpoints.models import Moment
+from touchpoints.models import DirtyDay, Moment
+from touchpoints.time_zones import redate_location
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -284,3 +285,24 @@ def test_a_moment_moved_to_a_location_another_roll_up_holds_waits_for_a_later_sw
         (org["jfk"].pk, 1, 1)
     ]
     assert_counted_exactly()
+
+
+def test_a_time_zone_change_marks_its_days_whole_instead_of_journaling_each_moment(agent, org):
+    """A year of a hub's moments may move days: they are recomputed, not journaled."""
+    late = datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 00:30 on the 26th in Stockholm
+    moments = [add_moment(agent, org["desk"], occurred_at=late) for _ in range(3)]
+    roll_up_everything()
+    org["arn"].timezone = "Europe/London"
+    org["arn"].save()
+
+    redate_location(org["arn"])
+
+    assert not MomentJournal.objects.exists()
+    assert set(DirtyDay.objects.filter(whole=True).values_list("local_date", flat=True)) == {
+        date(2026, 11, 25),
+        date(2026, 11, 26),
+    }
+    rebuild_dirty()
+    assert list(DailyRollup.objects.values_list("local_date", "moments")) == [
+        (date(2026, 11, 25), len(moments))
+    ]
