@@ -5,10 +5,12 @@ each roll-up as it was counted: its pre-image (dashboards/journal.py). The sweep
 locations, inside the transaction that holds their roll-up locks:
 
 1. takes their journal rows: one DELETE, in id order. A writer that touched one of those
-   moments holds its journal row until it commits, so the DELETE waits for it; a writer
-   that touches one afterwards waits on the deleted row's key until the sweep commits,
-   then journals the moment afresh, with what the sweep counted as its pre-image;
-2. only then, in later statements (which see every change those writers committed),
+   moments holds its journal row until it commits (FOR SHARE), and the DELETE passes that
+   row by (SKIP LOCKED) for a later sweep: so it never waits for a writer, and a writer
+   and a sweep never wait for each other in a circle. A writer that touches a taken moment
+   afterwards waits on the deleted row's key until the sweep commits, then journals the
+   moment afresh, with what the sweep counted as its pre-image;
+2. only then, in later statements (which see every change committed to those moments),
    computes the taken moments' contributions from the raw rows, minus their pre-images,
    summed per roll-up key: the difference, 0 for a moment nothing changed in;
 3. adds it to the roll-up rows (and to the coarser ones, summed the same way), removes the
@@ -38,7 +40,7 @@ TAKE = """
     WITH taken AS (
         DELETE FROM {journal} WHERE {key} IN (
             SELECT {key} FROM {journal} WHERE location_id = ANY({held})
-            ORDER BY {key} LIMIT {limit} FOR UPDATE
+            ORDER BY {key} LIMIT {limit} FOR UPDATE SKIP LOCKED
         ) RETURNING {key}, location_id
     )
     INSERT INTO {taken} SELECT {key}, location_id FROM taken;
