@@ -584,7 +584,7 @@ def roll_up_changes(
             if after_writes is not None:
                 after_writes()
             signs = [(mark_id, marked_at) for mark_id, marked_at, *_, asks in read if not asks]
-            _clear_marks(cursor, signs)
+            _clear_marks(cursor, signs, skip_locked=True)
         done += len(signs)
         whole |= {(location, day) for *_, location, day, asks in read if asks}
         if applied.taken < rollup_delta.TAKE_LIMIT:
@@ -626,7 +626,10 @@ CLEAR_MARKS = """
 """
 
 
-def _clear_marks(cursor, marks: list[tuple]) -> None:
+def _clear_marks(cursor, marks: list[tuple], skip_locked: bool = False) -> None:
+    """Delete the marks read, unless re-marked since. `skip_locked`: and unless a writer
+    holds one (the sweep's journal transaction: a writer holding a mark may be waiting for
+    a moment that transaction took; the mark, a mere sign, stays for the next sweep)."""
     if not marks:
         return
     if connection.vendor != "postgresql":  # one writer at a time: no order to keep
@@ -635,7 +638,8 @@ def _clear_marks(cursor, marks: list[tuple]) -> None:
         )
         return
     ids, marked_at = zip(*marks, strict=True)
-    cursor.execute(CLEAR_MARKS, [list(ids), list(marked_at)])
+    sql = CLEAR_MARKS.replace("FOR UPDATE OF d", "FOR UPDATE OF d SKIP LOCKED")
+    cursor.execute(sql if skip_locked else CLEAR_MARKS, [list(ids), list(marked_at)])
 
 
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:

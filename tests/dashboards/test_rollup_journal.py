@@ -305,3 +305,19 @@ def test_a_time_zone_change_marks_its_days_whole_instead_of_journaling_each_mome
     assert list(DailyRollup.objects.values_list("local_date", "moments")) == [
         (date(2026, 11, 25), len(moments))
     ]
+
+
+def test_a_bucket_whose_roll_ups_lack_what_the_journal_took_away_is_recomputed(agent, org):
+    """Roll-ups emptied by hand: taking the moment's old rows away would leave counts below
+    zero, so the sweep recomputes that bucket from the raw rows instead."""
+    moment = add_moment(agent, org["desk"], outcome=5, answer={"csat": 2})
+    roll_up_everything()
+    DailyRollup.objects.all().delete()
+    moment.outcome = 1
+    moment.save()
+
+    rebuild_dirty()
+
+    assert not MomentJournal.objects.exists()
+    assert Figures.of(DailyRollup.objects.all()) == Figures(**raw_sums([moment]))
+    assert_counted_exactly()
