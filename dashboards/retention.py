@@ -23,6 +23,7 @@ from django.utils import timezone
 from feedback.models import Answer, CustomerRequest, Invitation, Recovery, RecoveryContact
 from feedback.themes.models import ThemeSuggestion
 from touchpoints.api_keys import ApiWrite
+from touchpoints.dirty_days import journal_off
 from touchpoints.models import (
     NOTE_KEPT_AS_COUNTED,
     AccessRecord,
@@ -197,11 +198,12 @@ def prune_raw(days: int, now: datetime, pause=None) -> int:
     for location in Location.objects.all():
         cut = location.local_date(now) - timedelta(days=days)
         seal_before(location, cut)
+        # Days before the seal: their figures are final, so their deletes are not journaled
+        # for the sweep (which would drop them anyway; dashboards/journal.py).
         moments = Moment.objects.filter(location=location, local_date__lt=cut)
-        done += _batches(moments, _delete_moments, pause)
-        done += _batches(
-            Need.objects.filter(location=location, local_date__lt=cut), _delete(Need), pause
-        )
+        done += _batches(moments, _unjournaled(_delete_moments), pause)
+        needs = Need.objects.filter(location=location, local_date__lt=cut)
+        done += _batches(needs, _unjournaled(_delete(Need)), pause)
         done += _batches(
             UndoRecord.objects.filter(location=location, local_date__lt=cut),
             _delete(UndoRecord),
@@ -217,6 +219,14 @@ def seal_before(location: Location, cut) -> None:
     dirty = DirtyDay.objects.filter(location=location, local_date__lt=cut)
     rebuild_buckets(dirty.values_list("location_id", "local_date"))
     seal(location.pk, cut)
+
+
+def _unjournaled(act: Callable[[list[int]], object]) -> Callable[[list[int]], object]:
+    def run(ids: list[int]) -> None:
+        with journal_off():
+            act(ids)
+
+    return run
 
 
 def _delete_moments(ids: list[int]) -> None:
