@@ -19,6 +19,13 @@ unless --drop is given.
     .venv/bin/python bench/rollup_bench.py --days 3 --scale 10    # ten times SAS's daily volume
     .venv/bin/python bench/rollup_bench.py --days 20 --explain    # plans of one day's roll-up
     .venv/bin/python bench/rollup_bench.py --days 3 --scale 10 --dashboard 100
+    .venv/bin/python bench/rollup_bench.py --days 3 --sweep-after 100 --runs 3
+
+--sweep-after N times beat's sweep after N new moments (saved as the app saves them, a third
+invited and half of those answered) in a day of a tenth of SAS's volume (13,700 moments)
+and in a day of ten times (1.37 M), each on its own data set, and prints both and their
+ratio: the sweep adds what changed (dashboards/rollup_delta.py), so its cost follows N,
+not the day (goal: a ratio of at most 2; issue 25). --sweep-scales picks the two volumes.
 
 --pairs N times the floor and the rebuild alternately N times in each run and compares their
 medians: the floor runs on every core, the rebuild's writes on one, so load that comes and
@@ -41,15 +48,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sas_data  # noqa: E402  (a sibling script, not a package)
+import sweep_after  # noqa: E402
 
 YEAR_OF_MOMENTS = 50_000_000
 GOALS = {"incremental day (s)": 1.0, "rebuild / floor": 1.3, "year extrapolated (s)": 120.0}
+SWEEP_RATIO_GOAL = 2.0
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Roll-up speed at SAS scale.")
     parser.add_argument("--days", type=int, default=73, help="days of data (73 = 10 M moments)")
-    parser.add_argument("--scale", type=int, default=1, help="times SAS's 137,000 moments a day")
+    parser.add_argument("--scale", type=float, default=1, help="times SAS's 137,000 moments a day")
     parser.add_argument("--database", help="bench database (default moments_bench_<days>d)")
     parser.add_argument("--runs", type=int, default=1, help="measure this many times")
     parser.add_argument("--chunk-days", type=int, help="days per transaction in the rebuild")
@@ -69,8 +78,18 @@ def main() -> None:
         help="time only a day's incremental roll-up (a long history's rebuild takes minutes)",
     )
     parser.add_argument("--drop", action="store_true", help="drop the bench database at the end")
+    parser.add_argument(
+        "--sweep-after", type=int, default=0, help="time a sweep after N new moments (above)"
+    )
+    parser.add_argument(
+        "--sweep-scales", default="0.1,10", help="the two daily volumes of --sweep-after"
+    )
+    parser.add_argument("--sweep-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    per_day = args.scale * sas_data.MOMENTS_PER_DAY
+    if args.sweep_after and not args.sweep_only:
+        sweep_after.compare(args)
+        return
+    per_day = int(args.scale * sas_data.MOMENTS_PER_DAY)
     sas_data.use_bench_database(_database_url(args))
     if abs(sas_data.moment_count() - args.days * per_day) > 0.01 * args.days * per_day:
         print(f"Generating {args.days} days of {per_day:,} moments…", file=sys.stderr)
@@ -83,6 +102,9 @@ def main() -> None:
     from machine import django_speed
 
     print(django_speed())
+    if args.sweep_only:
+        sweep_after.measure(first, last, day, args.sweep_after, args.runs)
+        return
     if args.explain:
         _explain_incremental(day)
     for run in range(1, args.runs + 1):
@@ -104,7 +126,8 @@ def _database_url(args) -> str:
     elif "BENCH_DATABASE_URL" in os.environ:
         return os.environ["BENCH_DATABASE_URL"]
     else:
-        name = f"moments_bench_{args.days}d" + (f"_x{args.scale}" if args.scale > 1 else "")
+        scale = f"{args.scale:g}"
+        name = f"moments_bench_{args.days}d" + (f"_x{scale}" if scale != "1" else "")
     return sas_data.BENCH_DATABASE_URL.rsplit("/", 1)[0] + "/" + name
 
 
@@ -219,12 +242,16 @@ def _mark_day_dirty(day) -> None:
 
     from touchpoints.models import DirtyDay, Location
 
+    # Marked to be recomputed whole: a save's own mark only says that its location has
+    # journaled changes, which the sweep adds without reading the day (--sweep-after).
     DirtyDay.objects.bulk_create(
         [
-            DirtyDay(location=loc, local_date=day, marked_at=timezone.now())
+            DirtyDay(location=loc, local_date=day, marked_at=timezone.now(), whole=True)
             for loc in Location.objects.all()
         ],
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["location", "local_date"],
+        update_fields=["whole"],
     )
 
 

@@ -233,7 +233,10 @@ def _empty(cursor) -> None:
         " feedback_answer, feedback_invitation, touchpoints_need, touchpoints_dirtyday,"
         " touchpoints_moment, touchpoints_touchpointtype, touchpoints_journeystage,"
         " touchpoints_user, touchpoints_team, touchpoints_location, touchpoints_remedy,"
-        " touchpoints_remedykind, dashboards_remedyrollup, dashboards_lowmomentrollup CASCADE"
+        " touchpoints_remedykind, dashboards_remedyrollup, dashboards_lowmomentrollup,"
+        " dashboards_momentjournal, dashboards_needjournal, dashboards_dailypreimage,"
+        " dashboards_themepreimage, dashboards_notethemepreimage, dashboards_remedypreimage,"
+        " dashboards_lowmomentpreimage, dashboards_needpreimage CASCADE"
     )
 
 
@@ -377,10 +380,10 @@ FROM (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--days", type=int, default=73, help="days of traffic (73 = 10 M)")
-    parser.add_argument("--scale", type=int, default=1, help="times SAS's 137,000 a day")
+    parser.add_argument("--scale", type=float, default=1, help="times SAS's 137,000 a day")
     args = parser.parse_args()
     use_bench_database()
-    generate(args.days, per_day=args.scale * MOMENTS_PER_DAY)
+    generate(args.days, per_day=int(args.scale * MOMENTS_PER_DAY))
     print(f"{moment_count():,} moments in {BENCH_DATABASE_URL}")
 
 

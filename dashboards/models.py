@@ -642,3 +642,16 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"Export {self.pk} ({self.file_format}, {self.state})"
+
+
+# The roll-up journal's tables (PostgreSQL's incremental sweep), in a module of their own.
+from .journal_models import (  # noqa: E402, F401
+    DailyPreImage,
+    LowMomentPreImage,
+    MomentJournal,
+    NeedJournal,
+    NeedPreImage,
+    NoteThemePreImage,
+    RemedyPreImage,
+    ThemePreImage,
+)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from feedback.models import Answer, CustomerRequest, Invitation, Recovery, RecoveryContact
 from feedback.themes.models import ThemeSuggestion
 from touchpoints.api_keys import ApiWrite
+from touchpoints.dirty_days import journal_off
 from touchpoints.models import (
     NOTE_KEPT_AS_COUNTED,
     AccessRecord,
@@ -42,7 +43,7 @@ from touchpoints.webhooks import WebhookDelivery, blank_free_text
 
 from .export_jobs import remove_expired as remove_expired_exports
 from .models import RetentionPolicy
-from .rollup import rebuild_buckets, seal
+from .rollup import apply_changes, rebuild_buckets, seal
 
 BATCH = 500
 # Webhook messages delivered or given up are kept this long to look into a receiver's
@@ -197,11 +198,12 @@ def prune_raw(days: int, now: datetime, pause=None) -> int:
     for location in Location.objects.all():
         cut = location.local_date(now) - timedelta(days=days)
         seal_before(location, cut)
+        # Days before the seal: their figures are final, so their deletes are not journaled
+        # for the sweep (which would drop them anyway; dashboards/journal.py).
         moments = Moment.objects.filter(location=location, local_date__lt=cut)
-        done += _batches(moments, _delete_moments, pause)
-        done += _batches(
-            Need.objects.filter(location=location, local_date__lt=cut), _delete(Need), pause
-        )
+        done += _batches(moments, _unjournaled(_delete_moments), pause)
+        needs = Need.objects.filter(location=location, local_date__lt=cut)
+        done += _batches(needs, _unjournaled(_delete(Need)), pause)
         done += _batches(
             UndoRecord.objects.filter(location=location, local_date__lt=cut),
             _delete(UndoRecord),
@@ -211,10 +213,20 @@ def prune_raw(days: int, now: datetime, pause=None) -> int:
 
 
 def seal_before(location: Location, cut) -> None:
-    """Roll up what is still marked before `cut`, then make the roll-ups before it final."""
+    """Roll up what is still journaled or marked before `cut`, then make the roll-ups
+    before it final."""
+    apply_changes([location.pk])
     dirty = DirtyDay.objects.filter(location=location, local_date__lt=cut)
     rebuild_buckets(dirty.values_list("location_id", "local_date"))
     seal(location.pk, cut)
+
+
+def _unjournaled(act: Callable[[list[int]], object]) -> Callable[[list[int]], object]:
+    def run(ids: list[int]) -> None:
+        with journal_off():
+            act(ids)
+
+    return run
 
 
 def _delete_moments(ids: list[int]) -> None:

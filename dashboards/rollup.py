@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from touchpoints.models import DirtyDay, Location
 
+from . import rollup_delta
 from .models import RECONCILE_DAYS, RollupGeneration, RollupSeal
 from .remedy_rollup import (
     LOW_MOMENT_COLUMNS,
@@ -264,6 +265,20 @@ NEED_KEY = ["local_date", "location_id", "team_id", "kind"]
 
 
 @dataclass(frozen=True)
+class Journal:
+    """Where the triggers note the moments (or needs) that changed since the sweep last
+    counted them (dashboards/journal.py), and the temporary table a sweep takes them into."""
+
+    table: str
+    key: str
+    taken: str
+
+
+MOMENT_JOURNAL = Journal("dashboards_momentjournal", "moment_id", "rollup_taken_moments")
+NEED_JOURNAL = Journal("dashboards_needjournal", "need_id", "rollup_taken_needs")
+
+
+@dataclass(frozen=True)
 class RollupTable:
     name: str
     key: list[str]
@@ -275,6 +290,12 @@ class RollupTable:
     # Planner settings for this table's statement in a set of buckets (from here to the end
     # of the transaction: such tables come last in ROLLUP_TABLES).
     bucket_settings: dict | None = None
+    # A table counted per moment (or need): its journal, the select's expression for the
+    # journaled id, and the table of pre-images (each journaled row's rows as counted).
+    journal: Journal | None = None
+    journaled: str | None = None
+    pre_image: str | None = None
+    source: str | None = None  # a coarser table: the roll-up it sums
 
     @property
     def all_columns(self) -> list[str]:
@@ -289,7 +310,11 @@ class RollupTable:
 
 
 def _coarser(name: str, source: str, key: list[str], columns: list[str]) -> RollupTable:
-    return RollupTable(name, key, columns, _summed_select(source, key, columns), "d")
+    return RollupTable(name, key, columns, _summed_select(source, key, columns), "d", source=source)
+
+
+def _per_moment(journaled: str, pre_image: str, journal: Journal = MOMENT_JOURNAL) -> dict:
+    return {"journal": journal, "journaled": journaled, "pre_image": pre_image}
 
 
 # Remedies and low moments are a few in a hundred of a day's moments: each is probed through
@@ -321,15 +346,35 @@ ROLLUP_TABLES = [
         MOMENT_SELECT,
         "m",
         bucket_select=BOUNDED_MOMENT_SELECT,
+        **_per_moment("m.id", "dashboards_dailypreimage"),
     ),
     LOCATION_DAYS,
     TYPE_DAYS,
-    RollupTable("dashboards_themedailyrollup", THEME_KEY, THEME_COLUMNS, THEME_SELECT, "m"),
+    RollupTable(
+        "dashboards_themedailyrollup",
+        THEME_KEY,
+        THEME_COLUMNS,
+        THEME_SELECT,
+        "m",
+        **_per_moment("m.id", "dashboards_themepreimage"),
+    ),
     THEME_LOCATION_DAYS,
     RollupTable(
-        "dashboards_notethemedailyrollup", THEME_KEY, THEME_COLUMNS, NOTE_THEME_SELECT, "m"
+        "dashboards_notethemedailyrollup",
+        THEME_KEY,
+        THEME_COLUMNS,
+        NOTE_THEME_SELECT,
+        "m",
+        **_per_moment("m.id", "dashboards_notethemepreimage"),
     ),
-    RollupTable("dashboards_needrollup", NEED_KEY, NEED_COLUMNS, NEED_SELECT, "n"),
+    RollupTable(
+        "dashboards_needrollup",
+        NEED_KEY,
+        NEED_COLUMNS,
+        NEED_SELECT,
+        "n",
+        **_per_moment("n.id", "dashboards_needpreimage", NEED_JOURNAL),
+    ),
     LOCATION_NEEDS,
     # Last: they set the planner for themselves (PROBE_SETTINGS).
     RollupTable(
@@ -339,6 +384,7 @@ ROLLUP_TABLES = [
         REMEDY_SELECT,
         "x",
         bucket_settings=PROBE_SETTINGS,
+        **_per_moment("x.moment_id", "dashboards_remedypreimage"),
     ),
     RollupTable(
         "dashboards_lowmomentrollup",
@@ -347,6 +393,7 @@ ROLLUP_TABLES = [
         LOW_MOMENT_SELECT,
         "m",
         bucket_settings=PROBE_SETTINGS,
+        **_per_moment("m.id", "dashboards_lowmomentpreimage"),
     ),
 ]
 # The tables summed from other roll-ups rather than from raw rows.
@@ -444,9 +491,14 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
     """Recompute the scope's buckets from raw rows and clear their marks; call inside a
     transaction that holds the scope's location locks.
 
-    A mark written after this run read it (a save that landed meanwhile) stays, so the next
-    run counts that save. `after_writes` runs once the roll-ups are written, before the
-    marks are cleared: a seam for tests that land a save mid-run.
+    On PostgreSQL a moment still in the journal counts as its pre-image, as the journal
+    says the roll-ups count it (`_with_pre_images`): its change is the sweep's to add. The
+    callers add the locations' journal first, in short transactions of their own
+    (`apply_changes`), so that a recompute leaves the figures as of then without holding
+    any journaled moment, and so any writer of it, for as long as it runs. A mark written
+    after this run read it (a save that landed meanwhile) stays, so the next run counts
+    that save. `after_writes` runs once the roll-ups are written, before the marks are
+    cleared: a seam for tests that land a save mid-run.
     """
     cursor.execute(
         f"SELECT id, marked_at FROM touchpoints_dirtyday WHERE {scope.where()}"
@@ -454,10 +506,22 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
         scope.params,
     )
     marks = cursor.fetchall()
-    # After the marks: every moment whose mark this run clears is then among those the
-    # planner's statement sees, so a bounded read's ids cover it (BOUNDED_MOMENT_SELECT).
+    _recompute(cursor, scope, timezone.now())
+    # Every writer of the roll-ups comes through here, `roll_up_changes` or
+    # `resum_coarser_days`: the figures cached for these locations' old sums are never read
+    # again (dashboards/figure_cache.py).
+    RollupGeneration.renew(scope.location_ids)
+    if after_writes is not None:
+        after_writes()
+    _clear_marks(cursor, marks)
+
+
+def _recompute(cursor, scope: Scope, rolled_at) -> None:
+    """Write the scope's rows of every roll-up again from one GROUP BY each."""
+    # After the marks and the journal: every moment whose mark this run clears is then
+    # among those the planner's statement sees, so a bounded read's ids cover it
+    # (BOUNDED_MOMENT_SELECT).
     scope = _plan_for_roll_ups(cursor, scope)
-    rolled_at = timezone.now()
     settings = None
     for table in ROLLUP_TABLES:
         if table.bucket_settings not in (None, settings) and not scope.large:
@@ -465,12 +529,87 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
             if connection.vendor == "postgresql":
                 _set_config(cursor, settings)
         _write(cursor, table, scope, rolled_at)
-    # Every writer of the roll-ups comes through here or `resum_coarser_days`: the figures
-    # cached for these locations' old sums are never read again (dashboards/figure_cache.py).
-    RollupGeneration.renew(scope.location_ids)
-    if after_writes is not None:
-        after_writes()
-    _clear_marks(cursor, marks)
+
+
+def _apply_journal(
+    cursor,
+    location_ids: Iterable[int],
+    rolled_at,
+    after_taking: Callable[[], None] | None = None,
+) -> rollup_delta.Applied:
+    """Add the journaled changes of these locations (held by the caller) as differences;
+    nothing on SQLite, which has no journal."""
+    if connection.vendor != "postgresql":
+        return rollup_delta.Applied(0, set(), set())
+    return rollup_delta.apply_journal(
+        cursor,
+        location_ids,
+        ROLLUP_TABLES,
+        COARSER_TABLES,
+        lambda extra: set(_try_lock_locations(cursor, extra)),
+        rolled_at,
+        after_taking,
+    )
+
+
+def roll_up_changes(
+    location_ids: Iterable[int],
+    after_taking: Callable[[], None] | None = None,
+    after_writes: Callable[[], None] | None = None,
+    marks: bool = True,
+) -> int:
+    """PostgreSQL's sweep of these locations: add their journaled changes and clear the
+    marks that only said so, then recompute the buckets marked to be recomputed whole
+    (`rebuild_buckets`, in transactions of their own: the journal's transaction stays
+    short, since writers of the moments it took wait for it). Without `marks`: only the
+    journal. Returns how many marks it covered. Never waits, as `rebuild_buckets`: a
+    location another roll-up holds keeps its journal and marks for a later sweep.
+    `after_taking` runs once the journal rows are taken, `after_writes` once the roll-ups
+    are written: seams for tests. (SQLite has no journal: `rebuild_dirty`.)"""
+    if connection.vendor != "postgresql":
+        return rebuild_dirty(location_ids=location_ids) if marks else 0
+    wanted, done, whole = set(location_ids), 0, set()
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            free = _try_lock_locations(cursor, wanted)
+            if not free:
+                break
+            read = _marks_of(cursor, sorted(free)) if marks else []
+            rolled_at = timezone.now()
+            applied = _apply_journal(cursor, free, rolled_at, after_taking)
+            if applied.recompute:
+                _recompute(cursor, buckets_scope(applied.recompute), rolled_at)
+            if applied.taken:
+                RollupGeneration.renew(applied.locations)
+            if after_writes is not None:
+                after_writes()
+            signs = [(mark_id, marked_at) for mark_id, marked_at, *_, asks in read if not asks]
+            _clear_marks(cursor, signs, skip_locked=True)
+        done += len(signs)
+        whole |= {(location, day) for *_, location, day, asks in read if asks}
+        if applied.taken < rollup_delta.TAKE_LIMIT:
+            break
+    return done + (rebuild_buckets(whole) if whole else 0)
+
+
+def apply_changes(location_ids: Iterable[int]) -> None:
+    """Add the locations' journaled changes (PostgreSQL; nothing on SQLite): what every
+    recompute does first (see `_rebuild`)."""
+    if connection.vendor == "postgresql":
+        roll_up_changes(location_ids, marks=False)
+
+
+def _marks_of(cursor, location_ids: list[int]) -> list[tuple]:
+    """The locations' marks: (id, marked_at, location, day, whole), the oldest first."""
+    cursor.execute(
+        "SELECT id, marked_at, location_id, local_date, whole FROM touchpoints_dirtyday"
+        " WHERE location_id = ANY(%s) ORDER BY marked_at LIMIT %s",
+        [location_ids, MARKS_PER_SWEEP],
+    )
+    return cursor.fetchall()
+
+
+MARKS_PER_SWEEP = 5000
 
 
 # The marks this run read and that nobody re-marked since, locked in (location, day) order:
@@ -487,7 +626,10 @@ CLEAR_MARKS = """
 """
 
 
-def _clear_marks(cursor, marks: list[tuple]) -> None:
+def _clear_marks(cursor, marks: list[tuple], skip_locked: bool = False) -> None:
+    """Delete the marks read, unless re-marked since. `skip_locked`: and unless a writer
+    holds one (the sweep's journal transaction: a writer holding a mark may be waiting for
+    a moment that transaction took; the mark, a mere sign, stays for the next sweep)."""
     if not marks:
         return
     if connection.vendor != "postgresql":  # one writer at a time: no order to keep
@@ -496,7 +638,8 @@ def _clear_marks(cursor, marks: list[tuple]) -> None:
         )
         return
     ids, marked_at = zip(*marks, strict=True)
-    cursor.execute(CLEAR_MARKS, [list(ids), list(marked_at)])
+    sql = CLEAR_MARKS.replace("FOR UPDATE OF d", "FOR UPDATE OF d SKIP LOCKED")
+    cursor.execute(sql if skip_locked else CLEAR_MARKS, [list(ids), list(marked_at)])
 
 
 def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
@@ -546,13 +689,44 @@ READ_ORDER = ("location_id", "local_date")
 def _select(table: RollupTable, scope: Scope, rolled_at) -> tuple[str, list]:
     """The GROUP BY that computes the scope's rows of `table`, and its parameters."""
     where = scope.where(table.alias)
+    journaled = table.journal is not None and connection.vendor == "postgresql"
+    if journaled:
+        where = f"({where}) AND {_not_journaled(table, scope)}"
+    select, params = table.select.format(where=where), [rolled_at, *scope.params]
     if table.bucket_select and scope.moment_ids is not None:
-        return table.bucket_select.format(where=where), [
-            *scope.moment_ids,
-            rolled_at,
-            *scope.params,
-        ]
-    return table.select.format(where=where), [rolled_at, *scope.params]
+        select = table.bucket_select.format(where=where)
+        params = [*scope.moment_ids, *params]
+    if not journaled:
+        return select, params
+    return _with_pre_images(table, select, scope), [rolled_at, *params, *scope.params]
+
+
+def _not_journaled(table: RollupTable, scope: Scope) -> str:
+    """The condition that the row's moment (or need) is not in the journal. A range is
+    grouped in parallel (`_write`), so there an anti-join, which PostgreSQL runs in its
+    workers; a set of buckets is written by one INSERT … SELECT, never parallel, so there a
+    NOT IN, hashed once (a probe per moment would add a fourth to the per-moment read)."""
+    key, journal = table.journal.key, table.journal.table
+    if scope.large:
+        return f"NOT EXISTS (SELECT 1 FROM {journal} j WHERE j.{key} = {table.journaled})"
+    return f"{table.journaled} NOT IN (SELECT {key} FROM {journal})"
+
+
+def _with_pre_images(table: RollupTable, select: str, scope: Scope) -> str:
+    """`select` (over the moments that are not journaled) with the journaled moments'
+    pre-images added: the roll-ups as they must be while those moments' changes wait in
+    the journal for the sweep, which adds each one's difference (rollup_delta.py). So a
+    recompute and the journal never count a change twice, nor lose one."""
+    keys, columns = ", ".join(table.key), ", ".join(table.columns)
+    return f"""
+    SELECT {keys}, {", ".join(f"SUM({c})" for c in table.columns)}, %s
+    FROM (
+        {select}
+        UNION ALL
+        SELECT {keys}, {columns}, rolled_at FROM {table.pre_image} p WHERE {scope.where("p")}
+    ) AS counted ({keys}, {columns}, rolled_at)
+    GROUP BY {keys}
+"""
 
 
 # Planner settings for a roll-up's transaction only (`SET LOCAL`). The raw rows are cached or
@@ -663,6 +837,7 @@ def rebuild_buckets(
     marked dirty, and a later beat run takes it, instead of a worker idling on the lock.
     """
     buckets = sorted(set(buckets))
+    apply_changes({location_id for location_id, _ in buckets})
     done = 0
     for start in range(0, len(buckets), BATCH_SIZE):
         batch = buckets[start : start + BATCH_SIZE]
@@ -677,26 +852,56 @@ def rebuild_buckets(
 
 
 def _leave_dirty(buckets: list[Bucket]) -> None:
+    """Mark the buckets to be recomputed whole by a later sweep."""
     now = timezone.now()
     DirtyDay.objects.bulk_create(
-        [DirtyDay(location_id=loc, local_date=day, marked_at=now) for loc, day in buckets],
-        ignore_conflicts=True,
+        [
+            DirtyDay(location_id=loc, local_date=day, marked_at=now, whole=True)
+            for loc, day in buckets
+        ],
+        update_conflicts=True,
+        unique_fields=["location", "local_date"],
+        update_fields=["whole"],
     )
 
 
 def rebuild_dirty(limit: int = 5000, location_ids: Iterable[int] | None = None) -> int:
-    """Re-roll the buckets marked dirty, of the given locations or all, oldest first;
-    returns how many."""
+    """Beat's sweep of the given locations or all: on PostgreSQL their journaled changes
+    and the buckets marked whole (`roll_up_changes`); on SQLite the buckets marked dirty,
+    recomputed, oldest first. Returns how many marks it covered."""
+    if connection.vendor == "postgresql":
+        return roll_up_changes(dirty_locations() if location_ids is None else location_ids)
     marks = DirtyDay.objects.order_by("marked_at")
     if location_ids is not None:
         marks = marks.filter(location_id__in=list(location_ids))
     return rebuild_buckets(list(marks.values_list("location_id", "local_date")[:limit]))
 
 
+def roll_up_day(location_id: int, day: date) -> int:
+    """The prompt roll-up a save asks for: on PostgreSQL its location's journaled changes
+    (its day's among them); on SQLite the day, recomputed."""
+    if connection.vendor == "postgresql":
+        return roll_up_changes([location_id])
+    return rebuild_buckets([(location_id, day)])
+
+
+DIRTY_LOCATIONS = """
+    SELECT location_id FROM touchpoints_dirtyday
+    UNION SELECT location_id FROM dashboards_momentjournal
+    UNION SELECT location_id FROM dashboards_needjournal
+    ORDER BY 1
+"""
+
+
 def dirty_locations() -> list[int]:
-    """The locations that have a bucket marked dirty, in id order."""
-    marks = DirtyDay.objects.order_by("location_id").distinct()
-    return list(marks.values_list("location_id", flat=True))
+    """The locations that have a bucket marked dirty (or, on PostgreSQL, a journaled
+    change), in id order."""
+    if connection.vendor != "postgresql":
+        marks = DirtyDay.objects.order_by("location_id").distinct()
+        return list(marks.values_list("location_id", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(DIRTY_LOCATIONS)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def rebuild_range(
@@ -715,6 +920,7 @@ def rebuild_range(
     if location_ids is None:
         location_ids = Location.objects.values_list("pk", flat=True)
     ids = tuple(sorted(set(location_ids)))
+    apply_changes(ids)
     chunks, first = 0, since
     while first <= until:
         last = min(first + timedelta(days=chunk_days - 1), until)
@@ -770,6 +976,7 @@ def reconcile(since: date, until: date, location_ids: Iterable[int]) -> int:
     from the raw rows just the same.
     """
     wanted = set(location_ids)
+    apply_changes(wanted)
     with transaction.atomic(), connection.cursor() as cursor:
         free = set(_try_lock_locations(cursor, wanted))
         if free:

@@ -26,7 +26,7 @@ RETRY = {
 
 @shared_task(name="dashboards.roll_up_day", **RETRY)
 def roll_up_day(location_id: int, local_date: str) -> int:
-    return rollup.rebuild_buckets([(location_id, date.fromisoformat(local_date))])
+    return rollup.roll_up_day(location_id, date.fromisoformat(local_date))
 
 
 # Beat's sweep and the nightly reconciliation fan out: one task per group of locations

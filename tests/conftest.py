@@ -142,6 +142,8 @@ def _empty_tables_by_delete():
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
+        # The roll-up journal last: deleting the raw rows journals their moments.
+        tables = sorted(tables, key=lambda table: table.endswith(("journal", "preimage")))
         return ["SET CONSTRAINTS ALL DEFERRED"] + [
             f"DELETE FROM {self.quote_name(table)}" for table in tables if table not in kept
         ]

@@ -7,8 +7,8 @@ Touchpoints and feedback call this where they save; they never import the roll-u
 import functools
 import logging
 import time
-from collections.abc import Iterable
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import date
 
 from celery import current_app
@@ -78,9 +78,11 @@ def mark_day_dirty(location_id: int, local_date: date) -> None:
     mark_days_dirty(location_id, [local_date])
 
 
-def mark_days_dirty(location_id: int, local_dates: Iterable[date]) -> None:
+def mark_days_dirty(location_id: int, local_dates: Iterable[date], whole: bool = False) -> None:
     """Record that some of a location's buckets changed, in one statement that takes their
-    rows in day order: the order the roll-up clears them in, so the two never deadlock."""
+    rows in day order: the order the roll-up clears them in, so the two never deadlock.
+    `whole`: recompute them from the raw rows (changes the roll-up's journal did not see;
+    see `DirtyDay.whole`)."""
     days = sorted(set(local_dates))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = []
@@ -88,15 +90,33 @@ def mark_days_dirty(location_id: int, local_dates: Iterable[date]) -> None:
         params += [location_id, connection.ops.adapt_datefield_value(day), now]
     # Every save runs this: one plain statement (the same on PostgreSQL and SQLite) costs a
     # fraction of what building the equivalent bulk_create(update_conflicts=True) does.
+    table, row = DirtyDay._meta.db_table, "(%s, %s, %s, true)" if whole else "(%s, %s, %s)"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {DirtyDay._meta.db_table} (location_id, local_date, marked_at)"
-            f" VALUES {', '.join(['(%s, %s, %s)'] * len(days))}"
-            " ON CONFLICT (location_id, local_date) DO UPDATE SET marked_at = excluded.marked_at",
+            f"INSERT INTO {table} (location_id, local_date, marked_at{', whole' * whole})"
+            f" VALUES {', '.join([row] * len(days))}"
+            " ON CONFLICT (location_id, local_date) DO UPDATE SET marked_at = excluded.marked_at"
+            + (f", whole = {table}.whole OR excluded.whole" if whole else ""),
             params,
         )
     for day in days:
         transaction.on_commit(lambda day=day: request_rollup(location_id, day))
+
+
+@contextmanager
+def journal_off() -> Iterator[None]:
+    """Changes of raw rows in this block are not journaled for the roll-up's sweep
+    (PostgreSQL, in a transaction; dashboards/journal.py): for writers that change many
+    moments at once and have their days recomputed whole instead."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('moments.journal', 'off', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('moments.journal', 'on', true)")
 
 
 # When this process last asked for each bucket's roll-up: spares the shared cache a round

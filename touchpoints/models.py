@@ -433,6 +433,11 @@ class DirtyDay(models.Model):
     location = models.ForeignKey(Location, on_delete=models.CASCADE)
     local_date = models.DateField()
     marked_at = models.DateTimeField()
+    # Recompute the whole bucket from the raw rows. On PostgreSQL a save's mark is only a
+    # sign that its location has journaled changes, which the sweep adds as differences
+    # (dashboards/rollup_delta.py); a roll-up that could not run, or a mark made before the
+    # journal existed, asks for the bucket whole. SQLite recomputes every mark whole.
+    whole = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
-from .dirty_days import mark_days_dirty
+from .dirty_days import journal_off, mark_days_dirty
 from .models import Location, Moment, Need, Remedy
 
 # (model, the moment in time its local day is taken from)
@@ -31,15 +31,22 @@ REDATE_SQL = """
 
 @transaction.atomic
 def redate_location(location: Location) -> int:
-    """Re-date the location's rows to its (new) time zone; returns how many moved."""
+    """Re-date the location's rows to its (new) time zone; returns how many moved.
+
+    A year of a hub's moments may move: rather than journal each one for the roll-up's
+    sweep to add (its trigger computes what the moment counted, a few statements a row;
+    dashboards/journal.py), the journal is off while they move, and every day that gained
+    or lost one is marked to be recomputed whole from the raw rows."""
     moved, days = 0, set()
-    for model, moment in DATED:
-        count, changed_days = _redate(model, moment, location)
-        moved += count
-        days |= changed_days
+    with journal_off():
+        for model, moment in DATED:
+            count, changed_days = _redate(model, moment, location)
+            moved += count
+            days |= changed_days
+        if days:
+            _redate_remedies(location)
     if days:
-        mark_days_dirty(location.pk, days)
-        _redate_remedies(location)
+        mark_days_dirty(location.pk, days, whole=True)
     return moved
 
 

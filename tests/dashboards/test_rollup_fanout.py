@@ -57,14 +57,20 @@ def exact_figures() -> list[tuple]:
 
 
 def lose_roll_ups_and_mark_every_bucket() -> None:
-    """What beat finds after the roll-ups were lost: every bucket marked, nothing rolled up."""
+    """What beat finds after the roll-ups were lost: every bucket marked to be recomputed
+    whole (as a repair marks them), nothing rolled up."""
     DailyRollup.objects.all().delete()
     LocationDayRollup.objects.all().delete()
     buckets = set(Moment.objects.values_list("location_id", "local_date"))
     now = timezone.now()
     DirtyDay.objects.bulk_create(
-        [DirtyDay(location_id=loc, local_date=day, marked_at=now) for loc, day in buckets],
-        ignore_conflicts=True,  # a save's own mark, where its prompt roll-up was throttled
+        [
+            DirtyDay(location_id=loc, local_date=day, marked_at=now, whole=True)
+            for loc, day in buckets
+        ],
+        update_conflicts=True,  # a save's own mark, where its prompt roll-up was throttled
+        unique_fields=["location", "local_date"],
+        update_fields=["whole"],
     )
 
 

@@ -574,7 +574,7 @@ def raw_sums(moments: list[Moment]) -> dict[str, int]:
         invitation = getattr(m, "invitation", None)
         answer = getattr(invitation, "answer", None)
         sums["invitations"] += invitation is not None
-        sums["notes"] += m.note != ""
+        sums["notes"] += m.note != "" or m.note_blanked  # a blanked note still counts
         if answer is not None:
             add_answer(sums, m, answer)
     return sums
@@ -622,7 +622,7 @@ def raw_note_sums(moments: list[Moment]) -> dict[int, tuple]:
 
 def add_answer(sums: dict, m: Moment, a: Answer) -> None:
     sums["answers"] += 1
-    sums["comments"] += a.comment != ""
+    sums["comments"] += a.comment != "" or a.comment_blanked
     sums["csat_answers"] += 1
     sums["satisfied"] += a.csat >= 4
     if a.nps is not None:

@@ -21,16 +21,17 @@ from tests.redis_round_trips import counting_redis_round_trips
 from touchpoints.models import DirtyDay, JourneyStage, Need, Role, Team, TouchpointType
 from touchpoints.needs import raise_need
 
-# One location's day, in the test's transaction (so a savepoint and its release stand for
-# BEGIN and COMMIT): try the location's lock, the planner settings, read the marks, for each
-# of the ten roll-up tables (six from raw rows: moments, customers' and staff's themes,
-# needs, remedies and low moments; four summed from those) delete and write its rows, the
-# remedy tables' own planner settings once, give the location a new generation (the key of
-# its cached figures, dashboards/figure_cache.py), clear the marks.
-ROLL_UP_DAY_QUERIES = 28
-# Beat's run: the same, after reading which locations have marks (the sweep) and which of
-# the location group's buckets are marked (the group's task, dashboards/location_groups.py).
-DIRTY_RUN_QUERIES = ROLL_UP_DAY_QUERIES + 2
+# One location's changes after saves, in the test's transaction (so a savepoint and its
+# release stand for BEGIN and COMMIT), on PostgreSQL's incremental path
+# (dashboards/rollup_delta.py): try the location's lock, read its marks, take its journal
+# rows (one batch), read where the taken moments lie and the planner settings, compute the
+# differences of every roll-up (one batch), add them (one batch), give the location a new
+# generation (the key of its cached figures, dashboards/figure_cache.py), clear the marks.
+# Ten; the whole day recomputed took 28.
+ROLL_UP_DAY_QUERIES = 10
+# Beat's run: the same, after reading which locations have marks or journal rows (the
+# sweep; the group's task reads its marks with the rest, dashboards/location_groups.py).
+DIRTY_RUN_QUERIES = ROLL_UP_DAY_QUERIES + 1
 # The roll-up reads and writes PostgreSQL only; the dirty marks live there too.
 ROLL_UP_REDIS_ROUND_TRIPS = 0
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from dashboards import export_jobs
-from dashboards.models import DailyRollup, ExportJob
+from dashboards.models import DailyRollup, ExportJob, RollupGeneration
 from dashboards.rollup import rebuild_buckets
 from dashboards.tasks import roll_up_day, run_export_job
 from tests.conftest import PASSWORD, process_env, roll_up_everything
@@ -111,10 +111,11 @@ def test_a_worker_killed_mid_roll_up_leaves_the_bucket_whole_and_dirty(
     doomed = start_worker(queue, redis_url)
     assert wait_for(lambda: listening(queue, redis_url), timeout=60)
     try:
-        # Holding the mark's row makes the worker stop after writing the new roll-up rows,
-        # when it comes to clear the mark: killed there, its transaction never commits.
+        # Holding the location's generation row makes the worker stop after writing the
+        # new roll-up rows, when it comes to renew it (before clearing the mark): killed
+        # there, its transaction never commits.
         with transaction.atomic():
-            DirtyDay.objects.select_for_update().get(pk=mark.pk)
+            RollupGeneration.objects.select_for_update().get(location=org["arn"])
             roll_up_day.apply_async(args=(org["arn"].pk, day.isoformat()), queue=queue)
             backend = wait_for(worker_waiting_on_a_lock, timeout=60)
             assert backend, "the worker never reached the end of its roll-up"
