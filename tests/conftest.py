@@ -142,8 +142,6 @@ def _empty_tables_by_delete():
             return truncate(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        # The roll-up journal last: deleting the raw rows journals their moments.
-        tables = sorted(tables, key=lambda table: table.endswith(("journal", "preimage")))
         # Without triggers for this transaction (SET LOCAL): the roll-up journal's would
         # note every deleted moment, reading the other raw tables, while a request the
         # browser left running writes them: they deadlocked. Emptying every table needs
