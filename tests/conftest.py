@@ -61,7 +61,6 @@ LONGEST_FIRST = [
     "tests/test_hostile_input.py",
     "tests/dashboards/test_rollup_fanout.py",
     "tests/dashboards/test_location_day_rollup_upgrade.py",
-    "tests/test_screen_sizes_browser.py",
     "tests/feedback/test_theme_worker.py",
     "tests/feedback/test_erasure_after_a_kill.py",
     "tests/feedback/test_recovery_queue_browser.py",
@@ -304,7 +303,15 @@ def moment_post(touchpoint_type, **overrides) -> dict:
     return {key: value for key, value in data.items() if value is not None}
 
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's build of Chromium's headless shell (package chromium-headless-shell, the same
+# source and version as the package chromium) is what Playwright itself runs for headless
+# tests: a page costs it a quarter of the CPU of the whole browser in headless mode, and the
+# browser tests are most of the suite's CPU (docs/performance.md, "The headless shell").
+# Without it, or with TEST_CHROMIUM=/usr/bin/chromium, the tests drive the whole browser.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = os.environ.get("TEST_CHROMIUM") or (
+    HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else "/usr/bin/chromium"
+)
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "is_mobile": True}
 
 
@@ -312,7 +319,9 @@ TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True, "is_mob
 def chromium():
     """Debian's chromium driven by Playwright (Playwright cannot download its own here)."""
     if not os.path.exists(CHROMIUM):
-        skip_or_fail(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+        skip_or_fail(
+            f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium-headless-shell)"
+        )
     # Playwright's sync API keeps an event loop in this thread; the ORM calls that tests
     # make between browser steps are still plain synchronous code.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -324,8 +333,24 @@ def chromium():
             headless=True,
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
         )
+        # The log screen's service worker, installed in each new context, fetches the log
+        # screen, its static files and the script catalogue again: a tenth of the browser
+        # tests' CPU. Tests of the offline tablet (marked service_worker) keep it.
+        new_context = browser.new_context
+        browser.new_context = lambda **options: new_context(
+            **{"service_workers": SERVICE_WORKERS["mode"], **options}
+        )
         yield browser
         browser.close()
+
+
+SERVICE_WORKERS = {"mode": "block"}
+
+
+@pytest.fixture(autouse=True)
+def _service_workers_where_marked(request):
+    marked = request.node.get_closest_marker("service_worker") is not None
+    SERVICE_WORKERS["mode"] = "allow" if marked else "block"
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.conftest import log_in, make_user, serious_accessibility_violations
 from tests.feedback.test_customer_requests import PHONE, customer_moment, leave_contact
-from tests.test_screen_sizes_browser import TOO_SMALL
+from tests.staff_screens import TOO_SMALL
 from touchpoints.models import Role
 from touchpoints.people.roles import set_data_protection
 

@@ -7,7 +7,11 @@ from tests.desk_steps import leave_quietly
 from tests.touchpoints.test_log_screen_browser import Taps, open_log_screen, wait_until
 from touchpoints.models import Moment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.service_worker,
+]
 
 
 def log_a_moment_in_swedish(page) -> None:

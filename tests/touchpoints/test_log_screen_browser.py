@@ -9,7 +9,11 @@ from django.utils import timezone
 from tests.conftest import TABLET, log_in, screenshot, serious_accessibility_violations
 from touchpoints.models import Moment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.service_worker,
+]
 
 
 def open_log_screen(page, username: str) -> None:

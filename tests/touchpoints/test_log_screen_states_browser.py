@@ -10,8 +10,8 @@ import os
 import pytest
 
 from dashboards.need_answers import answer_need
+from tests.staff_screens import SIDEWAYS, TOO_SMALL
 from tests.test_accessibility_browser import wcag_violations
-from tests.test_screen_sizes_browser import SIDEWAYS, TOO_SMALL
 from tests.touchpoints.test_log_screen_browser import log_screen_at, log_typical_moment
 from touchpoints.models import Need
 

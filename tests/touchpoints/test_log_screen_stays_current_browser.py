@@ -9,7 +9,11 @@ import pytest
 from tests.touchpoints.test_log_screen_browser import Taps, log_screen_at, wait_until
 from touchpoints.models import Moment, TouchpointType
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.service_worker,
+]
 
 # The navigation's poll runs every 30 s and when the network comes back: the test calls it now.
 POLL_NOW = "() => window.dispatchEvent(new Event('online'))"

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.test_screen_sizes_browser import SIDEWAYS, TOO_SMALL
+from tests.staff_screens import SIDEWAYS, TOO_SMALL
 from tests.touchpoints.test_log_screen_browser import log_screen_at
 from touchpoints.models import TouchpointType
 

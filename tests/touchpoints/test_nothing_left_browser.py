@@ -18,7 +18,11 @@ from tests.touchpoints.test_log_screen_browser import (
 from touchpoints.customers import hash_ref
 from touchpoints.models import Moment, Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.service_worker,
+]
 
 BOOKING_CODE = "XK7P2Q"
 NOTE = "Wheelchair to gate 12"
