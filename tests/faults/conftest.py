@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
@@ -102,27 +103,34 @@ def start_web(redis_server_url: str, workers: int = 2) -> tuple[subprocess.Popen
     return server, port
 
 
-@pytest.fixture
-def stack(redis_server, postgres, tmp_path):
+@contextmanager
+def running_stack(redis_server_url: str, beat_dir: Path):
     """gunicorn, a Celery worker and beat (a roll-up of dirty days every 2 s), all on
-    `redis_server` and the test database. Yields the web's port."""
-    web, port = start_web(redis_server.url)
-    worker = start_worker("celery", redis_server.url)
+    `redis_server_url` and the test database, until the block ends. Gives the web's port."""
+    web, port = start_web(redis_server_url)
+    worker = start_worker("celery", redis_server_url)
     beat = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "warning"]
-        + ["-s", str(tmp_path / "beat-schedule")],
+        + ["-s", str(beat_dir / "beat-schedule")],
         env=process_env(
-            DATABASE_URL=database_url(), REDIS_URL=redis_server.url, ROLLUP_INTERVAL_SECONDS="2"
+            DATABASE_URL=database_url(), REDIS_URL=redis_server_url, ROLLUP_INTERVAL_SECONDS="2"
         ),
     )
     try:
-        assert wait_for(lambda: listening("celery", redis_server.url), timeout=60)
+        assert wait_for(lambda: listening("celery", redis_server_url), timeout=60)
         yield port
     finally:
         for process in (web, worker, beat):
             process.terminate()
         for process in (web, worker, beat):
             process.wait(timeout=20)
+
+
+@pytest.fixture
+def stack(redis_server, postgres, tmp_path):
+    """The stack on `redis_server`, for one test. Yields the web's port."""
+    with running_stack(redis_server.url, tmp_path) as port:
+        yield port
 
 
 def with_real_password_hash(user):

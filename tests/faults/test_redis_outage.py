@@ -12,10 +12,29 @@ from dashboards.models import DailyRollup
 from feedback.invitations import invitation_for
 from tests.conftest import moment_post
 from tests.dashboards.test_worker import wait_for
-from tests.faults.conftest import Browser, with_real_password_hash
+from tests.faults.conftest import Browser, RedisServer, running_stack, with_real_password_hash
 from touchpoints.models import DirtyDay, Moment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+# One Redis server and one stack for the module: starting gunicorn, a worker and beat costs
+# five processes' start-up, about 10 CPU seconds. Each test leaves Redis answering and waits
+# out the breaker after an outage, so the next one meets a stack in its usual state; the
+# tables are emptied between tests as usual, and the processes read them afresh.
+@pytest.fixture(scope="module")
+def redis_server():
+    server = RedisServer()
+    server.start()
+    yield server
+    server.thaw()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(redis_server, django_db_setup, tmp_path_factory):
+    with running_stack(redis_server.url, tmp_path_factory.mktemp("beat")) as port:
+        yield port
 
 
 class LoggingTablet(threading.Thread):
