@@ -4,12 +4,13 @@ per day, at SAS volume and at ten times (issue 25: at most 1.3 times).
 Each volume has its own data set (bench/sas_data.py), so each is measured by a process of
 its own (`rollup_bench.py --whole-day-only`), which prints one line this one reads back:
 
-    whole-day <days> <moments> <rebuild s a day> <by marks s> <by range s> <old way s>
+    whole-day <day's moments> <moments> <rebuild s a day> <by marks s> <by range s> <old s>
 
 In that process, each run times, one after the other (so that load which comes and goes
 falls on all alike):
-  - the full rebuild of every day from empty roll-ups (`rebuild_range`), divided by the
-    number of days: the bulk path's cost per day;
+  - the full rebuild of every day from empty roll-ups (`rebuild_range`), times the middle
+    day's share of the moments: the bulk path's cost for that day (the data's first and
+    last local days are the edges of its time zones, a few moments each);
   - the middle day recomputed whole for every station by its marks, as beat runs a day
     marked whole (a time-zone change, a repair: `rebuild_dirty`);
   - the same day by `rebuild_range(day, day)`, as a repair or a reconciliation runs it;
@@ -42,9 +43,10 @@ def compare(args) -> None:
         line = next(line for line in output.splitlines() if line.startswith(RESULT))
         results.append((scale, *(float(value) for value in line.split()[1:])))
     print(f"whole day against the full rebuild per day (goal: at most {GOAL}):")
-    for scale, days, moments, per_day, marks, by_range, old in results:
+    for scale, in_day, moments, per_day, marks, by_range, old in results:
         print(
-            f"  x{scale}: {moments:,.0f} moments in {days:.0f} days; rebuild {per_day:.2f} s a day;"
+            f"  x{scale}: a day of {in_day:,.0f} moments in {moments:,.0f};"
+            f" rebuild {per_day:.2f} s for it;"
             f" by marks {marks:.2f} s ({_verdict(marks / per_day)}),"
             f" by range {by_range:.2f} s ({_verdict(by_range / per_day)});"
             f" the old way {old:.2f} s ({old / per_day:.2f}x)"
@@ -59,13 +61,15 @@ def measure(first, last, day, moments: int, runs: int, load) -> None:
     import rollup_bench
 
     from dashboards import rollup
+    from touchpoints.models import Moment
 
-    days = (last - first).days + 1
+    in_day = Moment.objects.filter(local_date=day).count()
+    share = in_day / moments
     rebuilds, marks, ranges, olds = [], [], [], []
     for run in range(1, runs + 1):
         print(f"  run {run} of {runs}, {load()} before")
         rollup_bench._empty_roll_ups()
-        rebuilds.append(_timed(lambda: rollup.rebuild_range(first, last)) / days)
+        rebuilds.append(_timed(lambda: rollup.rebuild_range(first, last)) * share)
         rollup_bench._check_exact(moments)
         marks.append(_timed(lambda: _by_marks(day)))
         ranges.append(_timed(lambda: rollup.rebuild_range(day, day)))
@@ -76,18 +80,18 @@ def measure(first, last, day, moments: int, runs: int, load) -> None:
             rollup.WHOLE_DAY_SHARE = saved
         rollup_bench._check_exact(moments)
         print(
-            f"    rebuild {rebuilds[-1]:.2f} s a day; the day by marks {marks[-1]:.2f} s,"
+            f"    rebuild {rebuilds[-1]:.2f} s for the day; by marks {marks[-1]:.2f} s,"
             f" by range {ranges[-1]:.2f} s, the old way {olds[-1]:.2f} s; {load()} after"
         )
     figures = [statistics.median(times) for times in (rebuilds, marks, ranges, olds)]
     per_day, by_marks, by_range, old = figures
     print(
-        f"  {day}, medians of {runs}: rebuild {per_day:.2f} s a day ({days} days);"
-        f" the day by marks {by_marks:.2f} s ({by_marks / per_day:.2f}x), by range"
-        f" {by_range:.2f} s ({by_range / per_day:.2f}x), the old way {old:.2f} s"
+        f"  {day} ({in_day:,} of {moments:,} moments), medians of {runs}: rebuild"
+        f" {per_day:.2f} s for the day; by marks {by_marks:.2f} s ({by_marks / per_day:.2f}x),"
+        f" by range {by_range:.2f} s ({by_range / per_day:.2f}x), the old way {old:.2f} s"
         f" ({old / per_day:.2f}x); goal at most {GOAL}x"
     )
-    print(f"{RESULT} {days} {moments} " + " ".join(f"{figure:.4f}" for figure in figures))
+    print(f"{RESULT} {in_day} {moments} " + " ".join(f"{figure:.4f}" for figure in figures))
 
 
 def _by_marks(day) -> None:

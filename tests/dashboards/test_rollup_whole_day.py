@@ -7,6 +7,8 @@ scan and hashes the feedback tables whole, instead of walking three indexes per 
 the buckets' own read, row for row, under the journal, and guard that it stays one pass.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,7 +30,7 @@ from tests.dashboards.test_rollup_properties import (
     teams,  # noqa: F401 (a fixture)
     world_strategy,
 )
-from touchpoints.models import DirtyDay
+from touchpoints.models import DirtyDay, Moment
 
 pytestmark = pytest.mark.usefixtures("postgres")
 
@@ -109,4 +111,31 @@ def test_a_whole_day_is_read_in_one_pass_not_an_index_walk_per_moment(agent, org
     monkeypatch.setattr(rollup, "WHOLE_DAY_SHARE", None)
     monkeypatch.setattr(rollup, "BOUNDED_READ_MAX_SPREAD", 0)
     assert recovery_scans(lambda: rebuild_buckets([day])) >= DAY_MOMENTS // 2
+    assert roll_up_snapshot() == snapshot
+
+
+def test_a_range_over_locations_sealed_to_different_days_keeps_every_row(agent, org):
+    """A range whose locations start on different days (one sealed later than the other)
+    is an OR of clauses; its writes add AND NOT EXISTS. Without brackets around the OR,
+    the first clause's rows were deleted and never written again."""
+    now = timezone.now()
+    for location, team in ((org["arn"], org["arn_desk"]), (org["jfk"], org["jfk_desk"])):
+        for days_ago in range(3):
+            Moment.objects.create(
+                staff=agent,
+                team=team,
+                location=location,
+                touchpoint_type=org["desk"],
+                outcome=4,
+                occurred_at=now - timedelta(days=days_ago),
+            )
+    roll_up_everything()
+    first = min(Moment.objects.values_list("local_date", flat=True))
+    last = max(Moment.objects.values_list("local_date", flat=True))
+    rollup.seal(org["jfk"].pk, first + timedelta(days=1))
+    snapshot = roll_up_snapshot()
+    assert len(rollup.range_scope(first, last).params) > 4  # two clauses, joined by OR
+
+    rebuild_range(first, last)
+
     assert roll_up_snapshot() == snapshot
