@@ -49,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sas_data  # noqa: E402  (a sibling script, not a package)
 import sweep_after  # noqa: E402
+import whole_day  # noqa: E402
 
 YEAR_OF_MOMENTS = 50_000_000
 GOALS = {"incremental day (s)": 1.0, "rebuild / floor": 1.3, "year extrapolated (s)": 120.0}
@@ -85,9 +86,19 @@ def main() -> None:
         "--sweep-scales", default="0.1,10", help="the two daily volumes of --sweep-after"
     )
     parser.add_argument("--sweep-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--whole-day", action="store_true", help="time a whole day against the rebuild (above)"
+    )
+    parser.add_argument(
+        "--whole-day-scales", default="1,10", help="the daily volumes of --whole-day"
+    )
+    parser.add_argument("--whole-day-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sweep_after and not args.sweep_only:
         sweep_after.compare(args)
+        return
+    if args.whole_day and not args.whole_day_only:
+        whole_day.compare(args)
         return
     per_day = int(args.scale * sas_data.MOMENTS_PER_DAY)
     sas_data.use_bench_database(_database_url(args))
@@ -104,6 +115,9 @@ def main() -> None:
     print(django_speed())
     if args.sweep_only:
         sweep_after.measure(first, last, day, args.sweep_after, args.runs)
+        return
+    if args.whole_day_only:
+        whole_day.measure(first, last, day, moments, args.runs, _load)
         return
     if args.explain:
         _explain_incremental(day)
@@ -286,15 +300,15 @@ def _server_cpu_seconds() -> float | None:
 
 
 def _explain_incremental(day) -> None:
-    """Run one day's incremental roll-up with each write statement (the GROUP BYs and the
-    deletes) run as EXPLAIN (ANALYZE, BUFFERS), which executes it all the same, and print
-    the plans."""
+    """Run one day's incremental roll-up with each write statement (the GROUP BYs, into the
+    roll-ups or, for whole days, into a temporary table, and the deletes) run as EXPLAIN
+    (ANALYZE, BUFFERS), which executes it all the same, and print the plans."""
     from django.db import connection
 
     from dashboards.rollup import rebuild_dirty
 
     def explain(execute, sql, params, many, context):
-        if many or sql.split()[0] not in ("INSERT", "DELETE"):
+        if many or sql.split()[0] not in ("INSERT", "DELETE", "CREATE"):
             return execute(sql, params, many, context)
         cursor = context["cursor"]
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
@@ -309,13 +323,17 @@ def _explain_incremental(day) -> None:
 
 def _time_dashboard(first, last, requests: int) -> None:
     """p50 and p95 of the whole company's dashboard from `first` to `last`, read from the
-    roll-ups in place (a full rebuild made them), after ten requests to warm up."""
+    roll-ups in place (a full rebuild made them), after ten requests to warm up: cold (every
+    location given a new roll-up generation first, untimed, so that no figures are cached,
+    as after every sweep) and then warm (the same request again at once, from the cache;
+    dashboards/figure_cache.py), as bench/dashboard.py times them."""
     from importlib import import_module
 
     from django.contrib.auth.models import Group
     from django.test import Client
 
     from dashboards.filters import CUSTOM
+    from dashboards.models import RollupGeneration
 
     import_module("config.wsgi")  # the process set up as a web worker is (it freezes the GC)
     from touchpoints.models import Location, Role, User
@@ -323,19 +341,37 @@ def _time_dashboard(first, last, requests: int) -> None:
     manager, _ = User.objects.get_or_create(username="bench.rollup")
     manager.groups.add(Group.objects.get(name=Role.MANAGER))
     manager.managed_locations.set(Location.objects.all())
+    locations = list(Location.objects.values_list("pk", flat=True))
     client = Client()
     client.force_login(manager)
     params = {"period": CUSTOM, "start": first.isoformat(), "end": last.isoformat()}
-    timings = []
+    timings: dict[str, list[float]] = {"cold": [], "warm": []}
+    cpu: dict[str, list[float]] = {"cold": [], "warm": []}
     for n in range(10 + requests):
-        started = time.perf_counter()
-        response = client.get("/dashboard/", params, HTTP_HOST="localhost", secure=True)
-        assert response.status_code == 200, response.status_code
-        if n >= 10:
-            timings.append((time.perf_counter() - started) * 1000)
-    p50, p95 = (statistics.quantiles(timings, n=100, method="inclusive")[q - 1] for q in (50, 95))
-    print(f"dashboard {first} to {last}, whole company, {requests} requests:")
-    print(f"  p50 {p50:.0f} ms, p95 {p95:.0f} ms, {_load()}")
+        RollupGeneration.renew(locations)
+        for kind in ("cold", "warm"):
+            server, ours, started = _server_cpu_seconds(), time.process_time(), time.perf_counter()
+            response = client.get("/dashboard/", params, HTTP_HOST="localhost", secure=True)
+            wall, ours = time.perf_counter() - started, time.process_time() - ours
+            assert response.status_code == 200, response.status_code
+            if n >= 10:
+                timings[kind].append(wall * 1000)
+                if server is not None:  # this process's and its server process's CPU
+                    cpu[kind].append((ours + _server_cpu_seconds() - server) * 1000)
+    print(f"dashboard {first} to {last}, whole company, {requests} requests cold and warm:")
+    for kind, values in timings.items():
+        p50, p95 = _percentiles(values)
+        line = f"  {kind}: p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        if cpu[kind]:  # what a quiet machine's wall clock would show, near enough
+            c50, c95 = _percentiles(cpu[kind])
+            line += f" (CPU, web and database: p50 {c50:.0f} ms, p95 {c95:.0f} ms)"
+        print(line)
+    print(f"  {_load()}")
+
+
+def _percentiles(values: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94]
 
 
 def _empty_roll_ups() -> None:

@@ -290,6 +290,8 @@ class RollupTable:
     # Planner settings for this table's statement in a set of buckets (from here to the end
     # of the transaction: such tables come last in ROLLUP_TABLES).
     bucket_settings: dict | None = None
+    # Planner settings for this table's statement alone in whole days (`_write`).
+    range_settings: dict | None = None
     # A table counted per moment (or need): its journal, the select's expression for the
     # journaled id, and the table of pre-images (each journaled row's rows as counted).
     journal: Journal | None = None
@@ -316,6 +318,27 @@ def _coarser(name: str, source: str, key: list[str], columns: list[str]) -> Roll
 def _per_moment(journaled: str, pre_image: str, journal: Journal = MOMENT_JOURNAL) -> dict:
     return {"journal": journal, "journaled": journaled, "pre_image": pre_image}
 
+
+# Whole days in a short history (`_whole_days`) are grouped in parallel, as a range is: the
+# moments read by a parallel sequential scan, each page once, never by an index in (location,
+# day) order, which one process runs alone and which fetches each heap page many times
+# (692,000 page reads for a day of 60,000 pages at ten times SAS), nor by a bitmap scan; the
+# feedback hashed once, by all the processes together; and the journal anti-joined by a hash
+# (a nested loop scans the journal once per moment: 1.5 s of CPU for 1.37 M moments). Left
+# to itself PostgreSQL 15 may rather hash the day's moments and probe them with the
+# feedback, a join it cannot run in parallel, the two plans' estimates within 1 % of each
+# other: starting workers is priced lower here, so the parallel plan wins by 10 % (and still
+# groups in the workers, not above them). For the moments' own roll-up; the low moments', a
+# few in a hundred, probe their feedback (PROBE_SETTINGS) instead of hashing it whole.
+# docs/scaling.md, "A whole day".
+WHOLE_READ_SETTINGS = {
+    "enable_hashjoin": "on",  # whatever the transaction set before (the journal's sweep)
+    "enable_indexscan": "off",
+    "enable_bitmapscan": "off",
+    "enable_nestloop": "off",
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0.05",
+}
 
 # Remedies and low moments are a few in a hundred of a day's moments: each is probed through
 # its one-to-one indexes, never a whole feedback or moment table hashed (as the bounded read
@@ -346,6 +369,7 @@ ROLLUP_TABLES = [
         MOMENT_SELECT,
         "m",
         bucket_select=BOUNDED_MOMENT_SELECT,
+        range_settings=WHOLE_READ_SETTINGS,
         **_per_moment("m.id", "dashboards_dailypreimage"),
     ),
     LOCATION_DAYS,
@@ -393,6 +417,7 @@ ROLLUP_TABLES = [
         LOW_MOMENT_SELECT,
         "m",
         bucket_settings=PROBE_SETTINGS,
+        range_settings=PROBE_SETTINGS,
         **_per_moment("m.id", "dashboards_lowmomentpreimage"),
     ),
 ]
@@ -411,9 +436,14 @@ class Scope:
     # The smallest and largest id of the scope's moments, when its feedback is read by id
     # range (BOUNDED_MOMENT_SELECT; set by `_plan_for_roll_ups`).
     moment_ids: tuple[int, int] | None = None
+    # Whole days in a short history (`_whole_days`): grouped as a range, read by a
+    # sequential scan (WHOLE_READ_SETTINGS).
+    whole: bool = False
 
     def where(self, alias: str = "") -> str:
-        return self.condition.format(t=f"{alias}." if alias else "")
+        # In brackets: the condition is an OR of clauses (a day's locations, or locations
+        # sealed up to different days), and the writes go on with AND NOT EXISTS (`_write`).
+        return "(" + self.condition.format(t=f"{alias}." if alias else "") + ")"
 
 
 def buckets_scope(buckets: Iterable[Bucket]) -> Scope:
@@ -518,6 +548,8 @@ def _rebuild(cursor, scope: Scope, after_writes: Callable[[], None] | None = Non
 
 def _recompute(cursor, scope: Scope, rolled_at) -> None:
     """Write the scope's rows of every roll-up again from one GROUP BY each."""
+    if _whole_days(cursor, scope):
+        scope = replace(scope, large=True, whole=True)
     # After the marks and the journal: every moment whose mark this run clears is then
     # among those the planner's statement sees, so a bounded read's ids cover it
     # (BOUNDED_MOMENT_SELECT).
@@ -529,6 +561,39 @@ def _recompute(cursor, scope: Scope, rolled_at) -> None:
             if connection.vendor == "postgresql":
                 _set_config(cursor, settings)
         _write(cursor, table, scope, rolled_at)
+
+
+# Buckets (or a range) are recomputed as whole days (`_write`: grouped in parallel, the
+# moment table read by a sequential scan and the feedback tables whole, hashed) when they
+# hold at least WHOLE_DAY_MOMENTS moments and at least 1/WHOLE_DAY_SHARE of the moment
+# table: a whole day of every station in a short history (at ten times SAS, 1.37 M moments
+# in 4.1 M). Then reading everything once costs less than three index walks a moment, which
+# is what the buckets' own read costs, or than the index walk of a range's day
+# (docs/scaling.md, "A whole day"). Smaller sets, or a day in a long history, keep their
+# read, whose cost follows their moments. The sizes are the roll-ups' own count of the
+# buckets (LocationDayRollup) and the planner's of the table: a guess that only chooses
+# the plan, never the figures.
+WHOLE_DAY_MOMENTS = 20_000
+WHOLE_DAY_SHARE = 8
+
+WHOLE_DAYS = """
+    SELECT COALESCE(SUM(moments), 0) >= %s AND COALESCE(SUM(moments), 0) * %s
+        >= (SELECT GREATEST(reltuples, 0) FROM pg_class WHERE oid = 'touchpoints_moment'::regclass)
+    FROM dashboards_locationdayrollup WHERE {where}
+"""
+
+
+def _whole_days(cursor, scope: Scope) -> bool:
+    """Whether to recompute the scope as whole days (above); never on SQLite, whose
+    statements are the same either way. WHOLE_DAY_SHARE None: never (a benchmark's
+    baseline)."""
+    if connection.vendor != "postgresql" or WHOLE_DAY_SHARE is None:
+        return False
+    cursor.execute(
+        WHOLE_DAYS.format(where=scope.where()),
+        [WHOLE_DAY_MOMENTS, WHOLE_DAY_SHARE, *scope.params],
+    )
+    return cursor.fetchone()[0]
 
 
 def _apply_journal(
@@ -655,7 +720,12 @@ def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
     # new rows go in by a plain INSERT, a third cheaper than ON CONFLICT's speculative one
     # (the locations' locks keep every other roll-up out of these buckets meanwhile).
     columns, key = ", ".join(table.all_columns), ", ".join(table.key)
+    settings = table.range_settings if scope.whole else None
+    if settings:
+        settings = _swap_config(cursor, settings)
     cursor.execute(f"CREATE TEMPORARY TABLE rollup_batch ({columns}) AS {select}", params)
+    if settings:  # back to the transaction's settings for the other statements
+        _set_config(cursor, settings)
     cursor.execute(f"ANALYZE rollup_batch ({key})")  # the joins below match on the key only
     same_key = " AND ".join(f"b.{c} = t.{c}" for c in table.key)
     in_scope = f"{same_key} AND {scope.where('t')}"
@@ -790,6 +860,16 @@ CHOOSE_READ = """
     FROM read JOIN (VALUES {settings}) AS s (way, name, value) ON s.way IN ('always', read.way)
     GROUP BY read.way, read.lo, read.hi
 """
+
+
+def _swap_config(cursor, settings: dict[str, str]) -> dict[str, str]:
+    """SET LOCAL each of `settings`, in one statement; returns the values they replace."""
+    cursor.execute(
+        "SELECT name, current_setting(name), set_config(name, value, true)"
+        f" FROM (VALUES {', '.join(['(%s, %s)'] * len(settings))}) AS s (name, value)",
+        [value for pair in settings.items() for value in pair],
+    )
+    return {name: old for name, old, _ in cursor.fetchall()}
 
 
 def _set_config(cursor, settings: dict[str, str]) -> None:
