@@ -30,8 +30,9 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
-    """A worker process on a queue of its own, pointed at the test database."""
+def start_worker(queue: str, redis_url: str, *options: str, **env) -> subprocess.Popen:
+    """A worker process on a queue of its own (or several, comma-separated), pointed at the
+    test database; `options`: more of the worker's command-line options."""
     env = process_env(DATABASE_URL=database_url(), REDIS_URL=redis_url, **env)
     return subprocess.Popen(
         [
@@ -50,6 +51,7 @@ def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
             "--without-mingle",
             "-l",
             "warning",
+            *options,
         ],
         env=env,
     )
