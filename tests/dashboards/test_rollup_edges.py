@@ -94,6 +94,8 @@ def test_a_worker_killed_mid_group_task_leaves_its_location_exact_and_others_unh
     roll_up_everything()
     before = location_figures(arn)
     new_moments(agent, org, 3)  # journaled: the doomed worker's to add
+    # A save's mark too, which only says so: cleared in the same transaction, or not at all.
+    mark = DirtyDay.objects.create(location=arn, local_date=arn.today(), marked_at=timezone.now())
     new_moments(jfk_agent, org, 5)  # journaled: the other worker's
     arn_queue, jfk_queue = f"{queue}-arn", f"{queue}-jfk"
     doomed = start_worker(arn_queue, redis_url)
@@ -126,10 +128,12 @@ def test_a_worker_killed_mid_group_task_leaves_its_location_exact_and_others_unh
         # Killed uncommitted: ARN as before, its changes still in the journal.
         assert location_figures(arn) == before
         assert MomentJournal.objects.filter(location_id=arn.pk).count() == 3
+        assert DirtyDay.objects.filter(pk=mark.pk).exists()
 
         # Acknowledged late, the task is still the broker's: the survivor takes it.
         hand_back_unacknowledged_tasks()
         assert wait_for(lambda: not MomentJournal.objects.exists(), timeout=60)
+        assert wait_for(lambda: not DirtyDay.objects.exists())
         assert location_figures(arn) == raw_figures(arn)
         assert location_figures(arn).moments == before.moments + 3
     finally:
