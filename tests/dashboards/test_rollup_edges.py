@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import psycopg
 import pytest
+import redis
 from django.db import transaction
 from django.utils import timezone
 
@@ -141,6 +142,8 @@ def test_a_worker_killed_mid_group_task_leaves_its_location_exact_and_others_unh
             if process is not None:
                 process.kill()
                 process.wait(timeout=20)
+        bindings = [f"_kombu.binding.{name}" for name in (arn_queue, jfk_queue)]
+        redis.Redis.from_url(redis_url).delete(arn_queue, jfk_queue, *bindings)
     assert_exact()
 
 

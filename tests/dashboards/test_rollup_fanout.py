@@ -207,14 +207,16 @@ def test_two_workers_each_on_its_groups_queue_share_the_sweep_exactly(
 
 @pytest.mark.worker
 def test_routing_keeps_two_workers_off_one_group_where_a_shared_queue_does_not(
-    queue, redis_url, settings
+    db, queue, redis_url, settings
 ):
     """Two workers, each consuming its own group's queue and a shared one. Tasks of one
     group sent to the shared queue (no routing) run on both at once, the conflict the
     locks must then settle; routed, a group's tasks never overlap, while the two groups'
     do run side by side. Each task pauses a moment (tests/dashboards/task_intervals.py)."""
     settings.ROLLUP_LOCATION_GROUPS = 2
-    first, second = 2, 3  # location ids in groups 0 and 1 (the tasks read nothing else)
+    # Location ids in groups 0 and 1: the tasks find nothing to roll up, but run whole
+    # (the workers see the test database's tables, not this test's uncommitted rows).
+    first, second = 2, 3
     queues = [queue_of(group_of(first)), queue_of(group_of(second))]
     workers = [
         start_worker(
