@@ -153,30 +153,33 @@ def test_a_worker_killed_mid_group_task_leaves_its_location_exact_and_others_unh
 @pytest.mark.django_db(transaction=True)
 def test_a_time_zone_change_while_a_roll_up_of_the_location_runs_is_recomputed_whole(agent, org):
     """The roll-up read ARN's moments on Stockholm's calendar and has not committed when
-    ARN moves to London: its old-zone figures land, but the days the moments left and
-    joined stay marked, and the next sweep recomputes them on London's calendar."""
+    ARN moves to New York: its old-zone figures land, but the days the moments left and
+    joined stay marked, and the next sweep recomputes them on New York's calendar."""
     arn = org["arn"]
-    late = datetime.combine(timezone.now().date() - timedelta(days=2), time(23, 30), UTC)
-    new_moments(agent, org, 3, at=late)  # 00:30 the next day in Stockholm, 23:30 in London
-    new_moments(agent, org, 2, at=late - timedelta(hours=12))  # the same day in both
+    day = timezone.now().date() - timedelta(days=2)
+    early = datetime.combine(day, time(2, 0), UTC)  # that day in Stockholm, the eve in New York
+    new_moments(agent, org, 3, at=early)
+    new_moments(agent, org, 2, at=early + timedelta(hours=14))  # that day in both
     roll_up_everything()
-    stockholm_day = late.date() + timedelta(days=1)
-    buckets = [(arn.pk, day) for day in (late.date(), stockholm_day)]
+    eve = day - timedelta(days=1)
+    buckets = [(arn.pk, eve), (arn.pk, day)]
 
     with roll_up_held_open(buckets, hold_seconds=10) as held:
         # The admin's save of the new zone, in one transaction: never waits for the roll-up.
         with transaction.atomic():
-            arn.timezone = "Europe/London"
+            arn.timezone = "America/New_York"
             arn.save()
             moved = redate_location(arn)
         assert moved == 3
     assert held["rolled_up"] == 2  # committed after the change, with Stockholm's days
+    assert list(DailyRollup.objects.values_list("local_date", "moments")) == [(day, 5)]
     marked = DirtyDay.objects.filter(location=arn, whole=True)
-    assert set(marked.values_list("local_date", flat=True)) == {late.date(), stockholm_day}
+    assert set(marked.values_list("local_date", flat=True)) == {eve, day}
 
     rebuild_dirty()
 
-    assert list(DailyRollup.objects.values_list("local_date", "moments")) == [(late.date(), 5)]
+    figures = DailyRollup.objects.order_by("local_date").values_list("local_date", "moments")
+    assert list(figures) == [(eve, 3), (day, 2)]
     assert not DirtyDay.objects.exists()
     assert location_figures(arn) == raw_figures(arn)
     assert_exact()
