@@ -4,12 +4,15 @@ Triggers journal every moment (and need) whose raw rows change, with its contrib
 each roll-up as it was counted: its pre-image (dashboards/journal.py). The sweep of some
 locations, inside the transaction that holds their roll-up locks:
 
-1. takes their journal rows: one DELETE, in id order. A writer that touched one of those
-   moments holds its journal row until it commits (FOR SHARE), and the DELETE passes that
-   row by (SKIP LOCKED) for a later sweep: so it never waits for a writer, and a writer
-   and a sweep never wait for each other in a circle. A writer that touches a taken moment
-   afterwards waits on the deleted row's key until the sweep commits, then journals the
-   moment afresh, with what the sweep counted as its pre-image;
+1. takes their journal rows: one DELETE of at most `TAKE_LIMIT`, taken in turns over the
+   locations (each one's first row, then each one's second …), so that a flood at one
+   location (late answers for an old day) never holds back another's changes behind it:
+   those go in the first transaction, the flood's rest in the next ones. A writer that
+   touched one of those moments holds its journal row until it commits (FOR SHARE), and
+   the DELETE passes that row by (SKIP LOCKED) for a later sweep: so it never waits for
+   a writer, and a writer and a sweep never wait for each other in a circle. A writer
+   that touches a taken moment afterwards waits on the deleted row's key until the sweep
+   commits, then journals the moment afresh, with what the sweep counted as its pre-image;
 2. only then, in later statements (which see every change committed to those moments),
    computes the taken moments' contributions from the raw rows, minus their pre-images,
    summed per roll-up key: the difference, 0 for a moment nothing changed in;
@@ -28,7 +31,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-# Journal rows taken per transaction: a flood of late answers is added in several.
+# Journal rows taken per transaction: a flood of late answers is added in several, each
+# also taking the other locations' changes first (`TAKE`, in turns over the locations).
 TAKE_LIMIT = 50_000
 # Each taken moment is read through its one-to-one indexes (nested loops), never by
 # hashing a whole feedback table: the journal holds few moments next to a day.
@@ -39,8 +43,16 @@ TAKE = """
     CREATE TEMPORARY TABLE {taken} (id bigint PRIMARY KEY, location_id bigint) ON COMMIT DROP;
     WITH taken AS (
         DELETE FROM {journal} WHERE {key} IN (
-            SELECT {key} FROM {journal} WHERE location_id = ANY({held})
-            ORDER BY {key} LIMIT {limit} FOR UPDATE SKIP LOCKED
+            SELECT {key} FROM {journal} WHERE {key} IN (
+                SELECT own.{key} FROM unnest({held}) AS held (id), LATERAL (
+                    SELECT {key}, row_number() OVER (ORDER BY {key}) AS turn FROM (
+                        SELECT {key} FROM {journal} WHERE location_id = held.id
+                        ORDER BY {key} LIMIT {limit}
+                    ) AS first
+                ) AS own
+                ORDER BY own.turn, own.{key} LIMIT {limit}
+            )
+            ORDER BY {key} FOR UPDATE SKIP LOCKED
         ) RETURNING {key}, location_id
     )
     INSERT INTO {taken} SELECT {key}, location_id FROM taken;

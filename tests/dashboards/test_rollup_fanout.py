@@ -15,6 +15,8 @@ from dashboards.models import DailyRollup, LocationDayRollup
 from dashboards.rollup import LOCK_NAMESPACE
 from dashboards.tasks import reconcile_recent_days, roll_up_dirty_days, roll_up_location_group
 from tests.conftest import add_moment, make_user, roll_up_everything
+from tests.dashboards.task_intervals import KEY as INTERVALS
+from tests.dashboards.task_intervals import overlapping, recorded
 from tests.dashboards.test_worker import (  # noqa: F401 (queue: a fixture)
     database_url,
     listening,
@@ -201,3 +203,62 @@ def test_two_workers_each_on_its_groups_queue_share_the_sweep_exactly(
             worker.wait(timeout=20)
         bindings = [f"_kombu.binding.{name}" for name in queues]
         redis.Redis.from_url(redis_url).delete(*queues, *bindings)
+
+
+@pytest.mark.worker
+def test_routing_keeps_two_workers_off_one_group_where_a_shared_queue_does_not(
+    db, queue, redis_url, settings
+):
+    """Two workers, each consuming its own group's queue and a shared one. Tasks of one
+    group sent to the shared queue (no routing) run on both at once, the conflict the
+    locks must then settle; routed, a group's tasks never overlap, while the two groups'
+    do run side by side. Each task pauses a moment (tests/dashboards/task_intervals.py)."""
+    settings.ROLLUP_LOCATION_GROUPS = 2
+    # Location ids in groups 0 and 1: the tasks find nothing to roll up, but run whole
+    # (the workers see the test database's tables, not this test's uncommitted rows).
+    first, second = 2, 3
+    queues = [queue_of(group_of(first)), queue_of(group_of(second))]
+    workers = [
+        start_worker(
+            f"{own},{queue}",
+            redis_url,
+            "--include",
+            "tests.dashboards.task_intervals",
+            ROLLUP_TEST_TASK_SECONDS="0.3",
+        )
+        for own in queues
+    ]
+    broker = redis.Redis.from_url(redis_url)
+    try:
+        assert wait_for(lambda: all(listening(name, redis_url) for name in queues), timeout=60)
+
+        settings.ROLLUP_QUEUES_PER_GROUP = False
+        for _ in range(4):
+            roll_up_location_group.apply_async((group_of(first), [first]), queue=queue)
+        unrouted = wait_for(lambda: len(recorded(redis_url)) == 4 and recorded(redis_url))
+        broker.delete(INTERVALS)
+
+        settings.ROLLUP_QUEUES_PER_GROUP = True
+        for _ in range(4):
+            for location in (first, second):
+                roll_up_location_group.delay(group_of(location), [location])
+        routed = wait_for(lambda: len(recorded(redis_url)) == 8 and recorded(redis_url))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=20)
+        bindings = [f"_kombu.binding.{name}" for name in (*queues, queue)]
+        broker.delete(*queues, *bindings, INTERVALS)
+
+    assert unrouted and routed, (unrouted, routed)
+    assert overlapping(unrouted), "without routing, one group's tasks never ran at once"
+    assert len({interval["pid"] for interval in unrouted}) == 2
+    assert not overlapping(routed), overlapping(routed)
+    by_location = {location: [i for i in routed if i["locations"] == [location]]
+                   for location in (first, second)}  # fmt: skip
+    assert any(
+        a["start"] < b["end"] and b["start"] < a["end"]
+        for a in by_location[first]
+        for b in by_location[second]
+    ), "the two groups' tasks never ran side by side"

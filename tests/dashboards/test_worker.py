@@ -12,17 +12,16 @@ from datetime import timedelta
 
 import pytest
 import redis
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
 from dashboards import export_jobs
-from dashboards.models import DailyRollup, ExportJob, RollupGeneration
-from dashboards.rollup import rebuild_buckets
+from dashboards.models import DailyRollup, ExportJob
 from dashboards.tasks import roll_up_day, run_export_job
 from tests.conftest import PASSWORD, process_env, roll_up_everything
-from touchpoints.models import DirtyDay, Moment
+from touchpoints.models import Moment
 
 
 def database_url() -> str:
@@ -30,8 +29,9 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
-    """A worker process on a queue of its own, pointed at the test database."""
+def start_worker(queue: str, redis_url: str, *options: str, **env) -> subprocess.Popen:
+    """A worker process on a queue of its own (or several, comma-separated), pointed at the
+    test database; `options`: more of the worker's command-line options."""
     env = process_env(DATABASE_URL=database_url(), REDIS_URL=redis_url, **env)
     return subprocess.Popen(
         [
@@ -50,6 +50,7 @@ def start_worker(queue: str, redis_url: str, **env) -> subprocess.Popen:
             "--without-mingle",
             "-l",
             "warning",
+            *options,
         ],
         env=env,
     )
@@ -97,53 +98,6 @@ def test_a_real_worker_rolls_up_a_day(agent, org, worker):
     assert wait_for(lambda: DailyRollup.objects.filter(moments=3).exists())
     row = DailyRollup.objects.get()
     assert (row.outcome_5, row.outcome_4, row.outcome_2) == (1, 1, 1)
-
-
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_roll_up_leaves_the_bucket_whole_and_dirty(
-    agent, org, queue, redis_url
-):
-    day = add_moments(agent, org, 2)
-    rebuild_buckets([(org["arn"].pk, day)])  # the complete state managers see: 2 moments
-    add_moments(agent, org, 3)
-    mark = DirtyDay.objects.create(location=org["arn"], local_date=day, marked_at=timezone.now())
-    doomed = start_worker(queue, redis_url)
-    assert wait_for(lambda: listening(queue, redis_url), timeout=60)
-    try:
-        # Holding the location's generation row makes the worker stop after writing the
-        # new roll-up rows, when it comes to renew it (before clearing the mark): killed
-        # there, its transaction never commits.
-        with transaction.atomic():
-            RollupGeneration.objects.select_for_update().get(location=org["arn"])
-            roll_up_day.apply_async(args=(org["arn"].pk, day.isoformat()), queue=queue)
-            backend = wait_for(worker_waiting_on_a_lock, timeout=60)
-            assert backend, "the worker never reached the end of its roll-up"
-            doomed.send_signal(signal.SIGKILL)
-            doomed.wait(timeout=20)
-        assert wait_for(lambda: not backend_alive(backend))
-    finally:
-        doomed.kill()
-    assert list(DailyRollup.objects.values_list("moments", flat=True)) == [2]
-    assert DirtyDay.objects.filter(pk=mark.pk).exists()
-
-    # Acknowledged late, the task is still the broker's: it goes to the next worker.
-    hand_back_unacknowledged_tasks()
-    successor = start_worker(queue, redis_url)
-    try:
-        assert wait_for(lambda: not DirtyDay.objects.exists(), timeout=90)
-        assert list(DailyRollup.objects.values_list("moments", flat=True)) == [5]
-    finally:
-        successor.terminate()
-        successor.wait(timeout=20)
-
-
-def add_moments(staff, org, count: int):
-    for _ in range(count):
-        moment = Moment(staff=staff, team=staff.team, location=org["arn"], outcome=4)
-        moment.touchpoint_type = org["desk"]
-        moment.save()
-    return moment.local_date
 
 
 def worker_waiting_on_a_lock() -> int | None:
