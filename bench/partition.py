@@ -41,6 +41,7 @@ catches as it does now. --no-uuid-guard leaves it out (the weaker promise).
 
 import argparse
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -101,8 +102,18 @@ def main() -> None:
         action="store_true",
         help="only try the app's save on the copy (new, resent, reused UUID), rolled back",
     )
+    parser.add_argument(
+        "--time-inserts",
+        type=int,
+        metavar="N",
+        help="only time the save's statement N times a round on the source and the copy",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --time-inserts")
     args = parser.parse_args()
     target = args.target or f"{args.source}_parts"
+    if args.time_inserts:
+        time_inserts(args.source, target, args.time_inserts, args.rounds)
+        return
     if args.check_save:
         check_save(target)
         return
@@ -279,6 +290,80 @@ def check_save(name: str) -> None:
             cursor.execute(f"ALTER TABLE {MOMENT} DISABLE TRIGGER bench_uuid_guard")
             try_all(", the UUID guard off")
         transaction.set_rollback(True)
+
+
+def time_inserts(plain: str, partitioned: str, count: int, rounds: int) -> None:
+    """The save's own statement (the moment's INSERT that marks its day dirty, one
+    statement in autocommit, as `insert_marking_day_dirty` sends it from a web worker),
+    `count` times a round on each database in turn: the database's share of a save, without
+    the web stack, whose time dwarfs it and moves with the load. Each insert is timed from
+    this client (a round trip on localhost included, the same on both); the rows are
+    deleted afterwards."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.machine import speed
+    from bench.sas_data import use_bench_database
+
+    use_bench_database(database_url(plain))
+    from django.db import connection as django_connection
+    from django.utils import timezone
+
+    from touchpoints.dirty_days import _insert_marking_sql
+    from touchpoints.models import Moment, User
+
+    staff = User.objects.filter(team__isnull=False).select_related("team__location").first()
+    type_id = Moment.objects.filter(team=staff.team).values_list("touchpoint_type", flat=True)[0]
+    sql, fields = _insert_marking_sql(Moment)
+
+    def params() -> list:
+        now = timezone.now()
+        row = Moment(uuid=uuid.uuid4(), staff=staff, team=staff.team, location=staff.team.location)
+        row.touchpoint_type_id, row.outcome, row.occurred_at = type_id, 4, now
+        row.local_date = row.location.local_date(now)
+        values = [f.get_db_prep_save(f.pre_save(row, True), django_connection) for f in fields]
+        return [*values, django_connection.ops.adapt_datetimefield_value(now)]
+
+    names = {plain: "without partitions", partitioned: "partitioned"}
+    connections = {name: psycopg.connect(database_url(name), autocommit=True) for name in names}
+    made: dict[str, list[int]] = {name: [] for name in names}
+    medians: dict[str, list[float]] = {name: [] for name in names}
+    print(f"the save's statement, {count} inserts a round, {_load()} before")
+    for name, connection in connections.items():
+        print(f"  {name}: {speed(connection.cursor())}")
+    for round_ in range(1, rounds + 1):
+        for name, connection in connections.items():
+            times = []
+            with connection.cursor() as cursor:
+                for _ in range(count):
+                    values = params()
+                    started = time.perf_counter()
+                    cursor.execute(sql, values)
+                    made[name].append(cursor.fetchone()[0])
+                    times.append((time.perf_counter() - started) * 1e6)
+            p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[18]
+            medians[name].append(p50)
+            print(
+                f"  round {round_}, {names[name]}: p50 {p50:.0f} µs, p95 {p95:.0f} µs,"
+                f" mean {statistics.mean(times):.0f} µs; {_load()}"
+            )
+    plain_p50, partitioned_p50 = (statistics.median(medians[name]) for name in names)
+    print(
+        f"median of the rounds' p50: {plain_p50:.0f} µs without partitions,"
+        f" {partitioned_p50:.0f} µs partitioned ({partitioned_p50 / plain_p50:.2f}x)"
+    )
+    for name, connection in connections.items():
+        ids = made[name]
+        connection.execute(f"DELETE FROM {MOMENT} WHERE id = ANY(%s)", [ids])
+        connection.execute("DELETE FROM dashboards_momentjournal WHERE moment_id = ANY(%s)", [ids])
+        connection.execute(
+            "DELETE FROM touchpoints_dirtyday WHERE location_id = %s AND local_date = %s",
+            [staff.team.location_id, staff.team.location.today()],
+        )
+        connection.close()
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as loadavg:
+        return "load average " + " ".join(loadavg.read().split()[:3])
 
 
 if __name__ == "__main__":
