@@ -9,6 +9,13 @@ benchmarks only.
 
     .venv/bin/python bench/partition.py moments_partition_3d_x10
         # makes moments_partition_3d_x10_parts (dropped first if it exists)
+    .venv/bin/python bench/partition.py moments_partition_3d_x10 --check-save
+        # the app's save on the copy: new, resent, and reused UUIDs (rolled back)
+    .venv/bin/python bench/partition.py moments_partition_3d_x10 --time-inserts 2000
+        # the save's statement on the source and the copy in turns, three rounds
+
+The figures, and what the app would have to change to run on partitions, are in
+docs/scaling.md ("Partitioning the moment table by month").
 
 The copy is made with CREATE DATABASE ... TEMPLATE (nobody may be connected to the source
 meanwhile), and in it `touchpoints_moment` becomes:
@@ -160,6 +167,9 @@ def partition(connection, uuid_guard: bool) -> None:
         f"SELECT setval(pg_get_serial_sequence('{MOMENT}', 'id'), max(id)) FROM {MOMENT}"
     )
     step("rows copied")
+    # The foreign keys to moments go: they would have to name (id, local_date), which the
+    # tables pointing at moments do not hold. The app is then the only guard of those
+    # references; a `moment_day` column and a composite foreign key would be stricter.
     for table, name, _definition in schema["referenced_by"]:
         connection.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     connection.execute(f"DROP TABLE {PLAIN}")  # with its indexes, their names free again
