@@ -120,6 +120,40 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once():
+    """Django's test client loads the middleware again for each new client, and WhiteNoise
+    then lists and stats every static file of every app (about 190): 10-30 ms for nearly
+    every test, about a fifteenth of a worker's CPU. The files do not change during a run;
+    the listing is kept per static setting, should a test ever change those."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    list_files = WhiteNoiseMiddleware.add_files_from_finders
+    listings = {}
+
+    def listed_once(self):
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.charset,
+            self.allow_all_origins,
+            self.add_headers_function,
+            self.index_file,
+            repr(settings.STATICFILES_DIRS),
+            tuple(settings.STATICFILES_FINDERS),
+            tuple(settings.INSTALLED_APPS),
+        )
+        if key not in listings:
+            kept, self.files = self.files, {}
+            list_files(self)
+            listings[key], self.files = self.files, kept
+        self.files.update(listings[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = listed_once
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = list_files
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _empty_tables_by_delete():
     """After each transactional test (every browser test, every worker test) pytest-django
     empties the database with one TRUNCATE of every table. On PostgreSQL that makes and syncs
