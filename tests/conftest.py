@@ -1,5 +1,6 @@
 """Factories and fixtures shared by every test: an airline with two airports."""
 
+import gc
 import os
 import secrets
 import socket
@@ -89,6 +90,15 @@ def pytest_collection_modifyitems(items):
             rank.get(item.nodeid.split("::")[0], len(rank)),
         )
     )
+
+
+def pytest_collection_finish(session):
+    """Django, the test modules and what they import are some 200,000 objects that live for
+    the whole run. Python's full garbage collections walk them every time, about 200 ms
+    each: frozen once collected, they are left out (gc.freeze), and a worker spends about a
+    tenth less CPU."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
