@@ -16,6 +16,10 @@ from feedback.themes.catalogue import state
 from tests.conftest import add_moment, moment_post, roll_up_everything
 from touchpoints.models import Moment
 
+# The walk's budget: `run` returns as soon as the walk is done, so a generous one costs
+# nothing, and a loaded machine (two test workers beside their browsers) cannot cut it short.
+WALK_SECONDS = 60
+
 pytestmark = pytest.mark.django_db
 JSON = {"Accept": "application/json"}
 
@@ -63,13 +67,13 @@ def test_a_comment_whose_prompt_tagging_was_lost_is_tagged_by_the_walk(agent, or
     answer = answered(agent, org, "The food was cold")  # no commit: the task never ran
     assert tagged(answer) == set()
     settled()
-    assert retag.run(seconds=5)
+    assert retag.run(seconds=WALK_SECONDS)
     assert tagged(answer) == {"Food"}
 
 
 def test_the_walk_leaves_the_last_minute_for_transactions_still_committing(agent, org):
     answer = answered(agent, org, "The food was cold")
-    retag.run(seconds=5)
+    retag.run(seconds=WALK_SECONDS)
     assert tagged(answer) == set()
     assert state().answers_done_to < answer.pk
 
@@ -77,7 +81,7 @@ def test_the_walk_leaves_the_last_minute_for_transactions_still_committing(agent
 def test_a_staff_note_is_tagged_apart_from_customers_comments(agent, org):
     add_moment(agent, org["desk"], note="Customer angry about the long queue")
     settled()
-    retag.run(seconds=5)
+    retag.run(seconds=WALK_SECONDS)
     roll_up_everything()
     queue = theme_named("Queue and waiting")
     assert MomentTheme.objects.filter(theme=queue).count() == 1
@@ -91,7 +95,7 @@ def staff_say(theme_name: str) -> int:
 
 def test_a_corrected_note_is_tagged_again_and_the_figures_follow(client, agent, org):
     moment = add_moment(agent, org["desk"], note="Customer angry about the long queue")
-    retag.run(seconds=5, settle=timedelta(0))
+    retag.run(seconds=WALK_SECONDS, settle=timedelta(0))
     roll_up_everything()
     assert (staff_say("Queue and waiting"), staff_say("Baggage")) == (1, 0)
     client.force_login(agent)
@@ -100,7 +104,7 @@ def test_a_corrected_note_is_tagged_again_and_the_figures_follow(client, agent, 
     data["occurred_at"] = moment.occurred_at.isoformat()
     client.post(reverse("touchpoints:correct", args=[moment.uuid]), data)
     rebuild_dirty()  # the correction's own mark, before the walk re-tags the note
-    retag.run(seconds=5, settle=timedelta(0))
+    retag.run(seconds=WALK_SECONDS, settle=timedelta(0))
     rebuild_dirty()
     assert (staff_say("Queue and waiting"), staff_say("Baggage")) == (0, 1)
 
@@ -109,7 +113,7 @@ def test_an_undone_moment_takes_its_notes_themes_out_of_the_figures(client, agen
     client.force_login(agent)
     data = moment_post(org["desk"], note="Customer angry about the long queue")
     client.post(reverse("touchpoints:log"), data, headers=JSON)
-    retag.run(seconds=5, settle=timedelta(0))
+    retag.run(seconds=WALK_SECONDS, settle=timedelta(0))
     roll_up_everything()
     assert staff_say("Queue and waiting") == 1
     client.post(reverse("touchpoints:undo", args=[data["uuid"]]), headers=JSON)
@@ -121,14 +125,14 @@ def test_an_undone_moment_takes_its_notes_themes_out_of_the_figures(client, agen
 def test_a_catalogue_change_retags_the_history_and_the_figures_follow(agent, org):
     answers = [answered(agent, org, "Lukewarm coffee and a cold gate area") for _ in range(3)]
     settled()
-    retag.run(seconds=5)
+    retag.run(seconds=WALK_SECONDS)
     roll_up_everything()
     food = theme_named("Food")
     assert comments_in_rollup(food) == 3
     temperature = Theme.objects.create(name="Temperature", words_en="cold\nlukewarm\nwarm")
     catalogue.changed()
     assert state().retagging
-    retag.run(seconds=5)
+    retag.run(seconds=WALK_SECONDS)
     rebuild_dirty()
     assert not state().retagging and state().retag_done == state().retag_total == 3
     assert all(tagged(answer) == {"Food", "Temperature"} for answer in answers)
@@ -146,7 +150,7 @@ def test_a_change_during_a_retag_restarts_it_without_double_counting(agent, org,
     Theme.objects.filter(name="Baggage").update(words_en="bag\nlost")
     catalogue.changed()  # the admin changes it mid-way: back to the start
     assert state().answers_done_to == 0
-    retag.run(seconds=5)
+    retag.run(seconds=WALK_SECONDS)
     rebuild_dirty()
     assert state().retag_done == state().retag_total == 5
     assert AnswerTheme.objects.filter(theme=theme_named("Baggage")).count() == 5
@@ -158,7 +162,7 @@ def test_merging_two_themes_counts_a_comment_of_both_once(agent, org):
     answered(agent, org, "The queue was long", csat=4)
     answered(agent, org, "Rude staff", csat=2)
     settled()
-    retag.run(seconds=5)
+    retag.run(seconds=WALK_SECONDS)
     roll_up_everything()
     queue, attitude = theme_named("Queue and waiting"), theme_named("Staff attitude")
     catalogue.merge(queue, [attitude])
