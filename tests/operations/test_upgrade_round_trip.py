@@ -1,13 +1,14 @@
 """Upgrading a site that an older release left, with its data in place: each migration that
 reshapes data or renames indexes does it to what is there, and going back undoes it.
 
-Every migration run renders the project's whole history, seconds apiece on PostgreSQL, and
-going back costs as much as coming forward. Each of these checks once made a round trip of
-its own (four, about 50 s of the suite); here one trip serves them all. A module fixture
+Every migration run renders the project's model states over and over, seconds of CPU apiece,
+and going back costs more than coming forward. Each of these checks once made a round trip
+of its own (four, about 45 s of the suite); here one trip serves them all. A module fixture
 builds what each check needs, goes back once to before every migration checked, looks and
 writes at that old state, comes forward once to the latest, and notes what each test then
 asserts. Going back this far also shows that every later migration can be undone with data
-in place.
+in place. The tests stay in one module: pytest-xdist hands each worker consecutive tests, so
+one worker makes the trip (both, in a run where a batch happens to end inside the module).
 """
 
 from contextlib import contextmanager
