@@ -25,7 +25,7 @@ from touchpoints.models import Channel, Location, Need
 
 DASHBOARD_URL = reverse("dashboards:dashboard")
 # The weeks are built once for the module; each test reads them and rolls back what it writes.
-# The upgrades, which migrate and so need transactional tests, are in ..._upgrade.py.
+# The upgrade that fills these tables migrates: tests/operations/test_upgrade_round_trip.py.
 pytestmark = pytest.mark.django_db
 
 

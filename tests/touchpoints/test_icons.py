@@ -1,4 +1,7 @@
-"""Touchpoint icons are drawings from one vendored sprite, picked by an admin from the set."""
+"""Touchpoint icons are drawings from one vendored sprite, picked by an admin from the set.
+
+The upgrade that turns the emoji in use into drawings, and back: tests/operations/
+test_upgrade_round_trip.py."""
 
 import importlib
 import re
@@ -6,8 +9,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from dashboards.demo import KINDS
@@ -83,34 +84,6 @@ def test_the_admin_refuses_an_icon_that_is_not_in_the_set(client, org, role_admi
 def test_a_new_type_without_a_chosen_icon_gets_the_default_drawing(org):
     stage = org["bag_drop"].stage
     assert TouchpointType.objects.create(name="Kiosk", stage=stage).icon == icons.DEFAULT_ICON
-
-
-@pytest.mark.django_db(transaction=True)
-def test_upgrading_turns_the_emoji_in_use_into_drawings_and_going_back_restores_them(org):
-    """One trip back and forth, each way through 0010: every migration run renders the
-    project's whole history, seconds apiece."""
-
-    def migrate(*targets) -> None:
-        MigrationExecutor(connection).migrate(list(targets))
-
-    # What an upgraded site holds: drawings, one of them the default (no emoji maps to it).
-    TouchpointType.objects.update(icon="sofa")
-    TouchpointType.objects.filter(name="Boarding").update(icon="circle-dot")
-    try:
-        migrate(("touchpoints", "0009_audit_emailed"))
-        with connection.cursor() as cursor:  # SQL: the model has columns added since
-            cursor.execute("SELECT DISTINCT icon FROM touchpoints_touchpointtype ORDER BY icon")
-            restored = [row[0] for row in cursor.fetchall()]
-            # what admins had typed
-            cursor.execute("UPDATE touchpoints_touchpointtype SET icon = %s", ["🛋️"])
-            cursor.execute("UPDATE touchpoints_touchpointtype SET icon = %s WHERE name = %s",
-                           ["🦄", "Boarding"])  # fmt: skip
-    finally:
-        # Every app's latest: going back took the other apps' later migrations with it.
-        migrate(*MigrationExecutor(connection).loader.graph.leaf_nodes())
-    assert restored == ["", "🛋"]
-    upgraded = dict(TouchpointType.objects.values_list("name", "icon"))
-    assert upgraded == {"Bag drop": "sofa", "Check-in desk": "sofa", "Boarding": "circle-dot"}
 
 
 @pytest.mark.parametrize(
