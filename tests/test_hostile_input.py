@@ -13,12 +13,14 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from config.celery import app as celery_app
 from dashboards.models import ExportJob, RetentionPolicy
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, CustomerRequest, FeedbackSettings, Theme, ThemeSuggestion
@@ -36,6 +38,7 @@ from tests.hostile import (
     rotated,
     routes,
 )
+from tests.shared_world import admin_user, agent, arn_manager, org  # noqa: F401
 from tests.touchpoints.remedy_steps import give_an_apology
 from touchpoints.api_keys import create_key, record_write
 from touchpoints.configuration import audit
@@ -44,6 +47,9 @@ from touchpoints.moments import undo_moment
 from touchpoints.needs import raise_need
 from touchpoints.people.roles import set_data_protection
 from touchpoints.webhooks import Event, WebhookEndpoint, emit
+
+# The world is built once for the module (tests/shared_world.py); each role's test rolls back.
+pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
 OFF_SITE = "https://evil.example/phish"
@@ -56,9 +62,23 @@ ROLES = [
 PASSABLE = [NUL, HOSTILE[3], "-1", "x" * 5000, "' OR 1=1 --"]
 
 
-@pytest.fixture
-def world(org, agent, arn_manager, admin_user, settings, tmp_path):
-    """A user in every role, and a real object of every kind a URL names."""
+@pytest.fixture(scope="module")
+def world(org, agent, arn_manager, admin_user, tmp_path_factory):
+    """A user in every role, and a real object of every kind a URL names: built once for the
+    six roles, since every request of the sweep rolls back (and so does each test)."""
+    export_dir = tmp_path_factory.mktemp("exports")
+    # Tasks run in-process while it is built, as tests/conftest.py has them for each test.
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    try:
+        with override_settings(ROLLUP_REQUEST_SECONDS=0):
+            built = build_world(org, agent, arn_manager, admin_user, export_dir)
+    finally:
+        celery_app.conf.task_always_eager = eager
+    with override_settings(EXPORT_DIR=export_dir):
+        yield built
+
+
+def build_world(org, agent, arn_manager, admin_user, export_dir):
     answered = add_moment(agent, org["desk"], outcome=1)
     record_answer(invitation_for(answered), Answer(csat=1, comment="Cold coffee"))
     waiting = add_moment(agent, org["bag_drop"])
@@ -87,8 +107,7 @@ def world(org, agent, arn_manager, admin_user, settings, tmp_path):
         g2=20.0,
         examples=["The e-gate <b>broke</b>"],
     )
-    settings.EXPORT_DIR = tmp_path
-    (tmp_path / "moments-raw-1.csv").write_text("occurred_at\n")
+    (export_dir / "moments-raw-1.csv").write_text("occurred_at\n")
     job = ExportJob.objects.create(
         requested_by=arn_manager,
         file_format="csv",
@@ -221,9 +240,59 @@ def sweep_route(sweep: Sweep, route, path: str, page, forms: dict, links: set) -
     # what runs after the form, and a bad filter cannot hide a bad search behind it.
     for name in sorted(links | set(query_fields)):
         sweep.send("GET", path, encoded({**query_fields, name: NUL}))
-    for number, name in enumerate(fields):
-        value = PASSABLE[number % len(PASSABLE)]
-        sweep.send("POST", path, body=encoded({**fields, name: value}))
+    send_each_field_hostile(sweep, path, fields, together=names_its_refusals(page))
+
+
+def send_each_field_hostile(sweep: Sweep, path: str, fields: dict, together: bool) -> None:
+    """Each field with a value that may pass its form's checks, the rest as the page offered
+    them. A configuration-site form names each field it refuses, so there the values go
+    together first: the fields refused are then sent one at a time (a check that fails only
+    when one field is missing must not be hidden by another field missing too), and the
+    rest go on together until the form lets all of them through. One request instead of
+    one per field, for each form's fields that pass."""
+    hostile = {name: PASSABLE[number % len(PASSABLE)] for number, name in enumerate(fields)}
+    # A NUL anywhere refuses the whole request before any view (config/nul_bytes.py).
+    alone = [name for name, value in hostile.items() if NUL in value] if together else []
+    pending = {name: value for name, value in hostile.items() if name not in alone}
+    while together and len(pending) > 1:
+        refused = refused_fields(sweep.send("POST", path, body=encoded({**fields, **pending})))
+        if refused is None:  # the answer did not say which: each on its own, as elsewhere
+            break
+        if not refused & pending.keys():
+            pending = {}  # all through the form, to what runs after it
+            break
+        alone += [name for name in pending if name in refused]
+        pending = {name: value for name, value in pending.items() if name not in refused}
+    for name in [*alone, *pending]:
+        sweep.send("POST", path, body=encoded({**fields, name: hostile[name]}))
+
+
+def names_its_refusals(page) -> bool:
+    """The page is a configuration-site form (add, change, password): refused, it shows
+    itself again with an error on each field it refused."""
+    return page is not None and page.context is not None and "adminform" in page.context
+
+
+def refused_fields(response) -> set[str] | None:
+    """The names, as posted, of the fields a configuration-site form refused: none when it
+    saved and redirected; None when the answer does not say (another answer, or an error
+    that is the whole form's or a whole inline's)."""
+    if response is not None and response.status_code == 302:
+        return set()
+    if not (response is not None and response.status_code == 200 and names_its_refusals(response)):
+        return None
+    forms, refused = [response.context["adminform"].form], set()
+    for inline in response.context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        if len(inline.formset.non_form_errors()) > (0 if management.is_valid() else 1):
+            return None
+        refused |= {management.add_prefix(name) for name in management.errors}
+        forms += inline.formset.forms
+    for form in forms:
+        if NON_FIELD_ERRORS in form.errors:
+            return None
+        refused |= {form.add_prefix(name) for name in form.errors}
+    return refused
 
 
 @pytest.mark.parametrize("role", ROLES)

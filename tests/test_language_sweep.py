@@ -11,6 +11,7 @@ codes are allowed. Text marked with another `lang` (the language switch names ea
 language in itself) is that language's, not English.
 """
 
+import functools
 import io
 import re
 from datetime import date
@@ -86,7 +87,9 @@ def words(text: str) -> set[str]:
     return {word.lower() for word in WORD.findall(PLACEHOLDER.sub(" ", text))}
 
 
-def catalogue_texts(code: str) -> tuple[set[str], set[str]]:
+# Once per language: parsing the catalogues for every page cost a quarter of the sweep.
+@functools.cache
+def catalogue_texts(code: str) -> tuple[frozenset[str], frozenset[str]]:
     """The words of the English source texts, and of `code`'s translations."""
     english, translated = set(), set()
     for po in Path(settings.BASE_DIR, "locale", code, "LC_MESSAGES").glob("*.po"):
@@ -100,7 +103,7 @@ def catalogue_texts(code: str) -> tuple[set[str], set[str]]:
                 kind = None
                 continue
             (english if kind.startswith("msgid") else translated).update(words(text))
-    return english, translated
+    return frozenset(english), frozenset(translated)
 
 
 class VisibleText(HTMLParser):

@@ -6,8 +6,12 @@ A is Stockholm Arlanda (ARN), B is New York JFK. The one moment and the one need
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, add_moment, roll_up_everything
-from touchpoints.models import Need
+from tests.conftest import PASSWORD, add_moment, make_user, roll_up_everything
+from tests.shared_world import admin_user, agent, arn_manager, org  # noqa: F401
+from touchpoints.models import Need, Role
+
+# The world is built once for the module's sixty-odd tests; each test rolls back its own writes.
+pytestmark = pytest.mark.django_db
 
 PEOPLE = ["anonymous", "frontline", "manager_a", "manager_b", "admin"]
 READ_URLS = [
@@ -20,7 +24,15 @@ ANSWER = {"anonymous": 302, "frontline": 403, "manager_a": 302, "manager_b": 403
 TEAM_PAGE = {"anonymous": 302, "frontline": 200, "manager_a": 403, "manager_b": 403, "admin": 403}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def jfk_manager(org):
+    """Manager of JFK only: conftest's `jfk_manager`, built once for the module."""
+    manager = make_user("mike", Role.MANAGER, email="mike@example.com")
+    manager.managed_locations.add(org["jfk"])
+    return manager
+
+
+@pytest.fixture(scope="module")
 def world(org, agent, arn_manager, jfk_manager, admin_user):
     moment = add_moment(
         agent, org["bag_drop"], answer={"csat": 1, "comment": "Lost my bag at Arlanda"}
@@ -106,8 +118,7 @@ def test_manager_of_a_sees_what_happened_at_a(client, world, org, name):
 
 
 def test_team_manager_sees_their_team_but_not_the_rest_of_the_location(client, org, agent):
-    from tests.conftest import make_user
-    from touchpoints.models import Role, Team
+    from touchpoints.models import Team
 
     other = Team.objects.create(name="Lounge", location=org["arn"])
     lead = make_user("tina", Role.MANAGER)
@@ -121,9 +132,6 @@ def test_team_manager_sees_their_team_but_not_the_rest_of_the_location(client, o
 
 
 def test_manager_with_nothing_to_manage_is_told_why_the_page_is_empty(client, org):
-    from tests.conftest import make_user
-    from touchpoints.models import Role
-
     make_user("newbie", Role.MANAGER)
     client.login(username="newbie", password=PASSWORD)
     response = client.get(reverse("dashboards:dashboard"))
