@@ -9,19 +9,19 @@ import psycopg
 import pytest
 import redis
 from celery.signals import task_prerun
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from dashboards.location_groups import group_of, queue_of
 from dashboards.models import DailyRollup, LocationDayRollup
 from dashboards.rollup import LOCK_NAMESPACE
 from dashboards.tasks import reconcile_recent_days, roll_up_dirty_days, roll_up_location_group
-from tests.conftest import add_moment, make_user, reachable, roll_up_everything, skip_or_fail
+from tests.conftest import add_moment, make_user, roll_up_everything
 from tests.dashboards.task_intervals import KEY as INTERVALS
 from tests.dashboards.task_intervals import overlapping, recorded
 from tests.dashboards.test_worker import (  # noqa: F401 (queue: a fixture)
     database_url,
     listening,
+    module_redis_url,
     queue,
     start_worker,
     wait_for,
@@ -186,9 +186,7 @@ def group_workers(django_db_setup):
     shared one, recording their group tasks (tests/dashboards/task_intervals.py), each of
     which pauses a moment. Started once: a worker's start-up is a few CPU seconds, and each
     test sends tasks to the queues it means. Gives (shared queue, the groups' queues)."""
-    redis_url = django_settings.REDIS_URL  # under pytest-xdist, this worker's own database
-    if not redis_url or not reachable(redis_url, 6379):
-        skip_or_fail("needs Redis: set REDIS_URL=redis://...")
+    redis_url = module_redis_url()
     shared = f"test-{uuid.uuid4().hex[:8]}"
     queues = [queue_of(0), queue_of(1)]
     workers = [
