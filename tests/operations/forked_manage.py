@@ -1,24 +1,27 @@
-"""`manage.py`, once for each environment given, each time in a child forked from this process;
-prints each run's exit status and output, as JSON, in the order given.
+"""`manage.py`, once for each environment given, each time in a child forked from one process
+outside pytest: `manage_runs` from a test, this file as the process itself.
 
-test_start_up.py asks how `manage.py` starts in a fresh process outside pytest. Python and
-the libraries it loads cost about a second of CPU per process, fourteen times over; here
-they are loaded once, before the forks. Nothing of Moments is loaded before a fork (its
-settings, `config`, the apps): each child reads its settings from its own environment, as a
-server process starting does.
+Tests ask how `manage.py` starts in a fresh process outside pytest (test_start_up.py and
+others). Python and the libraries it loads cost about a second of CPU per process, a score
+of times in a run; here they are loaded once, before the forks. Nothing of Moments is loaded
+before a fork (its settings, `config`, the apps): each child reads its settings from its
+own environment, as a server process starting does.
 
-Usage: python tests/operations/forked_manage.py < runs.json
-(runs.json: a list of {"args": [...], "env": {...}})
+As a process: python tests/operations/forked_manage.py < runs.json
+(runs.json: a list of {"args": [...], "env": {...}}), prints each run's exit status and
+output, as JSON, in the order given.
 """
 
 import importlib
 import json
 import os
 import runpy
+import subprocess
 import sys
 import tempfile
 import traceback
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,6 +81,21 @@ def run_forked(args: list[str], env: dict[str, str]) -> dict:
             "stdout": out.read().decode(),
             "stderr": err.read().decode(),
         }
+
+
+def manage_runs(runs: list[tuple[list[str], dict[str, str]]]) -> list[SimpleNamespace]:
+    """Each (args, env) run as `python manage.py ARGS` with exactly ENV: its returncode,
+    stdout and stderr, in the order given."""
+    batch = subprocess.run(
+        [sys.executable, __file__],
+        input=json.dumps([{"args": args, "env": env} for args, env in runs]),
+        env={name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ},
+        capture_output=True,
+        text=True,
+        timeout=60 + 10 * len(runs),
+    )
+    assert batch.returncode == 0, batch.stderr
+    return [SimpleNamespace(**run) for run in json.loads(batch.stdout)]
 
 
 if __name__ == "__main__":

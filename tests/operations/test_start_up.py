@@ -1,7 +1,6 @@
 """With DEBUG off the app refuses to start on missing or published keys, and the documented
 production environment passes `manage.py check --deploy` without a warning."""
 
-import json
 import os
 import re
 import secrets
@@ -13,6 +12,8 @@ from types import SimpleNamespace
 import pytest
 from cryptography.fernet import Fernet
 
+from tests.operations.forked_manage import manage_runs
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 REFUSAL = "refuses to start without real keys"
 
@@ -23,19 +24,6 @@ def real_key() -> str:
 
 def contact_key() -> str:
     return Fernet.generate_key().decode()
-
-
-def manage(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """manage.py in a fresh process, as a server would start: outside pytest, DEBUG off."""
-    base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={**base, "DATA_DIR": str(tmp_path), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def env_example(name: str) -> str:
@@ -113,17 +101,8 @@ def started(tmp_path_factory) -> dict[str, SimpleNamespace]:
     base = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
     base["DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
     runs = start_ups()
-    batch = subprocess.run(
-        [sys.executable, str(Path(__file__).with_name("forked_manage.py"))],
-        input=json.dumps([{"args": args, "env": {**base, **env}} for args, env in runs.values()]),
-        env=base,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert batch.returncode == 0, batch.stderr
-    results = json.loads(batch.stdout)
-    return {name: SimpleNamespace(**run) for name, run in zip(runs, results, strict=True)}
+    results = manage_runs([(args, {**base, **env}) for args, env in runs.values()])
+    return dict(zip(runs, results, strict=True))
 
 
 def test_it_refuses_to_start_without_a_secret_key(started):
