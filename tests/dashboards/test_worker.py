@@ -112,7 +112,9 @@ def wait_for(condition, timeout: float = 30.0):
         result = condition()
         if result:
             return result
-        time.sleep(0.2)
+        # Every 50 ms: what is waited for (a worker's task, a server's start, a roll-up)
+        # is over at a random moment, and each look is one query or one connection.
+        time.sleep(0.05)
     return None
 
 
