@@ -56,7 +56,6 @@ LONGEST_FIRST = [
     "tests/feedback/test_contact_never_leaks.py",
     "tests/operations/test_backup_restore.py",
     "tests/dashboards/test_worker.py",
-    "tests/faults/test_webhooks_without_redis.py",
     "tests/touchpoints/test_nothing_left_browser.py",
     "tests/test_hostile_input.py",
     "tests/dashboards/test_rollup_fanout.py",

@@ -1,6 +1,7 @@
 """Beat's roll-ups spread over workers: one task per group of locations, each rolling up only
 its own locations (dashboards/location_groups.py), and every figure as exact as before."""
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -20,6 +21,7 @@ from tests.dashboards.task_intervals import overlapping, recorded
 from tests.dashboards.test_worker import (  # noqa: F401 (queue: a fixture)
     database_url,
     listening,
+    module_redis_url,
     queue,
     start_worker,
     wait_for,
@@ -178,49 +180,18 @@ def test_the_reconciliation_rebuilds_each_group_and_leaves_a_held_location_to_th
     assert figures() == expected
 
 
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_each_on_its_groups_queue_share_the_sweep_exactly(
-    locations, queue, redis_url, settings
-):
-    settings.ROLLUP_QUEUES_PER_GROUP = True
-    queues = [queue_of(group) for group, _ in by_group(locations)]
-    workers = [start_worker(name, redis_url) for name in queues]
-    try:
-        expected = exact_figures()  # while the workers start
-        lose_roll_ups_and_mark_every_bucket()
-        assert wait_for(lambda: all(listening(name, redis_url) for name in queues), timeout=60)
-
-        roll_up_dirty_days.apply()  # the sweep, here; its group tasks go to the queues
-
-        # Each worker consumes one group's queue only: both worked, or marks stay.
-        assert wait_for(lambda: not DirtyDay.objects.exists(), timeout=60)
-        assert figures() == expected
-    finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=20)
-        bindings = [f"_kombu.binding.{name}" for name in queues]
-        redis.Redis.from_url(redis_url).delete(*queues, *bindings)
-
-
-@pytest.mark.worker
-def test_routing_keeps_two_workers_off_one_group_where_a_shared_queue_does_not(
-    db, queue, redis_url, settings
-):
-    """Two workers, each consuming its own group's queue and a shared one. Tasks of one
-    group sent to the shared queue (no routing) run on both at once, the conflict the
-    locks must then settle; routed, a group's tasks never overlap, while the two groups'
-    do run side by side. Each task pauses a moment (tests/dashboards/task_intervals.py)."""
-    settings.ROLLUP_LOCATION_GROUPS = 2
-    # Location ids in groups 0 and 1: the tasks find nothing to roll up, but run whole
-    # (the workers see the test database's tables, not this test's uncommitted rows).
-    first, second = 2, 3
-    queues = [queue_of(group_of(first)), queue_of(group_of(second))]
+@pytest.fixture(scope="module")
+def group_workers(django_db_setup):
+    """Two workers for the module's worker tests, each consuming its own group's queue and a
+    shared one, recording their group tasks (tests/dashboards/task_intervals.py), each of
+    which pauses a moment. Started once: a worker's start-up is a few CPU seconds, and each
+    test sends tasks to the queues it means. Gives (shared queue, the groups' queues)."""
+    redis_url = module_redis_url()
+    shared = f"test-{uuid.uuid4().hex[:8]}"
+    queues = [queue_of(0), queue_of(1)]
     workers = [
         start_worker(
-            f"{own},{queue}",
+            f"{own},{shared}",
             redis_url,
             "--include",
             "tests.dashboards.task_intervals",
@@ -228,13 +199,59 @@ def test_routing_keeps_two_workers_off_one_group_where_a_shared_queue_does_not(
         )
         for own in queues
     ]
-    broker = redis.Redis.from_url(redis_url)
     try:
         assert wait_for(lambda: all(listening(name, redis_url) for name in queues), timeout=60)
+        yield shared, queues
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=20)
+        bindings = [f"_kombu.binding.{name}" for name in (*queues, shared)]
+        redis.Redis.from_url(redis_url).delete(*queues, *bindings, INTERVALS)
 
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_each_on_its_groups_queue_share_the_sweep_exactly(
+    locations, queue, group_workers, redis_url, settings
+):
+    settings.ROLLUP_QUEUES_PER_GROUP = True
+    _, queues = group_workers
+    assert [queue_of(group) for group, _ in by_group(locations)] == queues  # a group each
+    expected = exact_figures()
+    lose_roll_ups_and_mark_every_bucket()
+
+    roll_up_dirty_days.apply()  # the sweep, here; its group tasks go to the queues
+
+    # Each worker consumes one group's queue only: both worked, or marks stay.
+    assert wait_for(lambda: not DirtyDay.objects.exists(), timeout=60)
+    assert figures() == expected
+    ran = wait_for(lambda: len(recorded(redis_url)) == 2 and recorded(redis_url))
+    assert ran and len({interval["pid"] for interval in ran}) == 2, ran
+    redis.Redis.from_url(redis_url).delete(INTERVALS)  # the next test counts its own
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)  # next to the test above: they share the workers
+def test_routing_keeps_two_workers_off_one_group_where_a_shared_queue_does_not(
+    queue, group_workers, redis_url, settings
+):
+    """Two workers, each consuming its own group's queue and a shared one. Tasks of one
+    group sent to the shared queue (no routing) run on both at once, the conflict the
+    locks must then settle; routed, a group's tasks never overlap, while the two groups'
+    do run side by side. Each task pauses a moment (tests/dashboards/task_intervals.py)."""
+    settings.ROLLUP_LOCATION_GROUPS = 2
+    shared, _ = group_workers
+    # Location ids in groups 0 and 1: the tasks find nothing to roll up (the test made no
+    # moments), but run whole.
+    first, second = 2, 3
+    broker = redis.Redis.from_url(redis_url)
+    broker.delete(INTERVALS)  # whatever an earlier test of the same workers left
+    try:
         settings.ROLLUP_QUEUES_PER_GROUP = False
         for _ in range(4):
-            roll_up_location_group.apply_async((group_of(first), [first]), queue=queue)
+            roll_up_location_group.apply_async((group_of(first), [first]), queue=shared)
         unrouted = wait_for(lambda: len(recorded(redis_url)) == 4 and recorded(redis_url))
         broker.delete(INTERVALS)
 
@@ -244,12 +261,7 @@ def test_routing_keeps_two_workers_off_one_group_where_a_shared_queue_does_not(
                 roll_up_location_group.delay(group_of(location), [location])
         routed = wait_for(lambda: len(recorded(redis_url)) == 8 and recorded(redis_url))
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=20)
-        bindings = [f"_kombu.binding.{name}" for name in (*queues, queue)]
-        broker.delete(*queues, *bindings, INTERVALS)
+        broker.delete(INTERVALS)
 
     assert unrouted and routed, (unrouted, routed)
     assert overlapping(unrouted), "without routing, one group's tasks never ran at once"

@@ -8,10 +8,13 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +23,7 @@ from config.celery import app as celery_app
 from dashboards import export_jobs
 from dashboards.models import DailyRollup, ExportJob
 from dashboards.tasks import roll_up_day, run_export_job
-from tests.conftest import PASSWORD, process_env, roll_up_everything
+from tests.conftest import PASSWORD, process_env, reachable, roll_up_everything, skip_or_fail
 from touchpoints.models import Moment
 
 
@@ -56,21 +59,50 @@ def start_worker(queue: str, redis_url: str, *options: str, **env) -> subprocess
     )
 
 
-@pytest.fixture
-def queue(postgres, redis_url):
-    """A private queue; tasks queued from the test go to the broker, not in-process."""
+@contextmanager
+def tasks_to_the_broker() -> Iterator[None]:
+    """Tasks queued from the test go to the broker, not in-process."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    yield f"test-{uuid.uuid4().hex[:8]}"
-    celery_app.conf.task_always_eager = eager
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
-def worker(queue, redis_url):
-    process = start_worker(queue, redis_url)
-    yield queue
+def queue(postgres, redis_url):
+    """A private queue, for a test that starts its own worker."""
+    with tasks_to_the_broker():
+        yield f"test-{uuid.uuid4().hex[:8]}"
+
+
+def module_redis_url() -> str:
+    """The `redis_url` fixture's check, for a fixture that lives longer than one test."""
+    url = django_settings.REDIS_URL  # under pytest-xdist, this worker's own database
+    if not url or not reachable(url, 6379):
+        skip_or_fail("needs Redis: set REDIS_URL=redis://...")
+    return url
+
+
+@pytest.fixture(scope="module")
+def module_worker(django_db_setup) -> Iterator[str]:
+    """One worker on a private queue for the tests of a module that need one running and
+    leave it so: a worker's start-up costs a few CPU seconds. Its queue's name."""
+    redis_url = module_redis_url()
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(name, redis_url)
+    yield name
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture
+def worker(postgres, module_worker):
+    """The module's worker, with this test's tasks sent to the broker. A test that kills a
+    worker starts one of its own (`start_worker`)."""
+    with tasks_to_the_broker():
+        yield module_worker
 
 
 def wait_for(condition, timeout: float = 30.0):
@@ -80,7 +112,9 @@ def wait_for(condition, timeout: float = 30.0):
         result = condition()
         if result:
             return result
-        time.sleep(0.2)
+        # Every 50 ms: what is waited for (a worker's task, a server's start, a roll-up)
+        # is over at a random moment, and each look is one query or one connection.
+        time.sleep(0.05)
     return None
 
 

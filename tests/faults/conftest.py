@@ -88,9 +88,9 @@ def redis_server(redis_url):
     server.stop()
 
 
-def start_web(redis_server_url: str, workers: int = 2) -> tuple[subprocess.Popen, int]:
+def start_web(redis_server_url: str, workers: int = 2, **env: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = process_env(DATABASE_URL=database_url(), REDIS_URL=redis_server_url)
+    env = process_env(DATABASE_URL=database_url(), REDIS_URL=redis_server_url, **env)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         + ["--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
@@ -104,16 +104,20 @@ def start_web(redis_server_url: str, workers: int = 2) -> tuple[subprocess.Popen
 
 
 @contextmanager
-def running_stack(redis_server_url: str, beat_dir: Path):
+def running_stack(redis_server_url: str, beat_dir: Path, **env: str):
     """gunicorn, a Celery worker and beat (a roll-up of dirty days every 2 s), all on
-    `redis_server_url` and the test database, until the block ends. Gives the web's port."""
-    web, port = start_web(redis_server_url)
-    worker = start_worker("celery", redis_server_url)
+    `redis_server_url` and the test database, until the block ends; `env`: more settings for
+    all three. Gives the web's port."""
+    web, port = start_web(redis_server_url, **env)
+    worker = start_worker("celery", redis_server_url, **env)
     beat = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "warning"]
         + ["-s", str(beat_dir / "beat-schedule")],
         env=process_env(
-            DATABASE_URL=database_url(), REDIS_URL=redis_server_url, ROLLUP_INTERVAL_SECONDS="2"
+            DATABASE_URL=database_url(),
+            REDIS_URL=redis_server_url,
+            ROLLUP_INTERVAL_SECONDS="2",
+            **env,
         ),
     )
     try:
@@ -124,13 +128,6 @@ def running_stack(redis_server_url: str, beat_dir: Path):
             process.terminate()
         for process in (web, worker, beat):
             process.wait(timeout=20)
-
-
-@pytest.fixture
-def stack(redis_server, postgres, tmp_path):
-    """The stack on `redis_server`, for one test. Yields the web's port."""
-    with running_stack(redis_server.url, tmp_path) as port:
-        yield port
 
 
 def with_real_password_hash(user):

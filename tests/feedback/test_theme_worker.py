@@ -6,7 +6,12 @@ from feedback.models import AnswerTheme
 from feedback.tasks import tag_answer
 from feedback.themes.catalogue import load_starting_themes
 from tests.conftest import add_moment
-from tests.dashboards.test_worker import queue, wait_for, worker  # noqa: F401  (fixtures)
+from tests.dashboards.test_worker import (  # noqa: F401  (fixtures)
+    module_worker,
+    queue,
+    wait_for,
+    worker,
+)
 
 
 @pytest.mark.worker

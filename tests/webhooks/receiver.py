@@ -41,7 +41,11 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 20 ms for shutdown, not serve_forever's default half second: each
+        # test's shutdown waits out one poll, and twenty tests start a receiver.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self):
         self.thread.start()

@@ -212,9 +212,11 @@ def test_a_refused_address_is_never_called(receiver, agent, org, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_receiver_does_not_delay_another(agent, org, settings, monkeypatch):
-    settings.WEBHOOK_TIMEOUT_SECONDS = 2
+    # Sent one after the other, the fast receiver would hear at 1.5 s, after the slow one's
+    # timeout; in parallel, at once. The half second either side of the bound is the margin.
+    settings.WEBHOOK_TIMEOUT_SECONDS = 1.5
     monkeypatch.setattr("touchpoints.webhooks.request_sending", lambda: None)  # the sweep sends
-    with Receiver(delay=3) as slow, Receiver() as fast:
+    with Receiver(delay=2) as slow, Receiver() as fast:
         endpoint_for(slow, events=["need.raised"])
         endpoint_for(fast, events=["need.raised"])
         raise_need(agent, "tool")
