@@ -598,6 +598,9 @@ FEEDBACK_RATE_LIMITS = {
 # for the second figure is forgotten even if the page died.
 FEEDBACK_HANDOVER_IDLE_SECONDS = int(env("FEEDBACK_HANDOVER_IDLE_SECONDS", "90"))
 FEEDBACK_HANDOVER_FORGET_SECONDS = int(env("FEEDBACK_HANDOVER_FORGET_SECONDS", "1800"))
+# The customer's thank-you on the tablet stays this long before the give-back screen: long
+# enough to read it, short enough that the next customer never sees it.
+FEEDBACK_THANK_YOU_SECONDS = int(env("FEEDBACK_THANK_YOU_SECONDS", "6"))
 CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
 # --- Dashboards: figures resting on fewer answers (or moments) than this are drawn muted and
 # marked "few answers" (docs/metrics.md, "How sure is a figure?"). ---

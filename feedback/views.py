@@ -159,6 +159,7 @@ def handover(request):
         state.context.update(
             airline=branding.airline(),
             idle_seconds=settings.FEEDBACK_HANDOVER_IDLE_SECONDS,
+            thank_you_seconds=settings.FEEDBACK_THANK_YOU_SECONDS,
             languages=language_choices(),
             language=language,
             nonce=nonce,

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import (
     add_moment,
+    built_in_one_commit,
     log_in,
     make_user,
     roll_up_everything,
@@ -21,17 +22,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def busy_airports(org, agent, jfk_agent, admin_user):
-    """Four moments at ARN across two teams, two at JFK, a complaint and an open need."""
-    gate = Team.objects.create(name="Gate", location=org["arn"])
-    gina = make_user("gina", Role.FRONTLINE, team=gate, first_name="Gina")
-    add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10, "comment": "Lovely help"})
-    add_moment(agent, org["bag_drop"], outcome=5, answer={"csat": 1, "nps": 2,
-               "comment": "My bag went to the wrong belt"})  # fmt: skip
-    add_moment(agent, org["desk"], answer={"csat": 4, "nps": 8})
-    add_moment(gina, org["boarding"], resolved=False)
-    add_moment(jfk_agent, org["desk"])
-    add_moment(jfk_agent, org["desk"])
-    raise_need(agent, Need.Kind.TOOL, "The bag tag printer at desk 4 keeps jamming")
+    """Four moments at ARN across two teams, two at JFK, a complaint and an open need. Built
+    in one commit and rolled up once, not once a save."""
+    with built_in_one_commit():
+        gate = Team.objects.create(name="Gate", location=org["arn"])
+        gina = make_user("gina", Role.FRONTLINE, team=gate, first_name="Gina")
+        add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10, "comment": "Lovely help"})
+        add_moment(agent, org["bag_drop"], outcome=5, answer={"csat": 1, "nps": 2,
+                   "comment": "My bag went to the wrong belt"})  # fmt: skip
+        add_moment(agent, org["desk"], answer={"csat": 4, "nps": 8})
+        add_moment(gina, org["boarding"], resolved=False)
+        add_moment(jfk_agent, org["desk"])
+        add_moment(jfk_agent, org["desk"])
+        raise_need(agent, Need.Kind.TOOL, "The bag tag printer at desk 4 keeps jamming")
     roll_up_everything()
     return admin_user
 

@@ -5,7 +5,14 @@ need is one tap away."""
 import pytest
 from django.conf import settings
 
-from tests.conftest import add_moment, log_in, make_user, roll_up_everything, screenshot
+from tests.conftest import (
+    add_moment,
+    built_in_one_commit,
+    log_in,
+    make_user,
+    roll_up_everything,
+    screenshot,
+)
 from tests.dashboards.test_needs_triage_browser import raised
 from touchpoints.models import Need, Role, Team
 
@@ -17,20 +24,24 @@ LONG_NOTE = "The bag tag printer at desk 4 keeps jamming whenever the queue is l
 
 @pytest.fixture
 def busy_front_line(org, agent, arn_manager):
-    """24 open needs (new, overdue, on track) from three teams, and answered moments."""
-    people = [agent] + [
-        make_user(name, Role.FRONTLINE, team=Team.objects.create(name=team, location=org["arn"]))
-        for name, team in [("gina", "Gate"), ("lars", "Lounge")]
-    ]
-    late = settings.NEED_TARGET_DAYS + 2
-    for n in range(8):
-        person = people[n % 3]
-        raised(person, Need.Kind.TOOL, f"{LONG_NOTE} ({n})", n / 24)
-        raised(person, Need.Kind.TRAINING, f"Scanner course {n}", late + n, arn_manager)
-        raised(person, Need.Kind.STAFFING, f"Cover for breaks {n}", 1, arn_manager)
-    for n in range(12):
-        answer = {"csat": 1 + n % 5, "nps": n % 11, "effort": 1 + n % 7}
-        add_moment(people[n % 3], org["desk"], resolved=n % 4 != 0, answer=answer)
+    """24 open needs (new, overdue, on track) from three teams, and answered moments. Built
+    in one transaction and rolled up once: each save rolling its day up again took 7 s."""
+    with built_in_one_commit():
+        people = [agent] + [
+            make_user(
+                name, Role.FRONTLINE, team=Team.objects.create(name=team, location=org["arn"])
+            )
+            for name, team in [("gina", "Gate"), ("lars", "Lounge")]
+        ]
+        late = settings.NEED_TARGET_DAYS + 2
+        for n in range(8):
+            person = people[n % 3]
+            raised(person, Need.Kind.TOOL, f"{LONG_NOTE} ({n})", n / 24)
+            raised(person, Need.Kind.TRAINING, f"Scanner course {n}", late + n, arn_manager)
+            raised(person, Need.Kind.STAFFING, f"Cover for breaks {n}", 1, arn_manager)
+        for n in range(12):
+            answer = {"csat": 1 + n % 5, "nps": n % 11, "effort": 1 + n % 7}
+            add_moment(people[n % 3], org["desk"], resolved=n % 4 != 0, answer=answer)
     roll_up_everything()
     return arn_manager
 

@@ -83,14 +83,15 @@ def give_back(tablet):
 def test_an_idle_hand_over_ends_on_the_give_back_screen_not_a_staff_page(
     tablet, agent, moment, settings
 ):
-    settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 2
+    settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 1
     hand_over(tablet, agent, moment)
     tablet.wait_for_url("**/feedback/handover/back/", timeout=6000)
     tablet.goto("/log/")
     assert tablet.url.endswith("/feedback/handover/back/")
 
 
-def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, moment):
+def test_low_answer_on_the_tablet_shows_up_on_the_teams_screen(tablet, agent, moment, settings):
+    settings.FEEDBACK_THANK_YOU_SECONDS = 1  # 6 in production (test_handover.py)
     hand_over(tablet, agent, moment)
     tablet.get_by_label("1 of 5, very dissatisfied").locator("..").tap()
     tablet.get_by_label("Anything you would like to tell us?").fill("<b>Nobody</b> helped me")

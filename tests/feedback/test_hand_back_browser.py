@@ -29,7 +29,10 @@ def handed_over_at_desk(tablet, org, agent, moment, live_server):
     leave_quietly(tablet)
 
 
-def test_the_customer_answers_then_only_the_pin_gives_the_staff_view_back(handed_over_at_desk):
+def test_the_customer_answers_then_only_the_pin_gives_the_staff_view_back(
+    handed_over_at_desk, settings
+):
+    settings.FEEDBACK_THANK_YOU_SECONDS = 1  # 6 in production (test_handover.py)
     tablet = handed_over_at_desk
     tablet.get_by_label("4 of 5, satisfied").locator("..").tap()
     tablet.get_by_role("button", name="Send").tap()
@@ -49,11 +52,11 @@ def test_the_customer_answers_then_only_the_pin_gives_the_staff_view_back(handed
 
 
 def test_an_idle_hand_over_stays_on_the_customer_side(handed_over_at_desk, settings):
-    settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 2
+    settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 1
     tablet = handed_over_at_desk
     tablet.reload()  # the screen's timer is read when it is drawn
     tablet.wait_for_url("**/feedback/handover/back/", timeout=8000)
-    tablet.wait_for_timeout(2500)
+    tablet.wait_for_timeout(1500)  # longer than the idle time: nothing more happens
     assert tablet.url.endswith("/feedback/handover/back/")
     tablet.goto("/log/")
     assert tablet.url.endswith("/feedback/handover/back/")
