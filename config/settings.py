@@ -601,6 +601,9 @@ FEEDBACK_HANDOVER_FORGET_SECONDS = int(env("FEEDBACK_HANDOVER_FORGET_SECONDS", "
 # The customer's thank-you on the tablet stays this long before the give-back screen: long
 # enough to read it, short enough that the next customer never sees it.
 FEEDBACK_THANK_YOU_SECONDS = int(env("FEEDBACK_THANK_YOU_SECONDS", "6"))
+# The staff member's way back from the customer's screen: the corner held this long (a tap,
+# or a customer's stray touch, is shorter).
+FEEDBACK_EXIT_HOLD_SECONDS = float(env("FEEDBACK_EXIT_HOLD_SECONDS", "1.5"))
 CSRF_FAILURE_VIEW = "feedback.views.csrf_failure"
 # --- Dashboards: figures resting on fewer answers (or moments) than this are drawn muted and
 # marked "few answers" (docs/metrics.md, "How sure is a figure?"). ---

@@ -160,6 +160,8 @@ def handover(request):
             airline=branding.airline(),
             idle_seconds=settings.FEEDBACK_HANDOVER_IDLE_SECONDS,
             thank_you_seconds=settings.FEEDBACK_THANK_YOU_SECONDS,
+            # In milliseconds: a whole number, written the same in every language.
+            exit_hold_ms=round(settings.FEEDBACK_EXIT_HOLD_SECONDS * 1000),
             languages=language_choices(),
             language=language,
             nonce=nonce,

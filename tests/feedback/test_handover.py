@@ -82,6 +82,13 @@ def test_thank_you_page_moves_on_to_the_give_back_screen_by_itself(handed_over):
     assert handed_over.get("/log/")["Location"] == BACK
 
 
+def test_the_staff_members_corner_is_held_a_second_and_a_half(handed_over):
+    """The browser test holds it for less (FEEDBACK_EXIT_HOLD_SECONDS); this is the real one."""
+    response = handed_over.get(HANDOVER)
+    assert "hold = setTimeout(leave, 1500);" in response.text
+    assert "transition:stroke-dashoffset 1500ms linear" in response.text
+
+
 def test_the_customer_cannot_leave_by_typing_the_exit_address(handed_over):
     response = handed_over.get(f"{HANDOVER}exit/")
     assert response["Location"] == HANDOVER
