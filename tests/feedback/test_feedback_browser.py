@@ -123,10 +123,9 @@ def test_the_queues_refresh_never_wipes_a_note_being_typed(tablet, agent, moment
     tablet.get_by_label("Note for the team (optional)").fill("Called, offered a voucher")
     # What the queue's 30-second poll does.
     refresh = (
-        "htmx.ajax('GET', '/feedback/recoveries/',"
+        "() => htmx.ajax('GET', '/feedback/recoveries/',"
         " {source: '#queue', target: '#queue', swap: 'outerHTML'})"
     )
-    tablet.evaluate(refresh)
-    tablet.wait_for_timeout(1000)
+    tablet.evaluate(refresh)  # htmx.ajax's promise: answered, and swapped unless held back
     note = tablet.get_by_label("Note for the team (optional)")
     assert note.input_value() == "Called, offered a voucher"
