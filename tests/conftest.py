@@ -498,12 +498,21 @@ def built_in_one_commit():
     Each save asks for its bucket's roll-up when the transaction commits (tests run that
     at once, unthrottled): a few hundred saves into a few buckets would roll each bucket up
     a few hundred times over. The marks stay, and one pass over them leaves the same
-    figures, as beat's sweep would."""
+    figures, as beat's sweep would. Each answered comment asks for its themes the same
+    way: they are tagged together, in one batch, as the worker's walk does."""
     from dashboards.rollup import rebuild_dirty
+    from feedback import invitations
+    from feedback.themes.retag import tag_answers
     from touchpoints import dirty_days
 
-    with mock.patch.object(dirty_days, "request_rollup"), transaction.atomic():
+    answers = []
+    with (
+        mock.patch.object(dirty_days, "request_rollup"),
+        mock.patch.object(invitations, "request_tagging", answers.append),
+        transaction.atomic(),
+    ):
         yield
+    tag_answers(answers)
     rebuild_dirty()
 
 
