@@ -409,7 +409,7 @@ def chromium():
 # The live server writes a response's headers and its body in two sends. With Nagle's
 # algorithm on, the body waits until the browser acknowledges the headers, and the browser
 # delays that acknowledgement 40 ms (Linux): about half the page loads, and the script
-# catalogue that each page waits for, lost 40 ms each. Sent at once, as a production server does.
+# catalogue that each page waits for, lost 40 ms each.
 QuietWSGIRequestHandler.disable_nagle_algorithm = True
 
 SERVICE_WORKERS = {"mode": "block"}
