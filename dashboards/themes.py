@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from feedback.models import Answer, Theme
 from feedback.themes.catalogue import current_tagger
+from feedback.themes.tagging import Tagger
 from touchpoints.models import Moment
 
 from .confidence import proportions_differ
@@ -157,9 +158,11 @@ def theme_notes(selection: Selection, theme: Theme, limit: int = 10) -> list[Mom
     )
 
 
-def highlighted(text: str, language: str, theme: Theme) -> SafeString:
-    """`text` escaped, with the words that gave it the theme in <mark>."""
-    spans = [m for m in current_tagger().matches(text, language) if m.theme_id == theme.pk]
+def highlighted(text: str, language: str, theme: Theme, tagger: Tagger | None = None) -> SafeString:
+    """`text` escaped, with the words that gave it the theme in <mark>. A page of texts passes
+    the `tagger` it read once: reading it costs three queries."""
+    tagger = tagger or current_tagger()
+    spans = [m for m in tagger.matches(text, language) if m.theme_id == theme.pk]
     pieces, at = [], 0
     for match in sorted(spans, key=lambda m: (m.start, -m.end)):
         if match.start < at:  # inside a longer phrase already marked

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from config.errors import ShownBadRequest
 from feedback.invitations import held_back_count
 from feedback.models import Theme
+from feedback.themes.catalogue import current_tagger
 from touchpoints.access_records import AccessRecord, record_access
 from touchpoints.configuration.remedy_budgets import budgets_of, set_budget
 from touchpoints.models import Moment, Need, Role, TouchpointType
@@ -191,11 +192,13 @@ def theme_comments(request, theme_id: int):
     paginator = Paginator(themes.theme_answers(selection, theme), MOMENTS_PER_PAGE)
     paginator.count = themes.theme_comment_count(selection, theme)
     page = paginator.get_page(request.GET.get("page"))
+    tagger = current_tagger()
     comments = [
-        (answer, themes.highlighted(answer.comment, answer.language, theme)) for answer in page
+        (answer, themes.highlighted(answer.comment, answer.language, theme, tagger))
+        for answer in page
     ]
     notes = [
-        (moment, themes.highlighted(moment.note, moment.staff.language, theme))
+        (moment, themes.highlighted(moment.note, moment.staff.language, theme, tagger))
         for moment in themes.theme_notes(selection, theme)
     ]
     context = {
