@@ -2,14 +2,14 @@ from axes.decorators import axes_dispatch
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
-from django.views.i18n import JavaScriptCatalog
 
 from config.health import health
+from config.no_store import same_for_everyone
 from dashboards.api.site import api
 from dashboards.api.site import not_found as api_not_found
 from touchpoints.configuration.site import site as config_site
 from touchpoints.people.desk_views import desk_aware_login
-from touchpoints.people.language import choose_language
+from touchpoints.people.language import ScriptCatalogue, choose_language
 from touchpoints.people.views import SignInView
 from touchpoints.views import home
 
@@ -33,11 +33,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_not_found),
     # Messages for our scripts in the reader's language (gettext() in static/js). Cached an
-    # hour per language, on the server and in the browser; the pages that load it add the
-    # language to its address, so switching language never serves the old one.
+    # hour per language, on the server and in the browser, signed in or not: it holds nothing
+    # of who asked (config/no_store.py). The pages that load it add the language to its
+    # address, so switching language, or person on a shared tablet, never serves the old one.
     path(
         "jsi18n/",
-        cache_page(3600, key_prefix="jsi18n")(JavaScriptCatalog.as_view()),
+        same_for_everyone(cache_page(3600, key_prefix="jsi18n")(ScriptCatalogue.as_view())),
         name="javascript-catalog",
     ),
 ]

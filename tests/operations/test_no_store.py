@@ -1,5 +1,6 @@
 """Nothing a shared tablet showed stays in its browser's cache: every staff response, for every
-role, says `no-store`; so do the customer's answer pages. Static files keep their long cache."""
+role, says `no-store`; so do the customer's answer pages. Static files keep their long cache,
+and so does the scripts' message catalogue, which holds nothing of who asked."""
 
 import re
 
@@ -63,7 +64,8 @@ def test_every_staff_response_is_no_store_for_every_role(client, sample, role, r
     person = request.getfixturevalue(role)
     assert client.login(username=person.username, password=PASSWORD)
     headers = swept(client, sample)
-    assert {path: header for path, header in headers.items() if "no-store" not in header} == {}
+    kept = {path: header for path, header in headers.items() if "no-store" not in header}
+    assert kept == {"/jsi18n/": "max-age=3600"}
 
 
 def test_a_saved_moment_and_the_exports_are_no_store(client, agent, arn_manager, org):
@@ -89,3 +91,23 @@ def test_static_files_keep_their_cache(client, agent):
     assert response.status_code == 200
     assert "max-age" in response["Cache-Control"]
     assert "no-store" not in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("language, saved", [("sv", "Sparat"), ("da", "Gemt")])
+def test_the_script_catalogue_is_kept_in_the_language_its_address_names(
+    client, agent, language, saved
+):
+    """Every staff page loads it: kept, a slow network fetches it once an hour, not on every
+    page. It holds no trace of the person, and a person reading another language on the same
+    tablet asks for another address."""
+    agent.language = "nb"
+    agent.first_name = "Ingegerd"
+    agent.save()
+    client.login(username=agent.username, password=PASSWORD)
+    response = client.get(f"/jsi18n/?l={language}")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "max-age=3600"
+    assert f'"Saved": "{saved}"' in body  # the address's language, not the person's (nb)
+    assert "Ingegerd" not in body
+    assert body != client.get("/jsi18n/?l=nb").content.decode()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from ..redirects import next_on_this_site
 
@@ -25,6 +26,20 @@ def language_of(person) -> str:
     """The language to write to `person` in when no browser is asking (emails): theirs, or
     the default."""
     return person.language if offered(person.language) else settings.LANGUAGE_CODE
+
+
+class ScriptCatalogue(JavaScriptCatalog):
+    """The scripts' messages in the language the address names (`?l=sv`, as every page and
+    the service worker ask for it), else the reader's. Browsers keep it by its address, for
+    whoever signs in next on the tablet: so what is kept under an address is always in that
+    address's language."""
+
+    def get(self, request, *args, **kwargs):
+        asked = request.GET.get("l")
+        if not offered(asked):
+            return super().get(request, *args, **kwargs)
+        with translation.override(asked):
+            return super().get(request, *args, **kwargs)
 
 
 class PersonLanguageMiddleware:
