@@ -181,7 +181,7 @@ def tag_answer(answer: Answer, themes: set[int]) -> None:
 def remedy(org, teams, change, moments, needs, i, spec) -> None:
     moment = _pick(moments, i)
     if moment is not None:
-        add_remedies(Moment.objects.get(pk=moment.pk), [spec])
+        add_remedies([(Moment.objects.get(pk=moment.pk), [spec])])
 
 
 def erase(org, teams, change, moments, needs, i) -> None:

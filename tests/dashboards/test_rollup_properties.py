@@ -68,6 +68,7 @@ from touchpoints.models import (
     RemedyKind,
     Role,
     Team,
+    User,
 )
 
 # Each example happens around one daylight-saving change (UTC instants).
@@ -241,73 +242,104 @@ def build_and_roll_up(org, teams, world) -> None:
 
 
 def create_moments(org, teams, specs, change) -> list[Moment]:
+    """The moments of `specs` with their notes' themes, feedback and remedies, a few
+    statements for the lot (what is tested is the roll-up of the rows, not the saves: the
+    journal's triggers see a bulk insert's rows as they see single saves)."""
     types = [org["desk"], org["bag_drop"], org["boarding"]]
-    moments = []
-    for spec in specs:
-        team = teams[spec["team"]]
-        moment = Moment(
-            staff=team.members.get(),
-            team=team,
-            location=team.location,
-            touchpoint_type=types[spec["type"]],
-            channel=spec["channel"],
-            outcome=spec["outcome"],
-            resolved_on_spot=spec["resolved"],
-            occurred_at=change + timedelta(minutes=spec["minute"]),
-            note="" if spec["note_themes"] is None else "A note",
-        )
-        moment.save()
-        if spec["note_themes"]:
-            themes = theme_rows()
-            MomentTheme.objects.bulk_create(
-                MomentTheme(moment=moment, theme=themes[i]) for i in spec["note_themes"]
-            )
-        if spec["feedback"] is not None:
-            add_feedback(moment, spec["feedback"]["answer"])
-        add_remedies(moment, spec["remedies"])
-        moments.append(moment)
+    staff = {user.team_id: user for user in User.objects.filter(team__in=teams)}
+    moments = Moment.objects.bulk_create(
+        new_moment(spec, teams, types, staff, change) for spec in specs
+    )
+    themes = theme_rows() if specs else []
+    MomentTheme.objects.bulk_create(
+        MomentTheme(moment=moment, theme=themes[i])
+        for moment, spec in zip(moments, specs, strict=True)
+        for i in spec["note_themes"] or ()
+    )
+    invited = [(m, s["feedback"]) for m, s in zip(moments, specs, strict=True) if s["feedback"]]
+    add_feedback(invited, themes)
+    add_remedies([(moment, spec["remedies"]) for moment, spec in zip(moments, specs, strict=True)])
     return moments
 
 
-def add_feedback(moment: Moment, spec: dict | None) -> None:
-    invitation = Invitation.objects.create(moment=moment)
-    if spec is None:
-        return
+def new_moment(spec: dict, teams, types, staff, change) -> Moment:
+    team = teams[spec["team"]]
+    occurred_at = change + timedelta(minutes=spec["minute"])
+    return Moment(
+        staff=staff[team.pk],
+        team=team,
+        location=team.location,
+        touchpoint_type=types[spec["type"]],
+        channel=spec["channel"],
+        outcome=spec["outcome"],
+        resolved_on_spot=spec["resolved"],
+        occurred_at=occurred_at,
+        local_date=team.location.local_date(occurred_at),  # what Moment.save sets
+        note="" if spec["note_themes"] is None else "A note",
+    )
+
+
+def add_feedback(invited: list[tuple[Moment, dict]], themes: list[Theme]) -> None:
+    """An invitation for each moment, and its answer (if any) with its themes and recovery."""
+    invitations = Invitation.objects.bulk_create(Invitation(moment=moment) for moment, _ in invited)
+    low = FeedbackSettings.current()
+    answered = [
+        (new_answer(invitation, spec["answer"], low), spec["answer"])
+        for invitation, (_, spec) in zip(invitations, invited, strict=True)
+        if spec["answer"] is not None
+    ]
+    Answer.objects.bulk_create(answer for answer, _ in answered)
+    AnswerTheme.objects.bulk_create(
+        AnswerTheme(answer=answer, theme=themes[i])
+        for answer, spec in answered
+        for i in spec["themes"] or ()
+    )
+    Recovery.objects.bulk_create(
+        new_recovery(answer, spec) for answer, spec in answered if spec["recovery"] is not None
+    )
+
+
+def new_answer(invitation: Invitation, spec: dict, feedback_settings) -> Answer:
     answer = Answer(invitation=invitation, csat=spec["csat"], nps=spec["nps"])
     answer.effort = spec["effort"]
-    answer.is_low = FeedbackSettings.current().is_low(answer)
+    answer.is_low = feedback_settings.is_low(answer)
     answer.comment = "" if spec["themes"] is None else "A comment"
-    answer.save()
-    if spec["themes"]:
-        themes = theme_rows()
-        AnswerTheme.objects.bulk_create(
-            AnswerTheme(answer=answer, theme=themes[i]) for i in spec["themes"]
-        )
-    if spec["recovery"] is not None:
-        seconds = spec["recovery"] or None
-        Recovery.objects.create(
-            answer=answer,
-            team=moment.team,
-            reason="satisfaction",
-            closed_at=seconds and answer.answered_at + timedelta(seconds=seconds),
-            seconds_to_recover=seconds,
-            lapsed_at=answer.answered_at + timedelta(days=14) if spec["lapsed"] else None,
-            closed_late=bool(seconds) and spec["lapsed"],
-        )
+    return answer
 
 
-def add_remedies(moment: Moment, specs: list[tuple]) -> None:
+def new_recovery(answer: Answer, spec: dict) -> Recovery:
+    """`answer.answered_at` is set by its insert (auto_now_add)."""
+    seconds = spec["recovery"] or None
+    return Recovery(
+        answer=answer,
+        team=answer.invitation.moment.team,
+        reason="satisfaction",
+        closed_at=seconds and answer.answered_at + timedelta(seconds=seconds),
+        seconds_to_recover=seconds,
+        lapsed_at=answer.answered_at + timedelta(days=14) if spec["lapsed"] else None,
+        closed_late=bool(seconds) and spec["lapsed"],
+    )
+
+
+def add_remedies(given: list[tuple[Moment, list[tuple]]]) -> None:
     kinds = list(RemedyKind.objects.order_by("pk"))
+    Remedy.objects.bulk_create(
+        new_remedy(moment, kinds[kind], cents, after_answer)
+        for moment, specs in given
+        for kind, cents, after_answer in specs
+    )
+
+
+def new_remedy(moment: Moment, kind: RemedyKind, cents: int, after_answer: bool) -> Remedy:
     answer = getattr(getattr(moment, "invitation", None), "answer", None)
-    for kind, cents, after_answer in specs:
-        answered = answer.answered_at if answer is not None else moment.occurred_at
-        Remedy.objects.create(
-            moment=moment, kind=kinds[kind], given_by=moment.staff, team=moment.team,
-            location=moment.location, amount=Decimal(cents) / 100,
-            currency=moment.location.currency,
-            given_at=answered + timedelta(minutes=5 if after_answer else -5),
-            given_on=moment.local_date, local_date=moment.local_date,
-        )  # fmt: skip
+    answered = answer.answered_at if answer is not None else moment.occurred_at
+    return Remedy(
+        moment=moment, kind=kind, given_by=moment.staff, team=moment.team,
+        location=moment.location, amount=Decimal(cents) / 100,
+        currency=moment.location.currency,
+        given_at=answered + timedelta(minutes=5 if after_answer else -5),
+        given_on=moment.local_date, local_date=moment.local_date,
+    )  # fmt: skip
 
 
 def create_needs(teams, specs, change) -> list[Need]:
