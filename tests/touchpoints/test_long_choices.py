@@ -3,6 +3,7 @@ as Django's own widgets would, without a template per option."""
 
 from django import forms
 from django.urls import reverse
+from django.utils import translation
 
 from touchpoints import icons
 from touchpoints.configuration.long_choices import LongRadioSelect, LongSelect
@@ -41,3 +42,10 @@ def test_the_location_and_type_pages_render_no_template_per_option(client, role_
         response = client.get(reverse(f"admin:touchpoints_{name}_add"))
         assert response.status_code == 200
         assert len(response.templates) < 250, name
+
+
+def test_the_icon_picker_names_each_icon_in_the_admins_language():
+    # The picker's choices are built once per language, not once for the first one asked.
+    for language, plane in (("en", "Plane"), ("sv", "Flygplan"), ("da", "Fly"), ("en", "Plane")):
+        with translation.override(language):
+            assert f"<span>{plane}</span>" in dict(icons.picker_choices())["plane"]
