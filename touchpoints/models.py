@@ -158,7 +158,14 @@ class User(AbstractUser):
     def has_role(self, role: Role) -> bool:
         if role == Role.ADMIN and self.is_superuser:
             return True
-        return any(group.name == role for group in self.groups.all())
+        return role in self.group_names()
+
+    def group_names(self) -> frozenset[str]:
+        """The person signed in comes with the groups a request asks about
+        (people/sign_in.py); anyone else asks the database."""
+        if (held := getattr(self, "held_groups", None)) is not None:
+            return held
+        return frozenset(group.name for group in self.groups.all())
 
     @property
     def role(self) -> Role | None:

@@ -23,6 +23,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db.backends.signals import connection_created  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.test import Client  # noqa: E402
 
@@ -97,7 +98,18 @@ def save_a_moment(username: str) -> list[str]:
     return failed
 
 
+def without_durability(sender, connection, **kwargs):
+    """This run's database file is thrown away after it, so its writes need not survive a
+    crash: no waiting for the disk at every commit, and the rollback journal in memory, not a
+    file made and deleted per transaction. The migrations' SQL, and a rollback's undoing of
+    it, are SQLite's as ever; `migrate` alone took 22 s instead of 5 s on a busy disk."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+
+
 def main() -> int:
+    connection_created.connect(without_durability)
     call_command("migrate", verbosity=0)
     call_command("demo_data", days=14, verbosity=0)
     roles = {"admin": "/admin/", next(iter(MANAGERS)): "/dashboard/", "agent": "/log/"}

@@ -27,6 +27,7 @@ from ..models import (
 from ..time_zones import redate_location
 from . import audit
 from .field_names import NamedFieldsInline
+from .long_choices import LongSelect
 from .site import (
     AdminRoleOnly,
     ConfigAdmin,
@@ -157,6 +158,7 @@ class LocationForm(forms.ModelForm):
     timezone = forms.ChoiceField(
         label=_("Time zone"),
         choices=timezone_choices,
+        widget=LongSelect,
         help_text=_(
             "Moments count on the local day here, and dashboards show that day. Changing it"
             " moves every moment here to its local day in the new zone and re-rolls those days."

@@ -12,6 +12,7 @@ from modeltranslation.admin import TranslationAdmin
 from .. import icons
 from ..models import RemedyKind, RemedyPrice
 from .field_names import NamedFieldsInline
+from .long_choices import LongRadioSelect
 from .site import ConfigAdmin, site
 
 
@@ -20,7 +21,7 @@ class RemedyKindForm(forms.ModelForm):
         label=_("Icon"),
         choices=icons.picker_choices,
         initial="gift",
-        widget=forms.RadioSelect(attrs={"class": "icon-picker"}),
+        widget=LongRadioSelect(attrs={"class": "icon-picker"}),
         help_text=_("The drawing on the button."),
     )
 

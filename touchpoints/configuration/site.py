@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,23 @@ class MomentsAdminSite(admin.AdminSite):
     site_url = "/dashboard/"  # "View site" takes an admin to the figures their changes shape
     # The filters and the wide lists need the room more than a second menu does.
     enable_nav_sidebar = False
+
+    def each_context(self, request):
+        """Django's, with one change: the app list, which Django builds on every page for
+        the navigation sidebar alone, is built only if a page reads it. This site has no
+        sidebar, and building the list was a fifth of a plain page's time."""
+        script_name = request.META["SCRIPT_NAME"]
+        site_url = script_name if self.site_url == "/" and script_name else self.site_url
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
 
     def get_app_list(self, request, app_label=None):
         """Apps and models in the order an admin sets up an airport, not alphabetical."""

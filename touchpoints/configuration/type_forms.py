@@ -12,6 +12,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .. import icons
 from ..models import Channel, ExtraField, Moment, TouchpointType, all_channels
+from .long_choices import LongRadioSelect
 
 
 def choices_field(code: str) -> str:
@@ -73,7 +74,7 @@ class TouchpointTypeForm(PlacedInStage):
         label=_("Icon"),
         choices=icons.picker_choices,
         initial=icons.DEFAULT_ICON,
-        widget=forms.RadioSelect(attrs={"class": "icon-picker"}),
+        widget=LongRadioSelect(attrs={"class": "icon-picker"}),
         help_text=_("The drawing on the tile."),
     )
 

@@ -32,9 +32,7 @@ def is_data_protection(user) -> bool:
     superuser, is not enough)."""
     if not hasattr(user, "_is_data_protection"):
         user._is_data_protection = (
-            user.is_authenticated
-            and user.is_active
-            and any(group.name == DATA_PROTECTION for group in user.groups.all())
+            user.is_authenticated and user.is_active and DATA_PROTECTION in user.group_names()
         )
     return user._is_data_protection
 

@@ -13,13 +13,26 @@ from django.db.models.query import get_related_populators
 from django.utils import timezone
 
 from ..models import LoggableTypesVersion, Role, User
+from .roles import DATA_PROTECTION
 
+
+def _holds(group_name: str) -> Exists:
+    return Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__name=group_name))
+
+
+# The groups a request asks about (its role, the data-protection duty), each a column of
+# the one lookup: asking the database again for each question was a query or two on
+# every request (`User.has_role`, `roles.is_data_protection`).
+GROUP_COLUMNS = {
+    Role.FRONTLINE: "is_frontline",
+    Role.MANAGER: "holds_manager",
+    Role.ADMIN: "holds_admin",
+    DATA_PROTECTION: "holds_data_protection",
+}
 # Built once: the annotations are resolved here, not again on every request. The types'
 # version rides along because a save checks its cached types against it (loggable_types).
 PEOPLE = User._default_manager.select_related("team__location").annotate(
-    is_frontline=Exists(
-        User.groups.through.objects.filter(user=OuterRef("pk"), group__name=Role.FRONTLINE)
-    ),
+    **{column: _holds(group_name) for group_name, column in GROUP_COLUMNS.items()},
     types_version=Coalesce(Subquery(LoggableTypesVersion.objects.values("version")[:1]), Value("")),
 )
 # A key no person has: the compiled lookup's parameter that each call replaces.
@@ -54,6 +67,9 @@ def person(user_id) -> User | None:
             populator.populate(row, found)
         for name, position in compiler.annotation_col_map.items():
             setattr(found, name, row[position])
+        found.held_groups = frozenset(
+            group_name for group_name, column in GROUP_COLUMNS.items() if getattr(found, column)
+        )
         return found
     return None
 
