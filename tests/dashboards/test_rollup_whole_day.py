@@ -11,31 +11,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from hypothesis import given
 
 from dashboards import rollup
-from dashboards.models import (
-    DailyRollup,
-    LocationDayRollup,
-    LocationNeedRollup,
-    LowMomentRollup,
-    NeedRollup,
-    NoteThemeDailyRollup,
-    RemedyRollup,
-    ThemeDailyRollup,
-    ThemeLocationDayRollup,
-    TypeDayRollup,
-)
-from dashboards.remedy_rollup import LOW_MOMENT_COLUMNS, REMEDY_COLUMNS
-from dashboards.rollup import (
-    COUNTED_COLUMNS,
-    NEED_COLUMNS,
-    THEME_COLUMNS,
-    rebuild_buckets,
-    rebuild_range,
-)
+from dashboards.rollup import rebuild_buckets, rebuild_range
 from tests.conftest import roll_up_everything
 from tests.dashboards import test_rollup_delta_properties as delta
 from tests.dashboards.test_rollup_journal import fill_day
@@ -45,6 +25,7 @@ from tests.dashboards.test_rollup_properties import (
     assert_coarser_roll_ups_are_sums,
     assert_roll_ups_match_raw,
     build_and_roll_up,
+    damage_roll_ups,
     local_days,
     roll_up_snapshot,
     teams,  # noqa: F401 (a fixture)
@@ -92,29 +73,6 @@ def test_rolling_up_again_by_either_read_changes_nothing_row_for_row(org, teams,
         assert_roll_ups_match_raw({}, {})
         assert_coarser_roll_ups_are_sums()
         transaction.set_rollback(True)
-
-
-ROLL_UPS = [
-    (DailyRollup, COUNTED_COLUMNS),
-    (LocationDayRollup, COUNTED_COLUMNS),
-    (TypeDayRollup, COUNTED_COLUMNS),
-    (NeedRollup, NEED_COLUMNS),
-    (LocationNeedRollup, NEED_COLUMNS),
-    (ThemeDailyRollup, THEME_COLUMNS),
-    (NoteThemeDailyRollup, THEME_COLUMNS),
-    (ThemeLocationDayRollup, THEME_COLUMNS),
-    (RemedyRollup, REMEDY_COLUMNS),
-    (LowMomentRollup, LOW_MOMENT_COLUMNS),
-]
-
-
-def damage_roll_ups() -> None:
-    """Every other row of each roll-up table lost, the others' first count one too high: what
-    a range rebuild's writes must put right from the raw rows."""
-    for model, columns in ROLL_UPS:
-        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
-        model.objects.filter(pk__in=pks[::2]).delete()
-        model.objects.filter(pk__in=pks[1::2]).update(**{columns[0]: F(columns[0]) + 1})
 
 
 def test_any_sequence_of_changes_leaves_whole_day_recomputes_exact(org, teams, whole_days):
