@@ -35,7 +35,11 @@ class Provider:
         self.tokens: dict[str, dict] = {}
         self.server = make_server("127.0.0.1", 0, self.app, handler_class=_Quiet)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Polled every 20 ms for shutdown, not serve_forever's default half second, which
+        # each test's stop waited out.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __enter__(self) -> "Provider":
         self.thread.start()
