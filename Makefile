@@ -34,8 +34,11 @@ run: $(VENV)/.installed-run
 	DEBUG=1 $(BIN)/python manage.py demo_data --url http://127.0.0.1:$(PORT)/
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE, as
+# in a container): the run starts many Python processes (workers, servers, manage.py),
+# and without .pyc files each compiles Django and the app again from source.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests that also refresh docs/screenshots/*.png; `make test` leaves them alone.
 screenshots: $(VENV)/.installed-test
