@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from feedback.models import FeedbackSettings, Recovery
 from tests.conftest import (
+    TABLET,
     add_moment,
     built_in_one_commit,
     log_in,
@@ -16,6 +17,10 @@ from tests.conftest import (
 from tests.touchpoints.test_log_screen_browser import save_buttons_in_view
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# For the tablet tests of other screens, that run once each way up.
+VIEWPORTS = pytest.mark.parametrize(
+    "viewport", [(1024, 768), (768, 1024)], ids=["landscape", "portrait"]
+)
 # Both ways up within one test, on one tablet turned in the hand: the backlog takes longer to
 # build (46 answered moments) than a tablet takes to show it, and a new browser context with
 # its sign-in costs Chromium as much as three page loads.
@@ -44,6 +49,14 @@ def build_backlog(agent, org) -> None:
         recovery.answer.answered_at = recovery.opened_at
         recovery.answer.save(update_fields=["answered_at"])
     add_moment(agent, org["bag_drop"], answer={"csat": 5, "nps": 10, "comment": "Anna was kind"})
+
+
+def tablet_at(chromium, live_server, viewport):
+    width, height = viewport
+    context = chromium.new_context(
+        base_url=live_server.url, **{**TABLET, "viewport": {"width": width, "height": height}}
+    )
+    return context, context.new_page()
 
 
 def expected_order() -> list[str]:
