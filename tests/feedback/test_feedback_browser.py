@@ -1,6 +1,7 @@
 """The customer's screens in a real browser: a phone, and the staff tablet handed over."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -11,8 +12,14 @@ from tests.conftest import PASSWORD, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_customer_answers_on_a_phone_with_taps(phone, invitation):
+def test_customer_answers_on_a_phone_with_taps_on_faces_big_enough_to_tap(phone, invitation):
     phone.goto(f"/r/{invitation.token}/")
+    boxes = [face.bounding_box() for face in phone.locator(".faces .pick span:has(svg)").all()]
+    assert len(boxes) == 5
+    assert len({(round(b["width"]), round(b["height"])) for b in boxes}) == 1, "not one size"
+    assert boxes[0]["width"] >= 44 and boxes[0]["height"] >= 44
+    assert boxes[-1]["x"] + boxes[-1]["width"] <= 390  # all five fit across the phone
+
     phone.get_by_label("2 of 5, dissatisfied").locator("..").tap()
     phone.locator("label.pick", has_text=re.compile(r"^5$")).tap()
     phone.get_by_label("Anything you would like to tell us?").fill("The queue was long")
@@ -20,15 +27,6 @@ def test_customer_answers_on_a_phone_with_taps(phone, invitation):
     phone.get_by_text("Thank you!").wait_for()
     answer = Answer.objects.get()
     assert (answer.csat, answer.nps, answer.comment) == (2, 5, "The queue was long")
-
-
-def test_phone_faces_are_the_same_size_and_big_enough_to_tap(phone, invitation):
-    phone.goto(f"/r/{invitation.token}/")
-    boxes = [face.bounding_box() for face in phone.locator(".faces .pick span:has(svg)").all()]
-    assert len(boxes) == 5
-    assert len({(round(b["width"]), round(b["height"])) for b in boxes}) == 1
-    assert boxes[0]["width"] >= 44 and boxes[0]["height"] >= 44
-    assert boxes[-1]["x"] + boxes[-1]["width"] <= 390  # all five fit across the phone
 
 
 def test_phone_shows_the_page_in_swedish_for_a_swedish_browser(chromium, live_server, invitation):
@@ -59,15 +57,34 @@ def test_handover_screen_offers_no_route_to_staff_pages(tablet, agent, moment):
         assert tablet.url.endswith("/feedback/handover/")
 
 
+# A leave posts the exit form at once, from the timer that run_for fires; the page still
+# shows until the answer comes. The page notes the post, so that the test need not wait a
+# second to see whether the page stays.
+NOTE_THE_EXIT_POSTED = """
+window.exitPosted = false;
+const submit = HTMLFormElement.prototype.submit;
+HTMLFormElement.prototype.submit = function () {
+  window.exitPosted = this.id === "exit-form";
+  submit.call(this);
+};
+"""
+
+
 def test_a_tap_on_the_corner_does_nothing_but_a_long_press_exits(tablet, agent, moment, settings):
-    settings.FEEDBACK_EXIT_HOLD_SECONDS = 0.5  # 1.5 in production (test_handover.py)
+    hold_ms = settings.FEEDBACK_EXIT_HOLD_SECONDS * 1000  # 1.5 s (test_handover.py)
+    # The corner's hold runs on Playwright's clock: the test moves it on, instead of waiting.
+    tablet.clock.install()
+    tablet.add_init_script(NOTE_THE_EXIT_POSTED)
     hand_over(tablet, agent, moment)
+    tablet.clock.pause_at(datetime.now() + timedelta(seconds=1))  # from now on, only run_for
     tablet.locator("#exit").tap()
-    tablet.wait_for_timeout(1000)  # twice the hold: a tap that counted would have left
+    tablet.clock.run_for(hold_ms * 2)  # twice the hold: a tap that counted would have left
+    assert tablet.evaluate("() => window.exitPosted") is False
     assert tablet.url.endswith("/feedback/handover/")
     box = tablet.locator("#exit").bounding_box()
     tablet.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tablet.mouse.down()
+    tablet.clock.run_for(hold_ms)
     tablet.wait_for_url("**/feedback/handover/back/", timeout=4000)
     tablet.mouse.up()
     give_back(tablet)
@@ -84,9 +101,10 @@ def give_back(tablet):
 def test_an_idle_hand_over_ends_on_the_give_back_screen_not_a_staff_page(
     tablet, agent, moment, settings
 ):
-    settings.FEEDBACK_HANDOVER_IDLE_SECONDS = 1
+    tablet.clock.install()  # the screen's idle timer, moved on by the test (not waited out)
     hand_over(tablet, agent, moment)
-    tablet.wait_for_url("**/feedback/handover/back/", timeout=6000)
+    tablet.clock.fast_forward(settings.FEEDBACK_HANDOVER_IDLE_SECONDS * 1000)
+    tablet.wait_for_url("**/feedback/handover/back/", timeout=5000)
     tablet.goto("/log/")
     assert tablet.url.endswith("/feedback/handover/back/")
 
