@@ -20,9 +20,9 @@ from touchpoints.people.roles import set_data_protection
 UNDO_REFUSED = "undo-refused"
 # The 503 page is served when the database is down; its HTML is rendered and shown as it is.
 UNAVAILABLE = "503"
-# Where those two start when the screen shown before will not do: a staff page (the top bar's Log out form has the
-# CSRF token; the 503 page's static files need the site's address), a light one rather than
-# the log screen, the heaviest to load.
+# Where those two start when the screen shown before will not do: a staff page (the top bar's
+# Log out form has the CSRF token; the 503 page's static files need the site's address), a
+# light one rather than the log screen, the heaviest to load.
 STARTING_PAGE = "touchpoints:needs"
 
 
