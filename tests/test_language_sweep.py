@@ -21,16 +21,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from config.celery import app as celery_app
 from dashboards.digest import compose
 from dashboards.models import RetentionPolicy
 from feedback.invitations import invitation_for, record_answer
 from feedback.models import Answer, FeedbackSettings
-from tests.conftest import add_moment, roll_up_everything
+from tests.conftest import add_moment, make_user, roll_up_everything
 from tests.desk_steps import give_pin, make_client_a_desk, register_desk
+from tests.shared_world import agent, arn_manager, org  # noqa: F401
 from touchpoints.api_keys import create_key
 from touchpoints.customers import hash_ref
 from touchpoints.models import (
@@ -39,12 +42,16 @@ from touchpoints.models import (
     Need,
     RemedyKind,
     RemedyPrice,
+    Role,
     Team,
     User,
     known_timezones,
 )
 from touchpoints.people.roles import set_data_protection
 from touchpoints.webhooks import Event, WebhookDelivery, WebhookEndpoint, emit
+
+# The world is built once for the module; each test rolls back what it writes.
+pytestmark = pytest.mark.django_db
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # Never translated: the product, the metrics' own names, file formats, units and codes.
@@ -153,11 +160,25 @@ def english_left(html: str, code: str, allowed: set[str]) -> list[str]:
     return [text for text in reader.texts if words(text) & only_english]
 
 
-@pytest.fixture
-def world(org, agent, arn_manager, role_admin):
+@pytest.fixture(scope="module")
+def world(org, agent, arn_manager):
     """The fixture's airline with its names in every language, and something on each page:
     an answered moment to put right, one still waiting, an open need and an answered one;
-    a desk tablet at Anna's airport, and her PIN."""
+    a desk tablet at Anna's airport, and her PIN. Built once for the module's nine tests,
+    each of which rolls back what it writes (tests/shared_world.py)."""
+    # Tasks run in-process while it is built, as tests/conftest.py has them for each test;
+    # names are given in English, as each test starts.
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    english = translation.override(settings.LANGUAGE_CODE)
+    try:
+        with override_settings(ROLLUP_REQUEST_SECONDS=0), english:
+            return build_world(org, agent, arn_manager)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def build_world(org, agent, arn_manager) -> dict:
+    role_admin = make_user("ada", Role.ADMIN, first_name="Ada", last_name="Admin")
     stages = [org["bag_drop"].stage, org["boarding"].stage]
     types = [org["bag_drop"], org["desk"], org["boarding"]]
     for code, (check_in, gate, bag_drop, desk, boarding) in NAMES.items():

@@ -5,11 +5,12 @@ import io
 import zipfile
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from config.celery import app as celery_app
 from dashboards.models import ExportJob
 from feedback.invitations import invitation_for
 from feedback.models import Recovery, RecoveryContact, Theme
@@ -18,6 +19,7 @@ from tests.conftest import PASSWORD, roll_up_everything
 from tests.feedback.conftest import make_moment
 from tests.feedback.contact_steps import answer_and_leave_contact
 from tests.hostile import routes
+from tests.shared_world import admin_user, agent, arn_manager, org  # noqa: F401
 from tests.touchpoints.remedy_steps import give_an_apology
 from touchpoints.models import AuditEntry
 from touchpoints.needs import raise_need
@@ -25,6 +27,9 @@ from touchpoints.needs import raise_need
 PHONE, EMAIL = "+46 70 987 65 43", "leak.check@example.org"
 # How the details could show, whatever the formatting around them.
 TRACES = ["709876543", "70 987 65 43", "leak.check"]
+# The recoveries are built once for the module (tests/shared_world.py); each test rolls back.
+pytestmark = pytest.mark.django_db
+
 EXPORTS = ["export_moments", "export_figures", "export_moments_xlsx", "export_figures_xlsx"]
 
 
@@ -41,9 +46,21 @@ def traces_in(text: str) -> list[str]:
     return [trace for trace in TRACES if trace in text]
 
 
-@pytest.fixture
-def contact_left(client, agent, org):
-    """One open recovery and one closed lately, each with the customer's phone and email."""
+@pytest.fixture(scope="module")
+def contact_left(agent, org):
+    """One open recovery and one closed lately, each with the customer's phone and email.
+    Built once for the module's tests, each of which rolls back what it writes."""
+    # Tasks run in-process while it is built, as tests/conftest.py has them for each test.
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    try:
+        with override_settings(ROLLUP_REQUEST_SECONDS=0):
+            return leave_contact(agent, org)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def leave_contact(agent, org):
+    client = Client()
     invitations = [invitation_for(make_moment(agent, org["desk"])) for _ in range(2)]
     for number, invitation in enumerate(invitations):
         answer_and_leave_contact(
@@ -129,20 +146,22 @@ def test_no_page_and_no_json_answer_shows_it_but_the_teams_card(
         "uuid": contact_left.moment.uuid,  # the API's moment: refused without a key
         "rest": "no-such-endpoint",
     }
+    paths = []  # (route's name, path): the walk of the resolver, once for the four roles
+    for route in routes():
+        if UNFILLED & set(route.params):
+            continue
+        missing = set(route.params) - set(real)
+        assert not missing, f"{route.name}: give this sweep a real value for {missing}"
+        paths.append((route.name, route.path(real)))
     seen_on = []
     for role, user in {"anyone": None, "agent": agent, "manager": arn_manager,
                        "admin": admin_user}.items():  # fmt: skip
         visitor = Client()
         if user is not None:
             visitor.force_login(user)
-        for route in routes():
-            if UNFILLED & set(route.params):
-                continue
-            missing = set(route.params) - set(real)
-            assert not missing, f"{route.name}: give this sweep a real value for {missing}"
-            path = route.path(real)
+        for name, path in paths:
             for headers in ({}, {"HTTP_ACCEPT": "application/json"}):
                 if traces_in(body(visitor.get(path, **headers))):
-                    seen_on.append((role, route.name))
+                    seen_on.append((role, name))
     assert sorted(set(seen_on)) == [("agent", "feedback:queue")]
     assert not [e for e in AuditEntry.objects.all() if traces_in(str(e.changes))]

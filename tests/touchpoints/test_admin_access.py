@@ -13,6 +13,7 @@ from dashboards.models import RetentionPolicy
 from feedback.models import CustomerRequest, FeedbackSettings, Theme, ThemeSuggestion
 from tests.conftest import make_user
 from tests.desk_steps import register_desk
+from tests.shared_world import agent, arn_manager, org  # noqa: F401
 from tests.touchpoints.remedy_steps import remedy_kinds
 from touchpoints.api_keys import ApiKey, ApiWrite, create_key, record_write
 from touchpoints.configuration import audit
@@ -32,6 +33,8 @@ from touchpoints.models import (
 )
 from touchpoints.webhooks import WebhookDelivery, WebhookEndpoint
 
+pytestmark = pytest.mark.django_db
+
 DATA_PROTECTION_PAGES = re.compile(r"/(customerrequest|accessrecord)/")
 ARCHIVABLE = [
     Location,
@@ -46,8 +49,10 @@ ARCHIVABLE = [
 ]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def config_objects(org, agent):
+    """One object of every model the configuration site shows: built once for the module's
+    tests, each of which rolls back what it writes (tests/shared_world.py)."""
     entry = audit.record(None, org["arn"], AuditEntry.Action.CHANGED, {"name": ["a", "b"]})
     undo = UndoRecord.objects.create(
         moment_uuid=uuid.uuid4(),
