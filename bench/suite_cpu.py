@@ -39,7 +39,8 @@ def kind(pid: str) -> str | None:
         return None
     if command.startswith("postgres:"):
         return "PostgreSQL, test databases" if TEST_DATABASE.search(command) else "elsewhere"
-    if not directory.startswith(str(ROOT)):
+    # Whole directories: /work/wt-a is not inside /work/wt (a sibling checkout's tests).
+    if not Path(directory).is_relative_to(ROOT):
         return "elsewhere"
     if "chromium" in command:
         for process in ("renderer", "gpu-process", "utility"):
