@@ -2,8 +2,6 @@
 logged it, sent as theirs whoever is signed in, and gone once sent; the log screen's offline
 copy belongs to one sign-in and is never served to the next person."""
 
-import time
-
 import pytest
 
 from feedback.invitations import invitation_for
@@ -56,6 +54,13 @@ QUEUED = """async () => {
 PAGE_COPIES = "async () => (await caches.keys()).filter((key) => key.startsWith('moments-page-'))"
 
 
+def wait_in_page(page, predicate: str) -> None:
+    """Wait until the page's asynchronous `predicate` (a storage read) answers true.
+    page.wait_for_function does not wait on one: the promise it returns counts as true at
+    once, and the test went on having checked nothing."""
+    wait_until(lambda: page.evaluate(predicate))
+
+
 def log_moment_with_customer(page) -> None:
     """A moment with the customer's booking code and a note: what must not stay readable."""
     taps = Taps(page)
@@ -72,7 +77,7 @@ def keep_offline_copy(page) -> None:
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()
     page.wait_for_selector("html[data-outbox=ready]", state="attached")
-    page.wait_for_function(f"async () => (await ({PAGE_COPIES})()).length === 1")
+    wait_in_page(page, f"async () => (await ({PAGE_COPIES})()).length === 1")
 
 
 def log_out_leaving_moments(page) -> None:
@@ -135,20 +140,24 @@ def test_a_moment_queued_by_one_person_is_sent_as_theirs_while_another_is_signed
     staff = dict(Moment.objects.values_list("touchpoint_type__name", "staff__username"))
     assert staff == {"Check-in desk": "anna", "Bag drop": "bertil"}
     assert Moment.objects.get(staff=agent).note == NOTE
-    tablet.wait_for_function(f"async () => (await ({QUEUED})()) === 0")
+    wait_in_page(tablet, f"async () => (await ({QUEUED})()) === 0")
 
 
-SHIFT_SECONDS = 12
+def end_the_shift_on_the_tablet(page, settings) -> None:
+    """Move the service worker's clock past the end of the shift: the worker alone decides,
+    by its own Date.now, that a kept copy's sign-in has ended (templates/touchpoints/sw.js).
+    Playwright's clock reaches pages, not service workers, so the worker's Date.now is moved
+    here, where waiting out a real (shortened) shift cost the test a dozen idle seconds. A
+    worker restarted since then would have the real time again, and keep the copy: the test
+    would fail, never pass for nothing."""
+    (worker,) = page.context.service_workers
+    shift = (settings.FRONTLINE_SESSION_HOURS * 3600 + 60) * 1000
+    worker.evaluate("(shift) => { const now = Date.now; Date.now = () => now() + shift; }", shift)
 
 
 def test_after_the_shift_ends_offline_the_next_person_gets_no_copy_and_the_moment_waits_sealed(
     tablet, agent, bertil, org, settings
 ):
-    # A 12-second shift: the steps up to the offline reload take 1.5 s on a quiet machine, so
-    # a machine several times busier (CI beside the other worker) still reloads inside it; the
-    # shift's end is then waited out.
-    settings.FRONTLINE_SESSION_HOURS = SHIFT_SECONDS / 3600
-    signed_in = time.monotonic()
     open_log_screen(tablet, agent.username)
     keep_offline_copy(tablet)
     tablet.context.set_offline(True)
@@ -157,7 +166,7 @@ def test_after_the_shift_ends_offline_the_next_person_gets_no_copy_and_the_momen
     log_moment_with_customer(tablet)
     tablet.get_by_text("1 moment waiting to send").wait_for()
 
-    time.sleep(max(0, signed_in + SHIFT_SECONDS + 1 - time.monotonic()))  # the shift is over
+    end_the_shift_on_the_tablet(tablet, settings)
     tablet.reload()
     tablet.get_by_text("Nobody is signed in on this tablet.").wait_for()
     assert tablet.locator("form.log-form").count() == 0
@@ -207,7 +216,7 @@ def test_the_next_person_signing_in_replaces_the_kept_copy_with_their_own(
     tablet.context.clear_cookies()  # a desk switch: another sign-in on the same tablet
     open_log_screen(tablet, bertil.username)
     bertils = f"async () => (await ({PAGE_COPIES})()).filter((k) => k !== {annas[0]!r}).length"
-    tablet.wait_for_function(f"async () => (await ({bertils})()) === 1")
+    wait_in_page(tablet, f"async () => (await ({bertils})()) === 1")
     assert annas[0] not in tablet.evaluate(PAGE_COPIES)
     tablet.context.set_offline(True)
     tablet.reload()
@@ -228,7 +237,7 @@ def test_a_refusal_of_another_persons_moment_waits_for_its_author(tablet, agent,
     org["bag_drop"].save()
 
     open_log_screen(tablet, bertil.username)
-    tablet.wait_for_function(f"async () => (await ({REFUSED})()) === 1")
+    wait_in_page(tablet, f"async () => (await ({REFUSED})()) === 1")
     assert tablet.locator("#outbox").is_hidden()  # not Bertil's to see, nor to discard
     tablet.get_by_role("button", name="Log out").tap()
     tablet.wait_for_url("**/login/")
@@ -248,7 +257,7 @@ def test_a_customer_holding_the_tablet_offline_gets_no_copy_of_the_log_screen(ta
     tablet.goto(f"/feedback/moments/{moment.uuid}/invitation/")
     tablet.get_by_role("button", name="Hand the tablet to the customer").tap()
     tablet.wait_for_url("**/feedback/handover/")
-    tablet.wait_for_function(f"async () => (await ({PAGE_COPIES})()).length === 0")
+    wait_in_page(tablet, f"async () => (await ({PAGE_COPIES})()).length === 0")
     tablet.context.set_offline(True)
     tablet.goto("/log/")
     tablet.get_by_text("Nobody is signed in on this tablet.").wait_for()

@@ -10,11 +10,7 @@ from tests.touchpoints.remedy_steps import give_budget, remedy_kinds
 from tests.touchpoints.test_log_screen_browser import Taps, open_log_screen, wait_until
 from touchpoints.models import Moment, Remedy
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.service_worker,
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
