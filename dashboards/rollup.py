@@ -662,9 +662,27 @@ def roll_up_changes(
 
 def apply_changes(location_ids: Iterable[int]) -> None:
     """Add the locations' journaled changes (PostgreSQL; nothing on SQLite): what every
-    recompute does first (see `_rebuild`)."""
-    if connection.vendor == "postgresql":
+    recompute does first (see `_rebuild`). First one look whether there are any: a
+    recompute mostly finds none, and a sweep's take creates, indexes, analyses and drops a
+    temporary table per journal even so. A change journaled after the look is the next
+    sweep's, as one journaled after the take would be; the recompute counts its moment
+    by its pre-image meanwhile."""
+    location_ids = list(location_ids)
+    if connection.vendor == "postgresql" and _journaled(location_ids):
         roll_up_changes(location_ids, marks=False)
+
+
+JOURNALED = " OR ".join(
+    f"EXISTS (SELECT 1 FROM {journal.table} WHERE location_id = ANY(%(ids)s))"
+    for journal in (MOMENT_JOURNAL, NEED_JOURNAL)
+)
+
+
+def _journaled(location_ids: list[int]) -> bool:
+    """Whether the journal holds a change at one of these locations."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {JOURNALED}", {"ids": location_ids})
+        return cursor.fetchone()[0]
 
 
 def _marks_of(cursor, location_ids: list[int]) -> list[tuple]:

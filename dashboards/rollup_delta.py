@@ -137,18 +137,7 @@ def _timestamp(moment) -> str:
 
 
 def _take(cursor, journals: list, held: list[int]) -> int:
-    """Take the journal rows of the held locations (see the module); how many. First one
-    look whether there are any: every recompute adds its locations' journal first
-    (rollup.apply_changes), and mostly finds none, where the take itself creates, indexes,
-    analyses and drops a temporary table per journal. A row committed after the look waits
-    for the next sweep, as one committed after the take would."""
-    waiting = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {journal.table} WHERE location_id = ANY({_ids(held)}))"
-        for journal in journals
-    )
-    cursor.execute(f"SELECT {waiting}")
-    if not cursor.fetchone()[0]:
-        return 0
+    """Take the journal rows of the held locations (see the module); how many."""
     counts = " + ".join(f"(SELECT COUNT(*) FROM {journal.taken})" for journal in journals)
     takes = [
         TAKE.format(
