@@ -439,6 +439,9 @@ class Scope:
     # Whole days in a short history (`_whole_days`): grouped as a range, read by a
     # sequential scan (WHOLE_READ_SETTINGS).
     whole: bool = False
+    # Raw tables too small for PostgreSQL to read in parallel (`_plan_for_roll_ups`): a
+    # range is then written in one statement, not through a temporary table (`_write`).
+    serial: bool = False
 
     def where(self, alias: str = "") -> str:
         # In brackets: the condition is an OR of clauses (a day's locations, or locations
@@ -659,9 +662,27 @@ def roll_up_changes(
 
 def apply_changes(location_ids: Iterable[int]) -> None:
     """Add the locations' journaled changes (PostgreSQL; nothing on SQLite): what every
-    recompute does first (see `_rebuild`)."""
-    if connection.vendor == "postgresql":
+    recompute does first (see `_rebuild`). First one look whether there are any: a
+    recompute mostly finds none, and a sweep's take creates, indexes, analyses and drops a
+    temporary table per journal even so. A change journaled after the look is the next
+    sweep's, as one journaled after the take would be; the recompute counts its moment
+    by its pre-image meanwhile."""
+    location_ids = list(location_ids)
+    if connection.vendor == "postgresql" and _journaled(location_ids):
         roll_up_changes(location_ids, marks=False)
+
+
+JOURNALED = " OR ".join(
+    f"EXISTS (SELECT 1 FROM {journal.table} WHERE location_id = ANY(%(ids)s))"
+    for journal in (MOMENT_JOURNAL, NEED_JOURNAL)
+)
+
+
+def _journaled(location_ids: list[int]) -> bool:
+    """Whether the journal holds a change at one of these locations."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {JOURNALED}", {"ids": location_ids})
+        return cursor.fetchone()[0]
 
 
 def _marks_of(cursor, location_ids: list[int]) -> list[tuple]:
@@ -714,6 +735,9 @@ def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
         cursor.execute(f"DELETE FROM {table.name} WHERE {scope.where()}", scope.params)
         cursor.execute(table.upsert_sql(select), params)
         return
+    if scope.serial and not scope.whole:
+        _write_in_one_statement(cursor, table, scope, select, params)
+        return
     # PostgreSQL spreads a plain query over several cores, never an INSERT … SELECT: so a
     # range is grouped into a temporary table in parallel first. Then only rows that
     # changed are written, so re-checking a month that is right costs reads, not writes;
@@ -753,6 +777,31 @@ def _write(cursor, table: RollupTable, scope: Scope, rolled_at) -> None:
         scope.params,
     )
     cursor.execute("DROP TABLE rollup_batch")
+
+
+def _write_in_one_statement(cursor, table: RollupTable, scope: Scope, select: str, params):
+    """`_write`'s writes of a range, with its grouping as a CTE instead of a temporary
+    table: for raw tables PostgreSQL would not read in parallel anyway (Scope.serial). The
+    same three writes, each of rows the others leave alone (the keys gone, the keys kept,
+    the keys new), so that all three seeing the table as it was before is the same as
+    running them one after the other."""
+    columns = ", ".join(table.all_columns)
+    same_key = " AND ".join(f"b.{c} = t.{c}" for c in table.key)
+    in_scope = f"{same_key} AND {scope.where('t')}"
+    updates = ", ".join(f"{c} = b.{c}" for c in [*table.columns, "rolled_at"])
+    old = ", ".join(f"t.{c}" for c in table.columns)
+    new = ", ".join(f"b.{c}" for c in table.columns)
+    order = ", ".join(["location_id", "local_date", *(c for c in table.key if c not in READ_ORDER)])
+    cursor.execute(
+        f"WITH rollup_batch ({columns}) AS MATERIALIZED ({select}),"
+        f" gone AS (DELETE FROM {table.name} t WHERE {scope.where('t')}"
+        f" AND NOT EXISTS (SELECT 1 FROM rollup_batch b WHERE {same_key})),"
+        f" changed AS (UPDATE {table.name} t SET {updates} FROM rollup_batch b"
+        f" WHERE {in_scope} AND ({old}) IS DISTINCT FROM ({new}))"
+        f" INSERT INTO {table.name} ({columns}) SELECT {columns} FROM rollup_batch b"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE {in_scope}) ORDER BY {order}",
+        [*params, *scope.params, *scope.params, *scope.params],
+    )
 
 
 READ_ORDER = ("location_id", "local_date")
@@ -838,8 +887,12 @@ def _plan_for_roll_ups(cursor, scope: Scope) -> Scope:
     if connection.vendor != "postgresql":
         return scope
     if scope.large:
-        _set_config(cursor, {**PLAN_SETTINGS, **RANGE_SETTINGS})
-        return scope
+        settings = {**PLAN_SETTINGS, **RANGE_SETTINGS}
+        cursor.execute(
+            f"SELECT {SERIAL_READ}, " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+            [value for pair in settings.items() for value in pair],
+        )
+        return replace(scope, serial=cursor.fetchone()[0])
     settings = [
         *(("always", *pair) for pair in PLAN_SETTINGS.items()),
         *(("probes", *pair) for pair in BUCKET_SETTINGS.items()),
@@ -854,6 +907,27 @@ def _plan_for_roll_ups(cursor, scope: Scope) -> Scope:
     way, lo, hi, _settings = cursor.fetchone()
     return replace(scope, moment_ids=(lo, hi)) if way == "bounded" else scope
 
+
+# Whether every raw table a roll-up reads is below the size at which PostgreSQL considers
+# reading a table in parallel (min_parallel_table_scan_size, 8 MB by default): a short
+# history, a test's world. A range's grouping then runs in one process whatever the
+# statement, so the temporary table that lets it run in parallel (`_write`) buys nothing
+# and costs more than the grouping (creating and dropping it, ten times per range).
+RAW_TABLES = [
+    "touchpoints_moment",
+    "touchpoints_need",
+    "touchpoints_remedy",
+    "feedback_invitation",
+    "feedback_answer",
+    "feedback_recovery",
+    "feedback_answertheme",
+    "feedback_momenttheme",
+]
+SERIAL_READ = (
+    "GREATEST("
+    + ", ".join(f"pg_relation_size('{table}')" for table in RAW_TABLES)
+    + ") < pg_size_bytes(current_setting('min_parallel_table_scan_size'))"
+)
 
 CHOOSE_READ = """
     WITH moments AS (
@@ -1029,7 +1103,7 @@ def resum_coarser_days(since: date, until: date, location_ids: Iterable[int] | N
     scope = range_scope(since, until, location_ids)
     rolled_at = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        _plan_for_roll_ups(cursor, scope)
+        scope = _plan_for_roll_ups(cursor, scope)
         _lock_locations(cursor, scope.location_ids)
         for table in COARSER_TABLES:
             _write(cursor, table, scope, rolled_at)

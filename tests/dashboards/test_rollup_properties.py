@@ -534,10 +534,11 @@ def grouping(draw, org, teams, change):
 
 def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
     rolled = Figures.of(DailyRollup.objects.filter(**where))
+    # Each raw row read once: the remedies with their moments, not one query per moment.
     moments = list(
-        Moment.objects.filter(**where).select_related(
-            "invitation", "invitation__answer", "invitation__answer__recovery"
-        )
+        Moment.objects.filter(**where)
+        .select_related("invitation", "invitation__answer", "invitation__answer__recovery")
+        .prefetch_related("remedies")
     )
     assert rolled == Figures(**raw_sums(moments)), where
     direct = raw_metrics(moments)
@@ -648,23 +649,20 @@ def _add_theme(sums: dict, theme_id: int, answer: Answer | None) -> None:
 def raw_theme_sums(moments: list[Moment]) -> dict[int, tuple]:
     """What customers say, one tagged answer at a time (tags as stored, after any merge)."""
     sums: dict[int, tuple] = {}
-    for m in moments:
-        answer = getattr(getattr(m, "invitation", None), "answer", None)
-        if answer is not None:
-            for theme_id in AnswerTheme.objects.filter(answer=answer).values_list(
-                "theme", flat=True
-            ):
-                _add_theme(sums, theme_id, answer)
-    return {theme: sums[theme] for theme in sums}
+    answers = {a.pk: a for a in map(answer_of, moments) if a is not None}
+    tags = AnswerTheme.objects.filter(answer__in=list(answers)).values_list("answer", "theme")
+    for answer_id, theme_id in tags:
+        _add_theme(sums, theme_id, answers[answer_id])
+    return sums
 
 
 def raw_note_sums(moments: list[Moment]) -> dict[int, tuple]:
     """What staff say: each tagged note, with its moment's answer's CSAT when there is one."""
     sums: dict[int, tuple] = {}
-    for m in moments:
-        answer = getattr(getattr(m, "invitation", None), "answer", None)
-        for theme_id in MomentTheme.objects.filter(moment=m).values_list("theme", flat=True):
-            _add_theme(sums, theme_id, answer)
+    by_id = {m.pk: m for m in moments}
+    tags = MomentTheme.objects.filter(moment__in=list(by_id)).values_list("moment", "theme")
+    for moment_id, theme_id in tags:
+        _add_theme(sums, theme_id, answer_of(by_id[moment_id]))
     return sums
 
 
