@@ -21,9 +21,12 @@ UV := $(BIN)/python -m uv
 # where no SSL_CERT_FILE is set.
 UV_INSTALL := $(UV) pip install -q --require-hashes --system-certs --python $(BIN)/python
 PYTEST_ARGS ?=
-# pytest-xdist workers, one per core; each has its own test database and Redis database
-# (config/settings.py), and its own browser.
-TEST_WORKERS ?= auto
+# pytest-xdist workers: one more than the cores. Each has its own test database, Redis
+# database and browser (config/settings.py). A worker often waits (on its browser, a server
+# it started, a Celery worker starting), and a third worker on two cores keeps them busy:
+# 275 and 293 s against 319-333 s with two (docs/performance.md, "A worker more than the
+# cores"). `make test TEST_WORKERS=2` to choose.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # The development server's port: `make run PORT=8100` when 8000 is taken.
 PORT ?= 8000
 
