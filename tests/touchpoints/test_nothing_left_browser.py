@@ -8,6 +8,7 @@ from feedback.invitations import invitation_for
 from tests.conftest import make_user
 from tests.feedback.conftest import make_moment
 from tests.touchpoints.test_log_screen_browser import (
+    QUEUED,
     Taps,
     log_typical_moment,
     open_log_screen,
@@ -41,15 +42,6 @@ STORAGE = """async () => {
     db.close();
   }
   return JSON.stringify(kept);
-}"""
-QUEUED = """async () => {
-  const read = (request) => new Promise((resolve) => {
-    request.onsuccess = () => resolve(request.result);
-  });
-  const db = await read(indexedDB.open("moments", 1));
-  const records = await read(db.transaction("outbox").objectStore("outbox").getAll());
-  db.close();
-  return records.length;
 }"""
 PAGE_COPIES = "async () => (await caches.keys()).filter((key) => key.startsWith('moments-page-'))"
 
