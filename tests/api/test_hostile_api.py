@@ -9,6 +9,11 @@ import pytest
 from tests.api.conftest import moment_item
 from tests.conftest import add_moment
 from tests.hostile import HOSTILE, RAW_QUERY
+from tests.shared_world import agent, org  # noqa: F401
+
+# The airline is built once for the module (tests/shared_world.py), not for each of its
+# fifteen tests; each test rolls back what its requests wrote.
+pytestmark = pytest.mark.django_db
 
 NASTY_VALUES = [*HOSTILE, None, True, -1, 10**30, 1.5, [], {}, [1, [2, [3]]], {"a": {"b": 1}}]
 # The hostile values that reach a read: a NUL anywhere in a query is refused before any view.

@@ -77,18 +77,14 @@ def test_opening_a_qr_code_link_many_times_never_locks_its_customer_out(invitati
     # Changed on purpose (issue 10): each token used to allow 30 requests per 10 minutes, so
     # anyone who saw a QR code could open it 35 times and its customer got 429. An answer is
     # single-use and opening records nothing, so no count of opens protects anything.
+    # And every request from one address used to count, 600 per 10 minutes, real tokens
+    # included; a busy airport's shared address could use that up. The onlooker's opens are
+    # all from one address too, so they show that as well (a test of its own repeated them).
     onlooker = Client(REMOTE_ADDR="198.51.100.9")
     assert {onlooker.get(answer_url(invitation)).status_code for _ in range(60)} == {200}
     customer = Client(REMOTE_ADDR="198.51.100.10")
     assert customer.post(answer_url(invitation), {"csat": 5}).status_code == 200
     assert Answer.objects.get().csat == 5
-
-
-def test_the_same_real_link_from_one_address_is_always_answered(client, invitation):
-    # Changed on purpose (issue 10): every request from one address used to count, 600 per
-    # 10 minutes, real tokens included; a busy airport's shared address could use that up.
-    statuses = {client.get(answer_url(invitation)).status_code for _ in range(50)}
-    assert statuses == {200}
 
 
 def test_unknown_token_is_a_plain_404_that_names_nothing(client, db):
