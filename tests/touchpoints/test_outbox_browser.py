@@ -1,6 +1,8 @@
 """The tablet's queue never loses a moment and never stalls: a kept copy of the log screen
 reopened offline, refusals of every kind, and asking the customer on a bad link."""
 
+import os
+
 import pytest
 
 from feedback.models import Invitation
@@ -19,7 +21,12 @@ from touchpoints.models import Moment
 # worker installed in each new context fetches the screen and its files again.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = "/tmp/moments-tablet"
+
+def look_at(page, name: str) -> None:
+    """A picture of the screen, to look at while changing it, only when asked (SHOTS=<folder>):
+    no test reads it, and each cost Chromium about 90 ms."""
+    if os.environ.get("SHOTS"):
+        page.screenshot(path=f"{os.environ['SHOTS']}/{name}.png")
 
 
 def log_moment(page, tile: str, face: str) -> None:
@@ -93,7 +100,7 @@ def test_a_moment_refused_403_shows_why_and_the_next_one_is_still_sent(tablet, a
     tablet.context.set_offline(False)
     problem = tablet.locator(".outbox-problems li")
     problem.get_by_text("You are not in a team yet").wait_for()
-    tablet.screenshot(path=f"{SCREENSHOTS}/refused-no-team.png")
+    look_at(tablet, "refused-no-team")
 
     agent.team = team  # back in the team: later moments go through, the refused one waits
     agent.save()
@@ -129,7 +136,7 @@ def test_a_refusal_page_that_is_not_json_shows_a_reason_and_blocks_nothing(
     problem = tablet.locator(".outbox-problems li")
     problem.get_by_text(reason).wait_for()
     tablet.unroute("**/log/")
-    tablet.screenshot(path=f"{SCREENSHOTS}/refused-{status}.png")
+    look_at(tablet, f"refused-{status}")
     log_moment(tablet, "Boarding", "Very good")
     wait_until(lambda: Moment.objects.count() == 1, seconds=8)
     assert stored() == [("Boarding", 5)]
@@ -183,7 +190,7 @@ def test_a_moment_queued_under_a_used_uuid_is_kept_and_sent_as_a_new_one(tablet,
     log_moment(tablet, "Check-in desk", "Very bad")
     problem = tablet.locator(".outbox-problems li")
     problem.get_by_text("another moment you logged (Bag drop, good at").wait_for()
-    tablet.screenshot(path=f"{SCREENSHOTS}/refused-409.png")
+    look_at(tablet, "refused-409")
     problem.get_by_role("button", name="Try again").tap()
     tablet.locator("#outbox").wait_for(state="hidden")
     assert stored() == [("Bag drop", 4), ("Check-in desk", 1)]
@@ -198,7 +205,7 @@ def test_asking_the_customer_on_a_failed_request_keeps_ask_and_undo(routed_table
     tablet.route("**/invitation/", lambda route: route.abort())
     ask.tap()
     tablet.get_by_text("No network: the customer could not be asked").wait_for()
-    tablet.screenshot(path=f"{SCREENSHOTS}/ask-failed.png")
+    look_at(tablet, "ask-failed")
     assert ask.is_enabled()
     assert tablet.get_by_role("button", name="Undo").is_visible()
 
@@ -232,7 +239,7 @@ def test_asking_the_customer_from_my_moments(chromium, live_server, agent, org):
     page.get_by_text("Customer asked for feedback, no answer yet.").wait_for()
     page.get_by_role("button", name="Copy").tap()  # the panel's own script runs too
     page.get_by_role("button", name="Copied").wait_for()
-    page.screenshot(path=f"{SCREENSHOTS}/my-moments-asked.png")
+    look_at(page, "my-moments-asked")
     context.close()
     assert Invitation.objects.get().moment == Moment.objects.get()
 
