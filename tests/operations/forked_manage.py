@@ -40,7 +40,22 @@ PRELOADED = [
     "snowballstemmer",
     "xlsxwriter",
     "yaml",
+    # What the app's imports still loaded in each child (python -X importtime after the
+    # above): pydantic's schema machinery for django-ninja, PyJWT for single sign-on, Celery's
+    # worker for the tasks module, django.test for the admin's checks.
+    "pydantic.types",
+    "pydantic.json_schema",
+    "pydantic._internal._generate_schema",
+    "jwt.algorithms",
+    "cryptography.x509",
+    "celery.worker.consumer",
+    "celery.app.trace",
+    "celery.canvas",
+    "django.test",
+    "django.db.migrations",
 ]
+# This process has no DJANGO_SETTINGS_MODULE (manage_runs passes PATH, HOME and LANG only), so
+# a module here that read the settings would fail the batch rather than configure them.
 
 
 def run_manage(args: list[str], env: dict[str, str]) -> int:
