@@ -60,7 +60,6 @@ LONGEST_FIRST = [
     "tests/touchpoints/test_nothing_left_browser.py",
     "tests/test_hostile_input.py",
     "tests/dashboards/test_rollup_fanout.py",
-    "tests/feedback/test_theme_worker.py",
     "tests/feedback/test_erasure_after_a_kill.py",
     "tests/feedback/test_recovery_queue_browser.py",
 ]

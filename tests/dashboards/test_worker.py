@@ -1,4 +1,5 @@
-"""The roll-up through a real Celery worker process on the real Redis broker."""
+"""Tasks through a real Celery worker process on the real Redis broker: the roll-up, the need
+e-mail, an export whose worker is killed, and the tagging the answer page queues."""
 
 import csv
 import functools
@@ -11,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import redis
@@ -23,7 +25,17 @@ from config.celery import app as celery_app
 from dashboards import export_jobs
 from dashboards.models import DailyRollup, ExportJob
 from dashboards.tasks import roll_up_day, run_export_job
-from tests.conftest import PASSWORD, process_env, reachable, roll_up_everything, skip_or_fail
+from feedback.models import AnswerTheme
+from feedback.tasks import tag_answer
+from feedback.themes.catalogue import load_starting_themes
+from tests.conftest import (
+    PASSWORD,
+    add_moment,
+    process_env,
+    reachable,
+    roll_up_everything,
+    skip_or_fail,
+)
 from touchpoints.models import Moment
 
 
@@ -86,12 +98,18 @@ def module_redis_url() -> str:
 
 
 @pytest.fixture(scope="module")
-def module_worker(django_db_setup) -> Iterator[str]:
+def module_export_dir(tmp_path_factory) -> Path:
+    """Where the module's worker writes exports."""
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(scope="module")
+def module_worker(django_db_setup, module_export_dir) -> Iterator[str]:
     """One worker on a private queue for the tests of a module that need one running and
-    leave it so: a worker's start-up costs a few CPU seconds. Its queue's name."""
+    leave it so: a worker's start-up costs about 3 CPU seconds. Its queue's name."""
     redis_url = module_redis_url()
     name = f"test-{uuid.uuid4().hex[:8]}"
-    process = start_worker(name, redis_url)
+    process = start_worker(name, redis_url, EXPORT_DIR=str(module_export_dir))
     yield name
     process.terminate()
     process.wait(timeout=20)
@@ -190,19 +208,20 @@ def test_a_real_worker_sends_the_hourly_need_email(agent, arn_manager, worker):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_an_export_whose_worker_is_killed_halfway_is_written_whole_by_the_next(
-    client, agent, org, arn_manager, queue, redis_url, settings, tmp_path, monkeypatch
-):
+    client, agent, org, arn_manager, queue, worker, module_export_dir, redis_url, settings,
+    monkeypatch,
+):  # fmt: skip
     bulk_moments(agent, org, 5_000)
     client.login(username=arn_manager.username, password=PASSWORD)
     direct = csv_rows(b"".join(client.get(reverse("dashboards:export_moments")).streaming_content))
-    settings.EXPORT_JOB_ROWS, settings.EXPORT_DIR = 1_000, tmp_path
-    # The job's messages, from the view and from the sweep, go to this test's queue.
-    monkeypatch.setattr(
-        run_export_job, "apply_async", functools.partial(run_export_job.apply_async, queue=queue)
-    )
+    settings.EXPORT_JOB_ROWS, settings.EXPORT_DIR = 1_000, module_export_dir
+    # The job's messages, from the view and from the sweep, go to `queue`: a fresh worker's.
+    send = run_export_job.apply_async
+    send_to = functools.partial(send, queue=queue)
+    monkeypatch.setattr(run_export_job, "apply_async", lambda *a, **kw: send_to(*a, **kw))
     # This worker stops for a long while after each chunk of rows (exports.CHUNK, 2,000).
     doomed = start_worker(
-        queue, redis_url, EXPORT_DIR=str(tmp_path), EXPORT_TEST_PAUSE_SECONDS="60"
+        queue, redis_url, EXPORT_DIR=str(module_export_dir), EXPORT_TEST_PAUSE_SECONDS="60"
     )
     try:
         assert wait_for(lambda: listening(queue, redis_url))
@@ -215,23 +234,19 @@ def test_an_export_whose_worker_is_killed_halfway_is_written_whole_by_the_next(
         doomed.kill()
     job.refresh_from_db()
     assert (job.state, job.rows_done, job.rows_total) == ("running", 2_000, 5_000)
-    assert list(tmp_path.glob("*.part"))  # the half-written file the dead worker left
+    assert list(module_export_dir.glob("*.part"))  # the half-written file the dead worker left
 
-    successor = start_worker(queue, redis_url, EXPORT_DIR=str(tmp_path))
-    try:
-        assert wait_for(lambda: listening(queue, redis_url))
-        later = timezone.now() + timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
-        swept = export_jobs.sweep(now=later)  # what beat does once the heartbeat is stale
-        finished = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, state="done").first())
-    finally:
-        successor.terminate()
-        successor.wait(timeout=20)
+    # The module's worker takes the retry: any live worker would, and it is running already.
+    send_to = functools.partial(send, queue=worker)
+    later = timezone.now() + timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
+    swept = export_jobs.sweep(now=later)  # what beat does once the heartbeat is stale
+    finished = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, state="done").first())
     download = client.get(reverse("dashboards:export_job_file", args=[job.pk]))
 
     assert swept["retried"] == 1
     assert finished and (finished.rows_done, finished.attempts) == (5_000, 2)
     assert csv_rows(b"".join(download.streaming_content)) == direct and len(direct) == 1 + 5_000
-    assert not list(tmp_path.glob("*.part"))
+    assert not list(module_export_dir.glob("*.part"))
 
 
 def bulk_moments(staff, org, count: int) -> None:
@@ -250,3 +265,19 @@ def bulk_moments(staff, org, count: int) -> None:
 
 def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_tags_a_new_answer(agent, org, worker):
+    """The task the answer page queues; here to use the module's worker."""
+    load_starting_themes()  # a transactional test may start from an emptied database
+    moment = add_moment(
+        agent, org["bag_drop"], answer={"csat": 2, "comment": "Väskan försvann", "language": "sv"}
+    )
+    AnswerTheme.objects.all().delete()  # whatever ran in-process, the worker must redo it
+
+    tag_answer.apply_async(args=(moment.invitation.answer.pk,), queue=worker)
+
+    tagged = wait_for(lambda: list(AnswerTheme.objects.values_list("theme__name_en", flat=True)))
+    assert tagged == ["Baggage"]
