@@ -535,11 +535,7 @@ def grouping(draw, org, teams, change):
 def assert_roll_ups_match_raw(where: dict, needs_where: dict) -> None:
     rolled = Figures.of(DailyRollup.objects.filter(**where))
     # Each raw row read once: the remedies with their moments, not one query per moment.
-    moments = list(
-        Moment.objects.filter(**where)
-        .select_related("invitation", "invitation__answer", "invitation__answer__recovery")
-        .prefetch_related("remedies")
-    )
+    moments = with_feedback(Moment.objects.filter(**where).prefetch_related("remedies"))
     assert rolled == Figures(**raw_sums(moments)), where
     direct = raw_metrics(moments)
     for name in METRICS:
@@ -610,6 +606,14 @@ def assert_sums(coarser, source, key: list[str], columns: list[str]) -> None:
     expected = [tuple(row[c] for c in [*key, *columns]) for row in summed]
     actual = coarser.objects.values_list(*key, *columns)
     assert sorted(actual) == sorted(expected), coarser.__name__
+
+
+def with_feedback(moments) -> list[Moment]:
+    """The moments of a queryset with their invitations, answers and recoveries, in one
+    query: `raw_sums` reads each of them, one query apiece when not read with the moment."""
+    return list(
+        moments.select_related("invitation", "invitation__answer", "invitation__answer__recovery")
+    )
 
 
 def raw_sums(moments: list[Moment]) -> dict[str, int]:
