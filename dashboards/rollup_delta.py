@@ -38,9 +38,29 @@ TAKE_LIMIT = 50_000
 # hashing a whole feedback table: the journal holds few moments next to a day.
 DELTA_SETTINGS = {"enable_nestloop": "on", "enable_hashjoin": "off", "enable_mergejoin": "off"}
 
+# The sweep's working tables (the moments taken, the differences, the buckets that would
+# fall below zero) live as long as the database session: created by its first sweep, and
+# emptied when each transaction that used them commits (ON COMMIT DELETE ROWS, a truncation
+# in place), and by each sweep before it fills them (a sweep inside a longer transaction, a
+# test's, follows another). Creating and dropping 13 temporary tables per sweep was most
+# of a small sweep's cost: the catalogue rows of each table, its row type and its columns
+# written and deleted again.
+WORKING_TABLE = "CREATE TEMPORARY TABLE IF NOT EXISTS {name} {definition} ON COMMIT DELETE ROWS"
+
+
+def _working_table(name: str, definition: str) -> list[str]:
+    """The statements that give this session the empty working table `name`."""
+    return [WORKING_TABLE.format(name=name, definition=definition), f"DELETE FROM {name}"]
+
+
+def _working_table_as(name: str, select: str) -> list[str]:
+    """The same, with the columns of `select`, filled with its rows."""
+    create = f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ON COMMIT DELETE ROWS AS {select}"
+    return [f"{create} WITH NO DATA", f"DELETE FROM {name}", f"INSERT INTO {name} {select}"]
+
+
 TAKE = """
-    DROP TABLE IF EXISTS {taken};
-    CREATE TEMPORARY TABLE {taken} (id bigint PRIMARY KEY, location_id bigint) ON COMMIT DROP;
+    {create};
     WITH taken AS (
         DELETE FROM {journal} WHERE {key} IN (
             SELECT {key} FROM {journal} WHERE {key} IN (
@@ -100,8 +120,8 @@ def apply_journal(
         cursor,
         [
             _settings(DELTA_SETTINGS),
-            *(_difference(table, at) for table in finer),
-            *(_summed_difference(table) for table in coarser),
+            *(statement for table in finer for statement in _difference(table, at)),
+            *(statement for table in coarser for statement in _summed_difference(table)),
             *_below_zero([*finer, *coarser]),
         ],
     )
@@ -141,6 +161,9 @@ def _take(cursor, journals: list, held: list[int]) -> int:
     counts = " + ".join(f"(SELECT COUNT(*) FROM {journal.taken})" for journal in journals)
     takes = [
         TAKE.format(
+            create=";\n".join(
+                _working_table(journal.taken, "(id bigint PRIMARY KEY, location_id bigint)")
+            ),
             journal=journal.table,
             key=journal.key,
             taken=journal.taken,
@@ -206,16 +229,16 @@ def _put_back(cursor, tables: list, busy: set[int]) -> None:
     _batch(cursor, statements)
 
 
-def _difference(table, at: str) -> str:
+def _difference(table, at: str) -> list[str]:
     """delta_<table>: the taken moments' rows now minus their pre-images, per key, without
     sealed days and without keys whose difference is nothing."""
     keys, taken = ", ".join(table.key), table.journal.taken
     new = table.select.format(where=f"{table.journaled} IN (SELECT id FROM {taken})")
     new = new.replace("%s", at)
     columns = ", ".join(table.columns)
-    return f"""
-        DROP TABLE IF EXISTS delta_{table.name};
-        CREATE TEMPORARY TABLE delta_{table.name} ON COMMIT DROP AS
+    return _working_table_as(
+        f"delta_{table.name}",
+        f"""
         SELECT {keys}, {", ".join(f"SUM({c}) AS {c}" for c in table.columns)}
         FROM (
             SELECT {keys}, {columns} FROM ({new}) AS n ({keys}, {columns}, rolled_at)
@@ -229,29 +252,27 @@ def _difference(table, at: str) -> str:
         )
         GROUP BY {keys}
         HAVING NOT ({" AND ".join(f"SUM({c}) = 0" for c in table.columns)})
-        """
+        """,
+    )
 
 
-def _summed_difference(table) -> str:
+def _summed_difference(table) -> list[str]:
     """A coarser table's difference: its source's, summed over the coarser key."""
     keys = ", ".join(table.key)
-    return f"""
-        DROP TABLE IF EXISTS delta_{table.name};
-        CREATE TEMPORARY TABLE delta_{table.name} ON COMMIT DROP AS
+    return _working_table_as(
+        f"delta_{table.name}",
+        f"""
         SELECT {keys}, {", ".join(f"SUM({c}) AS {c}" for c in table.columns)}
         FROM delta_{table.source} GROUP BY {keys}
         HAVING NOT ({" AND ".join(f"SUM({c}) = 0" for c in table.columns)})
-        """
+        """,
+    )
 
 
 def _below_zero(tables: list) -> list[str]:
     """The buckets where adding a difference would leave a count below zero: their
     roll-ups do not hold what the journal says they counted. Recomputed whole instead."""
-    statements = [
-        "DROP TABLE IF EXISTS rollup_below_zero",
-        "CREATE TEMPORARY TABLE rollup_below_zero (location_id bigint, local_date date)"
-        " ON COMMIT DROP",
-    ]
+    statements = _working_table("rollup_below_zero", "(location_id bigint, local_date date)")
     for table in tables:
         negative = " OR ".join(f"COALESCE(t.{c}, 0) + d.{c} < 0" for c in table.columns)
         statements.append(

@@ -22,7 +22,7 @@ from feedback.models import Answer, Invitation
 from tests.conftest import roll_up_everything
 from tests.dashboards.held_roll_up import roll_up_held_open
 from tests.dashboards.test_rollup_journal import ROWS_PER_CHANGE, read_by
-from tests.dashboards.test_rollup_properties import raw_sums, roll_up_snapshot
+from tests.dashboards.test_rollup_properties import raw_sums, roll_up_snapshot, with_feedback
 from tests.dashboards.test_worker import (  # noqa: F401 (queue: a fixture)
     backend_alive,
     database_url,
@@ -68,7 +68,7 @@ def location_figures(location) -> Figures:
 
 
 def raw_figures(location) -> Figures:
-    return Figures(**raw_sums(list(Moment.objects.filter(location=location))))
+    return Figures(**raw_sums(with_feedback(Moment.objects.filter(location=location))))
 
 
 def assert_exact() -> None:

@@ -24,7 +24,7 @@ from dashboards.rollup import (
 )
 from feedback.models import Answer, Invitation
 from tests.conftest import add_moment, roll_up_everything
-from tests.dashboards.test_rollup_properties import raw_sums, roll_up_snapshot
+from tests.dashboards.test_rollup_properties import raw_sums, roll_up_snapshot, with_feedback
 from tests.dashboards.test_worker import database_url
 from touchpoints.models import DirtyDay, Moment
 from touchpoints.time_zones import redate_location
@@ -116,7 +116,7 @@ def test_a_sweep_reads_rows_in_proportion_to_the_new_moments_not_to_their_day(ag
     assert swept <= ROWS_PER_CHANGE * changed, swept
     assert not MomentJournal.objects.exists()
     exact = Figures.of(DailyRollup.objects.all())
-    assert exact == Figures(**raw_sums(list(Moment.objects.all())))
+    assert exact == Figures(**raw_sums(with_feedback(Moment.objects.all())))
     # The counter itself: the same day recomputed reads every one of its moments.
     day = (org["arn"].pk, org["arn"].today())
     assert read_by(lambda: rebuild_buckets([day])) >= DAY_MOMENTS
@@ -189,7 +189,9 @@ def someone_waits_on_a_lock(seconds: float = 10) -> bool:
 def assert_counted_exactly() -> None:
     rebuild_dirty()
     assert not MomentJournal.objects.exists()
-    assert Figures.of(DailyRollup.objects.all()) == Figures(**raw_sums(list(Moment.objects.all())))
+    assert Figures.of(DailyRollup.objects.all()) == Figures(
+        **raw_sums(with_feedback(Moment.objects.all()))
+    )
     counted = roll_up_snapshot()
     roll_up_everything()
     assert roll_up_snapshot() == counted
