@@ -1,7 +1,6 @@
 """Every staff screen, per role, on the demo airline: what the size sweep and the axe-core sweep
 visit. A screen is (name, path); the few that only a POST shows are opened by `visit`."""
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +11,7 @@ from django.utils import timezone, translation
 from dashboards.demo import build_demo
 from dashboards.models import RetentionPolicy
 from feedback.models import FeedbackSettings, Theme
-from tests.conftest import add_moment, log_in
+from tests.conftest import add_moment, log_in, look_at
 from touchpoints.models import JourneyStage, Location, Moment, TouchpointType, User
 from touchpoints.people.roles import set_data_protection
 
@@ -215,15 +214,12 @@ HIDDEN_TABS = """() => Array.from(document.querySelectorAll('.frontline-nav a'))
   .map((a) => a.innerText.trim())"""
 # The three measured in one call: one round trip to the browser per width, not three.
 LAYOUT = f"() => ({{tabs: ({HIDDEN_TABS})(), sideways: ({SIDEWAYS})(), small: ({TOO_SMALL})()}})"
-# SHOTS=<folder> keeps a full-page picture of every screen at every size, to look at.
-SHOTS = os.environ.get("SHOTS")
 
 
 def size_problems(page, name: str, width: int) -> dict[str, object]:
     """What is wrong with the screen as laid out now: sideways scrolling, tabs pushed off the
     side, targets under 44 px."""
-    if SHOTS:
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+    look_at(page, f"{name}-{width}", full_page=True)  # SHOTS=<folder> keeps each screen
     layout = page.evaluate(LAYOUT)
     found = {
         f"{name} at {width} px: tabs off the side": layout["tabs"],

@@ -217,8 +217,7 @@ def test_an_export_whose_worker_is_killed_halfway_is_written_whole_by_the_next(
     settings.EXPORT_JOB_ROWS, settings.EXPORT_DIR = 1_000, module_export_dir
     # The job's messages, from the view and from the sweep, go to `queue`: a fresh worker's.
     send = run_export_job.apply_async
-    send_to = functools.partial(send, queue=queue)
-    monkeypatch.setattr(run_export_job, "apply_async", lambda *a, **kw: send_to(*a, **kw))
+    monkeypatch.setattr(run_export_job, "apply_async", functools.partial(send, queue=queue))
     # This worker stops for a long while after each chunk of rows (exports.CHUNK, 2,000).
     doomed = start_worker(
         queue, redis_url, EXPORT_DIR=str(module_export_dir), EXPORT_TEST_PAUSE_SECONDS="60"
@@ -237,7 +236,7 @@ def test_an_export_whose_worker_is_killed_halfway_is_written_whole_by_the_next(
     assert list(module_export_dir.glob("*.part"))  # the half-written file the dead worker left
 
     # The module's worker takes the retry: any live worker would, and it is running already.
-    send_to = functools.partial(send, queue=worker)
+    monkeypatch.setattr(run_export_job, "apply_async", functools.partial(send, queue=worker))
     later = timezone.now() + timedelta(seconds=settings.EXPORT_STALE_SECONDS + 1)
     swept = export_jobs.sweep(now=later)  # what beat does once the heartbeat is stale
     finished = wait_for(lambda: ExportJob.objects.filter(pk=job.pk, state="done").first())

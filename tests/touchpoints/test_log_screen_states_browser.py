@@ -5,11 +5,10 @@ tile, the five faces and both saves are on the first screen, uncovered (on a pho
 the banners; after a save the tiles are a scroll away there); nothing covers a field; targets
 are 44 px; nothing is wider than the screen. One page per size, for speed."""
 
-import os
-
 import pytest
 
 from dashboards.need_answers import answer_need
+from tests.conftest import look_at
 from tests.staff_screens import SIDEWAYS, TOO_SMALL
 from tests.test_accessibility_browser import wcag_violations
 from tests.touchpoints.test_log_screen_browser import log_screen_at, log_typical_moment
@@ -91,8 +90,7 @@ def three_banners(agent, arn_manager, org):
 
 
 def look(page, state: str, size: tuple[int, int]) -> dict:
-    if os.environ.get("SHOTS"):
-        page.screenshot(path=f"{os.environ['SHOTS']}/log-{state}-{size[0]}x{size[1]}.png")
+    look_at(page, f"log-{state}-{size[0]}x{size[1]}")
     return {
         "not on the first screen": page.evaluate(NOT_ON_FIRST_SCREEN),
         "covered": page.evaluate(COVERED_FIELDS),

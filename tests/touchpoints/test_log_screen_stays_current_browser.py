@@ -2,10 +2,9 @@
 follows without a reload; a moment saved on the archived tile keeps all the rest and asks
 only for another type."""
 
-import os
-
 import pytest
 
+from tests.conftest import look_at
 from tests.touchpoints.test_log_screen_browser import Taps, log_screen_at, wait_until
 from touchpoints.models import Moment, TouchpointType
 
@@ -46,8 +45,7 @@ def test_a_type_archived_and_one_added_while_a_tablet_is_open(chromium, live_ser
     taps.save("Not yet")
     message = page.locator(".type-gone")
     message.get_by_text("“Bag drop” is no longer offered").wait_for()
-    if os.environ.get("SHOTS"):
-        page.screenshot(path=f"{os.environ['SHOTS']}/log-refused-for-its-type.png")
+    look_at(page, "log-refused-for-its-type")
     refused = {
         "tiles": page.evaluate(TILES),
         "outcome": page.locator("input[name=outcome]:checked").get_attribute("value"),

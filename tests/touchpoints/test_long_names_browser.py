@@ -1,10 +1,9 @@
 """Names an admin types in any script and at any length: at 360 px the tile grid still fits
 the screen, and every tile stays a 44 px target inside it."""
 
-import os
-
 import pytest
 
+from tests.conftest import look_at
 from tests.staff_screens import SIDEWAYS, TOO_SMALL
 from tests.touchpoints.test_log_screen_browser import log_screen_at
 from touchpoints.models import TouchpointType
@@ -43,8 +42,7 @@ def test_right_to_left_and_very_long_names_keep_the_tiles_on_a_phone(
     tiles = page.evaluate(TILES)
     overflow, small = page.evaluate(SIDEWAYS), page.evaluate(TOO_SMALL)
     width = page.evaluate("innerWidth")
-    if os.environ.get("SHOTS"):
-        page.screenshot(path=f"{os.environ['SHOTS']}/log-long-names-360.png", full_page=True)
+    look_at(page, "log-long-names-360", full_page=True)
     context.close()
     shown = {tile["name"] for tile in tiles}
     assert {name[:80] for name in NAMES.values()} <= shown

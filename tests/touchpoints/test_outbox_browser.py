@@ -1,12 +1,10 @@
 """The tablet's queue never loses a moment and never stalls: a kept copy of the log screen
 reopened offline, refusals of every kind, and asking the customer on a bad link."""
 
-import os
-
 import pytest
 
 from feedback.models import Invitation
-from tests.conftest import TABLET, add_moment
+from tests.conftest import TABLET, add_moment, look_at
 from tests.touchpoints.test_log_screen_browser import (
     Taps,
     log_typical_moment,
@@ -20,13 +18,6 @@ from touchpoints.models import Moment
 # others test the page's own queue, which works alike with or without a worker, and a
 # worker installed in each new context fetches the screen and its files again.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def look_at(page, name: str) -> None:
-    """A picture of the screen, to look at while changing it, only when asked (SHOTS=<folder>):
-    no test reads it, and each cost Chromium about 90 ms."""
-    if os.environ.get("SHOTS"):
-        page.screenshot(path=f"{os.environ['SHOTS']}/{name}.png")
 
 
 def log_moment(page, tile: str, face: str) -> None:
