@@ -24,8 +24,9 @@ from pytest_django.fixtures import validate_django_db
 from config.celery import app as celery_app
 from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
 
-# Each xdist worker's test database is a copy of one migrated once (tests/cloned_database.py).
-pytest_plugins = ["tests.cloned_database"]
+# Each xdist worker's test database is a copy of one migrated once (tests/cloned_database.py);
+# each run of a module's tests goes to one worker (tests/scheduling.py).
+pytest_plugins = ["tests.cloned_database", "tests.scheduling"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "moments-test-pw"
