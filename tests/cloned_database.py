@@ -17,6 +17,13 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+
+def template_name() -> str:
+    """The name pytest-django gives the test database without xdist: test_<name>, or TEST's."""
+    db = connection.settings_dict
+    return db["TEST"]["NAME"] or TEST_DATABASE_PREFIX + db["NAME"]
 
 
 def template_lock(name: str, run: str) -> Path:
@@ -30,15 +37,19 @@ def django_db_setup(request, django_test_environment, django_db_blocker, testrun
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     verbosity = request.config.option.verbose
     if worker is None or connection.vendor != "postgresql":
+        # Serialized for no alias: no test here asks for serialized_rollback, the only
+        # reason pytest-django would.
         with django_db_blocker.unblock():
-            created = setup_databases(verbosity=verbosity, interactive=False)
+            created = setup_databases(
+                verbosity=verbosity, interactive=False, serialized_aliases=set()
+            )
         yield
         with django_db_blocker.unblock():
             teardown_databases(created, verbosity=verbosity)
         return
 
     creation = connection.creation
-    original, template = connection.settings_dict["NAME"], creation._get_test_db_name()
+    original, template = connection.settings_dict["NAME"], template_name()
     with django_db_blocker.unblock(), template_lock(template, testrun_uid).open("a+") as lock:
         # The lock's file records that the template is made: the first worker to hold the
         # lock migrates, and the others wait for it, then find the mark. The copies are made
@@ -69,7 +80,7 @@ def pytest_sessionfinish(session):
         return
     import psycopg
 
-    template = connection.creation._get_test_db_name()
+    template = template_name()
     db = connection.settings_dict
     where = {"host": db["HOST"] or None, "port": db["PORT"] or None, "user": db["USER"]}
     where["password"] = db["PASSWORD"] or None

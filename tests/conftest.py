@@ -25,8 +25,8 @@ from config.celery import app as celery_app
 from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
 
 # Each xdist worker's test database is a copy of one migrated once (tests/cloned_database.py);
-# each run of a module's tests goes to one worker (tests/scheduling.py).
-pytest_plugins = ["tests.cloned_database", "tests.scheduling"]
+# each run of a module's tests goes to one worker (tests/module_runs.py).
+pytest_plugins = ["tests.cloned_database", "tests.module_runs"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "moments-test-pw"
