@@ -7,7 +7,8 @@ copies it with PostgreSQL's `CREATE DATABASE … TEMPLATE` (a file copy, well un
 into `test_<name>_<worker>`, the name pytest-django would have given it, as Django's own
 parallel test runner does (`clone_test_db`). The copy holds what the migrations made, data
 migrations included (starting themes, role groups). The controller drops the template at the
-end. Without xdist, or on another database, pytest-django's own setup runs as before.
+end. Without xdist, or on another database, each process sets up its test database as
+pytest-django does (Django's `setup_databases`).
 """
 
 import fcntl
