@@ -92,9 +92,13 @@ def dashboard(request):
         top_themes = themes.top_themes(
             selection, overview.current, overview.previous, sums=theme_sums
         )
+        # Their sums and budgets: one aggregate, planned as the figures are.
+        remedies = remedy_figures.context(selection, with_over_limit=False)
+    with figures.list_settings():
+        needs_summary = summary(selection, asks=DASHBOARD_ASKS_SHOWN)
+        open_recoveries, more_recoveries = recognition.open_recoveries(selection)
+        recent_recoveries = recognition.recent_recoveries(selection)
     team_recovery, team_count = breakdown.recovery_focus()
-    needs_summary = summary(selection, asks=DASHBOARD_ASKS_SHOWN)
-    open_recoveries, more_recoveries = recognition.open_recoveries(selection)
     context = {
         "form": form,
         "options": form.options(selection),
@@ -110,13 +114,14 @@ def dashboard(request):
         "team_count": team_count,
         "open_recoveries": open_recoveries,
         "more_recoveries": more_recoveries,
-        "recent_recoveries": recognition.recent_recoveries(selection),
+        "recent_recoveries": recent_recoveries,
         "praised": recognition.praised(selection),
         "invite_days": settings.INVITE_SAME_CUSTOMER_DAYS,
         "held_back": held_back_count(
             selection.q("moment__") & selection.window.q(0, prefix="moment__")
         ),
-        **remedy_figures.context(selection),
+        **remedies,
+        "over_limit": remedy_figures.over_limit_remedies(selection),
         "budgets_url": reverse("dashboards:remedy_budgets"),
     }
     # The page shows customers' own words (praise, recoveries): who saw it, always, so that

@@ -41,3 +41,12 @@ def test_reads_inside_one_another_share_one_transaction_and_one_set_of_settings(
     statements = [query["sql"] for query in captured]
     assert sum("set_config" in sql for sql in statements) == 1
     assert statements.count("BEGIN") <= 1 and not any("SAVEPOINT" in sql for sql in statements)
+
+
+def test_the_short_lists_are_planned_in_the_order_they_are_written_and_only_they():
+    with figures.list_settings():
+        inside = {name: setting(name) for name in figures.LIST_SETTINGS}
+    assert (
+        inside == figures.LIST_SETTINGS == {"join_collapse_limit": "1", "from_collapse_limit": "1"}
+    )
+    assert setting("join_collapse_limit") == setting("from_collapse_limit") == "8"  # the default
