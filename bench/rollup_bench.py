@@ -19,6 +19,7 @@ unless --drop is given.
     .venv/bin/python bench/rollup_bench.py --days 3 --scale 10    # ten times SAS's daily volume
     .venv/bin/python bench/rollup_bench.py --days 20 --explain    # plans of one day's roll-up
     .venv/bin/python bench/rollup_bench.py --days 3 --scale 10 --dashboard 100
+    .venv/bin/python bench/rollup_bench.py --days 3 --scale 10 --runs 0 --dashboard 100 --statements
     .venv/bin/python bench/rollup_bench.py --days 3 --sweep-after 100 --runs 3
 
 --sweep-after N times beat's sweep after N new moments (saved as the app saves them, a third
@@ -35,6 +36,7 @@ rebuild out.
 
 --dashboard N then times N requests of the whole company's dashboard over the data's last
 30 days (the roll-ups the runs made), as a manager of every station sees it: p50 and p95.
+--statements adds each statement's time in a cold request; --runs 0 times the dashboard alone.
 """
 
 import argparse
@@ -67,6 +69,11 @@ def main() -> None:
         "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of a day's roll-up"
     )
     parser.add_argument("--dashboard", type=int, default=0, help="then time N dashboard requests")
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="with --dashboard: each statement's time per cold request, the longest first",
+    )
     parser.add_argument(
         "--pairs",
         type=int,
@@ -129,7 +136,9 @@ def main() -> None:
             _measure(first, last, moments, chunk_days, day, args.pairs)
         print(f"  {_load()} after; the machine may be shared: compare within a run")
     if args.dashboard:
-        _time_dashboard(max(first, last - timedelta(days=29)), last, args.dashboard)
+        _time_dashboard(
+            max(first, last - timedelta(days=29)), last, args.dashboard, args.statements
+        )
     if args.drop:
         _drop()
 
@@ -321,15 +330,19 @@ def _explain_incremental(day) -> None:
         rebuild_dirty()
 
 
-def _time_dashboard(first, last, requests: int) -> None:
+def _time_dashboard(first, last, requests: int, statements: bool = False) -> None:
     """p50 and p95 of the whole company's dashboard from `first` to `last`, read from the
     roll-ups in place (a full rebuild made them), after ten requests to warm up: cold (every
     location given a new roll-up generation first, untimed, so that no figures are cached,
     as after every sweep) and then warm (the same request again at once, from the cache;
-    dashboards/figure_cache.py), as bench/dashboard.py times them."""
+    dashboards/figure_cache.py), as bench/dashboard.py times them. With `statements`, also
+    each statement's time in the cold requests, per request, as the web process waits for it
+    (planning and running in PostgreSQL, and the round trip)."""
+    from contextlib import nullcontext
     from importlib import import_module
 
     from django.contrib.auth.models import Group
+    from django.db import connection
     from django.test import Client
 
     from dashboards.filters import CUSTOM
@@ -347,11 +360,17 @@ def _time_dashboard(first, last, requests: int) -> None:
     params = {"period": CUSTOM, "start": first.isoformat(), "end": last.isoformat()}
     timings: dict[str, list[float]] = {"cold": [], "warm": []}
     cpu: dict[str, list[float]] = {"cold": [], "warm": []}
+    waited: dict[str, list[float]] = {}
     for n in range(10 + requests):
         RollupGeneration.renew(locations)
         for kind in ("cold", "warm"):
+            timing = statements and kind == "cold" and n >= 10
+            timed = (
+                connection.execute_wrapper(_statement_timer(waited)) if timing else nullcontext()
+            )
             server, ours, started = _server_cpu_seconds(), time.process_time(), time.perf_counter()
-            response = client.get("/dashboard/", params, HTTP_HOST="localhost", secure=True)
+            with timed:
+                response = client.get("/dashboard/", params, HTTP_HOST="localhost", secure=True)
             wall, ours = time.perf_counter() - started, time.process_time() - ours
             assert response.status_code == 200, response.status_code
             if n >= 10:
@@ -366,7 +385,26 @@ def _time_dashboard(first, last, requests: int) -> None:
             c50, c95 = _percentiles(cpu[kind])
             line += f" (CPU, web and database: p50 {c50:.0f} ms, p95 {c95:.0f} ms)"
         print(line)
+    if waited:
+        total = sum(map(sum, waited.values())) / requests
+        print(f"  statements of a cold request, {total:.1f} ms in all, the longest first:")
+        for sql, times in sorted(waited.items(), key=lambda item: -sum(item[1]))[:12]:
+            print(f"  {sum(times) / requests:7.2f} ms x{len(times) / requests:.0f}  {sql}")
     print(f"  {_load()}")
+
+
+def _statement_timer(waited: dict[str, list[float]]):
+    """An execute wrapper adding each statement's time, in ms, under its first words."""
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = " ".join(sql.split())[:110]
+            waited.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+
+    return timer
 
 
 def _percentiles(values: list[float]) -> tuple[float, float]:
