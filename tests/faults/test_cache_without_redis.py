@@ -3,7 +3,9 @@ there: what docs/faults.md promises for each."""
 
 import logging
 import secrets
+import time
 
+from django.core.cache import caches
 from django.urls import reverse
 
 from tests.conftest import PASSWORD, moment_post
@@ -36,3 +38,28 @@ def test_a_type_archived_while_redis_is_down_is_refused_at_the_next_save(
 
     assert response.status_code == 422
     assert Moment.objects.count() == 1
+
+
+def test_a_hung_redis_is_waited_for_once_per_break_not_at_every_call(redis_server, settings):
+    """Redis still accepts connections but never answers (a hung server, a cut cable): the
+    first call waits out the socket timeout, and the breaker (config/cache.py) answers the
+    calls after it at once, as empty, until BREAK_SECONDS have passed. Reads of different
+    keys, so that no throttle of the callers' own hides a missing breaker."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": redis_server.url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    cache = caches["default"]
+    cache.set("before", "kept")
+    assert cache.get("before") == "kept"  # connected while it answered
+    redis_server.freeze()
+    started = time.monotonic()
+    reads = [cache.get(f"key-{n}", "missed") for n in range(20)]
+    waited = time.monotonic() - started
+    assert reads == ["missed"] * 20
+    assert cache.is_down()
+    # One socket timeout, 0.5 s; were every read to wait it out, 10 s.
+    assert waited < 2.5, f"20 reads took {waited:.1f} s"
