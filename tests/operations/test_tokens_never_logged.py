@@ -1,4 +1,5 @@
-"""A customer's link is the key to their answer page: no log line carries it."""
+"""A customer's link is the key to their answer page: no log line carries it. A refusal (403)
+is one warning line, without a traceback."""
 
 import logging
 
@@ -58,3 +59,13 @@ def test_server_and_access_log_lines_carry_no_token(caplog, logger, message, arg
 def test_other_paths_are_logged_as_they_are(client, db, caplog):
     client.get("/no-such-page/")
     assert "Not Found: /no-such-page/" in caplog.text
+
+
+def test_a_refused_page_is_one_warning_line_without_a_traceback(client, agent, caplog):
+    client.force_login(agent)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get(reverse("dashboards:dashboard")).status_code == 403
+    [refused] = [r for r in caplog.records if r.name == "django.request"]
+    assert refused.getMessage() == "Forbidden (Permission denied): /dashboard/"
+    assert refused.exc_info is None
+    assert "Traceback" not in caplog.text
