@@ -36,7 +36,8 @@ rebuild out.
 
 --dashboard N then times N requests of the whole company's dashboard over the data's last
 30 days (the roll-ups the runs made), as a manager of every station sees it: p50 and p95.
---statements adds each statement's time in a cold request; --runs 0 times the dashboard alone.
+--statements adds each statement's time in a cold request; --runs 0 times the dashboard alone;
+--page /dashboard/needs/ times the needs page instead.
 """
 
 import argparse
@@ -69,6 +70,9 @@ def main() -> None:
         "--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of a day's roll-up"
     )
     parser.add_argument("--dashboard", type=int, default=0, help="then time N dashboard requests")
+    parser.add_argument(
+        "--page", default="/dashboard/", help="with --dashboard: the page timed (/dashboard/needs/)"
+    )
     parser.add_argument(
         "--statements",
         action="store_true",
@@ -137,7 +141,7 @@ def main() -> None:
         print(f"  {_load()} after; the machine may be shared: compare within a run")
     if args.dashboard:
         _time_dashboard(
-            max(first, last - timedelta(days=29)), last, args.dashboard, args.statements
+            max(first, last - timedelta(days=29)), last, args.dashboard, args.statements, args.page
         )
     if args.drop:
         _drop()
@@ -330,7 +334,9 @@ def _explain_incremental(day) -> None:
         rebuild_dirty()
 
 
-def _time_dashboard(first, last, requests: int, statements: bool = False) -> None:
+def _time_dashboard(
+    first, last, requests: int, statements: bool = False, page: str = "/dashboard/"
+) -> None:
     """p50 and p95 of the whole company's dashboard from `first` to `last`, read from the
     roll-ups in place (a full rebuild made them), after ten requests to warm up: cold (every
     location given a new roll-up generation first, untimed, so that no figures are cached,
@@ -370,14 +376,14 @@ def _time_dashboard(first, last, requests: int, statements: bool = False) -> Non
             )
             server, ours, started = _server_cpu_seconds(), time.process_time(), time.perf_counter()
             with timed:
-                response = client.get("/dashboard/", params, HTTP_HOST="localhost", secure=True)
+                response = client.get(page, params, HTTP_HOST="localhost", secure=True)
             wall, ours = time.perf_counter() - started, time.process_time() - ours
             assert response.status_code == 200, response.status_code
             if n >= 10:
                 timings[kind].append(wall * 1000)
                 if server is not None:  # this process's and its server process's CPU
                     cpu[kind].append((ours + _server_cpu_seconds() - server) * 1000)
-    print(f"dashboard {first} to {last}, whole company, {requests} requests cold and warm:")
+    print(f"{page} {first} to {last}, whole company, {requests} requests cold and warm:")
     for kind, values in timings.items():
         p50, p95 = _percentiles(values)
         line = f"  {kind}: p50 {p50:.0f} ms, p95 {p95:.0f} ms"

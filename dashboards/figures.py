@@ -42,12 +42,13 @@ READ_SETTINGS = {
     "plan_cache_mode": "force_custom_plan",
 }
 
-# Planner settings for the dashboard's short lists: open needs, open and recently closed
-# recoveries. Each takes a few rows in the order of an index on the listed table and joins
-# six to eight tables for what a row shows (select_related). Weighing every order of those
-# joins took 3-4 ms of planning per list at ten times SAS, to pick the order the query is
-# written in (the listed table first, then what it names); taken as written, 0.7-0.9 ms,
-# and the same plans (docs/performance.md, "The dashboard's short lists").
+# Planner settings for the dashboard's short lists (open needs, open and recently closed
+# recoveries) and the needs page's (its three sections, the latest answers). Each takes a
+# few rows in the order of an index on the listed table and joins six to eight tables for
+# what a row shows (select_related). Weighing every order of those joins took 3-4 ms of
+# planning per list at ten times SAS, to pick the order the query is written in (the listed
+# table first, then what it names); taken as written, 0.7-1.1 ms, and the same plans
+# (docs/performance.md, "The dashboard's short lists").
 LIST_SETTINGS = {"join_collapse_limit": "1", "from_collapse_limit": "1"}
 
 

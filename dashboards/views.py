@@ -235,12 +235,15 @@ def needs(request):
     """Everything the front line is waiting for, and what was answered lately, under the
     dashboard's location, team and period filters."""
     form, selection = _filtered(request)
+    with figures.list_settings():
+        sections = triage(selection)
+        answered = recently_answered(selection.need_q())
     context = {
         "form": form,
         "options": form.options(selection),
         "selection": selection,
-        **_needs_context(selection, form.location_choices, triage(selection)),
-        "answered": recently_answered(selection.need_q()),
+        **_needs_context(selection, form.location_choices, sections),
+        "answered": answered,
         "emails_form": need_emails.PreferenceForm(
             initial={"hourly": request.user.need_emails_since is not None}
         ),

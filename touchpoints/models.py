@@ -544,6 +544,13 @@ class Need(models.Model):
                 condition=models.Q(status__in=["open", "acknowledged"]),
                 name="need_open_oldest",
             ),
+            # The needs page's latest answers: a few rows newest first, where without it
+            # every answered need in scope was joined and sorted (150 ms at ten times SAS).
+            models.Index(
+                fields=["-answered_at", "-id"],
+                condition=models.Q(status__in=["provided", "declined"]),
+                name="need_answered_newest",
+            ),
         ]
 
     def __str__(self) -> str:
