@@ -42,14 +42,20 @@ READ_SETTINGS = {
     "plan_cache_mode": "force_custom_plan",
 }
 
-# Planner settings for the dashboard's short lists (open needs, open and recently closed
-# recoveries) and the needs page's (its three sections, the latest answers). Each takes a
-# few rows in the order of an index on the listed table and joins six to eight tables for
-# what a row shows (select_related). Weighing every order of those joins took 3-4 ms of
-# planning per list at ten times SAS, to pick the order the query is written in (the listed
-# table first, then what it names); taken as written, 0.7-1.1 ms, and the same plans
+# Planner settings for the short lists: the dashboard's (open needs, open and recently
+# closed recoveries), the needs page's (its three sections, the latest answers) and a type's
+# moments. Each takes a few rows in the order of an index on the listed table and joins six
+# to eight tables for what a row shows (select_related). Weighing every order of those joins
+# took 3-4 ms of planning per list at ten times SAS, to pick the order the query is written
+# in (the listed table first, then what it names); taken as written, 0.7-1.1 ms, and the same
+# plans. Custom plans only, as for the figures: after ten runs on a connection PostgreSQL
+# chose a generic plan for a type's moments that took 1.1 s where its own took 23 ms
 # (docs/performance.md, "The dashboard's short lists").
-LIST_SETTINGS = {"join_collapse_limit": "1", "from_collapse_limit": "1"}
+LIST_SETTINGS = {
+    "join_collapse_limit": "1",
+    "from_collapse_limit": "1",
+    "plan_cache_mode": "force_custom_plan",
+}
 
 
 @contextmanager
@@ -89,10 +95,10 @@ def read_settings() -> Iterator[None]:
 
 @contextmanager
 def list_settings() -> Iterator[None]:
-    """Read the dashboard's short lists inside, planned in the order they are written, in
-    one transaction (LIST_SETTINGS). Only for lists taken in the order of an index on the
-    listed table whatever the period: where a period filters the rows (praise, remedies over
-    a limit), the planner may do better to start from that period's moments."""
+    """Read short lists inside, planned in the order they are written, in one transaction
+    (LIST_SETTINGS). Only for lists whose table written first is the one to start from: where
+    a period filters the rows through another table (praise and remedies over a limit, by
+    their moment's day), the planner may do better to start from that period's moments."""
     if connection.vendor != "postgresql":
         yield
         return

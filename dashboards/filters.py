@@ -8,7 +8,7 @@ figures, the drill-down and the export.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django import forms
@@ -93,6 +93,10 @@ def scope_for(user: User) -> Scope:
     return Scope()
 
 
+# How far ahead of UTC (Kiribati, UTC+14) and behind it (UTC-12) a local day can start.
+EARLIEST_ZONE, LATEST_ZONE = timedelta(hours=14), timedelta(hours=12)
+
+
 @dataclass(frozen=True)
 class Window:
     """The local days a view covers. Each location has its own today, so the period ends on
@@ -123,6 +127,22 @@ class Window:
     def from_json(cls, data: dict) -> "Window":
         ends = tuple((date.fromisoformat(end), tuple(ids)) for end, ids in data["ends"])
         return cls(data["days"], ends)
+
+    def occurred_q(self, periods_back: int = 0, field: str = "occurred_at") -> Q:
+        """A bound in UTC on when this window's rows happened, implied by their local days
+        whatever a location's zone (UTC-12 to UTC+14): beside `q`, it changes no result but
+        lets an index ordered by time start at the window's end, not at the newest row.
+        (A list of last month's moments walked every moment since, newest first.)"""
+        lasts = [end - timedelta(days=periods_back * self.days) for end, _ids in self.ends]
+        if not lasts:
+            return Q(pk__in=[])
+        try:
+            first, last = min(lasts) - timedelta(days=self.days - 1), max(lasts)
+            earliest = datetime.combine(first, time(), UTC) - EARLIEST_ZONE
+            latest = datetime.combine(last + timedelta(days=1), time(), UTC) + LATEST_ZONE
+        except OverflowError:  # a period at the calendar's very ends: nothing to bound
+            return Q()
+        return Q(**{f"{field}__gte": earliest, f"{field}__lt": latest})
 
     def q(self, periods_back: int = 0, days: int | None = None, prefix: str = "") -> Q:
         """Rows in this window (0), the period of the same length before it (1), and so on;

@@ -158,7 +158,7 @@ def journey_moments(request, type_id: int):
     form, selection = _filtered(request)
     narrowed = replace(selection, touchpoint_type=touchpoint_type)
     moments = (
-        Moment.objects.filter(narrowed.q() & narrowed.window.q(0))
+        Moment.objects.filter(narrowed.q() & narrowed.window.q(0) & narrowed.window.occurred_q())
         .select_related("team__location", "staff", "invitation__answer")
         .order_by("-occurred_at", "-pk")
     )
@@ -167,7 +167,9 @@ def journey_moments(request, type_id: int):
     record_access(request, AccessRecord.What.MOMENTS, selection_shown)
     # Counting a type's moments company-wide would read them all; the roll-up has the sum.
     paginator.count = figures.moment_count(narrowed)
-    page = paginator.get_page(request.GET.get("page"))
+    with figures.list_settings():
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)  # read here, with the list's settings
     context = {
         "form": form,
         "options": form.options(selection),

@@ -1,13 +1,15 @@
 """One clock: a time belongs to the place where it happened, whoever reads it."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
-from touchpoints.models import Need
+from dashboards.filters import Window
+from tests.conftest import PASSWORD, add_moment, make_user
+from touchpoints.models import Location, Moment, Need, Role, Team
 from touchpoints.needs import raise_need
 
 # 21:15 on the server's clock (UTC) is 22:15 at the Arlanda desk (CET).
@@ -83,3 +85,23 @@ def test_a_moment_in_the_drill_down_shows_its_locations_time(client, org, jfk_ag
 
     local = moment.occurred_at.astimezone(org["jfk"].tz)
     assert times_shown(html) == [f"{local:%a} {local.day} {local:%b %H:%M} {local:%Z}"]
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])  # UTC+14, UTC-12
+def test_the_bound_in_utc_on_a_days_moments_keeps_both_ends_of_the_day_everywhere(org, zone):
+    """A type's moments are listed newest first through an index on the time they happened,
+    bounded in UTC by their period's days (`Window.occurred_q`): at either end of the
+    earth's clocks, the first and the last instant of a local day are inside that bound."""
+    location = Location.objects.create(name="Far", code="FAR", timezone=zone)
+    person = make_user(
+        "far", Role.FRONTLINE, team=Team.objects.create(name="Desk", location=location)
+    )
+    day, clock = date(2026, 3, 10), ZoneInfo(zone)
+    first, last = datetime.combine(day, time(), clock), datetime.combine(day, time.max, clock)
+    moments = {add_moment(person, org["desk"], occurred_at=at) for at in (first, last)}
+    window = Window.between(day, day, [location])
+
+    listed = set(Moment.objects.filter(window.q() & window.occurred_q()))
+
+    assert {moment.local_date for moment in moments} == {day}
+    assert listed == moments

@@ -43,10 +43,11 @@ def test_reads_inside_one_another_share_one_transaction_and_one_set_of_settings(
     assert statements.count("BEGIN") <= 1 and not any("SAVEPOINT" in sql for sql in statements)
 
 
-def test_the_short_lists_are_planned_in_the_order_they_are_written_and_only_they():
+def test_the_short_lists_are_planned_as_written_for_their_own_values_and_only_they():
     with figures.list_settings():
         inside = {name: setting(name) for name in figures.LIST_SETTINGS}
-    assert (
-        inside == figures.LIST_SETTINGS == {"join_collapse_limit": "1", "from_collapse_limit": "1"}
-    )
+    assert inside == figures.LIST_SETTINGS
+    assert inside["join_collapse_limit"] == inside["from_collapse_limit"] == "1"
+    assert inside["plan_cache_mode"] == "force_custom_plan"
     assert setting("join_collapse_limit") == setting("from_collapse_limit") == "8"  # the default
+    assert setting("plan_cache_mode") == "auto"
