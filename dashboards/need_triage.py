@@ -114,31 +114,32 @@ class NeedCounts:
 
 
 def count_needs(selection: Selection, now: datetime | None = None) -> NeedCounts:
-    """Every count the dashboard card, the needs box and the needs page show: one query,
-    grouped by status, period and lateness (a handful of rows), added up here."""
-    still_open = Q(status__in=STILL_OPEN)
+    """Every count the dashboard card, the needs box and the needs page show: two queries.
+    The still-open needs grouped by status, period and lateness (a handful of rows), read
+    from an index of their own (`need_open_counted`) and added up here; and how many were
+    raised in the period, counted in the needs' index by location and day. (One query over
+    both read and grouped every need of the two periods from the table, open or not.)"""
     period, previous = selection.window.q(0), selection.window.q(1)
     part = Case(
         When(period, then=Value(IN_PERIOD)), When(previous, then=Value(IN_PREVIOUS)), default=None
     )
     late = Case(When(raised_at__lt=due_before(now), then=Value(True)), default=Value(False))
     groups = (
-        Need.objects.filter(selection.need_q() & (still_open | period | previous))
+        Need.objects.filter(selection.need_q() & Q(status__in=STILL_OPEN))
         .annotate(part=part, late=late)
         .values_list("status", "part", "late")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not a column: the index alone answers
         .order_by()
     )
     counts: Counter[str] = Counter()
     for status, in_part, is_late, n in groups:
-        still = status in STILL_OPEN
         acknowledged = status == Need.Status.ACKNOWLEDGED
         counts["new"] += n if status == Need.Status.OPEN else 0
         counts["overdue"] += n if acknowledged and is_late else 0
         counts["on_track"] += n if acknowledged and not is_late else 0
-        counts["open_in_period"] += n if still and in_part == IN_PERIOD else 0
-        counts["open_in_previous"] += n if still and in_part == IN_PREVIOUS else 0
-        counts["raised_in_period"] += n if in_part == IN_PERIOD else 0
+        counts["open_in_period"] += n if in_part == IN_PERIOD else 0
+        counts["open_in_previous"] += n if in_part == IN_PREVIOUS else 0
+    counts["raised_in_period"] = Need.objects.filter(selection.need_q() & period).count()
     return NeedCounts(**counts)
 
 
@@ -172,7 +173,7 @@ def _needs_in(asks: list[Ask]) -> int:
 
 def triage(selection: Selection, limit: int = SECTION_LIMIT, now=None) -> Triage:
     """The selection's open needs in three sections (location and team filters apply; a
-    need has no touchpoint or channel). Four queries, whatever the number of needs."""
+    need has no touchpoint or channel). Five queries, whatever the number of needs."""
     cutoff = due_before(now)
     still_open = needs_in(selection.need_q() & Q(status__in=STILL_OPEN))
     acknowledged = still_open.filter(status=Need.Status.ACKNOWLEDGED)
@@ -205,7 +206,7 @@ class Summary:
 
 
 def summary(selection: Selection, asks: int, now=None) -> Summary:
-    """At most `asks` asks for the dashboard's first screen, and the counts: three queries.
+    """At most `asks` asks for the dashboard's first screen, and the counts: four queries.
     On-track needs are only counted: they wait on the manager's own promise, not on a reply."""
     cutoff, read = due_before(now), asks * NEEDS_PER_ASK
     still_open = needs_in(selection.need_q() & Q(status__in=STILL_OPEN))

@@ -544,6 +544,13 @@ class Need(models.Model):
                 condition=models.Q(status__in=["open", "acknowledged"]),
                 name="need_open_oldest",
             ),
+            # The needs' counts (dashboards/need_triage.py): the still-open ones by status,
+            # day and age, read from the index alone (team: a team manager's scope).
+            models.Index(
+                fields=["location", "status", "local_date", "raised_at", "team"],
+                condition=models.Q(status__in=["open", "acknowledged"]),
+                name="need_open_counted",
+            ),
             # The needs page's latest answers: a few rows newest first, where without it
             # every answered need in scope was joined and sorted (150 ms at ten times SAS).
             models.Index(
