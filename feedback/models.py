@@ -108,7 +108,15 @@ class Answer(models.Model):
                 fields=["-answered_at"],
                 condition=models.Q(csat=5) & ~models.Q(comment=""),
                 name="answer_praise_newest",
-            )
+            ),
+            # The last week's praise on "how we are doing" (feedback/recognition.py): CSAT 4
+            # or 5 with a comment, newest first. Without it the page read every answer ever
+            # given (a parallel scan of 820,000 at ten times SAS's three days, 71 ms).
+            models.Index(
+                fields=["-answered_at"],
+                condition=models.Q(csat__gte=4, is_low=False) & ~models.Q(comment=""),
+                name="answer_praised_newest",
+            ),
         ]
 
     def __str__(self) -> str:
