@@ -26,7 +26,7 @@ class TeamUsage:
         rows = (
             Moment.objects.filter(team=team, occurred_at__gte=since)
             .values("touchpoint_type_id", "channel")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("*"))  # not a column: the index alone answers
             .order_by()
         )
         for row in rows:
