@@ -103,10 +103,10 @@ def test_a_whole_day_is_read_in_one_pass_not_an_index_walk_per_moment(agent, org
     """The guard: the whole day's recompute scans the recoveries (which only the moments'
     own roll-up reads) once, where the per-moment read looks them up once for each of the
     day's 1,500 answers. So a change back to index walks per moment fails here."""
-    fill_day(agent, org, DAY_MOMENTS)
+    filled = fill_day(agent, org, DAY_MOMENTS)
     roll_up_everything()
     snapshot = roll_up_snapshot()
-    day = (org["arn"].pk, org["arn"].today())
+    day = (org["arn"].pk, filled)
     # The day is the whole history: past the share, so only the size keeps it out (a
     # sweep's few buckets keep their own read).
     assert not rollup._whole_days(connection.cursor(), rollup.buckets_scope([day]))
