@@ -23,6 +23,7 @@ from pytest_django.fixtures import validate_django_db
 
 from config.celery import app as celery_app
 from touchpoints.models import JourneyStage, Location, Role, Team, TouchpointType, User
+from touchpoints.people.pins import PinHasher
 
 # Each xdist worker's test database is a copy of one migrated once (tests/cloned_database.py);
 # each run of a module's tests goes to one worker (tests/module_runs.py).
@@ -127,6 +128,16 @@ def _fast_password_hashing():
     # Real hashing costs a quarter second per login; tests log in hundreds of times. For the
     # whole session, so that people built once for a module (shared_world.py) log in too.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_pin_hashing():
+    # The same for desk PINs, which have their own hasher (touchpoints/people/pins.py): the
+    # demo airline alone gives 30 people a PIN, at about 40 ms each on a busy CI machine.
+    # Processes the tests start (manage.py, the embedded walk) keep the real count.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PinHasher, "iterations", 1)
         yield
 
 
