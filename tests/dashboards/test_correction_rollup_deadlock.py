@@ -68,7 +68,8 @@ def test_correction_moving_a_moment_across_days_and_a_roll_up_never_deadlock(
     postgres, agent, org, days
 ):
     moment = add_moment(agent, org["desk"], occurred_at=timezone.now() - timedelta(days=2))
-    moved_to = moment.occurred_at + timedelta(days=days)
+    # A day on Arlanda's calendar: 24 hours from the night the clocks go back is the same day.
+    moved_to = timezone.localtime(moment.occurred_at, org["arn"].tz) + timedelta(days=days)
     old_day, new_day = moment.local_date, org["arn"].local_date(moved_to)
     now = timezone.now()
     # The new day's mark first, so the roll-up reads (and used to clear) it first.

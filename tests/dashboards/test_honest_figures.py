@@ -23,7 +23,10 @@ def manager(client, arn_manager):
 
 
 def answered(agent, touchpoint_type, csats: list[int], days_ago: int = 0) -> list:
-    when = timezone.now() - timedelta(days=days_ago, minutes=5)
+    # `days_ago` days on the location's calendar, not 24-hour days: across a change of the
+    # clocks those would land on one day or skip one.
+    local = timezone.localtime(timezone.now(), agent.team.location.tz)
+    when = local - timedelta(days=days_ago, minutes=5)
     return [
         add_moment(agent, touchpoint_type, occurred_at=when, answer={"csat": csat, "nps": 9})
         for csat in csats

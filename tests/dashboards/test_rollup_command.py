@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -61,4 +62,6 @@ def test_rollup_explains_how_to_write_a_day(org):
 
 
 def ago(days: int):
-    return timezone.now() - timedelta(days=days)
+    """`days` days ago on Arlanda's calendar (the test's days are counted there): 24-hour
+    days would land two moments on one day, or skip one, across a change of the clocks."""
+    return timezone.localtime(timezone.now(), ZoneInfo("Europe/Stockholm")) - timedelta(days=days)

@@ -96,8 +96,11 @@ def test_a_time_in_the_skipped_spring_hour_is_refused_with_the_reason(agent_clie
     assert (moment.outcome, moment.occurred_at) == (2, datetime(2026, 3, 29, 0, 30, tzinfo=UTC))
 
 
-def test_a_time_left_as_shown_keeps_its_seconds(agent_client, org):
-    happened = timezone.now().replace(second=42, microsecond=0)
+def test_a_time_left_as_shown_keeps_its_seconds(agent_client, org, clock):
+    # A June morning: on the night in October when the clocks go back, a time shown in the
+    # repeated hour is asked about (above) rather than kept.
+    happened = datetime(2026, 6, 10, 7, 15, 42, tzinfo=UTC)
+    clock(happened.replace(minute=20))
     moment = log(agent_client, org, happened)
     shown = f"{timezone.localtime(happened, org['arn'].tz):%Y-%m-%dT%H:%M}"
     correct(agent_client, moment, correction(org, shown, note="Paid the fee"))
