@@ -208,38 +208,46 @@
   }
 
   // ---- Saving (log screen): queue, confirm, give a fresh form at once, then send. ----
-  let saving = false;
+  let saving = 0; // saves still being written to the queue
   if (form) form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (saving) return; // a second tap while the first is still being queued
     const data = new FormData(form);
     const { name, value } = event.submitter || {}; // Resolved or Not yet
     if (name) data.set(name, value);
     const pristine = !data.get("touchpoint_type") && !data.get("outcome");
-    if (pristine && Date.now() - lastSave < 1500) return; // the second tap of a double tap
+    // The second tap of a double tap finds the form the first one emptied.
+    if (pristine && (saving || Date.now() - lastSave < 1500)) return;
     if (!form.reportValidity()) return;
     lastSave = Date.now();
-    saving = true;
+    saving += 1;
     // The UUID is made now: the page may be a kept copy, opened many times.
     const uuid = newUuid();
     const fix = Number(form.dataset.fixSeq); // given another type: it keeps when it happened
     data.set("uuid", uuid);
     data.set("occurred_at", (fix && form.dataset.fixOccurredAt) || tabletNow());
     const summary = `${checkedText("touchpoint_type")}, ${checkedText("outcome").toLowerCase()}`;
+    // The form is emptied now, not once the moment is queued: writing the queue takes
+    // milliseconds, hundreds on a busy tablet, and a tile tapped for the next moment
+    // meanwhile was emptied with the form after it.
+    resetForm();
     try {
       await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
       if (fix) await outbox.remove(fix); // only once its new copy is safely queued
     } catch {
-      form.elements.uuid.value = uuid;
-      if (name) form.append(el("input", { type: "hidden", name, value }));
-      return form.submit(); // no IndexedDB here (a private window?): a plain post still works
+      return postPlainly(data); // no IndexedDB here (a private window?): a plain post still works
+    } finally {
+      saving -= 1;
     }
     showSaved(uuid, summary);
-    resetForm();
-    saving = false;
     await flush();
     tell("moments:retype-next"); // one refused for its type is next, if there is one
   });
+  function postPlainly(data) { // what was chosen, as the form held it before it was emptied
+    const plain = el("form", { method: "post", action: form.action, hidden: true });
+    for (const [name, value] of data) plain.append(el("input", { type: "hidden", name, value }));
+    document.body.append(plain);
+    plain.submit();
+  }
   const checkedText = (name) => { // the label's words, without its emoji
     const label = $(`input[name="${name}"]:checked`, form)?.closest("label");
     if (!label) return "";

@@ -103,6 +103,63 @@ def test_each_moment_gets_a_uuid_made_on_the_tablet_when_it_is_logged(tablet, ag
     assert page_uuid not in uuids
 
 
+# The tablet's queue (static/js/outbox.js) made slow to write, or unusable, for the page's
+# own script: set before it runs, so log.js gets the changed queue.
+QUEUE_WRITES = """(change) => {
+  let made;
+  Object.defineProperty(window, 'momentsOutbox', {
+    configurable: true,
+    set(value) { made = value; },
+    get() {
+      return made && ((options) => {
+        const outbox = made(options);
+        const add = outbox.add.bind(outbox);
+        outbox.add = change === 'slow'
+          ? async (op) => { await new Promise((done) => setTimeout(done, 400)); return add(op); }
+          : async () => { throw new Error('no IndexedDB'); };
+        return outbox;
+      });
+    },
+  });
+}"""
+
+
+def test_the_next_moment_tapped_while_a_save_is_still_queued_is_kept(tablet, agent, org):
+    """On a busy tablet writing the queue took hundreds of milliseconds, and the form was
+    emptied after it: the next moment's tile and face, tapped meanwhile, went with it, and
+    its save then counted as the second tap of a double tap. The form now empties at once."""
+    tablet.context.add_init_script(script=f"({QUEUE_WRITES})('slow')")
+    open_log_screen(tablet, agent.username)
+    log_typical_moment(tablet)
+    taps = Taps(tablet)
+    taps.tile("Check-in desk")
+    taps.face("Bad")
+    taps.save("Not yet")
+    wait_until(lambda: Moment.objects.count() == 2)
+    assert set(Moment.objects.values_list("touchpoint_type", "outcome", "resolved_on_spot")) == {
+        (org["bag_drop"].pk, 4, True),
+        (org["desk"].pk, 2, False),
+    }
+
+
+def test_without_a_queue_on_the_tablet_the_moment_is_posted_as_chosen(tablet, agent, org):
+    """No IndexedDB (a private window): the form, already emptied for the next moment,
+    is posted as it was chosen."""
+    tablet.context.add_init_script(script=f"({QUEUE_WRITES})('broken')")
+    open_log_screen(tablet, agent.username)
+    taps = Taps(tablet)
+    taps.tile("Bag drop")
+    taps.face("Good")
+    taps.save("Not yet")
+    wait_until(lambda: Moment.objects.exists())
+    moment = Moment.objects.get()
+    assert (moment.touchpoint_type, moment.outcome, moment.resolved_on_spot) == (
+        org["bag_drop"],
+        4,
+        False,
+    )
+
+
 def test_undo_takes_the_moment_back(tablet, agent, org):
     open_log_screen(tablet, agent.username)
     log_typical_moment(tablet)
