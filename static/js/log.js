@@ -226,9 +226,8 @@
     data.set("uuid", uuid);
     data.set("occurred_at", (fix && form.dataset.fixOccurredAt) || tabletNow());
     const summary = `${checkedText("touchpoint_type")}, ${checkedText("outcome").toLowerCase()}`;
-    // The form is emptied now, not once the moment is queued: writing the queue takes
-    // milliseconds, hundreds on a busy tablet, and a tile tapped for the next moment
-    // meanwhile was emptied with the form after it.
+    // Emptied now, not after the queue's write (slow on a busy tablet): what is tapped
+    // for the next moment meanwhile stays.
     resetForm();
     try {
       await outbox.add({ kind: "save", uuid, summary, body: new URLSearchParams(data).toString() });
@@ -242,7 +241,7 @@
     await flush();
     tell("moments:retype-next"); // one refused for its type is next, if there is one
   });
-  function postPlainly(data) { // what was chosen, as the form held it before it was emptied
+  function postPlainly(data) { // as chosen: the form itself is emptied
     const plain = el("form", { method: "post", action: form.action, hidden: true });
     for (const [name, value] of data) plain.append(el("input", { type: "hidden", name, value }));
     document.body.append(plain);
