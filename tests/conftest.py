@@ -7,6 +7,7 @@ import socket
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlparse
@@ -18,7 +19,7 @@ from django.contrib.auth.models import Group
 from django.db import OperationalError, connections, transaction
 from django.test import Client, override_settings
 from django.test.testcases import QuietWSGIRequestHandler
-from django.utils import translation
+from django.utils import timezone, translation
 from pytest_django.fixtures import validate_django_db
 
 from config.celery import app as celery_app
@@ -478,6 +479,12 @@ def jfk_manager(org) -> User:
     manager = make_user("mike", Role.MANAGER, email="mike@example.com")
     manager.managed_locations.add(org["jfk"])
     return manager
+
+
+def calendar_days_ago(location, days: int, **earlier) -> datetime:
+    """This time `days` days ago on the location's own calendar, less `earlier` (minutes=5):
+    steps of 24 hours land twice on one day, or skip one, where the clocks change."""
+    return timezone.localtime(timezone.now(), location.tz) - timedelta(days=days, **earlier)
 
 
 def add_moment(staff, touchpoint_type, outcome=4, resolved=True, answer=None, **fields):

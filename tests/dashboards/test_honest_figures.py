@@ -8,10 +8,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from dashboards.digest import compose
-from tests.conftest import PASSWORD, add_moment, roll_up_everything
+from tests.conftest import PASSWORD, add_moment, calendar_days_ago, roll_up_everything
 
 DASHBOARD_URL = reverse("dashboards:dashboard")
 
@@ -23,10 +22,7 @@ def manager(client, arn_manager):
 
 
 def answered(agent, touchpoint_type, csats: list[int], days_ago: int = 0) -> list:
-    # `days_ago` days on the location's calendar, not 24-hour days: across a change of the
-    # clocks those would land on one day or skip one.
-    local = timezone.localtime(timezone.now(), agent.team.location.tz)
-    when = local - timedelta(days=days_ago, minutes=5)
+    when = calendar_days_ago(agent.team.location, days_ago, minutes=5)
     return [
         add_moment(agent, touchpoint_type, occurred_at=when, answer={"csat": csat, "nps": 9})
         for csat in csats

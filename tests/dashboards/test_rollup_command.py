@@ -2,14 +2,13 @@
 
 from datetime import timedelta
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
-from django.utils import timezone
 
 from dashboards.models import DailyRollup
+from tests.conftest import calendar_days_ago
 from tests.dashboards.test_rollup import add_moment, add_need
 from touchpoints.models import DirtyDay
 
@@ -21,9 +20,12 @@ def rollup(*args) -> tuple[str, str]:
 
 
 def test_rollup_rebuilds_a_range_and_reports_what_it_counted(agent, jfk_agent, org):
-    days = [add_moment(agent, org["desk"], occurred_at=ago(n)).local_date for n in (1, 2, 3)]
-    add_moment(jfk_agent, org["desk"], occurred_at=ago(2))
-    add_need(agent, raised_at=ago(1))
+    days = [
+        add_moment(agent, org["desk"], occurred_at=calendar_days_ago(org["arn"], n)).local_date
+        for n in (1, 2, 3)
+    ]
+    add_moment(jfk_agent, org["desk"], occurred_at=calendar_days_ago(org["arn"], 2))
+    add_need(agent, raised_at=calendar_days_ago(org["arn"], 1))
     DailyRollup.objects.all().delete()
 
     out, err = rollup("--since", str(min(days)), "--until", str(max(days)), "--chunk-days", "2")
@@ -36,8 +38,8 @@ def test_rollup_rebuilds_a_range_and_reports_what_it_counted(agent, jfk_agent, o
 
 
 def test_rollup_of_one_location_leaves_the_others_alone(agent, jfk_agent, org):
-    arn = add_moment(agent, org["desk"], occurred_at=ago(1))
-    add_moment(jfk_agent, org["desk"], occurred_at=ago(1))
+    arn = add_moment(agent, org["desk"], occurred_at=calendar_days_ago(org["arn"], 1))
+    add_moment(jfk_agent, org["desk"], occurred_at=calendar_days_ago(org["arn"], 1))
     DailyRollup.objects.all().delete()
 
     out, _ = rollup("--since", str(arn.local_date - timedelta(days=1)), "--location", "arn")
@@ -59,9 +61,3 @@ def test_rollup_refuses_a_range_that_ends_before_it_starts(org):
 def test_rollup_explains_how_to_write_a_day(org):
     with pytest.raises(CommandError, match="'1 March' is not a day; write it as YYYY-MM-DD"):
         rollup("--since", "1 March")
-
-
-def ago(days: int):
-    """`days` days ago on Arlanda's calendar (the test's days are counted there): 24-hour
-    days would land two moments on one day, or skip one, across a change of the clocks."""
-    return timezone.localtime(timezone.now(), ZoneInfo("Europe/Stockholm")) - timedelta(days=days)

@@ -5,17 +5,15 @@ test fails: the save is the hot path (docs/performance.md, "Where a save's time 
 """
 
 import tempfile
-from datetime import timedelta
 
 import psycopg
 import pytest
 import redis
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from config.celery import app as celery_app
-from tests.conftest import PASSWORD, moment_post
+from tests.conftest import PASSWORD, calendar_days_ago, moment_post
 from tests.faults.conftest import RedisServer
 from tests.touchpoints.conftest import JSON
 from touchpoints import dirty_days
@@ -115,9 +113,7 @@ def test_a_save_takes_three_database_round_trips_and_no_redis(tablet, own_redis,
 
 @pytest.mark.django_db(transaction=True)
 def test_the_first_save_of_a_day_asks_for_its_roll_up_once(tablet, own_redis, org):
-    # Yesterday on Arlanda's calendar (the clock's 24 hours ago is still today on the day
-    # the clocks go back, which has 25).
-    yesterday = (timezone.localtime(timezone.now(), org["arn"].tz) - timedelta(days=1)).isoformat()
+    yesterday = calendar_days_ago(org["arn"], 1).isoformat()
     first = redis_commands_of(own_redis, lambda: save(tablet, org["desk"], occurred_at=yesterday))
     second = redis_commands_of(own_redis, lambda: save(tablet, org["desk"], occurred_at=yesterday))
     # The fleet-wide throttle key (SET NX), then the task handed to the broker.
